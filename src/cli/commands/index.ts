@@ -1,0 +1,5 @@
+/** Every command group of the CLI, one module each; add yours to this list. */
+import type { CommandModule } from '../context.js';
+
+export const commandModules: CommandModule[] = [
+];

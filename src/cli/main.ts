@@ -1,0 +1,33 @@
+/**
+ * The `runwire` command line. Each command group lives in its own file under `commands/` and
+ * registers itself on the program; this file only wires them together and maps the result to
+ * an exit code. Commands set `ctx.exitCode`; an uncaught RunwireError prints its message and fix.
+ */
+import { Command, CommanderError } from 'commander';
+import { RunwireError } from '../core/errors.js';
+import type { CliContext } from './context.js';
+import { commandModules } from './commands/index.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const ctx: CliContext = { exitCode: 0, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const program = new Command('runwire')
+    .description('Runbook and job automation with first-class Slack integration')
+    .option('--data-dir <dir>', 'where Runwire keeps its state (env RUNWIRE_DATA_DIR)', process.env['RUNWIRE_DATA_DIR'] ?? './.runwire')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const mod of commandModules) mod.register(program, ctx);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; usage errors exit 2 (commander already printed them).
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof RunwireError) {
+      ctx.stderr.write(`error: ${err.message}\n${err.fix ? `fix: ${err.fix}\n` : ''}`);
+      return ctx.exitCode !== 0 ? ctx.exitCode : 1;
+    }
+    throw err;
+  }
+  return ctx.exitCode;
+}

@@ -1,0 +1,118 @@
+/**
+ * The task-type plugin contract. A task type is a plain typed object made by `defineTaskType`;
+ * its input is declared once as a JSON Schema (built with TypeBox) that drives validation,
+ * the UI form and API docs. Types that need services (a Slack connection registry, an HTTP
+ * agent) are made by a factory that receives them: `createSlackMessageType({ connections, ... })`.
+ *
+ * The engine owns everything generic (templating, retries, persistence, rehearsal skipping);
+ * a type owns only what its task does.
+ */
+import type { Static, TSchema } from '@sinclair/typebox';
+
+export type RunMode = 'live' | 'rehearsal';
+
+/** What a type does in a rehearsal run unless the task says otherwise. */
+export type RehearsalBehaviour = 'run' | 'skip';
+
+export interface RetryPolicy {
+  /** Total attempts including the first (1 = no retry). */
+  attempts: number;
+  /** Base backoff in milliseconds; attempt n waits about base * 2^(n-1), with jitter. */
+  backoffMs: number;
+  /** Upper bound on one wait, in milliseconds. */
+  maxBackoffMs?: number;
+}
+
+export interface TaskLogger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** A finished (or in-flight) task of the same run, as another task may see it. */
+export interface TaskView {
+  id: string;
+  type: string;
+  status: string;
+  output: Record<string, unknown> | undefined;
+  /** The type-specific durable state (see `TaskContext.saveState`). */
+  state: Record<string, unknown> | undefined;
+}
+
+export interface TaskContext {
+  run: { id: string; mode: RunMode; runbook: string };
+  task: { id: string; name: string; type: string };
+  /** 1-based attempt number. */
+  attempt: number;
+  /** Stable for this run and task across attempts and restarts: `<runId>:<taskId>`. */
+  idempotencyKey: string;
+  /** Aborted when the run is cancelled or the process is shutting down. */
+  signal: AbortSignal;
+  log: TaskLogger;
+  /** The clock; types never read Date.now() themselves, so tests can control time. */
+  now(): Date;
+  /**
+   * The type-specific durable state saved by an earlier call of `saveState` for this task —
+   * in this attempt, an earlier attempt, or before a crash. Undefined when none was saved.
+   */
+  readonly state: Record<string, unknown> | undefined;
+  /**
+   * Persist type-specific state durably (it is committed when the promise resolves) and record
+   * an event in the run's log. Use it to save an intent before a side effect and its outcome after.
+   * `event` is a short human line for the event log, e.g. "Message sending".
+   */
+  saveState(state: Record<string, unknown>, event?: string): Promise<void>;
+  /** Another task of the same run (e.g. the message a thread reply answers). */
+  lookupTask(taskId: string): TaskView | undefined;
+}
+
+export type TaskResult =
+  | { status: 'succeeded'; output?: Record<string, unknown> }
+  /** For manual tasks: the task waits for an operator (`runwire task complete`). */
+  | { status: 'waiting'; output?: Record<string, unknown> };
+
+export interface TaskTypeDefinition<S extends TSchema = TSchema> {
+  /** The `type:` value in a runbook, e.g. `slack.message`. */
+  type: string;
+  /** A short human title, e.g. "Slack message". */
+  title: string;
+  /** An icon name for the UI, e.g. `slack`, `flag`, `hand`, `clock`, `globe`. */
+  icon: string;
+  /**
+   * JSON Schema of the task's own fields (beyond the common id, name, type, depends_on, retry,
+   * rehearsal). A type whose schema declares `rehearsal` itself receives that field in its input
+   * and validates it (slack.message: skip | send | { channel }).
+   */
+  input: S;
+  /** Default rehearsal behaviour; a task's `rehearsal: run|skip` overrides it. */
+  rehearsal: RehearsalBehaviour;
+  /** True when re-running after an interruption can never repeat a side effect. */
+  idempotent: boolean;
+  /** Default retry policy for transient failures (errors with `retryable: true`). */
+  retry: RetryPolicy;
+  /**
+   * Key under which the task's durable state appears in the run JSON (e.g. `slack` gives
+   * `tasks[].slack`). Without it the state is still persisted but not shown.
+   */
+  stateKey?: string;
+  /**
+   * Optional: decide the rehearsal behaviour from the task's own fields, for types whose
+   * `rehearsal` field is richer than run|skip (slack.message: skip | send | { channel }).
+   * The raw field value is passed; return 'run' or 'skip'.
+   */
+  rehearsalFor?(rehearsalField: unknown, input: Static<S>): RehearsalBehaviour;
+  /**
+   * Optional: called instead of `run` when the task is skipped in rehearsal, with rendered
+   * input, so the type can record what would have happened (e.g. the message text).
+   */
+  preview?(input: Static<S>, ctx: TaskContext): Promise<void>;
+  /** Run the task with its rendered input. Throw a RunwireError (retryable or not) to fail. */
+  run(input: Static<S>, ctx: TaskContext): Promise<TaskResult>;
+}
+
+export function defineTaskType<S extends TSchema>(def: TaskTypeDefinition<S>): TaskTypeDefinition<S> {
+  return def;
+}
+
+/** A registry of task types by `type`. */
+export type TaskTypeRegistry = ReadonlyMap<string, TaskTypeDefinition>;

@@ -1,0 +1,19 @@
+/**
+ * Forward-only schema migrations, one file each, applied in `id` order inside one transaction
+ * per migration. Never edit a migration that has shipped: add a new one.
+ *
+ * Id ranges keep features apart: 1–99 runs/tasks/events (engine), 100–199 Slack connections,
+ * 200–299 Slack delivery, 300+ triggers and schedules.
+ */
+export interface Migration {
+  id: number;
+  name: string;
+  /** SQL for SQLite (may hold several statements). */
+  sqlite: string;
+  /** SQL for PostgreSQL (may hold several statements). */
+  postgres: string;
+}
+
+export const migrations: Migration[] = [
+  // Each feature adds its migration modules here, in id order.
+];
