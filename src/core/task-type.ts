@@ -106,8 +106,45 @@ export interface TaskTypeDefinition<S extends TSchema = TSchema> {
    * input, so the type can record what would have happened (e.g. the message text).
    */
   preview?(input: Static<S>, ctx: TaskContext): Promise<void>;
+  /**
+   * Optional extra validation beyond the schema, run by `parseRunbook` on the unrendered input
+   * (e.g. `thread: <task id>` must name an earlier slack.message task that is an ancestor).
+   * Return problems with the field path relative to the task (`thread`), not positions.
+   */
+  validate?(input: Static<S>, graph: ValidationGraph): Array<{ field: string; message: string }>;
+  /**
+   * Optional pre-flight: check, without side effects, what the task will need when it runs (a
+   * connection, a channel, scopes, membership). Called by `runwire check FILE` and when a live run
+   * starts (problems become warnings in the event log, or refuse the run with `--strict`).
+   * The input has `{{vars.*}}`/`{{runbook.*}}`/`{{run.*}}` rendered; `{{tasks.*}}` references are left as written.
+   */
+  check?(input: Static<S>, ctx: CheckContext): Promise<CheckProblem[]>;
   /** Run the task with its rendered input. Throw a RunwireError (retryable or not) to fail. */
   run(input: Static<S>, ctx: TaskContext): Promise<TaskResult>;
+}
+
+/** What a type's `validate` hook can ask about the runbook's task graph. */
+export interface ValidationGraph {
+  /** The type of another task, or undefined when no such task exists. */
+  typeOf(taskId: string): string | undefined;
+  /** True when `ancestorId` must finish before the task being validated starts. */
+  isAncestor(ancestorId: string): boolean;
+}
+
+export interface CheckContext {
+  run: { mode: RunMode; runbook: string };
+  task: { id: string; name: string; type: string };
+  signal: AbortSignal;
+}
+
+/** One pre-flight problem, e.g. a missing scope, with the fix. */
+export interface CheckProblem {
+  /** Stable code, e.g. `runwire.slack.missing_scope`. */
+  code: string;
+  message: string;
+  fix?: string;
+  /** `error` will make the task fail when it starts; `warning` may degrade it (e.g. at-least-once). */
+  severity: 'error' | 'warning';
 }
 
 export function defineTaskType<S extends TSchema>(def: TaskTypeDefinition<S>): TaskTypeDefinition<S> {
