@@ -5,6 +5,8 @@
  * Id ranges keep features apart: 1–99 runs/tasks/events (engine), 100–199 Slack connections,
  * 200–299 Slack delivery, 300+ triggers and schedules.
  */
+import { migration001Runs } from './001-runs.js';
+
 export interface Migration {
   id: number;
   name: string;
@@ -16,4 +18,5 @@ export interface Migration {
 
 export const migrations: Migration[] = [
   // Each feature adds its migration modules here, in id order.
+  migration001Runs,
 ];

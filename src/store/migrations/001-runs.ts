@@ -1,0 +1,58 @@
+/**
+ * Runs, their tasks and their event log (engine, ids 1–99). Task inputs are not stored per task:
+ * the run keeps the parsed runbook it started with (`spec`), so a resumed run does what it started to do.
+ */
+import type { Migration } from './index.js';
+
+const common = (id: string, json: string, big: string): string => `
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  runbook TEXT NOT NULL,
+  spec ${json} NOT NULL,
+  mode TEXT NOT NULL,
+  status TEXT NOT NULL,
+  vars ${json} NOT NULL,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  lease_owner TEXT,
+  lease_expires_at ${big}
+);
+CREATE INDEX runs_status ON runs (status);
+CREATE TABLE run_tasks (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  task_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  started_at TEXT,
+  finished_at TEXT,
+  next_attempt_at ${big},
+  error ${json},
+  output ${json},
+  state ${json},
+  reason TEXT,
+  PRIMARY KEY (run_id, task_id)
+);
+CREATE TABLE run_events (
+  seq ${id},
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  task_id TEXT,
+  message TEXT NOT NULL,
+  data ${json}
+);
+CREATE INDEX run_events_run ON run_events (run_id, seq);
+`;
+
+export const migration001Runs: Migration = {
+  id: 1,
+  name: 'runs, run_tasks, run_events',
+  // JSON is kept as TEXT on both: the engine reads and writes whole values, never queries inside them.
+  sqlite: common('INTEGER PRIMARY KEY AUTOINCREMENT', 'TEXT', 'INTEGER'),
+  postgres: common('BIGSERIAL PRIMARY KEY', 'TEXT', 'BIGINT'),
+};

@@ -1,0 +1,207 @@
+/**
+ * The SQLite `Store` (better-sqlite3). Calls are synchronous underneath and wrapped as promises to
+ * honour the async interface. Statements are prepared once; a `commit` is one transaction that
+ * first renews the lease (the fence) and then writes every changed task row and event of a step.
+ */
+import type Database from 'better-sqlite3';
+import { RunwireError } from '../../core/errors.js';
+import type {
+  CommitBatch, LeaseRequest, LeaseResult, RunEvent, RunRecord, RunSummary, Store, TaskRecord,
+} from '../store.js';
+import { openSqlite } from './open.js';
+
+type Row = Record<string, unknown>;
+
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+const parse = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function leaseLost(runId: string): RunwireError {
+  return new RunwireError('runwire.store.lease_lost', `Run ${runId} is no longer held by this process (another process took it over, or it was cancelled).`, {
+    fix: `See \`runwire runs show ${runId}\`.`,
+  });
+}
+
+export function taskFromRow(r: Row): TaskRecord {
+  return {
+    runId: String(r['run_id']),
+    taskId: String(r['task_id']),
+    position: Number(r['position']),
+    name: String(r['name']),
+    type: String(r['type']),
+    status: String(r['status']) as TaskRecord['status'],
+    attempts: Number(r['attempts']),
+    startedAt: str(r['started_at']),
+    finishedAt: str(r['finished_at']),
+    nextAttemptAt: num(r['next_attempt_at']),
+    error: parse(r['error']),
+    output: parse(r['output']),
+    state: parse(r['state']),
+    reason: str(r['reason']),
+  };
+}
+
+function summaryFromRow(r: Row): RunSummary {
+  return {
+    id: String(r['id']),
+    runbook: String(r['runbook']),
+    mode: String(r['mode']) as RunSummary['mode'],
+    status: String(r['status']) as RunSummary['status'],
+    vars: parse<Record<string, string>>(r['vars']) ?? {},
+    createdAt: String(r['created_at']),
+    startedAt: str(r['started_at']),
+    finishedAt: str(r['finished_at']),
+    leaseOwner: str(r['lease_owner']),
+    leaseExpiresAt: num(r['lease_expires_at']),
+    taskCount: Number(r['task_count'] ?? 0),
+  };
+}
+
+function eventFromRow(r: Row): RunEvent {
+  const data = parse<Record<string, unknown>>(r['data']);
+  return {
+    seq: Number(r['seq']),
+    runId: String(r['run_id']),
+    at: String(r['at']),
+    actor: String(r['actor']),
+    kind: String(r['kind']),
+    taskId: str(r['task_id']),
+    message: String(r['message']),
+    ...(data ? { data } : {}),
+  };
+}
+
+/** Positional parameters of the task row upsert, shared by insert and update. */
+function taskParams(t: TaskRecord): unknown[] {
+  return [t.status, t.attempts, t.startedAt, t.finishedAt, t.nextAttemptAt, json(t.error), json(t.output), json(t.state), t.reason, t.runId, t.taskId];
+}
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly s;
+  private readonly commitTx: Database.Transaction<(b: CommitBatch) => void>;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+    this.s = {
+      insertRun: db.prepare(`INSERT INTO runs (id, runbook, spec, mode, status, vars, created_at, started_at, finished_at, lease_owner, lease_expires_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertTask: db.prepare(`INSERT INTO run_tasks (status, attempts, started_at, finished_at, next_attempt_at, error, output, state, reason, run_id, task_id, position, name, type)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      updateTask: db.prepare(`UPDATE run_tasks SET status = ?, attempts = ?, started_at = ?, finished_at = ?, next_attempt_at = ?, error = ?, output = ?, state = ?, reason = ?
+        WHERE run_id = ? AND task_id = ?`),
+      updateState: db.prepare('UPDATE run_tasks SET state = ? WHERE run_id = ? AND task_id = ?'),
+      insertEvent: db.prepare('INSERT INTO run_events (run_id, at, actor, kind, task_id, message, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      fence: db.prepare("UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status <> 'cancelled'"),
+      runPatch: db.prepare(`UPDATE runs SET status = coalesce(?, status), started_at = CASE WHEN ? THEN ? ELSE started_at END,
+        finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE id = ?`),
+      getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
+      getTasks: db.prepare('SELECT * FROM run_tasks WHERE run_id = ? ORDER BY position'),
+      getEvents: db.prepare('SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq'),
+      listRuns: db.prepare(`SELECT r.id, r.runbook, r.mode, r.status, r.vars, r.created_at, r.started_at, r.finished_at, r.lease_owner, r.lease_expires_at,
+        (SELECT count(*) FROM run_tasks t WHERE t.run_id = r.id) AS task_count FROM runs r ORDER BY r.id DESC LIMIT ?`),
+      toResume: db.prepare(`SELECT r.id, r.runbook, r.mode, r.status, r.vars, r.created_at, r.started_at, r.finished_at, r.lease_owner, r.lease_expires_at,
+        (SELECT count(*) FROM run_tasks t WHERE t.run_id = r.id) AS task_count FROM runs r
+        WHERE r.status = 'running' AND (r.lease_owner IS NULL OR r.lease_expires_at IS NULL OR r.lease_expires_at < ?) ORDER BY r.id`),
+      cancelRun: db.prepare("UPDATE runs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status NOT IN ('succeeded', 'cancelled')"),
+      cancelTasks: db.prepare(`UPDATE run_tasks SET status = 'cancelled', finished_at = ?, reason = 'run cancelled'
+        WHERE run_id = ? AND status IN ('pending', 'ready', 'running', 'waiting')`),
+      lease: db.prepare('UPDATE runs SET lease_owner = ?, lease_expires_at = ? WHERE id = ?'),
+      release: db.prepare('UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?'),
+    };
+    this.commitTx = db.transaction((b: CommitBatch) => {
+      if (this.s.fence.run(b.leaseExpiresAt, b.runId, b.owner).changes !== 1) throw leaseLost(b.runId);
+      for (const t of b.tasks) this.s.updateTask.run(...taskParams(t));
+      if (b.run) this.patchRun(b.runId, b.run);
+      for (const e of b.events) this.insertEvent(e);
+    });
+  }
+
+  /** Open the store in a data dir (creating the database and applying migrations). */
+  static open(dataDir: string): SqliteStore {
+    return new SqliteStore(openSqlite(dataDir));
+  }
+
+  private insertEvent(e: RunEvent): void {
+    this.s.insertEvent.run(e.runId, e.at, e.actor, e.kind, e.taskId, e.message, json(e.data));
+  }
+
+  private patchRun(runId: string, p: NonNullable<CommitBatch['run']>): void {
+    this.s.runPatch.run(p.status ?? null, p.startedAt !== undefined ? 1 : 0, p.startedAt ?? null, p.finishedAt !== undefined ? 1 : 0, p.finishedAt ?? null, runId);
+  }
+
+  async createRun(run: RunRecord, tasks: TaskRecord[], events: RunEvent[]): Promise<void> {
+    this.db.transaction(() => {
+      this.s.insertRun.run(run.id, run.runbook, JSON.stringify(run.spec), run.mode, run.status, JSON.stringify(run.vars), run.createdAt,
+        run.startedAt, run.finishedAt, run.leaseOwner, run.leaseExpiresAt);
+      for (const t of tasks) this.s.insertTask.run(...taskParams(t), t.position, t.name, t.type);
+      for (const e of events) this.insertEvent(e);
+    }).immediate();
+  }
+
+  async acquireLease(req: LeaseRequest): Promise<LeaseResult> {
+    return this.db.transaction((): LeaseResult => {
+      const row = this.s.getRun.get(req.runId) as Row | undefined;
+      if (!row) throw new RunwireError('runwire.run.not_found', `No run ${req.runId} in this data dir.`, { fix: 'List runs with `runwire runs list`.' });
+      const holder = str(row['lease_owner']);
+      const expires = num(row['lease_expires_at']);
+      const free = holder === null || holder === req.owner || expires === null || expires < req.now || req.isStale(holder);
+      if (!free) return { ok: false, holder, expiresAt: expires };
+      this.s.lease.run(req.owner, req.expiresAt, req.runId);
+      return { ok: true };
+    }).immediate();
+  }
+
+  async releaseLease(runId: string, owner: string): Promise<void> {
+    this.s.release.run(runId, owner);
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    this.commitTx.immediate(batch);
+  }
+
+  async saveTaskState(runId: string, owner: string, leaseExpiresAt: number, taskId: string, state: Record<string, unknown>, event: RunEvent): Promise<void> {
+    this.db.transaction(() => {
+      if (this.s.fence.run(leaseExpiresAt, runId, owner).changes !== 1) throw leaseLost(runId);
+      this.s.updateState.run(JSON.stringify(state), runId, taskId);
+      this.insertEvent(event);
+    }).immediate();
+  }
+
+  async cancelRun(runId: string, at: string, event: RunEvent): Promise<boolean> {
+    return this.db.transaction((): boolean => {
+      if (this.s.cancelRun.run(at, runId).changes !== 1) return false;
+      this.s.cancelTasks.run(at, runId);
+      this.insertEvent(event);
+      return true;
+    }).immediate();
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const r = this.s.getRun.get(runId) as Row | undefined;
+    if (!r) return undefined;
+    const { taskCount: _ignored, ...summary } = summaryFromRow(r);
+    return { ...summary, spec: JSON.parse(String(r['spec'])) as RunRecord['spec'] };
+  }
+
+  async getTasks(runId: string): Promise<TaskRecord[]> {
+    return (this.s.getTasks.all(runId) as Row[]).map(taskFromRow);
+  }
+
+  async getEvents(runId: string, afterSeq = 0): Promise<RunEvent[]> {
+    return (this.s.getEvents.all(runId, afterSeq) as Row[]).map(eventFromRow);
+  }
+
+  async listRuns(limit = 50): Promise<RunSummary[]> {
+    return (this.s.listRuns.all(limit) as Row[]).map(summaryFromRow);
+  }
+
+  async findRunsToResume(now: number): Promise<RunSummary[]> {
+    return (this.s.toResume.all(now) as Row[]).map(summaryFromRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
