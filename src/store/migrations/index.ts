@@ -6,6 +6,7 @@
  * 200–299 Slack delivery, 300+ triggers and schedules.
  */
 import { migration001Runs } from './001-runs.js';
+import { migration100 } from './100-connections.js';
 
 export interface Migration {
   id: number;
@@ -19,4 +20,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   // Each feature adds its migration modules here, in id order.
   migration001Runs,
+  migration100,
 ];
