@@ -1,0 +1,150 @@
+/**
+ * One delivery queue per workspace and conversation. Messages leave strictly in the order their
+ * places were reserved (task-start order): a place is reserved synchronously, then filled with the
+ * job once the task has saved its intent; the queue runs one job at a time and each job takes a
+ * token from the queue's bucket before every call, so one channel's pace or 429 never touches
+ * another channel's queue.
+ */
+import { applyRetryAfter, freshBucket, takeToken, type BucketPolicy, type BucketState } from './pacing.js';
+
+/** Time, injectable so the pure parts stay testable; the real one uses timers. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/** What a running job uses to pace its calls. */
+export interface Pacer {
+  /** Wait until the queue may make one more call, and take its token. */
+  acquire(signal?: AbortSignal): Promise<void>;
+  /** Slack said 429: block the whole queue for this many seconds. */
+  retryAfter(seconds: number): void;
+}
+
+/** A reserved place in the queue. Exactly one of `run` or `cancel` must be called. */
+export interface Slot {
+  run<T>(job: (pacer: Pacer) => Promise<T>): Promise<T>;
+  cancel(): void;
+}
+
+interface Entry {
+  job?: (pacer: Pacer) => Promise<unknown>;
+  cancelled: boolean;
+  settle?: { resolve(v: unknown): void; reject(e: unknown): void };
+}
+
+export class TokenBucket implements Pacer {
+  private state: BucketState;
+  constructor(
+    private readonly policy: BucketPolicy,
+    private readonly clock: Clock,
+  ) {
+    this.state = freshBucket(policy, clock.now());
+  }
+
+  async acquire(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const { waitMs, next } = takeToken(this.policy, this.state, this.clock.now());
+      this.state = next;
+      if (waitMs === 0) return;
+      await this.clock.sleep(waitMs, signal);
+    }
+  }
+
+  retryAfter(seconds: number): void {
+    this.state = applyRetryAfter(this.state, this.clock.now(), seconds);
+  }
+}
+
+export class ChannelQueue {
+  private readonly entries: Entry[] = [];
+  private running = false;
+  readonly pacer: TokenBucket;
+
+  constructor(policy: BucketPolicy, clock: Clock) {
+    this.pacer = new TokenBucket(policy, clock);
+  }
+
+  /** Number of places reserved and not yet finished (for tests and the bench). */
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /** Reserve the next place, synchronously, so order follows the callers' order. */
+  reserve(): Slot {
+    const entry: Entry = { cancelled: false };
+    this.entries.push(entry);
+    return {
+      run: <T>(job: (pacer: Pacer) => Promise<T>) =>
+        new Promise<T>((resolve, reject) => {
+          entry.job = job;
+          entry.settle = { resolve: resolve as (v: unknown) => void, reject };
+          void this.pump();
+        }),
+      cancel: () => {
+        entry.cancelled = true;
+        void this.pump();
+      },
+    };
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (;;) {
+        const head = this.entries[0];
+        if (!head) return;
+        if (head.cancelled) {
+          this.entries.shift();
+          continue;
+        }
+        // The head's task is still saving its intent: wait for it rather than let others pass.
+        if (!head.job || !head.settle) return;
+        try {
+          head.settle.resolve(await head.job(this.pacer));
+        } catch (err) {
+          head.settle.reject(err);
+        }
+        this.entries.shift();
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+/** Queues by key (workspace + conversation), created on first use. */
+export class QueueRegistry {
+  private readonly queues = new Map<string, ChannelQueue>();
+  constructor(
+    private readonly policy: BucketPolicy,
+    private readonly clock: Clock = realClock,
+  ) {}
+
+  get(key: string): ChannelQueue {
+    let q = this.queues.get(key);
+    if (!q) {
+      q = new ChannelQueue(this.policy, this.clock);
+      this.queues.set(key, q);
+    }
+    return q;
+  }
+}

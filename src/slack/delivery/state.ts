@@ -1,0 +1,109 @@
+/**
+ * The durable delivery state of one slack.message task, as saved with `ctx.saveState` and shown
+ * in the run JSON as `tasks[].slack`, plus the pure decisions made from it (what to do when a
+ * task starts, given what an earlier attempt or process left behind) and the rehearsal rules.
+ */
+
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export interface DeliveryErrorInfo {
+  /** Stable code, e.g. `runwire.slack.not_in_channel`. */
+  code: string;
+  message: string;
+  fix?: string;
+}
+
+export interface DeliveryState {
+  state: DeliveryStatus;
+  /** Resolved conversation id (C…, G…, D…); absent until resolved (or when skipped). */
+  channel?: string;
+  /** The channel as written in the runbook, e.g. `#ops`, `@alice`. */
+  channel_name?: string;
+  /** Slack's message timestamp, once sent. */
+  ts?: string;
+  permalink?: string;
+  /** chat.postMessage / chat.update calls made so far, over all attempts and restarts. */
+  attempts: number;
+  /** The text as rendered (with the [REHEARSAL] prefix when it applies). */
+  text?: string;
+  error?: DeliveryErrorInfo;
+  /** Unique per message: tags the message's metadata so it can be found after a lost answer. */
+  delivery_id?: string;
+  /** When the intent was first saved (ISO): the lower bound of the history lookup. */
+  intent_at?: string;
+  /** `post` or `update`. */
+  operation?: 'post' | 'update';
+  /** Thread parent ts when replying in a thread. */
+  thread_ts?: string;
+  /** Set when delivery ran degraded, e.g. `at-least-once: no history scope`. */
+  note?: string;
+}
+
+/** Read a state saved earlier; anything unrecognised counts as no state. */
+export function readDeliveryState(raw: Record<string, unknown> | undefined): DeliveryState | undefined {
+  if (!raw || typeof raw['state'] !== 'string') return undefined;
+  const s = raw['state'];
+  if (!['pending', 'sending', 'sent', 'failed', 'skipped'].includes(s)) return undefined;
+  return { ...(raw as unknown as DeliveryState), attempts: typeof raw['attempts'] === 'number' ? raw['attempts'] : 0 };
+}
+
+/**
+ * What a starting task must do, from the state it finds:
+ * - `done`: already sent (e.g. the process died after saving "sent") — never post again;
+ * - `lookup_then_send`: a post may have reached Slack (state `sending`) — look it up first;
+ * - `send`: nothing went out yet — save the intent and post.
+ */
+export type StartDecision = { kind: 'done'; state: DeliveryState } | { kind: 'lookup_then_send'; state: DeliveryState } | { kind: 'send' };
+
+export function decideStart(state: DeliveryState | undefined): StartDecision {
+  if (!state) return { kind: 'send' };
+  if (state.state === 'sent' && state.ts) return { kind: 'done', state };
+  if (state.state === 'sending' && state.delivery_id && state.operation !== 'update') return { kind: 'lookup_then_send', state };
+  return { kind: 'send' };
+}
+
+/** How far before the saved intent time the history lookup starts, for clock skew with Slack. */
+export const LOOKUP_MARGIN_SECONDS = 120;
+
+/** The `oldest` argument of conversations.history for a lookup of an intent saved at `intentAt`. */
+export function lookupOldest(intentAt: string | undefined, now: Date): string {
+  const base = intentAt ? Date.parse(intentAt) : NaN;
+  const from = Number.isFinite(base) ? base : now.getTime() - 24 * 3600_000;
+  return (Math.max(0, from / 1000 - LOOKUP_MARGIN_SECONDS)).toFixed(6);
+}
+
+// ---------------------------------------------------------------- rehearsal
+
+/** The task's `rehearsal:` field: skip (default), send, or send to another channel. */
+export type RehearsalChoice = { kind: 'skip' } | { kind: 'send' } | { kind: 'redirect'; channel: unknown };
+
+export const REHEARSAL_PREFIX = '[REHEARSAL] ';
+
+export function readRehearsal(field: unknown): RehearsalChoice {
+  if (field === 'send' || field === 'run') return { kind: 'send' };
+  if (field && typeof field === 'object' && !Array.isArray(field) && 'channel' in field) {
+    return { kind: 'redirect', channel: (field as { channel: unknown }).channel };
+  }
+  return { kind: 'skip' };
+}
+
+/**
+ * What a task posts, given the run mode and its rehearsal choice: live runs post as written;
+ * rehearsals post (prefixed) to the task's channel or the redirect channel, or nothing.
+ */
+export function rehearsalPlan(
+  mode: 'live' | 'rehearsal',
+  choice: RehearsalChoice,
+): { send: false } | { send: true; prefix: string; channelOverride?: unknown } {
+  if (mode === 'live') return { send: true, prefix: '' };
+  if (choice.kind === 'skip') return { send: false };
+  if (choice.kind === 'send') return { send: true, prefix: REHEARSAL_PREFIX };
+  return { send: true, prefix: REHEARSAL_PREFIX, channelOverride: choice.channel };
+}
+
+/** The permalink Slack gives a message: `<team url>archives/<channel>/p<ts without the dot>`. */
+export function permalinkFor(teamUrl: string, channel: string, ts: string, threadTs?: string): string {
+  const base = teamUrl.endsWith('/') ? teamUrl : `${teamUrl}/`;
+  const link = `${base}archives/${channel}/p${ts.replace('.', '')}`;
+  return threadTs && threadTs !== ts ? `${link}?thread_ts=${threadTs}&cid=${channel}` : link;
+}
