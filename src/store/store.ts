@@ -10,8 +10,9 @@
 import type { Runbook } from '../core/runbook.js';
 import type { RunMode } from '../core/task-type.js';
 
-export type TaskStatus = 'pending' | 'ready' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
-export type RunStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+import type { RunStatus, TaskStatus } from '../core/state-machine.js';
+
+export type { RunStatus, TaskStatus };
 
 /** A task error as persisted (a RunwireError's JSON form). */
 export interface TaskError {

@@ -1,0 +1,387 @@
+/**
+ * The run loop for one run held under a lease. The run's tasks live in memory; every change is
+ * queued (dirty task rows + events) and written by `flush` in one transaction per engine step:
+ * - a step first persists every task it is about to start as `running` (before the side effect),
+ * - then starts them all (they run concurrently),
+ * - then waits for completions, collects all that arrived in the same tick, persists them (after the
+ *   side effect), and makes their dependents ready by counting down unfinished predecessors.
+ * A crash between two flushes leaves tasks `running` in the store, which recovery handles on resume.
+ */
+import { setImmediate as tick } from 'node:timers/promises';
+import { RunwireError, toRunwireError } from '../core/errors.js';
+import type { Runbook, TaskSpec } from '../core/runbook.js';
+import { assertRunTransition, assertTransition, deriveRunStatus, isTaskDone, type TaskStatus } from '../core/state-machine.js';
+import { backoffDelay, shouldRetry } from '../core/backoff.js';
+import { renderDeep, type TemplateScope } from '../core/template.js';
+import type { TaskContext, TaskResult, TaskTypeDefinition, TaskTypeRegistry, TaskView } from '../core/task-type.js';
+import type { RunEvent, RunPatch, RunRecord, RunStatus, Store, TaskRecord } from '../store/store.js';
+import { indexDependencies, recoverRunning, rehearsalBehaviour, retryPolicy } from './decisions.js';
+
+export interface ExecutorDeps {
+  store: Store;
+  types: TaskTypeRegistry;
+  /** The lease owner id of this process. */
+  owner: string;
+  now(): Date;
+  /** In [0, 1): jitter for backoff. */
+  random(): number;
+  /** How long a lease lasts without renewal (ms). */
+  leaseMs: number;
+  /** Called for each event once it is committed (live progress). */
+  onEvent?(event: RunEvent): void;
+}
+
+/** The reason recorded on a task skipped because the run is a rehearsal. */
+export const REHEARSAL_SKIP_REASON = 'not run in rehearsal';
+
+export class RunExecutor {
+  private readonly specs = new Map<string, TaskSpec>();
+  private readonly recs = new Map<string, TaskRecord>();
+  private readonly dirty = new Set<TaskRecord>();
+  private events: RunEvent[] = [];
+  private runPatch: RunPatch | undefined;
+  private readonly readyQueue: string[] = [];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private inflight = 0;
+  private wakeUp: (() => void) | undefined;
+  private readonly abort = new AbortController();
+  private failure: unknown;
+  private readonly dependents: Map<string, string[]>;
+  private readonly remaining: Map<string, number>;
+  private readonly spec: Runbook;
+  private renewTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: ExecutorDeps, private readonly run: RunRecord, tasks: TaskRecord[]) {
+    this.spec = run.spec;
+    for (const t of run.spec.tasks) this.specs.set(t.id, t);
+    for (const r of tasks) this.recs.set(r.taskId, r);
+    const idx = indexDependencies(run.spec.tasks, (id) => {
+      const r = this.recs.get(id);
+      return r !== undefined && isTaskDone(r.status);
+    });
+    this.dependents = idx.dependents;
+    this.remaining = idx.remaining;
+  }
+
+  /** The tasks as they are now (in runbook order). */
+  tasks(): TaskRecord[] {
+    return [...this.recs.values()].sort((a, b) => a.position - b.position);
+  }
+
+  record(): RunRecord {
+    return this.run;
+  }
+
+  private iso(): string {
+    return this.deps.now().toISOString();
+  }
+
+  /** Queue an event for the next flush. */
+  event(kind: string, taskId: string | null, message: string, actor = 'engine', data?: Record<string, unknown>): void {
+    this.events.push({ runId: this.run.id, at: this.iso(), actor, kind, taskId, message, ...(data ? { data } : {}) });
+  }
+
+  /** Move a task to a new status (asserting the state machine) and queue it for the next flush. */
+  transition(rec: TaskRecord, to: TaskStatus): void {
+    assertTransition(rec.status, to, rec.taskId);
+    rec.status = to;
+    this.dirty.add(rec);
+  }
+
+  private setRunStatus(to: RunStatus): void {
+    if (this.run.status === to) return;
+    assertRunTransition(this.run.status, to, this.run.id);
+    this.run.status = to;
+    const finished = to === 'succeeded' || to === 'failed' || to === 'cancelled';
+    this.run.finishedAt = finished ? this.iso() : null;
+    this.runPatch = { ...this.runPatch, status: to, finishedAt: this.run.finishedAt };
+  }
+
+  /** Write every queued change in one transaction, then report its events. */
+  async flush(force = false): Promise<void> {
+    if (!force && this.dirty.size === 0 && this.events.length === 0 && !this.runPatch) return;
+    const tasks = [...this.dirty];
+    const events = this.events;
+    const run = this.runPatch;
+    this.dirty.clear();
+    this.events = [];
+    this.runPatch = undefined;
+    await this.deps.store.commit({
+      runId: this.run.id, owner: this.deps.owner, leaseExpiresAt: this.deps.now().getTime() + this.deps.leaseMs,
+      tasks, events, ...(run ? { run } : {}),
+    });
+    if (this.deps.onEvent) for (const e of events) this.deps.onEvent(e);
+  }
+
+  get(taskId: string): TaskRecord {
+    const rec = this.recs.get(taskId);
+    if (!rec) {
+      throw new RunwireError('runwire.task.not_found', `Run ${this.run.id} has no task "${taskId}".`, {
+        fix: `See the tasks with \`runwire runs show ${this.run.id}\`.`,
+      });
+    }
+    return rec;
+  }
+
+  /**
+   * Run until nothing more can start: every task settled, or only manual tasks waiting, or the
+   * rest blocked behind a failure. Returns the run's status.
+   */
+  async drive(): Promise<RunStatus> {
+    this.recover();
+    if (this.run.status !== 'running') {
+      this.setRunStatus('running');
+      if (!this.run.startedAt) {
+        this.run.startedAt = this.iso();
+        this.runPatch = { ...this.runPatch, startedAt: this.run.startedAt };
+      }
+    }
+    this.seedReady();
+    this.renewTimer = setInterval(() => { void this.flush(true).catch((err: unknown) => this.fail(err)); }, Math.max(1000, this.deps.leaseMs / 3));
+    this.renewTimer.unref();
+    try {
+      for (;;) {
+        const started = this.startReady();
+        await this.flush();
+        for (const job of started) this.launch(job);
+        if (this.failure) throw this.failure;
+        if (this.inflight === 0 && this.readyQueue.length === 0 && this.timers.size === 0) break;
+        if (this.readyQueue.length === 0) await new Promise<void>((resolve) => { this.wakeUp = resolve; });
+        // Let every completion of this tick land, so one transaction holds them all.
+        await tick();
+        if (this.failure) throw this.failure;
+      }
+      const status = deriveRunStatus([...this.recs.values()].map((r) => r.status));
+      this.setRunStatus(status);
+      this.event(`run.${status}`, null, `Run ${status}`);
+      await this.flush();
+      return status;
+    } catch (err) {
+      this.abort.abort(err);
+      throw err;
+    } finally {
+      clearInterval(this.renewTimer);
+      for (const t of this.timers.values()) clearTimeout(t);
+      this.timers.clear();
+    }
+  }
+
+  private fail(err: unknown): void {
+    this.failure ??= err;
+    this.abort.abort(err);
+    this.wakeUp?.();
+  }
+
+  /** Tasks left `running` by a crashed process: re-run idempotent ones, fail the others "interrupted". */
+  private recover(): void {
+    for (const rec of this.recs.values()) {
+      if (rec.status !== 'running') continue;
+      const type = this.deps.types.get(rec.type);
+      if (type && recoverRunning(type.idempotent) === 'rerun') {
+        this.transition(rec, 'ready');
+        rec.nextAttemptAt = null;
+        this.event('task.ready', rec.taskId, `${rec.name}: interrupted by a crash; re-running (the ${rec.type} type is idempotent)`);
+      } else {
+        this.transition(rec, 'failed');
+        rec.finishedAt = this.iso();
+        rec.reason = 'interrupted';
+        rec.error = { code: 'runwire.engine.interrupted', message: 'The task was running when the engine stopped; it is not safe to repeat automatically.', fix: `Check its effect, then \`runwire task retry ${this.run.id} ${rec.taskId}\` or \`runwire task skip ${this.run.id} ${rec.taskId}\`.`, retryable: false };
+        this.event('task.failed', rec.taskId, `${rec.name}: interrupted (not idempotent, not re-run)`, 'engine', { reason: 'interrupted' });
+      }
+    }
+  }
+
+  /** Queue every task that can start now. */
+  private seedReady(): void {
+    const now = this.deps.now().getTime();
+    for (const rec of this.tasks()) {
+      if (rec.status === 'ready') {
+        if (rec.nextAttemptAt !== null && rec.nextAttemptAt > now) this.scheduleAt(rec, rec.nextAttemptAt - now);
+        else this.readyQueue.push(rec.taskId);
+      } else if (rec.status === 'pending' && this.remaining.get(rec.taskId) === 0) {
+        this.transition(rec, 'ready');
+        this.event('task.ready', rec.taskId, `${rec.name}: ready`);
+        this.readyQueue.push(rec.taskId);
+      }
+    }
+  }
+
+  private scheduleAt(rec: TaskRecord, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(rec.taskId);
+      this.readyQueue.push(rec.taskId);
+      this.wakeUp?.();
+    }, delayMs);
+    this.timers.set(rec.taskId, timer);
+  }
+
+  /** Mark every queued ready task `running` (attempt counted) and return what to launch. */
+  private startReady(): Job[] {
+    const jobs: Job[] = [];
+    const queue = this.readyQueue.splice(0);
+    for (const id of queue) {
+      const rec = this.get(id);
+      if (rec.status !== 'ready') continue;
+      const spec = this.specs.get(id);
+      const type = this.deps.types.get(rec.type);
+      this.transition(rec, 'running');
+      rec.attempts += 1;
+      rec.nextAttemptAt = null;
+      rec.startedAt ??= this.iso();
+      if (!spec || !type) {
+        this.settleFailure(rec, new RunwireError('runwire.task.unknown_type', `Task type "${rec.type}" is not available in this Runwire.`), false);
+        continue;
+      }
+      let input: Record<string, unknown>;
+      try {
+        input = renderDeep(spec.input, this.scope(spec));
+      } catch (err) {
+        this.settleFailure(rec, toRunwireError(err), false);
+        continue;
+      }
+      let skip = false;
+      try {
+        skip = this.run.mode === 'rehearsal' && rehearsalBehaviour(spec, type, input) === 'skip';
+      } catch (err) {
+        this.settleFailure(rec, toRunwireError(err), false);
+        continue;
+      }
+      this.event('task.running', id, skip ? `${rec.name}: rehearsal preview` : `${rec.name}: running (attempt ${rec.attempts})`, 'engine', { attempt: rec.attempts });
+      jobs.push({ rec, spec, type, input, skip });
+    }
+    return jobs;
+  }
+
+  private scope(spec: TaskSpec): TemplateScope {
+    return {
+      vars: this.run.vars,
+      runbook: { name: this.spec.name },
+      run: { id: this.run.id, mode: this.run.mode },
+      task: { id: spec.id, name: spec.name },
+      tasks: (id: string) => {
+        const r = this.recs.get(id);
+        return r ? { output: r.output ?? undefined } : undefined;
+      },
+    };
+  }
+
+  private launch(job: Job): void {
+    this.inflight++;
+    const ctx = this.context(job);
+    const work: Promise<TaskResult | 'skipped'> = job.skip
+      ? (job.type.preview ? job.type.preview(job.input as never, ctx) : Promise.resolve()).then(() => 'skipped' as const)
+      : job.type.run(job.input as never, ctx);
+    work.then(
+      (result) => this.settleSuccess(job.rec, result),
+      (err: unknown) => {
+        const e = toRunwireError(err);
+        if (job.skip) {
+          // A failed preview must not fail a rehearsal: the task was never going to run.
+          this.event('task.log', job.rec.taskId, `${job.rec.name}: preview failed: ${e.message}`, `task:${job.rec.taskId}`);
+          this.settleSuccess(job.rec, 'skipped');
+        } else {
+          this.settleFailure(job.rec, e, !this.abort.signal.aborted);
+        }
+      },
+    ).finally(() => {
+      this.inflight--;
+      this.wakeUp?.();
+    }).catch((err: unknown) => this.fail(err));
+  }
+
+  private settleSuccess(rec: TaskRecord, result: TaskResult | 'skipped'): void {
+    if (rec.status !== 'running') return; // cancelled meanwhile
+    if (result === 'skipped') {
+      this.transition(rec, 'skipped');
+      rec.reason = REHEARSAL_SKIP_REASON;
+      rec.finishedAt = this.iso();
+      this.event('task.skipped', rec.taskId, `${rec.name}: skipped (${REHEARSAL_SKIP_REASON})`, 'engine', { reason: REHEARSAL_SKIP_REASON });
+      this.release(rec);
+      return;
+    }
+    rec.output = result.output ?? rec.output ?? {};
+    rec.error = null;
+    if (result.status === 'waiting') {
+      this.transition(rec, 'waiting');
+      this.event('task.waiting', rec.taskId, `${rec.name}: waiting for an operator`, `task:${rec.taskId}`);
+      return;
+    }
+    this.transition(rec, 'succeeded');
+    rec.finishedAt = this.iso();
+    this.event('task.succeeded', rec.taskId, `${rec.name}: succeeded`, `task:${rec.taskId}`);
+    this.release(rec);
+  }
+
+  private settleFailure(rec: TaskRecord, err: RunwireError, mayRetry: boolean): void {
+    if (rec.status !== 'running') return;
+    rec.error = err.toJSON();
+    const spec = this.specs.get(rec.taskId);
+    const type = this.deps.types.get(rec.type);
+    const policy = spec && type ? retryPolicy(spec, type) : { attempts: 1, backoffMs: 0 };
+    if (mayRetry && shouldRetry(rec.attempts, policy, err.retryable)) {
+      const delay = backoffDelay(rec.attempts, policy, this.deps.random());
+      this.transition(rec, 'ready');
+      rec.nextAttemptAt = this.deps.now().getTime() + delay;
+      this.event('task.retrying', rec.taskId, `${rec.name}: attempt ${rec.attempts} failed (${err.message}); retrying in ${delay} ms`, 'engine', { code: err.code, delay_ms: delay });
+      this.scheduleAt(rec, delay);
+      return;
+    }
+    this.transition(rec, 'failed');
+    rec.finishedAt = this.iso();
+    this.event('task.failed', rec.taskId, `${rec.name}: failed: ${err.message}`, 'engine', { code: err.code });
+  }
+
+  /** A task finished well: count it off its dependents, making those with nothing left ready. */
+  release(rec: TaskRecord): void {
+    for (const d of this.dependents.get(rec.taskId) ?? []) {
+      const left = (this.remaining.get(d) ?? 0) - 1;
+      this.remaining.set(d, left);
+      const dep = this.recs.get(d);
+      if (left === 0 && dep && dep.status === 'pending') {
+        this.transition(dep, 'ready');
+        this.event('task.ready', d, `${dep.name}: ready`);
+        this.readyQueue.push(d);
+      }
+    }
+  }
+
+  /** Make a task ready again (operator retry) if its predecessors are done, else leave it pending. */
+  requeue(rec: TaskRecord): void {
+    if ((this.remaining.get(rec.taskId) ?? 0) === 0) this.readyQueue.push(rec.taskId);
+  }
+
+  private context(job: Job): TaskContext {
+    const { rec } = job;
+    const actor = `task:${rec.taskId}`;
+    const log = (level: string) => (message: string, data?: Record<string, unknown>) =>
+      this.event('task.log', rec.taskId, `${rec.name}: ${message}`, actor, { level, ...data });
+    return {
+      run: { id: this.run.id, mode: this.run.mode, runbook: this.spec.name },
+      task: { id: rec.taskId, name: rec.name, type: rec.type },
+      attempt: rec.attempts,
+      idempotencyKey: `${this.run.id}:${rec.taskId}`,
+      signal: this.abort.signal,
+      log: { info: log('info'), warn: log('warn'), error: log('error') },
+      now: () => this.deps.now(),
+      get state() { return rec.state ?? undefined; },
+      saveState: async (state, message) => {
+        rec.state = state;
+        const event: RunEvent = { runId: this.run.id, at: this.iso(), actor, kind: 'task.state', taskId: rec.taskId, message: `${rec.name}: ${message ?? 'state saved'}`, data: { state } };
+        await this.deps.store.saveTaskState(this.run.id, this.deps.owner, this.deps.now().getTime() + this.deps.leaseMs, rec.taskId, state, event);
+        this.deps.onEvent?.(event);
+      },
+      lookupTask: (taskId: string): TaskView | undefined => {
+        const r = this.recs.get(taskId);
+        return r ? { id: r.taskId, type: r.type, status: r.status, output: r.output ?? undefined, state: r.state ?? undefined } : undefined;
+      },
+    };
+  }
+}
+
+interface Job {
+  rec: TaskRecord;
+  spec: TaskSpec;
+  type: TaskTypeDefinition;
+  input: Record<string, unknown>;
+  skip: boolean;
+}
