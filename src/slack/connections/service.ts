@@ -1,0 +1,197 @@
+/**
+ * Connection use cases shared by the CLI (and later the HTTP API): add, list, look up, remove,
+ * verify with auth.test, store an OAuth grant. Secrets are sealed before they reach the store and
+ * opened only into a ResolvedConnection held in memory.
+ */
+import { RunwireError } from '../../core/errors.js';
+import { authTest } from './auth-test.js';
+import {
+  apiUrlOf, checkConnectionName, checkRedirectUrl, DEFAULT_BOT_SCOPES, DEFAULT_REDIRECT_URL, defaultSlackUrl, inferTokenKind,
+  normalizeSlackUrl, type ConnectionRecord, type OpenSecrets,
+} from './model.js';
+import type { OAuthGrant } from './oauth.js';
+import type { ConnectionStore } from './store.js';
+import type { ResolvedConnection } from './types.js';
+import type { ConnectionVault } from './vault.js';
+
+export interface ServiceDeps {
+  store: ConnectionStore;
+  vault: ConnectionVault;
+  env: NodeJS.ProcessEnv;
+  /** Epoch ms; injectable for tests of expiry. */
+  now?: () => number;
+}
+
+export interface AddTokenInput { name: string; token: string; signingSecret?: string; appToken?: string; slackUrl?: string }
+export interface AddOAuthAppInput {
+  name: string; clientId: string; clientSecret: string; redirectUrl?: string; scopes?: string[]; userScopes?: string[];
+  slackUrl?: string; signingSecret?: string; appToken?: string;
+}
+export interface AddWebhookInput { name: string; webhookUrl: string; slackUrl?: string }
+
+export class ConnectionService {
+  readonly store: ConnectionStore;
+  private readonly vault: ConnectionVault;
+  private readonly env: NodeJS.ProcessEnv;
+  readonly now: () => number;
+
+  constructor(deps: ServiceDeps) {
+    this.store = deps.store;
+    this.vault = deps.vault;
+    this.env = deps.env;
+    this.now = deps.now ?? Date.now;
+  }
+
+  private base(name: string, kind: ConnectionRecord['kind'], slackUrl: string | undefined): ConnectionRecord {
+    const t = new Date(this.now()).toISOString();
+    return {
+      name: checkConnectionName(name), kind,
+      slackUrl: slackUrl ? normalizeSlackUrl(slackUrl) : defaultSlackUrl(this.env),
+      redirectUrl: DEFAULT_REDIRECT_URL, botScopes: [...DEFAULT_BOT_SCOPES], userScopes: [],
+      grantedBotScopes: [], grantedUserScopes: [], sealed: {}, createdAt: t, updatedAt: t,
+    };
+  }
+
+  /** A bot or user token connection (kind from the prefix). Not verified: call `verify` after. */
+  async addToken(i: AddTokenInput): Promise<ConnectionRecord> {
+    const token = i.token.trim();
+    const kind = inferTokenKind(token);
+    if (i.appToken !== undefined && !i.appToken.startsWith('xapp-')) {
+      throw new RunwireError('runwire.slack.bad_token', 'the app-level token must start with xapp-', { fix: 'copy it from Basic Information → App-Level Tokens' });
+    }
+    const rec = this.base(i.name, kind, i.slackUrl);
+    rec.sealed = this.vault.seal(rec.name, {
+      [kind === 'bot_token' ? 'botToken' : 'userToken']: token,
+      ...(i.signingSecret !== undefined ? { signingSecret: i.signingSecret } : {}),
+      ...(i.appToken !== undefined ? { appToken: i.appToken } : {}),
+    });
+    await this.store.insert(rec);
+    return rec;
+  }
+
+  /** An OAuth app: client credentials now, tokens after `connection authenticate`. */
+  async addOAuthApp(i: AddOAuthAppInput): Promise<ConnectionRecord> {
+    const rec = this.base(i.name, 'oauth_app', i.slackUrl);
+    if (!/^[A-Za-z0-9._-]+$/.test(i.clientId)) {
+      throw new RunwireError('runwire.slack.bad_client_id', 'the client id has unexpected characters', { fix: 'copy the Client ID from your app\'s Basic Information page' });
+    }
+    rec.clientId = i.clientId;
+    rec.redirectUrl = checkRedirectUrl(i.redirectUrl ?? DEFAULT_REDIRECT_URL);
+    if (i.scopes && i.scopes.length > 0) rec.botScopes = i.scopes;
+    rec.userScopes = i.userScopes ?? [];
+    rec.sealed = this.vault.seal(rec.name, {
+      clientSecret: i.clientSecret,
+      ...(i.signingSecret !== undefined ? { signingSecret: i.signingSecret } : {}),
+      ...(i.appToken !== undefined ? { appToken: i.appToken } : {}),
+    });
+    await this.store.insert(rec);
+    return rec;
+  }
+
+  /** An incoming webhook (the URL is a secret: anyone holding it can post). */
+  async addWebhook(i: AddWebhookInput): Promise<ConnectionRecord> {
+    let url: URL;
+    try {
+      url = new URL(i.webhookUrl);
+    } catch {
+      throw new RunwireError('runwire.slack.bad_webhook_url', 'the webhook URL is not a URL', { fix: 'copy it from your app\'s Incoming Webhooks page (https://hooks.slack.com/services/…)' });
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new RunwireError('runwire.slack.bad_webhook_url', 'the webhook URL must be http(s)', { fix: 'copy it from your app\'s Incoming Webhooks page' });
+    }
+    const rec = this.base(i.name, 'webhook', i.slackUrl);
+    rec.botScopes = [];
+    rec.sealed = this.vault.seal(rec.name, { webhookUrl: i.webhookUrl });
+    await this.store.insert(rec);
+    return rec;
+  }
+
+  /** The stored record, or `runwire.slack.connection_not_found` listing the configured names. */
+  async get(name: string): Promise<ConnectionRecord> {
+    const rec = await this.store.get(name);
+    if (rec) return rec;
+    const names = (await this.store.list()).map((r) => r.name);
+    throw new RunwireError('runwire.slack.connection_not_found', `no Slack connection named "${name}"`, {
+      fix: names.length > 0
+        ? `use one of: ${names.join(', ')} (or add it: runwire connection add ${name} …)`
+        : `add one first: runwire connection add ${name} --token xoxb-… (no connections are configured)`,
+    });
+  }
+
+  /** Decrypt a record's secrets into a ResolvedConnection (memory only). */
+  resolveRecord(rec: ConnectionRecord): ResolvedConnection {
+    const s: OpenSecrets = this.vault.open(rec);
+    const out: ResolvedConnection = {
+      name: rec.name, kind: rec.kind, slackUrl: rec.slackUrl, apiUrl: apiUrlOf(rec.slackUrl),
+      botScopes: rec.grantedBotScopes, userScopes: rec.grantedUserScopes,
+    };
+    const copy: [keyof ResolvedConnection, string | undefined][] = [
+      ['botToken', s.botToken], ['userToken', s.userToken], ['webhookUrl', s.webhookUrl], ['signingSecret', s.signingSecret],
+      ['appToken', s.appToken], ['teamId', rec.teamId], ['teamName', rec.teamName], ['botUserId', rec.botUserId],
+    ];
+    for (const [k, v] of copy) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+    return out;
+  }
+
+  /** Open all secrets of a record (for refresh and the masked `show`). */
+  openSecrets(rec: ConnectionRecord): OpenSecrets {
+    return this.vault.open(rec);
+  }
+
+  /**
+   * auth.test every token the connection holds, store team, bot user and granted scopes, and
+   * return the updated record. Dead tokens throw `runwire.slack.token_invalid`.
+   */
+  async verify(name: string): Promise<ConnectionRecord> {
+    const rec = await this.get(name);
+    const conn = this.resolveRecord(rec);
+    if (conn.botToken) {
+      const r = await authTest(conn, 'bot');
+      rec.grantedBotScopes = r.scopes;
+      if (r.teamId) rec.teamId = r.teamId;
+      if (r.teamName) rec.teamName = r.teamName;
+      if (r.userId) rec.botUserId = r.userId;
+    }
+    if (conn.userToken) {
+      const r = await authTest(conn, 'user');
+      rec.grantedUserScopes = r.scopes;
+      if (r.teamId) rec.teamId = r.teamId;
+      if (r.teamName) rec.teamName = r.teamName;
+      if (r.userId) rec.userId = r.userId;
+    }
+    rec.verifiedAt = rec.updatedAt = new Date(this.now()).toISOString();
+    await this.store.put(rec);
+    return rec;
+  }
+
+  /** Store what an installation or refresh gave (only the parts present), sealed. */
+  async applyGrant(name: string, g: OAuthGrant): Promise<ConnectionRecord> {
+    const rec = await this.get(name);
+    const secrets: OpenSecrets = {};
+    if (g.botToken) {
+      secrets.botToken = g.botToken;
+      if (g.botScopes.length > 0) rec.grantedBotScopes = g.botScopes;
+      if (g.botRefreshToken) secrets.botRefreshToken = g.botRefreshToken;
+      if (g.botExpiresAt !== undefined) rec.botTokenExpiresAt = new Date(g.botExpiresAt).toISOString();
+      else delete rec.botTokenExpiresAt;
+    }
+    if (g.userToken) {
+      secrets.userToken = g.userToken;
+      if (g.userScopes.length > 0) rec.grantedUserScopes = g.userScopes;
+      if (g.userRefreshToken) secrets.userRefreshToken = g.userRefreshToken;
+      if (g.userExpiresAt !== undefined) rec.userTokenExpiresAt = new Date(g.userExpiresAt).toISOString();
+      else delete rec.userTokenExpiresAt;
+    }
+    if (g.webhookUrl) secrets.webhookUrl = g.webhookUrl;
+    if (g.webhookChannel) rec.webhookChannel = g.webhookChannel;
+    if (g.teamId) rec.teamId = g.teamId;
+    if (g.teamName) rec.teamName = g.teamName;
+    if (g.botUserId) rec.botUserId = g.botUserId;
+    if (g.userId) rec.userId = g.userId;
+    if (g.appId) rec.appId = g.appId;
+    rec.sealed = this.vault.seal(rec.name, secrets, rec.sealed);
+    rec.updatedAt = new Date(this.now()).toISOString();
+    await this.store.put(rec);
+    return rec;
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The narrow storage interface for connections. Async so a PostgreSQL store can implement it; the
+ * store only moves records (secrets already sealed) and knows nothing of keys or Slack.
+ */
+import type { ConnectionRecord } from './model.js';
+
+export interface ConnectionStore {
+  /** All connections, by name. */
+  list(): Promise<ConnectionRecord[]>;
+  get(name: string): Promise<ConnectionRecord | undefined>;
+  /** Throws RunwireError `runwire.slack.connection_exists` when the name is taken. */
+  insert(record: ConnectionRecord): Promise<void>;
+  /** Replace a stored record; throws `runwire.slack.connection_not_found` when absent. */
+  put(record: ConnectionRecord): Promise<void>;
+  /** True when something was removed. */
+  remove(name: string): Promise<boolean>;
+  close(): Promise<void>;
+}
