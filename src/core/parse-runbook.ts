@@ -1,0 +1,223 @@
+/**
+ * Text → validated Runbook, reporting every problem at once with file, line, column and field.
+ * Layers: YAML syntax (the `yaml` parser, which also reads JSON), the document schema and each
+ * task's type schema (ajv), then the graph (duplicate ids, unknown dependencies, cycles) and
+ * templates. Pure: the caller reads the file.
+ */
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Runbook, RunbookIssue, TaskSpec } from './runbook.js';
+import type { RetryPolicy, TaskTypeDefinition, TaskTypeRegistry } from './task-type.js';
+import { sortIssues } from './format-issue.js';
+import { formatFieldPath, locate, type FieldPath } from './source-map.js';
+import { checkSchema } from './schema-check.js';
+import { COMMON_TASK_FIELDS, RehearsalSchema, RunbookSchema } from './runbook-schema.js';
+import { ancestors, buildGraph, findCycles, type TaskGraph } from './graph.js';
+import { refProblem, stringsIn, templateRefs } from './template.js';
+import { didYouMean } from './suggest.js';
+import { parseDuration } from './duration.js';
+
+export interface ParseOptions {
+  /** Variables given for this run (`--var k=v`); they count as declared for template checks. */
+  vars?: Record<string, string>;
+}
+
+export interface ParseResult {
+  /** Present only when there are no issues. */
+  runbook?: Runbook;
+  /** Every problem found, in file order. */
+  issues: RunbookIssue[];
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Parse and validate a runbook; see the module comment. */
+export function parseRunbook(text: string, file: string, types: TaskTypeRegistry, opts: ParseOptions = {}): ParseResult {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((e): RunbookIssue => {
+      const p = lc.linePos(e.pos[0]);
+      return { file, line: p.line, column: p.col, field: '', message: `YAML syntax error: ${e.message}` };
+    });
+    return { issues: sortIssues(issues) };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    return { issues: [{ file, line: 1, column: 1, field: '', message: `cannot read the document: ${(err as Error).message}` }] };
+  }
+  const v = new Validator(file, doc, lc, types, opts);
+  if (data === null || data === undefined) {
+    v.add([], 'the file is empty; a runbook needs at least "name" and "tasks"');
+    return { issues: v.issues };
+  }
+  if (!isObj(data)) {
+    v.add([], 'a runbook must be a mapping with "name" and "tasks"');
+    return { issues: v.issues };
+  }
+  const runbook = v.validate(data);
+  const issues = sortIssues(v.issues);
+  return issues.length === 0 && runbook ? { runbook, issues } : { issues };
+}
+
+/** Collects issues while walking one document. */
+class Validator {
+  readonly issues: RunbookIssue[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly doc: Document,
+    private readonly lc: LineCounter,
+    private readonly types: TaskTypeRegistry,
+    private readonly opts: ParseOptions,
+  ) {}
+
+  add(path: FieldPath, message: string): void {
+    const pos = locate(this.doc, this.lc, path);
+    this.issues.push({ file: this.file, line: pos.line, column: pos.column, field: formatFieldPath(path), message });
+  }
+
+  validate(data: Obj): Runbook | undefined {
+    for (const p of checkSchema(RunbookSchema, data)) this.add(p.path, p.message);
+    const rawTasks = Array.isArray(data['tasks']) ? (data['tasks'] as unknown[]) : [];
+    const tasks = rawTasks.map((t, i) => ({ i, t: isObj(t) ? t : undefined }));
+
+    // Ids: duplicates, and the set every other check refers to.
+    const firstIndex = new Map<string, number>();
+    for (const { i, t } of tasks) {
+      const id = t?.['id'];
+      if (typeof id !== 'string') continue;
+      const first = firstIndex.get(id);
+      if (first === undefined) firstIndex.set(id, i);
+      else this.add(['tasks', i, 'id'], `duplicate task id "${id}" (first used by tasks[${first}])`);
+    }
+    const nodes = tasks.flatMap(({ t }) =>
+      t && typeof t['id'] === 'string' ? [{ id: t['id'], depends_on: stringList(t['depends_on']) }] : []);
+    const graph = buildGraph(nodes);
+
+    for (const { i, t } of tasks) {
+      if (!t) continue;
+      for (const dep of stringList(t['depends_on'])) {
+        if (!firstIndex.has(dep)) this.add(['tasks', i, 'depends_on'], `unknown task "${dep}"${didYouMean(dep, firstIndex.keys())}`);
+      }
+    }
+    for (const cycle of findCycles(graph)) {
+      const at = firstIndex.get(cycle[0] as string) as number;
+      this.add(['tasks', at, 'depends_on'], cycle.length === 2
+        ? `task "${cycle[0]}" depends on itself`
+        : `dependency cycle: ${cycle.join(' -> ')}`);
+    }
+
+    const declaredVars = new Set([...Object.keys(isObj(data['vars']) ? data['vars'] : {}), ...Object.keys(this.opts.vars ?? {})]);
+    const typeOf = new Map<string, string>();
+    for (const { t } of tasks) {
+      if (t && typeof t['id'] === 'string' && typeof t['type'] === 'string' && !typeOf.has(t['id'])) typeOf.set(t['id'], t['type']);
+    }
+    const specs: TaskSpec[] = [];
+    for (const { i, t } of tasks) {
+      if (!t) continue;
+      const spec = this.validateTask(i, t, graph, declaredVars, typeOf);
+      if (spec) specs.push(spec);
+    }
+    if (this.issues.length > 0) return undefined;
+    const vars: Record<string, string> = {};
+    for (const [k, val] of Object.entries(isObj(data['vars']) ? data['vars'] : {})) vars[k] = String(val);
+    return {
+      name: data['name'] as string,
+      ...(typeof data['description'] === 'string' ? { description: data['description'] } : {}),
+      vars,
+      tasks: specs,
+      source: this.file,
+    };
+  }
+
+  /** The type-specific checks of one task; returns its spec when it is valid so far. */
+  private validateTask(
+    i: number, t: Obj, graph: TaskGraph, declaredVars: ReadonlySet<string>, typeOf: ReadonlyMap<string, string>,
+  ): TaskSpec | undefined {
+    const id = typeof t['id'] === 'string' ? t['id'] : undefined;
+    const typeName = t['type'];
+    if (typeof typeName !== 'string' || typeName === '') return undefined; // the schema said so
+    const def = this.types.get(typeName);
+    if (!def) {
+      const known = [...this.types.keys()];
+      this.add(['tasks', i, 'type'], `unknown task type "${typeName}"${didYouMean(typeName, known) || ` (known types: ${known.join(', ')})`}`);
+      return undefined;
+    }
+    const before = this.issues.length;
+    const declaresRehearsal = declaresField(def, 'rehearsal');
+    const input: Obj = {};
+    for (const [k, val] of Object.entries(t)) {
+      if (!(COMMON_TASK_FIELDS as readonly string[]).includes(k) || (k === 'rehearsal' && declaresRehearsal)) input[k] = val;
+    }
+    for (const p of checkSchema(def.input, input, { closeObjects: true })) {
+      this.add(['tasks', i, ...p.path], p.path.length === 0 ? `${p.message} (type "${typeName}")` : p.message);
+    }
+    if (!declaresRehearsal && t['rehearsal'] !== undefined) {
+      for (const p of checkSchema(RehearsalSchema, t['rehearsal'])) this.add(['tasks', i, 'rehearsal', ...p.path], p.message);
+    }
+
+    // Templates: known variables, and task outputs only from tasks that finish first.
+    let anc: Set<string> | undefined;
+    const relation = (other: string): 'ancestor' | 'not-ancestor' | 'unknown' | 'self' => {
+      if (!graph.deps.has(other)) return 'unknown';
+      if (other === id) return 'self';
+      anc ??= id === undefined ? new Set() : ancestors(graph, id);
+      return anc.has(other) ? 'ancestor' : 'not-ancestor';
+    };
+    for (const s of stringsIn(input)) {
+      if (!s.text.includes('{{')) continue;
+      for (const ref of templateRefs(s.text)) {
+        const problem = refProblem(ref, { vars: declaredVars, taskRelation: relation });
+        if (problem) this.add(['tasks', i, ...s.path], problem);
+      }
+    }
+
+    if (this.issues.length > before || id === undefined) return undefined;
+    if (def.validate) {
+      const problems = def.validate(input as never, {
+        typeOf: (other) => typeOf.get(other),
+        isAncestor: (other) => relation(other) === 'ancestor',
+      });
+      for (const p of problems) this.add(['tasks', i, ...(p.field ? p.field.split('.') : [])], p.message);
+      if (problems.length > 0) return undefined;
+    }
+    const pos = locate(this.doc, this.lc, ['tasks', i]);
+    const spec: TaskSpec = {
+      id,
+      name: typeof t['name'] === 'string' ? t['name'] : id,
+      type: typeName,
+      depends_on: [...new Set(stringList(t['depends_on']))],
+      input,
+      position: { file: this.file, line: pos.line, column: pos.column },
+    };
+    if (isObj(t['retry'])) spec.retry = retryPolicy(t['retry'], def);
+    if (t['rehearsal'] !== undefined) spec.rehearsal = t['rehearsal'];
+    return spec;
+  }
+}
+
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function declaresField(def: TaskTypeDefinition, field: string): boolean {
+  const props = (def.input as { properties?: Record<string, unknown> }).properties;
+  return props !== undefined && Object.hasOwn(props, field);
+}
+
+/** `retry: { attempts, backoff?, max_backoff? }` (already schema-checked) → RetryPolicy. */
+function retryPolicy(r: Obj, def: TaskTypeDefinition): RetryPolicy {
+  const policy: RetryPolicy = {
+    attempts: r['attempts'] as number,
+    backoffMs: typeof r['backoff'] === 'string' ? parseDuration(r['backoff']) : def.retry.backoffMs,
+  };
+  const max = typeof r['max_backoff'] === 'string' ? parseDuration(r['max_backoff']) : def.retry.maxBackoffMs;
+  if (max !== undefined) policy.maxBackoffMs = max;
+  return policy;
+}

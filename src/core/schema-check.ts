@@ -1,0 +1,133 @@
+/**
+ * JSON Schema validation with ajv, and its errors turned into field-level problems a person can
+ * act on. Schemas are written with TypeBox; `x-hint` on a schema replaces ajv's wording for
+ * errors at that schema (e.g. "task ids use letters, digits, - and _").
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { TSchema } from '@sinclair/typebox';
+import { tryParseDuration } from './duration.js';
+import { hasTemplate } from './template.js';
+import { pointerToPath } from './source-map.js';
+import { didYouMean } from './suggest.js';
+
+/** A problem at a path relative to the validated value. */
+export interface SchemaProblem {
+  path: Array<string | number>;
+  message: string;
+}
+
+let ajv: Ajv | undefined;
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function getAjv(): Ajv {
+  if (!ajv) {
+    // verbose: errors carry the failing data and parentSchema, used for the wording below.
+    ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+    ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+    // A template may stand for a duration; it is checked again when rendered at run time.
+    ajv.addFormat('duration', { type: 'string', validate: (s: string) => hasTemplate(s) || 'ms' in tryParseDuration(s) });
+    ajv.addFormat('duration-literal', { type: 'string', validate: (s: string) => 'ms' in tryParseDuration(s) });
+  }
+  return ajv;
+}
+
+/**
+ * Compile (once per schema object) and validate. `closeObjects` makes a top-level object schema
+ * that does not say otherwise reject unknown fields, so a typo is reported, not ignored.
+ */
+export function checkSchema(schema: TSchema, value: unknown, opts: { closeObjects?: boolean } = {}): SchemaProblem[] {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    const s = opts.closeObjects && schema['type'] === 'object' && schema['additionalProperties'] === undefined
+      ? { ...schema, additionalProperties: false }
+      : schema;
+    validate = getAjv().compile(s);
+    compiled.set(schema, validate);
+  }
+  if (validate(value)) return [];
+  return describeErrors(validate.errors ?? [], value);
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `integer ${v}` : `number ${v}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false',
+  object: 'a mapping', array: 'a list', null: 'null',
+};
+
+function typeWords(t: unknown): string {
+  const list = Array.isArray(t) ? t : [t];
+  return list.map((x) => TYPE_WORDS[String(x)] ?? String(x)).join(' or ');
+}
+
+function describeErrors(errors: ErrorObject[], value: unknown): SchemaProblem[] {
+  // anyOf/oneOf: report the union once (with its hint), not every branch's complaint.
+  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+  const out: SchemaProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (unions.some((u) => e.schemaPath.startsWith(u))) continue;
+    if (e.keyword === 'propertyNames' || e.keyword === 'if') continue;
+    const p = describe(e, value);
+    const key = `${p.path.join('\u0000')}\u0001${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
+
+function describe(e: ErrorObject, value: unknown): SchemaProblem {
+  const path = pointerToPath(e.instancePath, value);
+  const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
+  const hint = typeof parent['x-hint'] === 'string' ? parent['x-hint'] : undefined;
+  const params = e.params as Record<string, unknown>;
+  if (e.propertyName !== undefined) {
+    return { path: [...path, e.propertyName], message: hint ? `invalid name "${e.propertyName}": ${hint}` : `invalid name "${e.propertyName}"` };
+  }
+  switch (e.keyword) {
+    case 'required':
+      return { path, message: `missing required field "${String(params['missingProperty'])}"` };
+    case 'additionalProperties': {
+      const name = String(params['additionalProperty']);
+      const known = Object.keys((parent['properties'] as Record<string, unknown> | undefined) ?? {});
+      return {
+        path: [...path, name],
+        message: `unknown field "${name}"${didYouMean(name, known) || (known.length > 0 ? ` (known fields: ${known.join(', ')})` : ' (this type takes no fields)')}`,
+      };
+    }
+    case 'format':
+      if ((params['format'] === 'duration' || params['format'] === 'duration-literal') && typeof e.data === 'string') {
+        const r = tryParseDuration(e.data);
+        return { path, message: 'error' in r ? r.error : `invalid duration "${e.data}"` };
+      }
+      return { path, message: hint ?? `must be a valid ${String(params['format'])}` };
+    default:
+      break;
+  }
+  if (hint) return { path, message: `${hint}, got ${jsonType(e.data)}` };
+  switch (e.keyword) {
+    case 'type':
+      return { path, message: `expected ${typeWords(params['type'])}, got ${jsonType(e.data)}` };
+    case 'enum':
+      return { path, message: `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${jsonType(e.data)}` };
+    case 'const':
+      return { path, message: `must be ${JSON.stringify(params['allowedValue'])}, got ${jsonType(e.data)}` };
+    case 'minItems':
+      return { path, message: params['limit'] === 1 ? 'must not be empty' : `must have at least ${String(params['limit'])} items` };
+    case 'minLength':
+      return { path, message: params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters` };
+    case 'anyOf':
+    case 'oneOf':
+      return { path, message: `has the wrong shape, got ${jsonType(e.data)}` };
+    default:
+      return { path, message: `${e.message ?? 'is invalid'}${e.data !== undefined ? `, got ${jsonType(e.data)}` : ''}` };
+  }
+}

@@ -1,0 +1,19 @@
+/** The built-in task types. Add a type with one line in the list below. */
+import type { TaskTypeDefinition, TaskTypeRegistry } from '../core/task-type.js';
+import { milestoneType } from './milestone.js';
+import { manualType } from './manual.js';
+import { waitType } from './wait.js';
+import { createHttpType, type HttpTypeDeps } from './http.js';
+
+/** Services the built-in types may need; all optional. */
+export interface BuiltinDeps extends HttpTypeDeps {}
+
+export function builtinTaskTypes(deps: BuiltinDeps = {}): TaskTypeRegistry {
+  const types: TaskTypeDefinition[] = [
+    milestoneType as TaskTypeDefinition,
+    manualType as TaskTypeDefinition,
+    waitType as TaskTypeDefinition,
+    createHttpType(deps) as TaskTypeDefinition,
+  ];
+  return new Map(types.map((t) => [t.type, t]));
+}

@@ -1,0 +1,16 @@
+/** `milestone`: a named point in the runbook, done as soon as its predecessors are. */
+import { Type } from '@sinclair/typebox';
+import { defineTaskType } from '../core/task-type.js';
+
+export const milestoneType = defineTaskType({
+  type: 'milestone',
+  title: 'Milestone',
+  icon: 'flag',
+  input: Type.Object({}, { additionalProperties: false }),
+  rehearsal: 'run',
+  idempotent: true,
+  retry: { attempts: 1, backoffMs: 1000 },
+  async run() {
+    return { status: 'succeeded' };
+  },
+});

@@ -1,0 +1,57 @@
+/**
+ * `wait`: pause for a duration (`duration: 30s`). The deadline is saved durably before waiting,
+ * so a run resumed after a crash waits only for what is left, not the whole duration again.
+ */
+import { Type } from '@sinclair/typebox';
+import { defineTaskType } from '../core/task-type.js';
+import { RunwireError } from '../core/errors.js';
+import { parseDuration } from '../core/duration.js';
+import { Duration } from '../core/runbook-schema.js';
+
+export const waitType = defineTaskType({
+  type: 'wait',
+  title: 'Wait',
+  icon: 'clock',
+  input: Type.Object(
+    {
+      /** How long to wait: `250ms`, `30s`, `2m`, `1h30m`. */
+      duration: Duration(),
+    },
+    { additionalProperties: false },
+  ),
+  rehearsal: 'run',
+  idempotent: true,
+  retry: { attempts: 1, backoffMs: 1000 },
+  async run(input, ctx) {
+    const ms = parseDuration(input.duration);
+    const saved = ctx.state?.['until'];
+    let until = typeof saved === 'string' ? Date.parse(saved) : NaN;
+    if (Number.isNaN(until)) {
+      until = ctx.now().getTime() + ms;
+      await ctx.saveState({ until: new Date(until).toISOString() }, `Waiting ${input.duration}`);
+    }
+    await sleep(Math.max(0, until - ctx.now().getTime()), ctx.signal);
+    return { status: 'succeeded', output: { waited_ms: ms } };
+  },
+});
+
+/** Resolve after `ms`, or reject with `runwire.task.aborted` when the signal fires. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = (): RunwireError =>
+      new RunwireError('runwire.task.aborted', 'the wait was interrupted (run cancelled or Runwire shutting down)', { cause: signal.reason });
+    if (signal.aborted) {
+      reject(aborted());
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
