@@ -1,0 +1,87 @@
+/**
+ * Reading a runbook file for a command: read → parseRunbook → either the Runbook or every issue
+ * printed to stderr with exit code 2. Shared by `validate`, `run` and anything else that takes FILE.
+ */
+import { readFile } from 'node:fs/promises';
+import { RunwireError } from '../core/errors.js';
+import { formatIssue } from '../core/format-issue.js';
+import { parseRunbook, type ParseResult } from '../core/parse-runbook.js';
+import type { Runbook } from '../core/runbook.js';
+import { VAR_NAME_PATTERN } from '../core/runbook-schema.js';
+import type { TaskTypeRegistry } from '../core/task-type.js';
+import type { CliContext } from './context.js';
+
+/** Exit code for an invalid runbook, a missing file or a bad flag value. */
+export const EXIT_INVALID = 2;
+
+/** Commander option parser for a repeatable `--var k=v`: collects the raw values. */
+export function collectVar(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `['a=1', 'b=x=y']` → `{ a: '1', b: 'x=y' }`; throws `runwire.cli.bad_var` on a malformed one. */
+export function parseVarFlags(values: readonly string[] = []): Record<string, string> {
+  const vars: Record<string, string> = {};
+  const namePattern = new RegExp(VAR_NAME_PATTERN);
+  for (const raw of values) {
+    const eq = raw.indexOf('=');
+    const name = eq < 0 ? raw : raw.slice(0, eq);
+    if (eq < 0 || !namePattern.test(name)) {
+      throw new RunwireError('runwire.cli.bad_var', `--var "${raw}" is not name=value`, {
+        fix: 'write --var release=42 (names use letters, digits and "_")',
+      });
+    }
+    vars[name] = raw.slice(eq + 1);
+  }
+  return vars;
+}
+
+/** Read and parse a runbook file; throws `runwire.runbook.unreadable` when it cannot be read. */
+export async function readRunbookFile(file: string, types: TaskTypeRegistry, vars: Record<string, string> = {}): Promise<ParseResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new RunwireError('runwire.runbook.unreadable', `cannot read runbook ${file}: ${why}`, {
+      fix: 'pass the path of a runbook .yaml or .json file',
+      cause: err,
+    });
+  }
+  return parseRunbook(text, file, types, { vars });
+}
+
+/**
+ * Load a runbook for a command. On any problem (unreadable file, invalid runbook) it writes every
+ * issue to stderr, one per line, sets `ctx.exitCode = 2` and returns undefined.
+ */
+export async function loadRunbookOrReport(
+  file: string,
+  types: TaskTypeRegistry,
+  ctx: CliContext,
+  vars: Record<string, string> = {},
+): Promise<Runbook | undefined> {
+  let result: ParseResult;
+  try {
+    result = await readRunbookFile(file, types, vars);
+  } catch (err) {
+    if (!(err instanceof RunwireError)) throw err;
+    ctx.stderr.write(`error: ${err.message}\n${err.fix ? `fix: ${err.fix}\n` : ''}`);
+    ctx.exitCode = EXIT_INVALID;
+    return undefined;
+  }
+  if (result.runbook) return result.runbook;
+  ctx.stderr.write(result.issues.map((i) => `${formatIssue(i)}\n`).join(''));
+  ctx.exitCode = EXIT_INVALID;
+  return undefined;
+}
+
+/** `loadRunbookOrReport` with options as one object (the form `run` calls). */
+export async function loadRunbook(
+  file: string,
+  types: TaskTypeRegistry,
+  opts: { ctx: CliContext; vars?: Record<string, string> },
+): Promise<Runbook | undefined> {
+  return loadRunbookOrReport(file, types, opts.ctx, opts.vars ?? {});
+}
