@@ -1,0 +1,75 @@
+/** Helpers shared by the `runwire connection …` commands: open the data dir's connections, print views. */
+import type { Command } from 'commander';
+import { RunwireError } from '../../../core/errors.js';
+import { maskSecret } from '../../../slack/secret-box.js';
+import { apiUrlOf, type ConnectionRecord, type OpenSecrets } from '../../../slack/connections/model.js';
+import { openConnections, type OpenedConnections } from '../../../slack/connections/open.js';
+import { dataDirOf, type CliContext } from '../../context.js';
+
+/** Run `fn` with the data dir's connections open, closing them after. */
+export async function withConnections<T>(cmd: Command, ctx: CliContext, fn: (c: OpenedConnections) => Promise<T>): Promise<T> {
+  const c = openConnections(dataDirOf(cmd), ctx.env);
+  try {
+    return await fn(c);
+  } finally {
+    await c.close();
+  }
+}
+
+export function out(ctx: CliContext, text: string): void {
+  ctx.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+/** A connection's non-secret summary (what `list` shows; needs no key). */
+export function summaryView(r: ConnectionRecord) {
+  return {
+    name: r.name, kind: r.kind, slackUrl: r.slackUrl,
+    team: r.teamId ? { id: r.teamId, name: r.teamName ?? null } : null,
+    botUserId: r.botUserId ?? null,
+    grantedBotScopes: r.grantedBotScopes, grantedUserScopes: r.grantedUserScopes,
+    verifiedAt: r.verifiedAt ?? null, updatedAt: r.updatedAt,
+  };
+}
+
+/** Everything about a connection, secrets masked (what `show` prints). */
+export function detailView(r: ConnectionRecord, s: OpenSecrets) {
+  const masked: Record<string, string> = {};
+  for (const [k, v] of Object.entries(s)) if (v) masked[k] = maskSecret(v);
+  return {
+    ...summaryView(r),
+    apiUrl: apiUrlOf(r.slackUrl),
+    redirectUrl: r.redirectUrl,
+    clientId: r.clientId ?? null,
+    requestedBotScopes: r.botScopes,
+    requestedUserScopes: r.userScopes,
+    userId: r.userId ?? null,
+    appId: r.appId ?? null,
+    webhookChannel: r.webhookChannel ?? null,
+    botTokenExpiresAt: r.botTokenExpiresAt ?? null,
+    userTokenExpiresAt: r.userTokenExpiresAt ?? null,
+    secrets: masked,
+    createdAt: r.createdAt,
+  };
+}
+
+/** Parse `5m`, `30s`, `1h`, `500ms` or plain seconds into ms. */
+export function parseTimeout(raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
+  if (!m) {
+    throw new RunwireError('runwire.cli.bad_duration', `"${raw}" is not a duration`, { fix: 'use e.g. 90s, 5m or 1h' });
+  }
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return Math.round(n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000));
+}
+
+/** A secret option given as `-` is read from stdin (keeps it out of shell history and `ps`). */
+export async function secretArg(value: string | undefined, ctx: CliContext, stdin: NodeJS.ReadableStream = process.stdin): Promise<string | undefined> {
+  if (value !== '-') return value;
+  void ctx;
+  const chunks: Buffer[] = [];
+  for await (const c of stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
+  const v = Buffer.concat(chunks).toString('utf8').trim();
+  if (v === '') throw new RunwireError('runwire.cli.empty_secret', 'nothing was read from stdin for a secret given as "-"', { fix: 'pipe the secret in, e.g. printf %s "$TOKEN" | runwire connection add …' });
+  return v;
+}
