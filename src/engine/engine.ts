@@ -4,6 +4,7 @@
  * and drives the run in-process until it finishes or waits again.
  */
 import { RunwireError } from '../core/errors.js';
+import { renderTemplate } from '../core/template.js';
 import type { Runbook } from '../core/runbook.js';
 import type { RunMode, TaskTypeRegistry } from '../core/task-type.js';
 import type { RunEvent, RunRecord, RunStatus, Store, TaskRecord } from '../store/store.js';
@@ -62,8 +63,10 @@ export class Engine {
       id, runbook: runbook.name, spec: runbook, mode: o.mode, status: 'running', vars: o.vars, createdAt: at,
       startedAt: at, finishedAt: null, leaseOwner: this.owner, leaseExpiresAt: now.getTime() + this.leaseMs,
     };
+    // Task names may hold templates (`Deploy {{vars.release}}`); outputs of other tasks stay as written.
+    const scope = { vars: o.vars, runbook: { name: runbook.name }, run: { id, mode: o.mode } };
     const tasks: TaskRecord[] = runbook.tasks.map((t, position) => ({
-      runId: id, taskId: t.id, position, name: t.name, type: t.type, status: 'pending', attempts: 0, startedAt: null,
+      runId: id, taskId: t.id, position, name: renderTemplate(t.name, { ...scope, task: { id: t.id, name: t.id } }, { partial: true }), type: t.type, status: 'pending', attempts: 0, startedAt: null,
       finishedAt: null, nextAttemptAt: null, error: null, output: null, state: null, reason: null,
     }));
     const events: RunEvent[] = [
@@ -71,8 +74,8 @@ export class Engine {
       ...(o.events ?? []).map((e) => ({ runId: id, at, actor: 'engine', ...e })),
     ];
     await this.store.createRun(run, tasks, events);
-    for (const e of events) this.opts.onEvent?.(e);
     o.onCreated?.(id);
+    for (const e of events) this.opts.onEvent?.(e);
     return this.driveHeld(new RunExecutor(this.deps(), run, tasks));
   }
 

@@ -257,7 +257,7 @@ export class RunExecutor {
       vars: this.run.vars,
       runbook: { name: this.spec.name },
       run: { id: this.run.id, mode: this.run.mode },
-      task: { id: spec.id, name: spec.name },
+      task: { id: spec.id, name: this.recs.get(spec.id)?.name ?? spec.name },
       tasks: (id: string) => {
         const r = this.recs.get(id);
         return r ? { output: r.output ?? undefined } : undefined;

@@ -2,8 +2,14 @@
 import type { CommandModule } from '../context.js';
 import { connectionCommands } from './connection.js';
 import { validateCommand } from './validate.js';
+import { runCommand } from './run.js';
+import { runsCommand } from './runs.js';
+import { taskCommand } from './task.js';
+import { resumeCommand } from './resume.js';
+import { startCommand } from './start.js';
 
 export const commandModules: CommandModule[] = [
   connectionCommands,
   validateCommand,
+  runCommand, runsCommand, taskCommand, resumeCommand, startCommand,
 ];

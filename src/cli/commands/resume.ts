@@ -1,0 +1,24 @@
+/** `runwire resume RUN [--json]`: continue a run after a crash or a stop. */
+import type { Command } from 'commander';
+import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
+import { cliActor, knowTasks, openSession, report } from '../run-session.js';
+
+export const resumeCommand: CommandModule = {
+  register(program: Command, ctx: CliContext): void {
+    program
+      .command('resume')
+      .description('continue a run after a crash or stop: idempotent tasks that were running are re-run, others fail "interrupted"')
+      .argument('<run>', 'run id (see `runwire runs list`)')
+      .option('--json', 'print only the run as JSON')
+      .action(async (runId: string, opts: { json?: boolean }, cmd: Command) => {
+        const json = opts.json === true;
+        const s = openSession(dataDirOf(cmd), ctx, { json });
+        try {
+          await knowTasks(s, runId);
+          report(ctx, s, await s.engine.resume(runId, cliActor(ctx.env)), json);
+        } finally {
+          await s.close();
+        }
+      });
+  },
+};

@@ -1,0 +1,80 @@
+/**
+ * `runwire run FILE [--rehearsal] [--var k=v]... [--json] [--strict]`: validate the runbook, run the
+ * pre-flight checks (live runs), then run it until every task is finished or it waits on an operator.
+ * Exit 0 succeeded, 1 failed, 3 waiting, 2 invalid runbook (or pre-flight problems with --strict).
+ */
+import type { Command } from 'commander';
+import { preflight } from '../../engine/preflight.js';
+import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
+import { collectVar, EXIT_INVALID, loadRunbookOrReport, parseVarFlags } from '../load-runbook.js';
+import { cliActor, cliTaskTypes, openSession, report } from '../run-session.js';
+
+export interface RunOpts {
+  rehearsal?: boolean;
+  var: string[];
+  json?: boolean;
+  strict?: boolean;
+}
+
+/** Run a runbook file as `runwire run` does; shared with `runwire start`. */
+export async function runFile(file: string, opts: RunOpts, dataDir: string, ctx: CliContext): Promise<void> {
+  const json = opts.json === true;
+  let overrides: Record<string, string>;
+  try {
+    overrides = parseVarFlags(opts.var);
+  } catch (err) {
+    ctx.exitCode = EXIT_INVALID;
+    throw err;
+  }
+  const types = cliTaskTypes();
+  // Validate before opening the store: an invalid runbook leaves the data dir untouched.
+  const runbook = await loadRunbookOrReport(file, types, ctx, overrides);
+  if (!runbook) return;
+  const s = openSession(dataDir, ctx, { json, types });
+  try {
+    const mode = opts.rehearsal ? 'rehearsal' : 'live';
+    const vars = { ...runbook.vars, ...overrides };
+    for (const t of runbook.tasks) s.taskTypes.set(t.id, t.type);
+    const problems = mode === 'live' ? await preflight(runbook, { vars, mode, types: s.types, signal: AbortSignal.timeout(30_000) }) : [];
+    for (const { taskId, problem } of problems) {
+      ctx.stderr.write(`${opts.strict ? 'error' : 'warning'}: ${taskId}: ${problem.message}${problem.fix ? ` (fix: ${problem.fix})` : ''} [${problem.code}]\n`);
+    }
+    if (opts.strict && problems.length > 0) {
+      ctx.stderr.write(`Not started: ${problems.length} pre-flight problem(s) and --strict.\n`);
+      ctx.exitCode = EXIT_INVALID;
+      return;
+    }
+    const events = problems.map(({ taskId, problem }) => ({
+      kind: 'run.preflight', taskId, message: `pre-flight ${problem.severity}: ${problem.message}`,
+      data: { code: problem.code, severity: problem.severity, ...(problem.fix ? { fix: problem.fix } : {}) },
+    }));
+    const started = process.hrtime.bigint();
+    const outcome = await s.engine.start(runbook, {
+      mode, vars, actor: cliActor(ctx.env), events,
+      onCreated: (id) => { if (!json) ctx.stdout.write(`Run ${id} (${mode}) of "${runbook.name}"\n`); },
+    });
+    if (ctx.env['RUNWIRE_REPORT_STATS'] === '1') {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      ctx.stderr.write(`runwire-stats ${JSON.stringify({ engine_ms: ms, tasks: outcome.tasks.length })}\n`);
+    }
+    report(ctx, s, outcome, json);
+  } finally {
+    await s.close();
+  }
+}
+
+export const runCommand: CommandModule = {
+  register(program: Command, ctx: CliContext): void {
+    program
+      .command('run')
+      .description('run a runbook until every task is finished or it waits on an operator (exit 0 succeeded, 1 failed, 3 waiting, 2 invalid)')
+      .argument('<file>', 'runbook file (YAML or JSON)')
+      .option('--rehearsal', 'a rehearsal: integrations that do not run in rehearsal are skipped')
+      .option('--var <name=value>', 'set a runbook variable (repeatable)', collectVar, [] as string[])
+      .option('--json', 'print only the run as JSON on stdout')
+      .option('--strict', 'refuse to start a live run when the pre-flight checks find problems (exit 2)')
+      .action(async (file: string, opts: RunOpts, cmd: Command) => {
+        await runFile(file, opts, dataDirOf(cmd), ctx);
+      });
+  },
+};

@@ -1,0 +1,96 @@
+/** `runwire runs list|show|cancel`: look at runs in the data dir, and cancel one. */
+import type { Command } from 'commander';
+import { RunwireError } from '../../core/errors.js';
+import { runJson } from '../../engine/run-json.js';
+import type { RunEvent, RunSummary, TaskRecord } from '../../store/store.js';
+import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
+import { cliActor, openSession, report } from '../run-session.js';
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function listLine(r: RunSummary): string {
+  return `${pad(r.id, 18)} ${pad(r.status, 10)} ${pad(r.mode, 10)} ${pad(r.startedAt ?? '-', 25)} ${pad(String(r.taskCount), 6)} ${r.runbook}`;
+}
+
+function taskLine(t: TaskRecord): string {
+  const extra = t.error ? ` — ${t.error.message}` : t.reason ? ` — ${t.reason}` : '';
+  return `  ${pad(t.taskId, 22)} ${pad(t.status, 10)} ${pad(t.type, 14)} attempts ${t.attempts}${extra}`;
+}
+
+function eventLine(e: RunEvent): string {
+  return `  ${e.at}  ${pad(e.actor, 16)} ${pad(e.kind, 15)} ${e.message}`;
+}
+
+export const runsCommand: CommandModule = {
+  register(program: Command, ctx: CliContext): void {
+    const group = program.command('runs').description('list, show and cancel runs');
+
+    group.command('list')
+      .description('runs in the data dir, newest first')
+      .option('--json', 'print the runs as JSON')
+      .option('--limit <n>', 'how many runs', '50')
+      .action(async (opts: { json?: boolean; limit: string }, cmd: Command) => {
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1) {
+          ctx.exitCode = 2;
+          throw new RunwireError('runwire.cli.bad_option', `--limit must be a positive whole number, not "${opts.limit}".`);
+        }
+        const s = openSession(dataDirOf(cmd), ctx, { json: true });
+        try {
+          const runs = await s.store.listRuns(limit);
+          if (opts.json) {
+            const out = runs.map((r) => ({ id: r.id, runbook: r.runbook, mode: r.mode, status: r.status, started_at: r.startedAt, finished_at: r.finishedAt, vars: r.vars, task_count: r.taskCount }));
+            ctx.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+          } else if (runs.length === 0) {
+            ctx.stdout.write('No runs yet. Start one with: runwire run examples/release-cutover.yaml\n');
+          } else {
+            ctx.stdout.write(`${pad('RUN', 18)} ${pad('STATUS', 10)} ${pad('MODE', 10)} ${pad('STARTED', 25)} ${pad('TASKS', 6)} RUNBOOK\n`);
+            for (const r of runs) ctx.stdout.write(`${listLine(r)}\n`);
+          }
+        } finally {
+          await s.close();
+        }
+      });
+
+    group.command('show')
+      .description('one run: its tasks and its event log')
+      .argument('<run>', 'run id')
+      .option('--json', 'print only the run as JSON')
+      .action(async (runId: string, opts: { json?: boolean }, cmd: Command) => {
+        const s = openSession(dataDirOf(cmd), ctx, { json: true });
+        try {
+          const { run, tasks } = await s.engine.load(runId);
+          if (opts.json) {
+            ctx.stdout.write(`${JSON.stringify(runJson(run, tasks, s.types), null, 2)}\n`);
+            return;
+          }
+          const varText = Object.entries(run.vars).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
+          ctx.stdout.write(`Run ${run.id}  ${run.status}  (${run.mode})\nRunbook: ${run.runbook}\nStarted: ${run.startedAt ?? '-'}  Finished: ${run.finishedAt ?? '-'}\nVars: ${varText}\n\nTasks:\n`);
+          for (const t of tasks) ctx.stdout.write(`${taskLine(t)}\n`);
+          ctx.stdout.write('\nEvents:\n');
+          for (const e of await s.store.getEvents(runId)) ctx.stdout.write(`${eventLine(e)}\n`);
+        } finally {
+          await s.close();
+        }
+      });
+
+    group.command('cancel')
+      .description('cancel an unfinished run: it and its unfinished tasks become cancelled')
+      .argument('<run>', 'run id')
+      .option('--json', 'print only the run as JSON')
+      .action(async (runId: string, opts: { json?: boolean }, cmd: Command) => {
+        const json = opts.json === true;
+        const s = openSession(dataDirOf(cmd), ctx, { json: true });
+        try {
+          const outcome = await s.engine.cancel(runId, cliActor(ctx.env));
+          if (!json) ctx.stdout.write(`Run ${runId} cancelled.\n`);
+          else report(ctx, s, outcome, true);
+          ctx.exitCode = 0;
+        } finally {
+          await s.close();
+        }
+      });
+  },
+};

@@ -1,0 +1,38 @@
+/**
+ * `runwire task complete|skip|retry RUN TASK [--json]`: an operator acts on one task, then the run
+ * goes on in this process until it finishes or waits again (like `runwire run`).
+ */
+import type { Command } from 'commander';
+import type { TaskAction } from '../../engine/engine.js';
+import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
+import { cliActor, knowTasks, openSession, report } from '../run-session.js';
+
+const ACTIONS: ReadonlyArray<[TaskAction, string]> = [
+  ['complete', 'mark a waiting (manual) task done'],
+  ['skip', 'skip a pending, waiting or failed task; its dependents go on'],
+  ['retry', 'run a failed task again (a fresh round of its retry policy)'],
+];
+
+export const taskCommand: CommandModule = {
+  register(program: Command, ctx: CliContext): void {
+    const group = program.command('task').description('act on one task of a run, then continue the run');
+    for (const [action, description] of ACTIONS) {
+      group
+        .command(action)
+        .description(description)
+        .argument('<run>', 'run id')
+        .argument('<task>', 'task id')
+        .option('--json', 'print only the run as JSON')
+        .action(async (runId: string, taskId: string, opts: { json?: boolean }, cmd: Command) => {
+          const json = opts.json === true;
+          const s = openSession(dataDirOf(cmd), ctx, { json });
+          try {
+            await knowTasks(s, runId);
+            report(ctx, s, await s.engine.taskAction(runId, taskId, action, cliActor(ctx.env)), json);
+          } finally {
+            await s.close();
+          }
+        });
+    }
+  },
+};

@@ -1,0 +1,85 @@
+/**
+ * What the run-time commands (`run`, `resume`, `task …`, `start`) share: open the data dir's store,
+ * build the engine with live progress, print the outcome (JSON or a summary) and map the run's
+ * status to the exit code (0 succeeded, 1 failed or cancelled, 3 waiting on an operator).
+ */
+import { userInfo } from 'node:os';
+import type { TaskTypeRegistry } from '../core/task-type.js';
+import { Engine, type RunOutcome } from '../engine/engine.js';
+import { runJson } from '../engine/run-json.js';
+import type { RunStatus } from '../store/store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { builtinTaskTypes } from '../tasks/index.js';
+import type { CliContext } from './context.js';
+import { progressPrinter } from './progress.js';
+
+export interface Session {
+  store: SqliteStore;
+  engine: Engine;
+  types: TaskTypeRegistry;
+  /** task id → type for progress icons; fill it before driving a run. */
+  taskTypes: Map<string, string>;
+  close(): Promise<void>;
+}
+
+/** The task types the CLI runs with. */
+export function cliTaskTypes(): TaskTypeRegistry {
+  return builtinTaskTypes();
+}
+
+export function openSession(dataDir: string, ctx: CliContext, o: { json: boolean; types?: TaskTypeRegistry }): Session {
+  const store = SqliteStore.open(dataDir);
+  const types = o.types ?? cliTaskTypes();
+  const taskTypes = new Map<string, string>();
+  const out = ctx.stdout as NodeJS.WriteStream;
+  // With --json stdout holds only the run, so progress is not printed at all.
+  const onEvent = o.json ? undefined : progressPrinter(ctx.stdout, { tty: out.isTTY === true && !ctx.env['NO_COLOR'], types, taskTypes });
+  const engine = new Engine({ store, types, ...(onEvent ? { onEvent } : {}) });
+  return { store, engine, types, taskTypes, close: () => store.close() };
+}
+
+/** Fill the progress icon map from a stored run. */
+export async function knowTasks(s: Session, runId: string): Promise<void> {
+  const run = await s.store.getRun(runId);
+  for (const t of run?.spec.tasks ?? []) s.taskTypes.set(t.id, t.type);
+}
+
+/** `cli:<user>`, who an operator action is recorded as. */
+export function cliActor(env: NodeJS.ProcessEnv): string {
+  let user = env['USER'] ?? env['LOGNAME'];
+  if (!user) {
+    try { user = userInfo().username; } catch { user = 'unknown'; }
+  }
+  return `cli:${user}`;
+}
+
+export function exitCodeFor(status: RunStatus): number {
+  if (status === 'succeeded') return 0;
+  if (status === 'waiting') return 3;
+  return 1;
+}
+
+/** Print the outcome and set the exit code. */
+export function report(ctx: CliContext, s: Session, outcome: RunOutcome, json: boolean): void {
+  const { run, tasks } = outcome;
+  if (json) {
+    ctx.stdout.write(`${JSON.stringify(runJson(run, tasks, s.types), null, 2)}\n`);
+  } else {
+    const count = (st: string) => tasks.filter((t) => t.status === st).length;
+    const parts = ['succeeded', 'skipped', 'failed', 'waiting', 'cancelled', 'pending'].map((st) => [st, count(st)] as const).filter(([, n]) => n > 0);
+    ctx.stdout.write(`\nRun ${run.id} ${run.status} (${parts.map(([st, n]) => `${n} ${st}`).join(', ')})\n`);
+    if (run.status === 'waiting') {
+      for (const t of tasks.filter((x) => x.status === 'waiting')) ctx.stdout.write(`  waiting: ${t.taskId} — complete it with: runwire task complete ${run.id} ${t.taskId}\n`);
+    }
+    if (run.status === 'failed') {
+      for (const t of tasks.filter((x) => x.status === 'failed')) {
+        ctx.stdout.write(`  failed: ${t.taskId}: ${t.error?.message ?? t.reason ?? ''}\n  retry it with: runwire task retry ${run.id} ${t.taskId}\n`);
+      }
+    }
+  }
+  ctx.exitCode = exitCodeFor(run.status);
+  if (ctx.env['RUNWIRE_REPORT_STATS'] === '1') {
+    // For the bench: peak memory of this process (kB on Linux).
+    ctx.stderr.write(`runwire-stats ${JSON.stringify({ maxrss_kb: process.resourceUsage().maxRSS })}\n`);
+  }
+}
