@@ -4,9 +4,13 @@ import { milestoneType } from './milestone.js';
 import { manualType } from './manual.js';
 import { waitType } from './wait.js';
 import { createHttpType, type HttpTypeDeps } from './http.js';
+import { createSlackMessageType, type SlackMessageDeps } from './slack-message.js';
 
 /** Services the built-in types may need; all optional. */
-export interface BuiltinDeps extends HttpTypeDeps {}
+export interface BuiltinDeps extends HttpTypeDeps {
+  /** slack.message: the connection resolver and the delivery service. */
+  slack?: SlackMessageDeps;
+}
 
 export function builtinTaskTypes(deps: BuiltinDeps = {}): TaskTypeRegistry {
   const types: TaskTypeDefinition[] = [
@@ -14,6 +18,7 @@ export function builtinTaskTypes(deps: BuiltinDeps = {}): TaskTypeRegistry {
     manualType as TaskTypeDefinition,
     waitType as TaskTypeDefinition,
     createHttpType(deps) as TaskTypeDefinition,
+    createSlackMessageType(deps.slack) as TaskTypeDefinition,
   ];
   return new Map(types.map((t) => [t.type, t]));
 }

@@ -45,6 +45,9 @@ export interface Slot {
 }
 
 interface Entry {
+  /** Order of arrival as the caller counts it (a task-start ticket); lower goes first. */
+  ticket: number;
+  started: boolean;
   job?: (pacer: Pacer) => Promise<unknown>;
   cancelled: boolean;
   settle?: { resolve(v: unknown): void; reject(e: unknown): void };
@@ -87,10 +90,20 @@ export class ChannelQueue {
     return this.entries.length;
   }
 
-  /** Reserve the next place, synchronously, so order follows the callers' order. */
-  reserve(): Slot {
-    const entry: Entry = { cancelled: false };
-    this.entries.push(entry);
+  private nextTicket = 0;
+
+  /**
+   * Reserve a place, synchronously. Without a ticket the place is last; with one it goes before
+   * every waiting place with a higher ticket (a task that started earlier but took longer to
+   * resolve its connection still leaves first), never before the job already running.
+   */
+  reserve(ticket?: number): Slot {
+    const t = ticket ?? Math.max(this.nextTicket, ...this.entries.map((e) => e.ticket + 1));
+    this.nextTicket = Math.max(this.nextTicket, t + 1);
+    const entry: Entry = { ticket: t, started: false, cancelled: false };
+    let at = this.entries.length;
+    while (at > 0 && !this.entries[at - 1]!.started && this.entries[at - 1]!.ticket > t) at--;
+    this.entries.splice(at, 0, entry);
     return {
       run: <T>(job: (pacer: Pacer) => Promise<T>) =>
         new Promise<T>((resolve, reject) => {
@@ -118,6 +131,7 @@ export class ChannelQueue {
         }
         // The head's task is still saving its intent: wait for it rather than let others pass.
         if (!head.job || !head.settle) return;
+        head.started = true;
         try {
           head.settle.resolve(await head.job(this.pacer));
         } catch (err) {

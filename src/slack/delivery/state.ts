@@ -37,6 +37,8 @@ export interface DeliveryState {
   thread_ts?: string;
   /** Set when delivery ran degraded, e.g. `at-least-once: no history scope`. */
   note?: string;
+  /** True when a post's outcome is unknown (timeout, reset, 5xx): look it up before posting again. */
+  maybe_sent?: boolean;
 }
 
 /** Read a state saved earlier; anything unrecognised counts as no state. */
@@ -50,7 +52,8 @@ export function readDeliveryState(raw: Record<string, unknown> | undefined): Del
 /**
  * What a starting task must do, from the state it finds:
  * - `done`: already sent (e.g. the process died after saving "sent") — never post again;
- * - `lookup_then_send`: a post may have reached Slack (state `sending`) — look it up first;
+ * - `lookup_then_send`: a post may have reached Slack (state `sending`, or `failed` with an unknown
+ *   outcome) — look it up first;
  * - `send`: nothing went out yet — save the intent and post.
  */
 export type StartDecision = { kind: 'done'; state: DeliveryState } | { kind: 'lookup_then_send'; state: DeliveryState } | { kind: 'send' };
@@ -58,7 +61,8 @@ export type StartDecision = { kind: 'done'; state: DeliveryState } | { kind: 'lo
 export function decideStart(state: DeliveryState | undefined): StartDecision {
   if (!state) return { kind: 'send' };
   if (state.state === 'sent' && state.ts) return { kind: 'done', state };
-  if (state.state === 'sending' && state.delivery_id && state.operation !== 'update') return { kind: 'lookup_then_send', state };
+  const unsure = state.state === 'sending' || (state.state === 'failed' && state.maybe_sent === true);
+  if (unsure && state.delivery_id && state.operation !== 'update') return { kind: 'lookup_then_send', state };
   return { kind: 'send' };
 }
 

@@ -85,3 +85,16 @@ test('a failing job rejects its own promise and the queue goes on', async () => 
   await assert.rejects(a, /boom/);
   assert.equal(await b, 'ok');
 });
+
+test('a place reserved with an earlier ticket goes before waiting places with later ones', async () => {
+  const clock: Clock = { now: () => 0, sleep: async () => {} };
+  const q = new ChannelQueue({ ratePerSec: 1000, burst: 10 }, clock);
+  const order: number[] = [];
+  const late = q.reserve(5);
+  const early = q.reserve(2);
+  const job = (n: number) => async () => void order.push(n);
+  const p1 = late.run(job(5));
+  const p2 = early.run(job(2));
+  await Promise.all([p1, p2]);
+  assert.deepEqual(order, [2, 5]);
+});

@@ -1,0 +1,27 @@
+/**
+ * What a process (the CLI's run commands, `runwire check`, the server) gives the slack.message
+ * type: the data dir's connection resolver, opened on first use so runbooks without Slack tasks
+ * never touch the connection store or its key, and one delivery service for the whole process.
+ */
+import { openConnections, type OpenedConnections } from '../connections/open.js';
+import type { ConnectionResolver } from '../connections/types.js';
+import { DeliveryService, type DeliveryServiceOptions } from './service.js';
+
+export interface SlackTaskDeps {
+  connections: () => ConnectionResolver;
+  delivery: DeliveryService;
+  /** Close the connection store if it was opened. */
+  close(): Promise<void>;
+}
+
+export function openSlackTaskDeps(dataDir: string, env: NodeJS.ProcessEnv, opts: DeliveryServiceOptions = {}): SlackTaskDeps {
+  let opened: OpenedConnections | undefined;
+  return {
+    connections: () => (opened ??= openConnections(dataDir, env)).resolver,
+    delivery: new DeliveryService(opts),
+    close: async () => {
+      if (opened) await opened.close();
+      opened = undefined;
+    },
+  };
+}

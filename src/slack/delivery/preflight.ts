@@ -1,0 +1,104 @@
+/**
+ * Pre-flight of one slack.message task, without posting anything: the connection resolves and
+ * its token works (auth.test), the token has the scopes the task needs (the scope doctor's
+ * `diagnoseScopes`), the conversation resolves, and the bot can post there (conversations.info:
+ * not archived, a member — or chat:write.public for a public channel).
+ */
+import type { CheckProblem } from '../../core/task-type.js';
+import { toRunwireError } from '../../core/errors.js';
+import type { ConnectionResolver } from '../connections/types.js';
+import { diagnoseScopes, hasScope, type ScopeUse } from '../scopes.js';
+import type { SlackTarget } from '../targets.js';
+import { slackError } from './error-catalog.js';
+import { outcomeError, resolveConversation } from './resolve-conversation.js';
+import type { DeliveryService } from './service.js';
+
+export interface PreflightInput {
+  connection: string;
+  asUser: boolean;
+  /** The target to post to; undefined for thread replies and updates (checked through their parent). */
+  target: SlackTarget | undefined;
+  signal: AbortSignal;
+}
+
+function problemOf(err: unknown): CheckProblem {
+  const e = toRunwireError(err, 'runwire.slack.check_failed');
+  return { code: e.code, message: e.message, ...(e.fix ? { fix: e.fix } : {}), severity: 'error' };
+}
+
+/** Which scope-doctor uses a target needs. */
+export function usesFor(target: SlackTarget | undefined): ScopeUse[] {
+  const uses: ScopeUse[] = ['post', 'exactly_once'];
+  if (target?.kind === 'channel_name') uses.push('channel_names');
+  if (target?.kind === 'dm') uses.push('dm');
+  if (target?.kind === 'group_dm') uses.push('dm', 'group_dm');
+  return uses;
+}
+
+export async function checkMessageTask(svc: DeliveryService, resolver: ConnectionResolver, i: PreflightInput): Promise<CheckProblem[]> {
+  let conn;
+  try {
+    conn = await resolver.resolve(i.connection);
+  } catch (err) {
+    return [problemOf(err)];
+  }
+  let ws;
+  try {
+    ws = svc.workspaceFor(conn, i.asUser);
+  } catch (err) {
+    return [problemOf(err)];
+  }
+  const problems: CheckProblem[] = [];
+  const label = i.target?.label ?? 'the channel';
+
+  // The token works, and what it may do (Slack sends the granted scopes with every answer).
+  const auth = await ws.read('auth.test', {}, i.signal);
+  if (auth.kind !== 'ok') return [problemOf(outcomeError(auth, 'auth.test', label, conn.name))];
+  const fromSlack = (auth.data['response_metadata'] as { scopes?: string[] } | undefined)?.scopes;
+  const granted = fromSlack && fromSlack.length > 0 ? fromSlack : i.asUser ? conn.userScopes : conn.botScopes;
+  const tokenType = i.asUser ? 'user' : 'bot';
+  const findings = diagnoseScopes(granted, usesFor(i.target), tokenType).filter((f) => f.use !== 'post_public');
+  for (const f of findings) {
+    problems.push({
+      code: f.use === 'exactly_once' ? 'runwire.slack.at_least_once' : 'runwire.slack.missing_scope',
+      message: `Connection "${conn.name}" ${f.message}.`,
+      fix: `${f.fix}, then run: runwire connection authenticate ${conn.name}`,
+      severity: f.severity,
+    });
+  }
+  // Without chat:write nothing else matters; without the read scopes the look-ups below would only repeat it.
+  if (findings.some((f) => f.severity === 'error')) return problems;
+  if (!i.target) return problems;
+
+  let conv;
+  try {
+    conv = await resolveConversation(ws, i.target, i.signal);
+  } catch (err) {
+    problems.push(problemOf(err));
+    return problems;
+  }
+  if (i.target.kind === 'dm' || i.target.kind === 'group_dm') return problems;
+
+  const info = await ws.read('conversations.info', { channel: conv.id }, i.signal);
+  if (info.kind !== 'ok') {
+    if (info.kind === 'refused' && info.error === 'missing_scope') {
+      problems.push({
+        code: 'runwire.slack.cannot_check_membership',
+        message: `Could not check that the bot can post to ${label}: connection "${conn.name}" lacks ${info.needed ?? 'channels:read / groups:read'}.`,
+        fix: `add channels:read and groups:read to the app's scopes, then run: runwire connection authenticate ${conn.name}`,
+        severity: 'warning',
+      });
+    } else {
+      problems.push(problemOf(outcomeError(info, 'conversations.info', label, conn.name)));
+    }
+    return problems;
+  }
+  const ch = (info.data['channel'] ?? {}) as { is_archived?: boolean; is_member?: boolean; is_private?: boolean; is_im?: boolean; is_mpim?: boolean };
+  const ctx = { channel: conv.name, connection: conn.name };
+  if (ch.is_archived) problems.push(problemOf(slackError('is_archived', ctx)));
+  else if (ch.is_member === false && !ch.is_im && !ch.is_mpim) {
+    const canPublic = !i.asUser && !ch.is_private && hasScope(new Set(granted), 'chat:write.public');
+    if (!canPublic) problems.push(problemOf(slackError(ch.is_private ? 'channel_not_found' : 'not_in_channel', ctx)));
+  }
+  return problems;
+}

@@ -1,0 +1,161 @@
+/**
+ * Everything one process knows about one Slack workspace as seen through one token: the SDK
+ * client (retries off, 429s rejected — the delivery queue decides), a limiter per method paced
+ * by its Slack tier, and the caches that spare repeated look-ups (channel name → id, e-mail or
+ * handle → user, user set → DM conversation).
+ */
+import { createHash } from 'node:crypto';
+import type { WebClient } from '@slack/web-api';
+import { createWebClient } from '../web-client.js';
+import type { ResolvedConnection } from '../connections/types.js';
+import { callSlack, type CallOutcome } from './slack-call.js';
+import { TokenBucket, type Clock } from './channel-queue.js';
+import { tierPolicy, type Tier } from './pacing.js';
+
+/** Slack's tier of each method the delivery uses (chat.postMessage is paced per channel instead). */
+export const METHOD_TIERS: Readonly<Record<string, Tier>> = {
+  'auth.test': 't4',
+  'conversations.list': 't2',
+  'conversations.info': 't3',
+  'conversations.history': 't3',
+  'conversations.replies': 't3',
+  'conversations.open': 't3',
+  'users.lookupByEmail': 't3',
+  'users.list': 't2',
+  'chat.update': 't3',
+};
+
+/** Identify a workspace + token without keeping the token in a key: api url + team + token hash. */
+export function workspaceKey(conn: ResolvedConnection, token: string): string {
+  const hash = createHash('sha256').update(token).digest('hex').slice(0, 16);
+  return `${conn.apiUrl}|${conn.teamId ?? '-'}|${hash}`;
+}
+
+/** A conversation as resolved: its id and a name for people. */
+export interface Conversation {
+  id: string;
+  name: string;
+}
+
+export class WorkspaceClient {
+  readonly client: WebClient;
+  private readonly limiters = new Map<string, TokenBucket>();
+  /** `#name` → conversation, filled from conversations.list (one listing serves all names). */
+  channelsByName: Map<string, Conversation> | undefined;
+  private channelListing: Promise<CallOutcome | undefined> | undefined;
+  /** Memoised look-ups, keyed by what was asked (`email:a@b`, `name:alice`, `open:U1,U2`). */
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly key: string,
+    readonly connection: ResolvedConnection,
+    readonly tokenKind: 'bot' | 'user',
+    private readonly clock: Clock,
+    timeoutMs: number,
+  ) {
+    this.client = createWebClient(connection, { token: tokenKind, retries: 0, rejectRateLimitedCalls: true, timeoutMs });
+  }
+
+  /** Call a method, paced by its tier; answers `rate_limited` also pause this method's limiter. */
+  async call(method: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallOutcome> {
+    const tier = METHOD_TIERS[method];
+    let limiter: TokenBucket | undefined;
+    if (tier) {
+      limiter = this.limiters.get(method);
+      if (!limiter) {
+        limiter = new TokenBucket(tierPolicy(tier), this.clock);
+        this.limiters.set(method, limiter);
+      }
+      await limiter.acquire(signal);
+    }
+    const out = await callSlack(this.client, method, args);
+    if (out.kind === 'rate_limited') limiter?.retryAfter(out.retryAfterSec);
+    return out;
+  }
+
+  /**
+   * Call a read-only method, waiting out 429s and retrying transient failures a few times; reads
+   * are safe to repeat. Returns the last outcome when it does not succeed.
+   */
+  async read(method: string, args: Record<string, unknown>, signal?: AbortSignal, tries = 4): Promise<CallOutcome> {
+    let out: CallOutcome = { kind: 'unknown', detail: 'not called', transport: 'network_error' };
+    for (let i = 0; i < tries; i++) {
+      out = await this.call(method, args, signal);
+      if (out.kind === 'ok' || out.kind === 'refused') return out;
+      const wait = out.kind === 'rate_limited' ? out.retryAfterSec * 1000 : 300 * 2 ** i;
+      if (i < tries - 1) await this.clock.sleep(wait, signal);
+    }
+    return out;
+  }
+
+  /** Memoise a look-up for the life of this client; failures are not kept. */
+  memoise<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.memo.get(key) as Promise<T> | undefined;
+    if (hit) return hit;
+    const p = load();
+    this.memo.set(key, p);
+    p.catch(() => this.memo.delete(key));
+    return p;
+  }
+
+  /** Forget a memoised look-up (e.g. after Slack says the cached channel no longer exists). */
+  forget(key: string): void {
+    this.memo.delete(key);
+  }
+
+  /**
+   * List every public and private channel the token can see, once (concurrent callers share the
+   * listing). Returns the failing outcome when the listing fails.
+   */
+  listChannels(signal?: AbortSignal, refresh = false): Promise<CallOutcome | undefined> {
+    if (refresh) this.channelListing = undefined;
+    if (!this.channelListing) {
+      this.channelListing = this.loadChannels(signal);
+      void this.channelListing.then((o) => {
+        if (o) this.channelListing = undefined;
+      });
+    }
+    return this.channelListing;
+  }
+
+  private async loadChannels(signal?: AbortSignal): Promise<CallOutcome | undefined> {
+    const byName = new Map<string, Conversation>();
+    let cursor: string | undefined;
+    do {
+      const out = await this.read(
+        'conversations.list',
+        { types: 'public_channel,private_channel', exclude_archived: false, limit: 1000, ...(cursor ? { cursor } : {}) },
+        signal,
+      );
+      if (out.kind !== 'ok') return out;
+      for (const c of (out.data['channels'] as Array<{ id: string; name: string }> | undefined) ?? []) {
+        byName.set(c.name, { id: c.id, name: `#${c.name}` });
+      }
+      const meta = out.data['response_metadata'] as { next_cursor?: string } | undefined;
+      cursor = meta?.next_cursor || undefined;
+    } while (cursor);
+    this.channelsByName = byName;
+    return undefined;
+  }
+}
+
+/** WorkspaceClients by workspace key and token kind, made on first use. */
+export class WorkspaceClients {
+  private readonly clients = new Map<string, WorkspaceClient>();
+  constructor(
+    private readonly clock: Clock,
+    private readonly timeoutMs: number,
+  ) {}
+
+  for(conn: ResolvedConnection, tokenKind: 'bot' | 'user'): WorkspaceClient {
+    const token = tokenKind === 'user' ? conn.userToken : conn.botToken;
+    // createWebClient throws the clear "no token" error when the token is missing.
+    const key = `${workspaceKey(conn, token ?? '')}|${tokenKind}`;
+    let c = this.clients.get(key);
+    if (!c) {
+      c = new WorkspaceClient(key, conn, tokenKind, this.clock, this.timeoutMs);
+      this.clients.set(key, c);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * `slack.message`: post a message to a Slack channel, DM or group DM when the task starts — or
+ * reply in the thread of an earlier slack.message task, or edit its message. Delivery is
+ * exactly-once (intent saved first, message tagged with metadata, looked up before any re-post),
+ * so the type is idempotent: re-running it after a crash never posts twice. The machinery lives
+ * in `src/slack/delivery/`; this file maps task fields to a delivery and back.
+ *
+ * Rehearsal: `skip` (default, as the Cutover document says: not run in rehearsal) records the
+ * rendered text as "Not sent (rehearsal)"; `send` posts prefixed "[REHEARSAL] "; `{ channel }`
+ * posts prefixed to that channel instead.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { RunwireError, toRunwireError } from '../core/errors.js';
+import { defineTaskType, type TaskContext, type ValidationGraph } from '../core/task-type.js';
+import type { ConnectionResolver } from '../slack/connections/types.js';
+import { checkMessageTask } from '../slack/delivery/preflight.js';
+import { DeliveryService, type MessageSpec } from '../slack/delivery/service.js';
+import { readDeliveryState, readRehearsal, rehearsalPlan, type DeliveryState } from '../slack/delivery/state.js';
+import { isTemplated, parseTarget, MAX_GROUP_DM_USERS, type SlackTarget } from '../slack/targets.js';
+
+/** The connection used when a task names none. */
+export const DEFAULT_CONNECTION = 'default';
+export const SLACK_MESSAGE_TYPE = 'slack.message';
+
+const TARGET_HINT = 'channel is a channel id, #name, a user (U…, @name, e-mail) or a list of up to 8 users';
+const Target = Type.Union(
+  [Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: MAX_GROUP_DM_USERS })],
+  { 'x-hint': TARGET_HINT },
+);
+
+export const SlackMessageInput = Type.Object(
+  {
+    /** The Slack connection to post with (`runwire connection add`); default `default`. */
+    connection: Type.Optional(Type.String({ minLength: 1 })),
+    /** Where to post; optional with `thread` or `update` (they use the earlier message's channel). */
+    channel: Type.Optional(Target),
+    /** The message text: a template, Slack mrkdwn. With `blocks`, the notification fallback. */
+    message: Type.String({ minLength: 1, 'x-hint': 'message is the text to post (a template, Slack mrkdwn)' }),
+    /** Block Kit blocks: a list, or a JSON string of one (templates allowed inside). */
+    blocks: Type.Optional(Type.Union([Type.Array(Type.Unknown()), Type.String()], { 'x-hint': 'blocks is a list of Block Kit blocks or a JSON string of one' })),
+    /** Reply in the thread of this earlier slack.message task (it must be an ancestor). */
+    thread: Type.Optional(Type.String({ minLength: 1 })),
+    /** With `thread`: also show the reply in the channel. */
+    broadcast: Type.Optional(Type.Boolean()),
+    /** Edit the message of this earlier slack.message task instead of posting. */
+    update: Type.Optional(Type.String({ minLength: 1 })),
+    /** Post with the connection's user token instead of the bot's. */
+    as_user: Type.Optional(Type.Boolean()),
+    /** Unfurl links in the message (Slack's default for bots is off for text links). */
+    unfurl_links: Type.Optional(Type.Boolean()),
+    /** skip (default) | send | { channel: <target> }. */
+    rehearsal: Type.Optional(
+      Type.Union([Type.Literal('skip'), Type.Literal('send'), Type.Object({ channel: Target }, { additionalProperties: false })], {
+        'x-hint': 'rehearsal is skip, send, or { channel: <channel> }',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SlackMessageInput = Static<typeof SlackMessageInput>;
+
+export interface SlackMessageDeps {
+  /** Looks connections up by name; a function is called on first use (opening a store lazily). */
+  connections?: ConnectionResolver | (() => ConnectionResolver);
+  /** Shared by every slack.message task of the process (one queue per workspace and channel). */
+  delivery?: DeliveryService;
+}
+
+/** Pure: problems of the unrendered fields the schema cannot express. */
+export function validateSlackMessage(input: SlackMessageInput, graph: ValidationGraph): Array<{ field: string; message: string }> {
+  const out: Array<{ field: string; message: string }> = [];
+  if (input.channel === undefined && !input.thread && !input.update) {
+    out.push({ field: 'channel', message: 'channel is required (unless the task has thread: or update:)' });
+  }
+  if (input.channel !== undefined && !isTemplated(input.channel)) {
+    const p = parseTarget(input.channel);
+    if (!p.ok) out.push({ field: 'channel', message: p.message });
+  }
+  for (const field of ['thread', 'update'] as const) {
+    const ref = input[field];
+    if (!ref) continue;
+    const t = graph.typeOf(ref);
+    if (t === undefined) out.push({ field, message: `${field}: no task "${ref}" in this runbook` });
+    else if (t !== SLACK_MESSAGE_TYPE) out.push({ field, message: `${field}: task "${ref}" is a ${t} task, not a ${SLACK_MESSAGE_TYPE} task` });
+    else if (!graph.isAncestor(ref)) out.push({ field, message: `${field}: task "${ref}" must finish first: add it to depends_on (directly or through another task)` });
+  }
+  if (input.thread && input.update) out.push({ field: 'update', message: 'a task either replies in a thread (thread:) or edits a message (update:), not both' });
+  if (input.broadcast !== undefined && !input.thread) out.push({ field: 'broadcast', message: 'broadcast only applies to thread replies (add thread: <task id>)' });
+  const r = input.rehearsal;
+  if (r && typeof r === 'object' && !isTemplated(r.channel)) {
+    const p = parseTarget(r.channel);
+    if (!p.ok) out.push({ field: 'rehearsal.channel', message: p.message });
+  }
+  if (typeof input.blocks === 'string' && !isTemplated(input.blocks)) {
+    try {
+      if (!Array.isArray(JSON.parse(input.blocks))) out.push({ field: 'blocks', message: 'blocks must be a JSON array of Block Kit blocks' });
+    } catch {
+      out.push({ field: 'blocks', message: 'blocks is not valid JSON' });
+    }
+  }
+  return out;
+}
+
+function targetOf(value: unknown, field: string): SlackTarget {
+  const p = parseTarget(value);
+  if (!p.ok) throw new RunwireError('runwire.slack.bad_channel', `${field}: ${p.message}`, { fix: `Fix the task's ${field}.` });
+  return p.target;
+}
+
+function blocksOf(blocks: SlackMessageInput['blocks']): unknown[] | undefined {
+  if (blocks === undefined) return undefined;
+  if (Array.isArray(blocks)) return blocks;
+  try {
+    const parsed: unknown = JSON.parse(blocks);
+    if (Array.isArray(parsed)) return parsed;
+  } catch {
+    // fall through to the error below
+  }
+  throw new RunwireError('runwire.slack.bad_blocks', 'blocks (after rendering) is not a JSON array of Block Kit blocks.', { fix: 'Check the templates used in blocks.' });
+}
+
+/** The earlier message a thread reply or an update refers to. */
+function parentMessage(ctx: TaskContext, taskId: string, field: string): { channel: string; channelName?: string; ts: string } | undefined {
+  const parent = readDeliveryState(ctx.lookupTask(taskId)?.state);
+  if (parent?.state === 'sent' && parent.ts && parent.channel) {
+    return { channel: parent.channel, ...(parent.channel_name ? { channelName: parent.channel_name } : {}), ts: parent.ts };
+  }
+  // In a rehearsal the parent may have been skipped: then this message stands on its own.
+  if (ctx.run.mode === 'rehearsal') return undefined;
+  throw new RunwireError('runwire.slack.no_parent_message', `${field}: task "${taskId}" has no sent message to ${field === 'thread' ? 'reply to' : 'edit'}.`, {
+    fix: `Make sure task "${taskId}" posted its message (it must succeed first).`,
+  });
+}
+
+export function createSlackMessageType(deps: SlackMessageDeps = {}) {
+  const delivery = deps.delivery ?? new DeliveryService();
+  let resolver: ConnectionResolver | undefined;
+  const connections = (): ConnectionResolver => {
+    if (resolver) return resolver;
+    if (!deps.connections) {
+      throw new RunwireError('runwire.slack.no_connections', 'Slack connections are not available in this process.', {
+        fix: 'Run the runbook with `runwire run` (which opens the data dir\'s connections).',
+      });
+    }
+    resolver = typeof deps.connections === 'function' ? deps.connections() : deps.connections;
+    return resolver;
+  };
+
+  const save = (ctx: TaskContext) => (s: DeliveryState, event?: string) => ctx.saveState(s as unknown as Record<string, unknown>, event);
+
+  return defineTaskType({
+    type: SLACK_MESSAGE_TYPE,
+    title: 'Slack message',
+    icon: 'slack',
+    input: SlackMessageInput,
+    rehearsal: 'skip',
+    idempotent: true,
+    // Transient failures are retried inside the delivery queue first (keeping the channel's order);
+    // the engine's retry only comes after those, and a retry looks the message up before posting.
+    retry: { attempts: 3, backoffMs: 2000, maxBackoffMs: 30_000 },
+    stateKey: 'slack',
+    rehearsalFor: (field) => (readRehearsal(field).kind === 'skip' ? 'skip' : 'run'),
+    validate: validateSlackMessage,
+
+    async preview(input, ctx) {
+      const label = Array.isArray(input.channel) ? input.channel.join(', ') : (input.channel ?? (input.thread ? `thread of ${input.thread}` : `message of ${input.update}`));
+      const st: DeliveryState = { state: 'skipped', attempts: 0, text: input.message, channel_name: String(label) };
+      await save(ctx)(st, 'Not sent (rehearsal)');
+    },
+
+    async check(input, ctx) {
+      const plan = rehearsalPlan(ctx.run.mode, readRehearsal(input.rehearsal));
+      if (!plan.send) return [];
+      const raw = plan.channelOverride ?? input.channel;
+      // Thread replies and updates post where their parent did; a templated channel is only known at run time.
+      const target = raw === undefined || isTemplated(raw) || ((input.thread || input.update) && plan.channelOverride === undefined) ? undefined : targetOf(raw, 'channel');
+      return checkMessageTask(delivery, connections(), {
+        connection: input.connection ?? DEFAULT_CONNECTION,
+        asUser: input.as_user === true,
+        target,
+        signal: ctx.signal,
+      });
+    },
+
+    async run(input, ctx) {
+      const ticket = delivery.nextTicket(); // first, synchronously: task-start order
+      const plan = rehearsalPlan(ctx.run.mode, readRehearsal(input.rehearsal));
+      const text = plan.send ? `${plan.prefix}${input.message}` : input.message;
+      const hooks = { state: readDeliveryState(ctx.state), save: save(ctx), log: ctx.log, signal: ctx.signal, now: () => ctx.now() };
+      let spec: MessageSpec;
+      try {
+        const redirect = plan.send && plan.channelOverride !== undefined;
+        const thread = input.thread ? parentMessage(ctx, input.thread, 'thread') : undefined;
+        const update = input.update ? parentMessage(ctx, input.update, 'update') : undefined;
+        const rawTarget = redirect ? plan.channelOverride : input.channel;
+        const needsTarget = !(thread || update);
+        const conn = await connections().resolve(input.connection ?? DEFAULT_CONNECTION);
+        const blocks = blocksOf(input.blocks);
+        spec = {
+          connection: conn,
+          asUser: input.as_user === true,
+          text,
+          run: { id: ctx.run.id, taskId: ctx.task.id },
+          ticket,
+          ...(needsTarget ? { target: targetOf(rawTarget, redirect ? 'rehearsal.channel' : 'channel') } : {}),
+          ...(blocks ? { blocks } : {}),
+          ...(input.unfurl_links !== undefined ? { unfurlLinks: input.unfurl_links } : {}),
+          ...(thread ? { thread: { ...thread, broadcast: input.broadcast === true } } : {}),
+          ...(update ? { update } : {}),
+        };
+      } catch (err) {
+        const e = toRunwireError(err, 'runwire.slack.internal');
+        const label = Array.isArray(input.channel) ? input.channel.join(', ') : (input.channel ?? '');
+        await hooks.save(
+          { state: 'failed', attempts: hooks.state?.attempts ?? 0, text, channel_name: label, error: { code: e.code, message: e.message, ...(e.fix ? { fix: e.fix } : {}) } },
+          `Connection failed: ${e.message}`,
+        );
+        throw e;
+      }
+      const sent = await delivery.deliver(spec, hooks);
+      return { status: 'succeeded', output: { channel: sent.channel, ts: sent.ts, permalink: sent.permalink, text: sent.text } };
+    },
+  });
+}
