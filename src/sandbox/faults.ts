@@ -1,0 +1,78 @@
+/**
+ * Fault injection: make the next N calls of a Web API method (optionally only for one channel) fail
+ * the way networks and Slack fail, so clients' retry and idempotency logic can be tested for real.
+ */
+
+/**
+ * - `http_error`: answer with an HTTP 5xx (`status`, default 500) and an HTML body, as Slack's edge does;
+ * - `timeout`: hold the request without answering for `hold_ms` (default 30 s), then drop the connection;
+ * - `reset`: destroy the connection without reading further or answering;
+ * - `lost_response`: run the method (the message *is* posted), then destroy the connection unanswered.
+ */
+export type FaultKind = 'http_error' | 'timeout' | 'reset' | 'lost_response';
+
+export const FAULT_KINDS: readonly FaultKind[] = ['http_error', 'timeout', 'reset', 'lost_response'];
+
+export interface FaultSpec {
+  /** Web API method name, e.g. `chat.postMessage`. */
+  method: string;
+  kind: FaultKind;
+  /** Only calls whose `channel` argument is (or resolves to) this id or name. */
+  channel?: string;
+  /** How many matching calls fail (default 1). */
+  times?: number;
+  /** `http_error` only: 500–599 (default 500). */
+  status?: number;
+  /** `timeout` only: how long to hold the request (default 30000 ms). */
+  hold_ms?: number;
+}
+
+/** Check a fault spec from an admin request or option; returns an error message or undefined. */
+export function validateFault(spec: unknown): string | undefined {
+  if (typeof spec !== 'object' || spec === null) return 'a fault must be an object';
+  const s = spec as Record<string, unknown>;
+  if (typeof s['method'] !== 'string' || s['method'] === '') return 'fault.method must be a method name such as chat.postMessage';
+  if (!FAULT_KINDS.includes(s['kind'] as FaultKind)) return `fault.kind must be one of ${FAULT_KINDS.join(', ')}`;
+  if (s['times'] !== undefined && (!Number.isInteger(s['times']) || (s['times'] as number) < 1)) return 'fault.times must be a positive integer';
+  if (s['status'] !== undefined && (!Number.isInteger(s['status']) || (s['status'] as number) < 500 || (s['status'] as number) > 599)) return 'fault.status must be 500-599';
+  if (s['hold_ms'] !== undefined && (typeof s['hold_ms'] !== 'number' || s['hold_ms'] < 0)) return 'fault.hold_ms must be a number of milliseconds';
+  if (s['channel'] !== undefined && typeof s['channel'] !== 'string') return 'fault.channel must be a channel id or name';
+  return undefined;
+}
+
+interface ArmedFault extends FaultSpec {
+  remaining: number;
+}
+
+export class FaultInjector {
+  private armed: ArmedFault[] = [];
+
+  /** Arm a fault for the next `times` matching calls. Throws on an invalid spec. */
+  add(spec: FaultSpec): void {
+    const problem = validateFault(spec);
+    if (problem) throw new Error(problem);
+    this.armed.push({ ...spec, remaining: spec.times ?? 1 });
+  }
+
+  clear(): void {
+    this.armed = [];
+  }
+
+  /** Faults still armed, with how many calls each will still hit. */
+  list(): Array<FaultSpec & { remaining: number }> {
+    return this.armed.map((f) => ({ ...f }));
+  }
+
+  /**
+   * Consume the first armed fault matching this call. `channels` holds what the call's `channel`
+   * argument is known as (raw value and resolved id).
+   */
+  take(method: string, channels: string[]): FaultSpec | undefined {
+    const i = this.armed.findIndex((f) => f.method === method && (f.channel === undefined || channels.includes(f.channel.replace(/^#/, ''))));
+    if (i < 0) return undefined;
+    const f = this.armed[i]!;
+    f.remaining -= 1;
+    if (f.remaining <= 0) this.armed.splice(i, 1);
+    return f;
+  }
+}
