@@ -10,6 +10,7 @@ import { runJson } from '../engine/run-json.js';
 import type { RunStatus } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { builtinTaskTypes } from '../tasks/index.js';
+import { openSlackTaskDeps } from '../slack/delivery/open-deps.js';
 import type { CliContext } from './context.js';
 import { progressPrinter } from './progress.js';
 
@@ -22,14 +23,17 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** The task types the CLI runs with. */
-export function cliTaskTypes(): TaskTypeRegistry {
-  return builtinTaskTypes();
+/**
+ * The task types the CLI runs with. Given the data dir, slack.message gets its connections (opened
+ * on first use, closed with the process) and one delivery service for the process.
+ */
+export function cliTaskTypes(dataDir?: string, env: NodeJS.ProcessEnv = process.env): TaskTypeRegistry {
+  return builtinTaskTypes(dataDir === undefined ? {} : { slack: openSlackTaskDeps(dataDir, env) });
 }
 
 export function openSession(dataDir: string, ctx: CliContext, o: { json: boolean; types?: TaskTypeRegistry }): Session {
   const store = SqliteStore.open(dataDir);
-  const types = o.types ?? cliTaskTypes();
+  const types = o.types ?? cliTaskTypes(dataDir, ctx.env);
   const taskTypes = new Map<string, string>();
   const out = ctx.stdout as NodeJS.WriteStream;
   // With --json stdout holds only the run, so progress is not printed at all.

@@ -26,7 +26,7 @@ export async function runFile(file: string, opts: RunOpts, dataDir: string, ctx:
     ctx.exitCode = EXIT_INVALID;
     throw err;
   }
-  const types = cliTaskTypes();
+  const types = cliTaskTypes(dataDir, ctx.env);
   // Validate before opening the store: an invalid runbook leaves the data dir untouched.
   const runbook = await loadRunbookOrReport(file, types, ctx, overrides);
   if (!runbook) return;
