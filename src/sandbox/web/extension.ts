@@ -1,0 +1,105 @@
+/**
+ * The sandbox's live web page: `/` serves the page; `/sandbox/web/*` feeds it.
+ *
+ * - `GET  /sandbox/web/state` → `{ ok, team, app, users, channels }`
+ * - `GET  /sandbox/web/messages?channel=C…` → `{ ok, messages }` (threads nested, oldest first)
+ * - `GET  /sandbox/web/stream` → Server-Sent Events: `change` `{channel, kind, ts}` on every post,
+ *   edit or delete; `channels` after a workspace reset
+ * - `POST /sandbox/web/post` `{ channel, user, text, thread_ts? }` → posts as that person through
+ *   `workspace.postAsUser`, so it fires the app's events like a real user's message
+ */
+import type { ServerResponse } from 'node:http';
+import { readBody, sendJson, sendText } from '../http-util.js';
+import type { Sandbox, SandboxExtension } from '../server.js';
+import type { MessageEvent } from '../workspace-types.js';
+import { pageHtml } from './page-html.js';
+import { channelItems, threadedMessages } from './view-model.js';
+
+/** How often an idle stream gets a comment line, so proxies and browsers keep it open. */
+const HEARTBEAT_MS = 15_000;
+
+/** The web page extension. */
+export function webExtension(): SandboxExtension {
+  return (sb: Sandbox) => {
+    const ws = sb.workspace;
+    const streams = new Set<ServerResponse>();
+    const html = pageHtml();
+
+    const broadcast = (event: string, data: unknown): void => {
+      const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+      for (const res of streams) res.write(frame);
+    };
+    const onChange = (kind: string) => (e: MessageEvent): void =>
+      broadcast('change', { channel: e.channel.id, kind, ts: e.message.ts });
+    const listeners: Array<[string, Parameters<typeof ws.on>[1]]> = [
+      ['message', onChange('message')],
+      ['message_changed', onChange('message_changed')],
+      ['message_deleted', onChange('message_deleted')],
+      ['reset', () => broadcast('channels', {})],
+    ];
+    for (const [name, fn] of listeners) ws.on(name, fn);
+    const heartbeat = setInterval(() => {
+      for (const res of streams) res.write(': keep-alive\n\n');
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+
+    sb.route('GET', '/', (_req, res, url) => {
+      if (url.pathname !== '/' && url.pathname !== '/index.html') {
+        return sendJson(res, 404, { ok: false, error: 'not_found', path: url.pathname });
+      }
+      sendText(res, 200, html, 'text/html; charset=utf-8', { 'cache-control': 'no-store' });
+    });
+
+    sb.route('GET', '/sandbox/web/state', (_req, res) => {
+      sendJson(res, 200, {
+        ok: true,
+        team: ws.team,
+        app: { id: ws.app.id, name: ws.app.name, bot_user_id: ws.app.bot_user_id },
+        users: [...ws.users.values()].map((u) => ({ id: u.id, name: u.name, real_name: u.real_name, is_bot: u.is_bot, deleted: u.deleted })),
+        channels: channelItems(ws.channels.values(), ws.users, ws.app.bot_user_id),
+      });
+    });
+
+    sb.route('GET', '/sandbox/web/messages', (_req, res, url) => {
+      const id = url.searchParams.get('channel') ?? '';
+      if (!ws.channels.has(id)) return sendJson(res, 404, { ok: false, error: 'channel_not_found' });
+      sendJson(res, 200, { ok: true, messages: threadedMessages(ws.allMessages(id)) });
+    });
+
+    sb.route('GET', '/sandbox/web/stream', (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+      // Tell the browser to reconnect quickly if the sandbox restarts.
+      res.write('retry: 1000\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+    });
+
+    sb.route('POST', '/sandbox/web/post', async (req, res) => {
+      let body: { channel?: unknown; user?: unknown; text?: unknown; thread_ts?: unknown };
+      try {
+        body = JSON.parse((await readBody(req)).toString('utf8')) as typeof body;
+      } catch {
+        return sendJson(res, 400, { ok: false, error: 'invalid_json' });
+      }
+      const { channel, user, text, thread_ts: threadTs } = body ?? {};
+      if (typeof channel !== 'string' || typeof user !== 'string' || typeof text !== 'string' || (threadTs !== undefined && typeof threadTs !== 'string')) {
+        return sendJson(res, 400, { ok: false, error: 'invalid_arguments', detail: 'need { channel, user, text, thread_ts? } as strings' });
+      }
+      if (text.trim() === '') return sendJson(res, 400, { ok: false, error: 'no_text' });
+      if (ws.users.get(user)?.is_bot) return sendJson(res, 400, { ok: false, error: 'cannot_post_as_bot', detail: 'post as a person; apps post through the Web API' });
+      try {
+        const msg = ws.postAsUser(user, channel, text, threadTs);
+        sendJson(res, 200, { ok: true, ts: msg.ts });
+      } catch (err) {
+        sendJson(res, 400, { ok: false, error: 'post_failed', detail: err instanceof Error ? err.message : String(err) });
+      }
+    });
+
+    sb.onClose(() => {
+      clearInterval(heartbeat);
+      for (const [name, fn] of listeners) ws.off(name, fn);
+      for (const res of streams) res.end();
+      streams.clear();
+    });
+  };
+}

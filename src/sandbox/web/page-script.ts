@@ -1,0 +1,185 @@
+/**
+ * The sandbox web page's browser script (plain ES2020, no build step). It reads
+ * `/sandbox/web/state` and `/sandbox/web/messages`, follows `/sandbox/web/stream` (Server-Sent
+ * Events) to stay live, and posts through `/sandbox/web/post`. Kept free of backticks and `${`
+ * because it lives inside a template string.
+ */
+export const PAGE_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var state = { team: null, app: null, users: {}, channels: [], current: null, threadTs: null, unread: {} };
+  var el = function (id) { return document.getElementById(id); };
+  var COLORS = ['#e01e5a', '#2eb67d', '#ecb22e', '#36c5f0', '#4a154b', '#1264a3', '#b35900', '#5a7d0a'];
+
+  function esc(s) {
+    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  }
+  function userName(id) { var u = state.users[id]; return u ? (u.real_name || u.name) : id; }
+  function colorFor(id) { var h = 0; for (var i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0; return COLORS[h % COLORS.length]; }
+
+  /** A little of Slack's mrkdwn: mentions, channel links, *bold*, _italic_, inline code. */
+  function renderText(text) {
+    var s = esc(text || '');
+    s = s.replace(/&lt;@([UW][A-Z0-9]+)(\|[^&]*)?&gt;/g, function (_m, id) { return '<span class="mention">@' + esc(userName(id)) + '</span>'; });
+    s = s.replace(/&lt;#([CGD][A-Z0-9]+)(\|([^&]*))?&gt;/g, function (_m, id, _l, label) {
+      var c = state.channels.find(function (x) { return x.id === id; });
+      return '<span class="mention">#' + esc(label || (c ? c.name : id)) + '</span>';
+    });
+    s = s.replace(/&lt;!(here|channel|everyone)&gt;/g, '<span class="mention">@$1</span>');
+    s = s.replace(/\x60([^\x60]+)\x60/g, '<code>$1</code>');
+    s = s.replace(/(^|\s)\*([^*\n]+)\*/g, '$1<b>$2</b>');
+    s = s.replace(/(^|\s)_([^_\n]+)_/g, '$1<i>$2</i>');
+    return s;
+  }
+  function timeOf(ts) {
+    var d = new Date(Number(ts) * 1000);
+    return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  }
+
+  function channelLabel(c) { return c.label || c.name || c.id; }
+  function sigil(c) {
+    if (c.type === 'im') return '●';
+    if (c.type === 'mpim') return '◆';
+    return c.type === 'group' ? '🔒' : '#';
+  }
+
+  function renderChannels() {
+    var groups = [
+      ['Channels', function (c) { return c.type === 'channel' && !c.is_archived; }],
+      ['Private channels', function (c) { return c.type === 'group' && !c.is_archived; }],
+      ['Direct messages', function (c) { return c.type === 'im' || c.type === 'mpim'; }],
+      ['Archived', function (c) { return c.is_archived; }]
+    ];
+    var html = '';
+    groups.forEach(function (g) {
+      var list = state.channels.filter(g[1]);
+      if (!list.length) return;
+      html += '<div class="group-title">' + esc(g[0]) + '</div>';
+      list.forEach(function (c) {
+        var cls = 'chan' + (c.id === state.current ? ' active' : '') + (state.unread[c.id] ? ' unread' : '') + (c.is_archived ? ' archived' : '');
+        html += '<button type="button" class="' + cls + '" data-channel="' + esc(c.id) + '" data-name="' + esc(c.name || '') + '">' +
+          '<span class="sigil">' + sigil(c) + '</span><span class="name">' + esc(channelLabel(c)) + '</span>' +
+          (c.bot_is_member && c.type !== 'im' ? '<span class="bot-in" title="the app is a member">app</span>' : '') + '</button>';
+      });
+    });
+    el('channel-list').innerHTML = html;
+  }
+
+  function messageHtml(m, isReply) {
+    var u = state.users[m.user] || {};
+    var isApp = !!m.bot_id || !!u.is_bot;
+    var author = m.username || (u.real_name || u.name || m.user || 'unknown');
+    var rehearsal = /^\s*\[REHEARSAL\]/i.test(m.text || '');
+    var text = rehearsal ? (m.text || '').replace(/^\s*\[REHEARSAL\]\s*/i, '') : m.text;
+    var replies = !isReply && m.reply_count ? '<span class="thread-count">' + m.reply_count + (m.reply_count === 1 ? ' reply' : ' replies') + '</span> ' : '';
+    return '<div class="msg' + (isReply ? ' reply' : '') + (rehearsal ? ' rehearsal' : '') + (isApp ? ' from-app' : '') +
+      '" data-ts="' + esc(m.ts) + '" data-testid="message">' +
+      '<div class="avatar" style="background:' + colorFor(m.user || author) + '">' + esc(author.charAt(0).toUpperCase()) + '</div>' +
+      '<div><div class="head"><span class="author">' + esc(author) + '</span>' +
+      (isApp ? '<span class="badge app" data-testid="app-badge">App</span>' : '') +
+      (rehearsal ? '<span class="badge rehearsal" data-testid="rehearsal-badge">Rehearsal</span>' : '') +
+      '<span class="time" title="' + esc(m.ts) + '">' + esc(timeOf(m.ts)) + '</span></div>' +
+      '<div class="text" data-testid="message-text">' + renderText(text) +
+      (m.edited ? ' <span class="edited">(edited)</span>' : '') + '</div>' +
+      '<div class="actions">' + replies + (isReply ? '' : '<button type="button" class="link" data-reply="' + esc(m.ts) + '">Reply in thread</button>') +
+      '</div></div></div>';
+  }
+
+  function renderMessages(messages) {
+    var box = el('messages');
+    var atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+    if (!messages.length) { box.innerHTML = '<div class="empty">No messages yet.</div>'; return; }
+    box.innerHTML = messages.map(function (m) {
+      return messageHtml(m, false) + (m.replies || []).map(function (r) { return messageHtml(r, true); }).join('');
+    }).join('');
+    if (atBottom || box.dataset.channel !== state.current) box.scrollTop = box.scrollHeight;
+    box.dataset.channel = state.current;
+  }
+
+  function getJson(url) {
+    return fetch(url, { headers: { accept: 'application/json' } }).then(function (r) {
+      return r.json().then(function (body) { if (!r.ok || body.ok === false) throw new Error(body.error || ('HTTP ' + r.status)); return body; });
+    });
+  }
+
+  var loading = 0;
+  function loadMessages() {
+    if (!state.current) return Promise.resolve();
+    var seq = ++loading; var channel = state.current;
+    return getJson('/sandbox/web/messages?channel=' + encodeURIComponent(channel)).then(function (body) {
+      if (seq === loading && channel === state.current) renderMessages(body.messages);
+    }).catch(function (e) { el('messages').innerHTML = '<div class="empty">Could not load messages: ' + esc(e.message) + '</div>'; });
+  }
+
+  function select(id) {
+    var c = state.channels.find(function (x) { return x.id === id; });
+    if (!c) return;
+    state.current = id; state.threadTs = null; delete state.unread[id];
+    el('reply-note').hidden = true;
+    el('channel-title').textContent = (c.type === 'channel' ? '# ' : c.type === 'group' ? '🔒 ' : '') + channelLabel(c);
+    el('channel-topic').textContent = c.topic || c.purpose || '';
+    el('channel-meta').textContent = (c.is_archived ? 'archived · ' : '') + (c.num_members || 0) + ' members' + (c.bot_is_member ? ' · app is a member' : '');
+    el('post-text').disabled = c.is_archived; el('post-send').disabled = c.is_archived;
+    if (location.hash !== '#' + id) history.replaceState(null, '', '#' + id);
+    renderChannels();
+    return loadMessages();
+  }
+
+  function loadState() {
+    return getJson('/sandbox/web/state').then(function (body) {
+      state.team = body.team; state.app = body.app; state.users = {};
+      body.users.forEach(function (u) { state.users[u.id] = u; });
+      state.channels = body.channels;
+      el('team-name').textContent = body.team.name;
+      var sel = el('post-user'); var keep = sel.value;
+      sel.innerHTML = body.users.filter(function (u) { return !u.is_bot && !u.deleted; }).map(function (u) {
+        return '<option value="' + esc(u.id) + '" data-name="' + esc(u.name) + '">' + esc(u.real_name || u.name) + ' (@' + esc(u.name) + ')</option>';
+      }).join('');
+      if (keep) sel.value = keep;
+      var wanted = location.hash.slice(1);
+      var first = state.channels.find(function (c) { return c.id === wanted; }) || state.channels.find(function (c) { return c.is_general; }) || state.channels[0];
+      if (first && !state.current) return select(first.id);
+      renderChannels();
+    });
+  }
+
+  function connectStream() {
+    var es = new EventSource('/sandbox/web/stream');
+    es.onopen = function () { el('live-state').classList.add('on'); };
+    es.onerror = function () { el('live-state').classList.remove('on'); };
+    es.addEventListener('change', function (ev) {
+      var data = JSON.parse(ev.data);
+      if (data.channel === state.current) loadMessages();
+      else { state.unread[data.channel] = true; renderChannels(); }
+    });
+    es.addEventListener('channels', function () { loadState(); });
+  }
+
+  el('channel-list').addEventListener('click', function (ev) {
+    var b = ev.target.closest('[data-channel]'); if (b) select(b.dataset.channel);
+  });
+  el('messages').addEventListener('click', function (ev) {
+    var b = ev.target.closest('[data-reply]'); if (!b) return;
+    state.threadTs = b.dataset.reply; el('reply-note').hidden = false; el('post-text').focus();
+  });
+  el('reply-cancel').addEventListener('click', function () { state.threadTs = null; el('reply-note').hidden = true; });
+  el('composer').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var text = el('post-text').value;
+    if (!text.trim() || !state.current) return;
+    el('post-send').disabled = true; el('composer-error').textContent = '';
+    var body = { channel: state.current, user: el('post-user').value, text: text };
+    if (state.threadTs) body.thread_ts = state.threadTs;
+    fetch('/sandbox/web/post', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      .then(function (r) { return r.json(); })
+      .then(function (res) {
+        if (!res.ok) throw new Error(res.error || 'post failed');
+        el('post-text').value = ''; return loadMessages();
+      })
+      .catch(function (e) { el('composer-error').textContent = 'Not posted: ' + e.message; })
+      .finally(function () { el('post-send').disabled = false; });
+  });
+
+  loadState().then(connectStream).catch(function (e) { el('messages').innerHTML = '<div class="empty">Sandbox unreachable: ' + esc(e.message) + '</div>'; });
+})();
+`;
