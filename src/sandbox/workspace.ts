@@ -11,6 +11,7 @@
  * Decisions about Slack semantics (who may post where) live in the API methods, not here.
  */
 import { EventEmitter } from 'node:events';
+import { RunwireError } from '../core/errors.js';
 import { newClientId, newId, newSecret, newToken, nextTs } from './ids.js';
 import { DEFAULT_USER_SCOPES, RUNWIRE_BOT_SCOPES, type WorkspaceSeed } from './seed.js';
 import type {
@@ -59,6 +60,12 @@ type ResolvedSeed = {
   team: { id: string; name: string; domain: string };
   app: Required<NonNullable<WorkspaceSeed['app']>> & { bot_id: string; bot_user_id: string };
 };
+
+function badSeed(problem: string): RunwireError {
+  return new RunwireError('runwire.sandbox.bad_workspace', `sandbox workspace: ${problem}`, {
+    fix: 'Members and message authors must be user names or ids from `users` (or `bot` for the app).',
+  });
+}
 
 function resolveSeed(seed: WorkspaceSeed): ResolvedSeed {
   const given: SeedUserOf[] = seed.users && seed.users.length > 0 ? seed.users : [{ name: 'admin', is_admin: true }];
@@ -148,7 +155,7 @@ export class Workspace extends EventEmitter {
       const members = new Set<string>();
       for (const ref of c.members ?? []) {
         const id = ref === 'bot' ? s.app.bot_user_id : this.userRef(ref)?.id;
-        if (!id) throw new Error(`workspace seed: channel #${c.name} lists unknown member "${ref}"`);
+        if (!id) throw badSeed(`channel #${c.name} lists unknown member "${ref}"`);
         members.add(id);
       }
       this.channels.set(c.id, {
@@ -163,7 +170,7 @@ export class Workspace extends EventEmitter {
     for (const c of s.channels) {
       for (const m of c.messages ?? []) {
         const u = this.userRef(m.user);
-        if (!u) throw new Error(`workspace seed: a message in #${c.name} names unknown user "${m.user}"`);
+        if (!u) throw badSeed(`a message in #${c.name} names unknown user "${m.user}"`);
         this.store(c.id, { user: u.id, text: m.text });
       }
     }

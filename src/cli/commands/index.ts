@@ -7,9 +7,11 @@ import { runsCommand } from './runs.js';
 import { taskCommand } from './task.js';
 import { resumeCommand } from './resume.js';
 import { startCommand } from './start.js';
+import { sandboxCommand } from './sandbox.js';
 
 export const commandModules: CommandModule[] = [
   connectionCommands,
   validateCommand,
   runCommand, runsCommand, taskCommand, resumeCommand, startCommand,
+  sandboxCommand,
 ];
