@@ -14,7 +14,7 @@ import { COMMON_TASK_FIELDS, RehearsalSchema, RunbookSchema } from './runbook-sc
 import { ancestors, buildGraph, findCycles, type TaskGraph } from './graph.js';
 import { refProblem, stringsIn, templateRefs } from './template.js';
 import { didYouMean } from './suggest.js';
-import { parseDuration } from './duration.js';
+import { tryParseDuration } from './duration.js';
 
 export interface ParseOptions {
   /** Variables given for this run (`--var k=v`); they count as declared for template checks. */
@@ -41,7 +41,8 @@ export function parseRunbook(text: string, file: string, types: TaskTypeRegistry
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e): RunbookIssue => {
       const p = lc.linePos(e.pos[0]);
-      return { file, line: p.line, column: p.col, field: '', message: `YAML syntax error: ${e.message}` };
+      const message = e.code === 'MULTIPLE_DOCS' ? 'the file holds more than one YAML document (one runbook per file; remove the extra ---)' : e.message;
+      return { file, line: p.line, column: p.col, field: '', message: `YAML syntax error: ${message}` };
     });
     return { issues: sortIssues(issues) };
   }
@@ -108,9 +109,10 @@ class Validator {
     }
     for (const cycle of findCycles(graph)) {
       const at = firstIndex.get(cycle[0] as string) as number;
+      // findCycles follows depends_on; shown reversed, the arrows read "finishes before".
       this.add(['tasks', at, 'depends_on'], cycle.length === 2
         ? `task "${cycle[0]}" depends on itself`
-        : `dependency cycle: ${cycle.join(' -> ')}`);
+        : `dependency cycle: ${[...cycle].reverse().join(' -> ')} (each must finish before the next can start)`);
     }
 
     const declaredVars = new Set([...Object.keys(isObj(data['vars']) ? data['vars'] : {}), ...Object.keys(this.opts.vars ?? {})]);
@@ -155,7 +157,7 @@ class Validator {
     for (const [k, val] of Object.entries(t)) {
       if (!(COMMON_TASK_FIELDS as readonly string[]).includes(k) || (k === 'rehearsal' && declaresRehearsal)) input[k] = val;
     }
-    for (const p of checkSchema(def.input, input, { closeObjects: true })) {
+    for (const p of checkSchema(def.input, input, { closeObjects: true, suggestFrom: COMMON_TASK_FIELDS })) {
       this.add(['tasks', i, ...p.path], p.path.length === 0 ? `${p.message} (type "${typeName}")` : p.message);
     }
     if (!declaresRehearsal && t['rehearsal'] !== undefined) {
@@ -211,13 +213,17 @@ function declaresField(def: TaskTypeDefinition, field: string): boolean {
   return props !== undefined && Object.hasOwn(props, field);
 }
 
-/** `retry: { attempts, backoff?, max_backoff? }` (already schema-checked) → RetryPolicy. */
+/** `retry: { attempts, backoff?, max_backoff? }` → RetryPolicy (bad values were reported by the schema). */
 function retryPolicy(r: Obj, def: TaskTypeDefinition): RetryPolicy {
-  const policy: RetryPolicy = {
-    attempts: r['attempts'] as number,
-    backoffMs: typeof r['backoff'] === 'string' ? parseDuration(r['backoff']) : def.retry.backoffMs,
+  const ms = (v: unknown): number | undefined => {
+    const parsed = typeof v === 'string' ? tryParseDuration(v) : undefined;
+    return parsed && 'ms' in parsed ? parsed.ms : undefined;
   };
-  const max = typeof r['max_backoff'] === 'string' ? parseDuration(r['max_backoff']) : def.retry.maxBackoffMs;
+  const policy: RetryPolicy = {
+    attempts: typeof r['attempts'] === 'number' ? r['attempts'] : def.retry.attempts,
+    backoffMs: ms(r['backoff']) ?? def.retry.backoffMs,
+  };
+  const max = ms(r['max_backoff']) ?? def.retry.maxBackoffMs;
   if (max !== undefined) policy.maxBackoffMs = max;
   return policy;
 }

@@ -35,7 +35,11 @@ function getAjv(): Ajv {
  * Compile (once per schema object) and validate. `closeObjects` makes a top-level object schema
  * that does not say otherwise reject unknown fields, so a typo is reported, not ignored.
  */
-export function checkSchema(schema: TSchema, value: unknown, opts: { closeObjects?: boolean } = {}): SchemaProblem[] {
+export function checkSchema(
+  schema: TSchema,
+  value: unknown,
+  opts: { closeObjects?: boolean; suggestFrom?: readonly string[] } = {},
+): SchemaProblem[] {
   let validate = compiled.get(schema);
   if (!validate) {
     const s = opts.closeObjects && schema['type'] === 'object' && schema['additionalProperties'] === undefined
@@ -45,7 +49,7 @@ export function checkSchema(schema: TSchema, value: unknown, opts: { closeObject
     compiled.set(schema, validate);
   }
   if (validate(value)) return [];
-  return describeErrors(validate.errors ?? [], value);
+  return describeErrors(validate.errors ?? [], value, opts.suggestFrom ?? []);
 }
 
 function jsonType(v: unknown): string {
@@ -67,15 +71,32 @@ function typeWords(t: unknown): string {
   return list.map((x) => TYPE_WORDS[String(x)] ?? String(x)).join(' or ');
 }
 
-function describeErrors(errors: ErrorObject[], value: unknown): SchemaProblem[] {
-  // anyOf/oneOf: report the union once (with its hint), not every branch's complaint.
-  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+function describeErrors(errors: ErrorObject[], value: unknown, suggestFrom: readonly string[]): SchemaProblem[] {
+  // anyOf/oneOf: report the union once (with its hint), not every branch's complaint — unless one
+  // branch matched the value's shape and only failed inside it (a list with one bad item).
+  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  const dropped = new Set<ErrorObject>();
+  for (const u of unions) {
+    const prefix = `${u.schemaPath}/`;
+    const byBranch = new Map<string, ErrorObject[]>();
+    for (const e of errors) {
+      if (!e.schemaPath.startsWith(prefix)) continue;
+      dropped.add(e);
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0] as string;
+      byBranch.set(branch, [...(byBranch.get(branch) ?? []), e]);
+    }
+    const inner = [...byBranch.values()].filter((list) => list.every((e) => e.instancePath.length > u.instancePath.length));
+    if (inner.length === 1) {
+      dropped.add(u);
+      for (const e of inner[0] as ErrorObject[]) dropped.delete(e);
+    }
+  }
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
-    if (unions.some((u) => e.schemaPath.startsWith(u))) continue;
+    if (dropped.has(e)) continue;
     if (e.keyword === 'propertyNames' || e.keyword === 'if') continue;
-    const p = describe(e, value);
+    const p = describe(e, value, e.instancePath === '' ? suggestFrom : []);
     const key = `${p.path.join('\u0000')}\u0001${p.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -84,7 +105,7 @@ function describeErrors(errors: ErrorObject[], value: unknown): SchemaProblem[] 
   return out;
 }
 
-function describe(e: ErrorObject, value: unknown): SchemaProblem {
+function describe(e: ErrorObject, value: unknown, suggestFrom: readonly string[]): SchemaProblem {
   const path = pointerToPath(e.instancePath, value);
   const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
   const hint = typeof parent['x-hint'] === 'string' ? parent['x-hint'] : undefined;
@@ -100,11 +121,14 @@ function describe(e: ErrorObject, value: unknown): SchemaProblem {
       const known = Object.keys((parent['properties'] as Record<string, unknown> | undefined) ?? {});
       return {
         path: [...path, name],
-        message: `unknown field "${name}"${didYouMean(name, known) || (known.length > 0 ? ` (known fields: ${known.join(', ')})` : ' (this type takes no fields)')}`,
+        message: `unknown field "${name}"${didYouMean(name, [...known, ...suggestFrom]) || (known.length > 0 ? ` (known fields: ${known.join(', ')})` : ' (this type takes no fields)')}`,
       };
     }
     case 'format':
       if ((params['format'] === 'duration' || params['format'] === 'duration-literal') && typeof e.data === 'string') {
+        if (params['format'] === 'duration-literal' && hasTemplate(e.data)) {
+          return { path, message: `templates are not allowed here, got "${e.data}" (write a duration such as 2s)` };
+        }
         const r = tryParseDuration(e.data);
         return { path, message: 'error' in r ? r.error : `invalid duration "${e.data}"` };
       }
