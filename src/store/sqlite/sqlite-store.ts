@@ -143,7 +143,7 @@ export class SqliteStore implements Store {
   async acquireLease(req: LeaseRequest): Promise<LeaseResult> {
     return this.db.transaction((): LeaseResult => {
       const row = this.s.getRun.get(req.runId) as Row | undefined;
-      if (!row) throw new RunwireError('runwire.run.not_found', `No run ${req.runId} in this data dir.`, { fix: 'List runs with `runwire runs list`.' });
+      if (!row) throw new RunwireError('runwire.run.not_found', `No run "${req.runId}" in this data dir.`, { fix: "List runs with `runwire runs list` (and check --data-dir)." });
       const holder = str(row['lease_owner']);
       const expires = num(row['lease_expires_at']);
       const free = holder === null || holder === req.owner || expires === null || expires < req.now || req.isStale(holder);
