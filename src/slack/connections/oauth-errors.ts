@@ -17,7 +17,7 @@ export function oauthAccessError(error: string, ctx: OAuthErrorContext): Runwire
   const table: Record<string, [string, string]> = {
     invalid_client_id: [`Slack does not know the client id ${ctx.clientId ?? ''} of connection ${ctx.name}`, `copy the Client ID from your app's Basic Information page and re-add the connection: ${readd}`],
     bad_client_secret: [`Slack rejected the client secret of connection ${ctx.name}`, `copy the Client Secret from your app's Basic Information page and re-add the connection: ${readd}`],
-    invalid_code: [`the authorization code is invalid or has expired`, again],
+    invalid_code: [`the authorization code is invalid, has expired or was already used`, again],
     code_already_used: [`the authorization code was already used`, again],
     bad_redirect_uri: [`the redirect URL ${ctx.redirectUrl ?? ''} does not match the one the authorization began with`, `add ${ctx.redirectUrl ?? 'the redirect URL'} under OAuth & Permissions → Redirect URLs, then ${again}`],
     oauth_authorization_url_mismatch: [`the authorization URL did not match the app's settings`, again],
@@ -43,5 +43,6 @@ export function deadTokenError(error: string, ctx: { name: string; kind: string 
     ? `re-authenticate: runwire connection authenticate ${ctx.name}`
     : `re-add the token: runwire connection remove ${ctx.name}, then runwire connection add ${ctx.name} --token xoxb-… (or use an OAuth app and runwire connection authenticate ${ctx.name})`;
   const what = error === 'token_revoked' ? 'has been revoked' : error === 'token_expired' ? 'has expired' : error === 'account_inactive' ? 'belongs to a deactivated account or uninstalled app' : `is not accepted (${error})`;
-  return new RunwireError(`runwire.slack.token_invalid`, `the token of connection ${ctx.name} ${what}`, { fix: how });
+  // Expired is its own code: callers with a refresh token refresh and retry instead of giving up.
+  return new RunwireError(error === 'token_expired' ? 'runwire.slack.token_expired' : 'runwire.slack.token_invalid', `the token of connection ${ctx.name} ${what}`, { fix: how });
 }

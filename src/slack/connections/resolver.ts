@@ -48,6 +48,24 @@ export class StoreConnectionResolver implements ConnectionResolver {
     return this.service.resolveRecord(rec);
   }
 
+  /**
+   * `ConnectionService.verify` (auth.test, learn scopes) on a fresh token: refresh first when due,
+   * and once more when Slack answers `token_expired` anyway.
+   */
+  async verify(name: string): Promise<ConnectionRecord> {
+    await this.resolve(name);
+    try {
+      return await this.service.verify(name);
+    } catch (err) {
+      const rec = await this.service.get(name);
+      const canRefresh = rec.sealed.botRefreshToken !== undefined || rec.sealed.userRefreshToken !== undefined;
+      if (!(err instanceof RunwireError) || err.code !== 'runwire.slack.token_expired' || !canRefresh) throw err;
+      if (rec.sealed.botRefreshToken !== undefined) await this.refresh(rec, 'bot');
+      if (rec.sealed.userRefreshToken !== undefined) await this.refresh(await this.service.get(name), 'user');
+      return await this.service.verify(name);
+    }
+  }
+
   private refresh(rec: ConnectionRecord, which: 'bot' | 'user'): Promise<ConnectionRecord> {
     const key = `${rec.name}\u0000${which}`;
     let p = this.inflight.get(key);

@@ -28,7 +28,7 @@ export function registerDoctor(group: Command, ctx: CliContext): void {
           throw new RunwireError('runwire.cli.bad_arguments', (err as Error).message, { fix: 'e.g. --uses post,channel_names' });
         }
       }
-      await withConnections(cmd, ctx, async ({ service }) => {
+      await withConnections(cmd, ctx, async ({ service, resolver }) => {
         const before = await service.get(name);
         if (before.kind === 'webhook') {
           const conn = service.resolveRecord(before);
@@ -40,7 +40,7 @@ export function registerDoctor(group: Command, ctx: CliContext): void {
         }
         let rec: ConnectionRecord;
         try {
-          rec = await service.verify(name);
+          rec = await resolver.verify(name); // refreshes a rotating token when due or expired
         } catch (err) {
           if (o.json && err instanceof RunwireError) {
             out(ctx, JSON.stringify({ name, kind: before.kind, ok: false, error: err.toJSON() }, null, 2));
