@@ -8,8 +8,10 @@ import { taskCommand } from './task.js';
 import { resumeCommand } from './resume.js';
 import { startCommand } from './start.js';
 import { sandboxCommand } from './sandbox.js';
+import { checkCommand } from './check.js';
 
 export const commandModules: CommandModule[] = [
+  checkCommand,
   connectionCommands,
   validateCommand,
   runCommand, runsCommand, taskCommand, resumeCommand, startCommand,

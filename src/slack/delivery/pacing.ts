@@ -33,8 +33,8 @@ export type Tier = keyof typeof TIER_PER_MINUTE;
 
 export function tierPolicy(tier: Tier): BucketPolicy {
   const perMin = TIER_PER_MINUTE[tier];
-  // Allow a short burst of a tenth of a minute's budget, at least 1.
-  return { ratePerSec: perMin / 60, burst: Math.max(1, Math.floor(perMin / 10)) };
+  // Allow a burst of a fifth of a minute's budget, at least 1 (Slack allows short bursts).
+  return { ratePerSec: perMin / 60, burst: Math.max(1, Math.floor(perMin / 5)) };
 }
 
 export function freshBucket(policy: BucketPolicy, now: number): BucketState {

@@ -25,6 +25,9 @@ export const METHOD_TIERS: Readonly<Record<string, Tier>> = {
   'chat.update': 't3',
 };
 
+/** A channel name not found is looked for in a fresh listing only when the last is older than this. */
+export const RELIST_AFTER_MS = 30_000;
+
 /** Identify a workspace + token without keeping the token in a key: api url + team + token hash. */
 export function workspaceKey(conn: ResolvedConnection, token: string): string {
   const hash = createHash('sha256').update(token).digest('hex').slice(0, 16);
@@ -42,6 +45,8 @@ export class WorkspaceClient {
   private readonly limiters = new Map<string, TokenBucket>();
   /** `#name` → conversation, filled from conversations.list (one listing serves all names). */
   channelsByName: Map<string, Conversation> | undefined;
+  /** When the listing was last loaded (clock ms); a miss re-lists only when it is older than this. */
+  private listedAt = -Infinity;
   private channelListing: Promise<CallOutcome | undefined> | undefined;
   /** Memoised look-ups, keyed by what was asked (`email:a@b`, `name:alice`, `open:U1,U2`). */
   private readonly memo = new Map<string, Promise<unknown>>();
@@ -108,7 +113,8 @@ export class WorkspaceClient {
    * listing). Returns the failing outcome when the listing fails.
    */
   listChannels(signal?: AbortSignal, refresh = false): Promise<CallOutcome | undefined> {
-    if (refresh) this.channelListing = undefined;
+    // A name missing from a listing a few seconds old is missing: do not spend tier-2 calls on it.
+    if (refresh && this.clock.now() - this.listedAt > RELIST_AFTER_MS) this.channelListing = undefined;
     if (!this.channelListing) {
       this.channelListing = this.loadChannels(signal);
       void this.channelListing.then((o) => {
@@ -135,6 +141,7 @@ export class WorkspaceClient {
       cursor = meta?.next_cursor || undefined;
     } while (cursor);
     this.channelsByName = byName;
+    this.listedAt = this.clock.now();
     return undefined;
   }
 }

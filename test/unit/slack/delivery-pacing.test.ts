@@ -32,7 +32,7 @@ test('Retry-After blocks the bucket and empties it', () => {
 
 test('tiers become per-second rates with a small burst', () => {
   assert.equal(tierPolicy('t2').ratePerSec, 20 / 60);
-  assert.equal(tierPolicy('t2').burst, 2);
+  assert.equal(tierPolicy('t2').burst, 4);
   assert.equal(tierPolicy('t1').burst, 1);
 });
 
