@@ -38,14 +38,16 @@ html, body { margin: 0; height: 100%; color: #1d1c1d; background: #fff; font-siz
 .author { font-weight: 700; }
 .time { color: var(--muted); font-size: 12px; }
 .badge { font-size: 10px; font-weight: 700; text-transform: uppercase; border-radius: 3px; padding: 1px 4px; letter-spacing: .03em; }
-.badge.app { background: #e8f5ef; color: var(--app); }
-.badge.rehearsal { background: #fff1e0; color: var(--rehearsal); border: 1px solid #f2c38f; }
+.badge-app { background: #e8f5ef; color: var(--app); }
+.badge-rehearsal { background: #fff1e0; color: var(--rehearsal); border: 1px solid #f2c38f; }
 .msg.rehearsal { background: #fffaf3; }
 .text { white-space: pre-wrap; word-wrap: break-word; line-height: 1.45; }
 .text code { background: #f4f4f4; border: 1px solid #e3e3e3; border-radius: 3px; padding: 0 3px; font-size: 13px; }
 .mention { background: #e8f5fa; color: #1264a3; border-radius: 3px; padding: 0 2px; }
 .edited { color: var(--muted); font-size: 12px; }
-.actions { font-size: 12px; }
+.actions { font-size: 12px; margin-top: 2px; }
+.reply-link { margin-left: auto; font-size: 12px; opacity: 0; transition: opacity .1s; }
+.msg:hover .reply-link, .reply-link:focus { opacity: 1; }
 .link { border: 0; background: none; color: #1264a3; cursor: pointer; padding: 0; font: inherit; }
 .link:hover { text-decoration: underline; }
 .thread-count { color: #1264a3; font-size: 12px; font-weight: 600; }

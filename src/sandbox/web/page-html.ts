@@ -13,14 +13,15 @@ export function pageHtml(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Runwire Slack sandbox</title>
+<link rel="icon" href="data:,">
 <style>${PAGE_CSS}</style>
 </head>
 <body>
 <div class="app">
   <aside class="sidebar">
     <header class="team">
-      <div class="team-name" data-testid="team-name">Slack sandbox</div>
-      <div class="team-sub">Runwire · local workspace <span class="live" data-testid="live-state" title="live updates">●</span></div>
+      <div id="team-name" class="team-name" data-testid="team-name">Slack sandbox</div>
+      <div class="team-sub">Runwire · local workspace <span id="live-state" class="live" data-testid="live-state" title="live updates">●</span></div>
     </header>
     <nav id="channel-list" data-testid="channel-list" aria-label="Conversations"></nav>
   </aside>

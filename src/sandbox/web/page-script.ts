@@ -37,10 +37,13 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   function channelLabel(c) { return c.label || c.name || c.id; }
+  /** A padlock drawn inline: emoji fonts are not guaranteed on the machines that open this page. */
+  var LOCK = '<svg width="11" height="12" viewBox="0 0 11 12" aria-label="private"><rect x="1" y="5" width="9" height="7" rx="1.5" fill="currentColor"/>' +
+    '<path d="M3 5V3.5a2.5 2.5 0 0 1 5 0V5" stroke="currentColor" stroke-width="1.5" fill="none"/></svg>';
   function sigil(c) {
     if (c.type === 'im') return '●';
     if (c.type === 'mpim') return '◆';
-    return c.type === 'group' ? '🔒' : '#';
+    return c.type === 'group' ? LOCK : '#';
   }
 
   function renderChannels() {
@@ -76,13 +79,13 @@ export const PAGE_SCRIPT = String.raw`
       '" data-ts="' + esc(m.ts) + '" data-testid="message">' +
       '<div class="avatar" style="background:' + colorFor(m.user || author) + '">' + esc(author.charAt(0).toUpperCase()) + '</div>' +
       '<div><div class="head"><span class="author">' + esc(author) + '</span>' +
-      (isApp ? '<span class="badge app" data-testid="app-badge">App</span>' : '') +
-      (rehearsal ? '<span class="badge rehearsal" data-testid="rehearsal-badge">Rehearsal</span>' : '') +
-      '<span class="time" title="' + esc(m.ts) + '">' + esc(timeOf(m.ts)) + '</span></div>' +
+      (isApp ? '<span class="badge badge-app" data-testid="app-badge">App</span>' : '') +
+      (rehearsal ? '<span class="badge badge-rehearsal" data-testid="rehearsal-badge">Rehearsal</span>' : '') +
+      '<span class="time" title="' + esc(m.ts) + '">' + esc(timeOf(m.ts)) + '</span>' +
+      (isReply ? '' : '<button type="button" class="link reply-link" data-reply="' + esc(m.ts) + '">Reply in thread</button>') + '</div>' +
       '<div class="text" data-testid="message-text">' + renderText(text) +
       (m.edited ? ' <span class="edited">(edited)</span>' : '') + '</div>' +
-      '<div class="actions">' + replies + (isReply ? '' : '<button type="button" class="link" data-reply="' + esc(m.ts) + '">Reply in thread</button>') +
-      '</div></div></div>';
+      (replies ? '<div class="actions">' + replies + '</div>' : '') + '</div></div>';
   }
 
   function renderMessages(messages) {
@@ -116,7 +119,7 @@ export const PAGE_SCRIPT = String.raw`
     if (!c) return;
     state.current = id; state.threadTs = null; delete state.unread[id];
     el('reply-note').hidden = true;
-    el('channel-title').textContent = (c.type === 'channel' ? '# ' : c.type === 'group' ? '🔒 ' : '') + channelLabel(c);
+    el('channel-title').innerHTML = (c.type === 'channel' ? '# ' : c.type === 'group' ? LOCK + ' ' : '') + esc(channelLabel(c));
     el('channel-topic').textContent = c.topic || c.purpose || '';
     el('channel-meta').textContent = (c.is_archived ? 'archived · ' : '') + (c.num_members || 0) + ' members' + (c.bot_is_member ? ' · app is a member' : '');
     el('post-text').disabled = c.is_archived; el('post-send').disabled = c.is_archived;
@@ -150,6 +153,7 @@ export const PAGE_SCRIPT = String.raw`
     es.addEventListener('change', function (ev) {
       var data = JSON.parse(ev.data);
       if (data.channel === state.current) loadMessages();
+      else if (!state.channels.some(function (c) { return c.id === data.channel; })) { state.unread[data.channel] = true; loadState(); }
       else { state.unread[data.channel] = true; renderChannels(); }
     });
     es.addEventListener('channels', function () { loadState(); });
@@ -174,7 +178,7 @@ export const PAGE_SCRIPT = String.raw`
       .then(function (r) { return r.json(); })
       .then(function (res) {
         if (!res.ok) throw new Error(res.error || 'post failed');
-        el('post-text').value = ''; return loadMessages();
+        el('post-text').value = ''; state.threadTs = null; el('reply-note').hidden = true; return loadMessages();
       })
       .catch(function (e) { el('composer-error').textContent = 'Not posted: ' + e.message; })
       .finally(function () { el('post-send').disabled = false; });
