@@ -89,9 +89,15 @@ export class StoreConnectionResolver implements ConnectionResolver {
         { name: rec.name, clientId: rec.clientId, redirectUrl: rec.redirectUrl }, this.service.now);
       return await this.service.applyGrant(rec.name, grant);
     } catch (err) {
-      // Another process may have refreshed first and spent this refresh token: use what it stored.
-      const latest = await this.service.store.get(rec.name);
-      if (latest && latest.sealed[which === 'bot' ? 'botToken' : 'userToken'] !== rec.sealed[which === 'bot' ? 'botToken' : 'userToken']) return latest;
+      // Refresh tokens are single use: another process may have refreshed first. Its new pair lands
+      // in the store right after its answer, so look a few times before giving up.
+      const field = which === 'bot' ? 'botToken' : 'userToken';
+      const spent = err instanceof RunwireError && err.code === 'runwire.slack.oauth.invalid_refresh_token';
+      for (let i = 0; i < (spent ? 10 : 1); i++) {
+        const latest = await this.service.store.get(rec.name);
+        if (latest && latest.sealed[field] !== rec.sealed[field]) return latest;
+        if (spent) await new Promise((r) => setTimeout(r, 100));
+      }
       throw err;
     }
   }
