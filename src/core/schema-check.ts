@@ -149,8 +149,13 @@ function describe(e: ErrorObject, value: unknown, suggestFrom: readonly string[]
     case 'minLength':
       return { path, message: params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters` };
     case 'anyOf':
-    case 'oneOf':
+    case 'oneOf': {
+      const branches = Array.isArray(e.schema) ? (e.schema as Array<Record<string, unknown>>) : [];
+      if (branches.length > 0 && branches.every((b) => 'const' in b)) {
+        return { path, message: `must be one of ${branches.map((b) => JSON.stringify(b['const'])).join(', ')}, got ${jsonType(e.data)}` };
+      }
       return { path, message: `has the wrong shape, got ${jsonType(e.data)}` };
+    }
     default:
       return { path, message: `${e.message ?? 'is invalid'}${e.data !== undefined ? `, got ${jsonType(e.data)}` : ''}` };
   }
