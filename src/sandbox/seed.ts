@@ -4,6 +4,7 @@
  * Ids, tokens and secrets left out of a seed are generated at random on every start.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { EventsSeedSchema } from './events/seed-schema.js';
 
 const SeedUser = Type.Object({
   id: Type.Optional(Type.String({ pattern: '^[UW][A-Z0-9]{2,}$' })),
@@ -60,6 +61,8 @@ export const WorkspaceSeedSchema = Type.Object({
   app: Type.Optional(SeedApp),
   users: Type.Optional(Type.Array(SeedUser)),
   channels: Type.Optional(Type.Array(SeedChannel)),
+  /** The app's event subscription (Request URL, Socket Mode, event types); see events/seed-schema.ts. */
+  events: Type.Optional(EventsSeedSchema),
 }, { additionalProperties: false });
 
 /** A workspace seed (all parts optional; missing parts come from the defaults). */

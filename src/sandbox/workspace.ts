@@ -108,9 +108,12 @@ export class Workspace extends EventEmitter {
   private readonly messages = new Map<string, SandboxMessage[]>();
   private readonly seed: ResolvedSeed;
   readonly clock: () => number;
+  /** The seed's `events` section, read by the events extension at start. */
+  readonly eventsSeed: WorkspaceSeed['events'];
 
   constructor(seed: WorkspaceSeed, opts: WorkspaceOptions = {}) {
     super();
+    this.eventsSeed = seed.events;
     this.clock = opts.clock ?? Date.now;
     this.seed = resolveSeed(seed);
     const a = this.seed.app;

@@ -12,13 +12,17 @@ import { readBody, sendJson } from '../http-util.js';
 import type { Sandbox, SandboxExtension } from '../server.js';
 import { AppEvents, EventConfigError, type EventSubscriptionConfig, type SocketTransport } from './app-events.js';
 import type { RetryPolicy } from './retry-policy.js';
+import type { EventsSeed } from './seed-schema.js';
 
 /** The key under `sandbox.services` where the service is published. */
 export const EVENTS_SERVICE = 'events';
 
 /** Start-time settings: the subscription (as from a seed or a flag) and retry timings. */
 export interface EventsExtensionOptions {
-  /** Initial subscription; a Request URL given here is trusted (not verified), like an app set up earlier. */
+  /**
+   * Initial subscription (default: the workspace seed's `events` section); a Request URL given here
+   * is trusted (not verified), like an app set up before the sandbox started.
+   */
   config?: EventSubscriptionConfig;
   policy?: Partial<RetryPolicy>;
 }
@@ -26,9 +30,10 @@ export interface EventsExtensionOptions {
 /** The Events API extension. */
 export function eventsExtension(opts: EventsExtensionOptions = {}): SandboxExtension {
   return (sb: Sandbox) => {
+    const config = opts.config ?? fromSeed(sb.workspace.eventsSeed);
     const events = new AppEvents({
       workspace: sb.workspace,
-      ...(opts.config ? { config: opts.config } : {}),
+      ...(config ? { config } : {}),
       ...(opts.policy ? { policy: opts.policy } : {}),
       socket: () => sb.services['socketMode'] as SocketTransport | undefined,
     });
@@ -54,6 +59,16 @@ export function eventsExtension(opts: EventsExtensionOptions = {}): SandboxExten
       }
     });
     sb.onClose(() => events.close());
+  };
+}
+
+/** The seed's `events` section as a subscription config (the seed says `subscriptions`, the admin API `events`). */
+function fromSeed(seed: EventsSeed | undefined): EventSubscriptionConfig | undefined {
+  if (seed === undefined) return undefined;
+  return {
+    ...(seed.request_url !== undefined ? { request_url: seed.request_url } : {}),
+    ...(seed.socket_mode !== undefined ? { socket_mode: seed.socket_mode } : {}),
+    ...(seed.subscriptions !== undefined ? { events: seed.subscriptions } : {}),
   };
 }
 
