@@ -31,4 +31,10 @@ export interface ResolvedConnection {
 export interface ConnectionResolver {
   /** Throws RunwireError `runwire.slack.connection_not_found` naming the fix when absent. */
   resolve(name: string): Promise<ResolvedConnection>;
+  /**
+   * Refresh a rotating token now (after Slack answered `token_expired`), store the new pair and
+   * return the connection with it. Absent or throwing `runwire.slack.token_expired` when the
+   * connection cannot refresh (no refresh token): the fix says to re-authenticate.
+   */
+  refreshNow?(name: string, which?: 'bot' | 'user'): Promise<ResolvedConnection>;
 }
