@@ -13,7 +13,8 @@ import { eventsExtension } from '../../../src/sandbox/events/extension.js';
 import { socketModeExtension } from '../../../src/sandbox/socket-mode/extension.js';
 import { startReceiver } from '../../helpers/event-receiver.js';
 
-const ACK_TIMEOUT_MS = 1500;
+/** Long enough that a loaded machine still acks in time; short enough to keep the redelivery test quick. */
+const ACK_TIMEOUT_MS = 4000;
 
 interface Received {
   envelope_id: string;
@@ -157,7 +158,7 @@ test('SocketModeClient receives envelopes, acks stop redelivery, un-acked ones c
   }
 });
 
-test('an envelope posted while no client is connected falls back to the Request URL; bad disconnect reasons are refused', async () => {
+test('with no client connected events go to the Request URL; bad disconnect reasons are refused; Socket Mode can be switched off', async () => {
   const receiver = await startReceiver();
   const sb = await startSandbox({ rateLimits: false, extensions: [eventsExtension({ config: { request_url: receiver.url } }), socketModeExtension()] });
   try {
@@ -167,6 +168,12 @@ test('an envelope posted while no client is connected falls back to the Request 
     const bad = await fetch(`${sb.url}sandbox/socket-mode/disconnect`, { method: 'POST', body: '{"reason":"because"}', headers: { 'content-type': 'application/json' } });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as any).error, 'invalid_reason');
+
+    // Socket Mode switched off in the app settings: no Socket Mode URL is handed out.
+    const off = await fetch(`${sb.url}sandbox/app`, { method: 'POST', body: '{"socket_mode":false}', headers: { 'content-type': 'application/json' } });
+    assert.equal(off.status, 200);
+    const app = new WebClient(sb.credentials.app_token, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 } });
+    await assert.rejects(app.apps.connections.open(), (e: any) => e.data?.error === 'access_denied');
   } finally {
     await sb.close();
     await receiver.close();
