@@ -29,6 +29,12 @@ export interface AddOAuthAppInput {
 }
 export interface AddWebhookInput { name: string; webhookUrl: string; slackUrl?: string }
 
+function checkAppToken(appToken: string | undefined): void {
+  if (appToken !== undefined && !appToken.startsWith('xapp-')) {
+    throw new RunwireError('runwire.slack.bad_token', 'the app-level token must start with xapp-', { fix: 'copy it from Basic Information → App-Level Tokens' });
+  }
+}
+
 export class ConnectionService {
   readonly store: ConnectionStore;
   private readonly vault: ConnectionVault;
@@ -56,9 +62,7 @@ export class ConnectionService {
   async addToken(i: AddTokenInput): Promise<ConnectionRecord> {
     const token = i.token.trim();
     const kind = inferTokenKind(token);
-    if (i.appToken !== undefined && !i.appToken.startsWith('xapp-')) {
-      throw new RunwireError('runwire.slack.bad_token', 'the app-level token must start with xapp-', { fix: 'copy it from Basic Information → App-Level Tokens' });
-    }
+    checkAppToken(i.appToken);
     const rec = this.base(i.name, kind, i.slackUrl);
     rec.sealed = this.vault.seal(rec.name, {
       [kind === 'bot_token' ? 'botToken' : 'userToken']: token,
@@ -72,6 +76,7 @@ export class ConnectionService {
   /** An OAuth app: client credentials now, tokens after `connection authenticate`. */
   async addOAuthApp(i: AddOAuthAppInput): Promise<ConnectionRecord> {
     const rec = this.base(i.name, 'oauth_app', i.slackUrl);
+    checkAppToken(i.appToken);
     if (!/^[A-Za-z0-9._-]+$/.test(i.clientId)) {
       throw new RunwireError('runwire.slack.bad_client_id', 'the client id has unexpected characters', { fix: 'copy the Client ID from your app\'s Basic Information page' });
     }

@@ -38,6 +38,11 @@ export function registerDoctor(group: Command, ctx: CliContext): void {
           if (!probe.ok) ctx.exitCode = 1;
           return;
         }
+        if (before.sealed.botToken === undefined && before.sealed.userToken === undefined) {
+          throw new RunwireError('runwire.slack.not_authenticated', `connection ${name} has no token yet`, {
+            fix: `install the app first: runwire connection authenticate ${name}`,
+          });
+        }
         let rec: ConnectionRecord;
         try {
           rec = await resolver.verify(name); // refreshes a rotating token when due or expired
