@@ -57,6 +57,8 @@ export interface EventCallback {
   type: 'event_callback';
   event_id: string;
   event_time: number;
+  /** Deprecated by Slack in favour of `authorizations`, but still required by the reference wrapper schema. */
+  authed_users: string[];
   authorizations: Array<{
     enterprise_id: null;
     team_id: string;
@@ -162,6 +164,7 @@ export function wrapEvent(event: SlackEvent, app: AppIdentity, eventId: string, 
     type: 'event_callback',
     event_id: eventId,
     event_time: Math.floor(nowMs / 1000),
+    authed_users: [app.botUserId],
     authorizations: [
       { enterprise_id: null, team_id: app.teamId, user_id: app.botUserId, is_bot: true, is_enterprise_install: false },
     ],
