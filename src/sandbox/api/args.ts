@@ -30,12 +30,18 @@ export function jsonArg(args: Record<string, unknown>, name: string): { value?: 
   }
 }
 
-/** An integer argument within bounds; `error` when present but not a valid integer in range. */
-export function int(args: Record<string, unknown>, name: string, dflt: number, min: number, max: number, error: string): number {
+/**
+ * An integer argument clamped to bounds. A value that is not a whole number answers `error` when the
+ * method documents one (conversations.list: invalid_limit), else falls back to the default.
+ */
+export function int(args: Record<string, unknown>, name: string, dflt: number, min: number, max: number, error?: string): number {
   const s = str(args, name);
   if (s === undefined) return dflt;
   const n = Number(s);
-  if (!Number.isInteger(n) || n < 0) throw new SlackApiError(error);
+  if (!Number.isInteger(n) || n < 0) {
+    if (error) throw new SlackApiError(error);
+    return dflt;
+  }
   if (n === 0) return dflt;
   return Math.max(min, Math.min(max, n));
 }

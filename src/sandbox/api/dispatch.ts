@@ -9,7 +9,7 @@ import { BodyTooLargeError, parseArgs, readBody, sendJson, sendText, type RouteH
 import type { FaultSpec } from '../faults.js';
 import { perSecondRule, retryAfterSeconds, tierRule } from '../rate-limit.js';
 import type { SandboxToken } from '../workspace-types.js';
-import { COMMON_ERRORS, RateLimitedError, SlackApiError, type MethodCall, type MethodDefinition } from './registry.js';
+import { possibleErrors, RateLimitedError, SlackApiError, type MethodCall, type MethodDefinition } from './registry.js';
 import type { Sandbox } from '../server.js';
 
 /** Decide the authentication outcome of a token (pure). */
@@ -90,7 +90,7 @@ export function createApiHandler(sb: Sandbox): RouteHandler {
     } catch (err) {
       if (err instanceof RateLimitedError) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(err.retryAfterSeconds) });
       if (err instanceof SlackApiError) {
-        if (!def.errors.includes(err.error) && !COMMON_ERRORS.includes(err.error)) {
+        if (!possibleErrors(def).includes(err.error)) {
           // A handler answered an error it does not declare: a sandbox bug, made loud.
           return answer(500, { ok: false, error: 'fatal_error', sandbox_bug: `${name} answered undeclared error ${err.error}` });
         }

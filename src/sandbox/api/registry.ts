@@ -11,13 +11,19 @@ import type { Workspace } from '../workspace.js';
 export type MethodTier = 1 | 2 | 3 | 4 | 'special';
 
 /**
- * Errors any authenticated method can answer (the dispatcher's own): Slack lists these for every method
- * in the reference `*.errors.json` files.
+ * Every error code a method can answer: its handler's declared ones plus those the dispatcher adds
+ * (authentication, token kind, scopes, rate limits, unparsable bodies, sandbox failures). Pure; the
+ * dispatcher refuses anything outside this list and the conformance test checks it against Slack's reference.
  */
-export const COMMON_ERRORS: readonly string[] = [
-  'not_authed', 'invalid_auth', 'token_revoked', 'token_expired', 'missing_scope', 'not_allowed_token_type',
-  'ratelimited', 'invalid_form_data', 'fatal_error',
-];
+export function possibleErrors(def: MethodDefinition): string[] {
+  const out = new Set<string>(['invalid_form_data', 'fatal_error', ...def.errors]);
+  if (def.auth !== false) {
+    for (const e of ['not_authed', 'invalid_auth', 'token_revoked', 'token_expired', 'not_allowed_token_type']) out.add(e);
+    if ((def.scopes?.bot?.length ?? 0) > 0 || (def.scopes?.user?.length ?? 0) > 0) out.add('missing_scope');
+    if (def.tier !== 'special' || def.name === 'chat.postMessage') out.add('ratelimited');
+  }
+  return [...out];
+}
 
 /** A platform error: HTTP 200 `{ok:false, error, ...extra}`. */
 export class SlackApiError extends Error {

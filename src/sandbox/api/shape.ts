@@ -90,6 +90,7 @@ export function messageJson(ws: Workspace, channelId: string, m: SandboxMessage,
     out['reply_users_count'] = m.reply_users?.length ?? 0;
     out['latest_reply'] = m.latest_reply;
     out['reply_users'] = m.reply_users;
+    out['subscribed'] = false;
   }
   if (m.reply_broadcast) out['subtype'] = 'thread_broadcast';
   if (m.edited) out['edited'] = m.edited;

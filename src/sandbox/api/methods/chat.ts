@@ -13,13 +13,13 @@ export const MAX_TEXT = 40_000;
 const MAX_ATTACHMENTS = 100;
 
 /** The content of a message call (text, blocks, attachments, metadata), validated. */
-function readContent(args: Record<string, unknown>, opts: { requireSome: boolean }): Pick<PostInput, 'text' | 'blocks' | 'attachments' | 'metadata'> {
+function readContent(args: Record<string, unknown>, opts: { requireSome: boolean; badAttachments: string }): Pick<PostInput, 'text' | 'blocks' | 'attachments' | 'metadata'> {
   const text = str(args, 'text');
   const blocks = jsonArg(args, 'blocks');
   const attachments = jsonArg(args, 'attachments');
   const metadata = jsonArg(args, 'metadata');
   if (blocks.invalid || (blocks.value !== undefined && blocksProblem(blocks.value))) throw new SlackApiError('invalid_blocks');
-  if (attachments.invalid || (attachments.value !== undefined && !Array.isArray(attachments.value))) throw new SlackApiError('invalid_attachments');
+  if (attachments.invalid || (attachments.value !== undefined && !Array.isArray(attachments.value))) throw new SlackApiError(opts.badAttachments);
   if (Array.isArray(attachments.value) && attachments.value.length > MAX_ATTACHMENTS) throw new SlackApiError('too_many_attachments');
   const hasBlocks = Array.isArray(blocks.value) && blocks.value.length > 0;
   const hasAttachments = Array.isArray(attachments.value) && attachments.value.length > 0;
@@ -53,7 +53,8 @@ function postMessage(call: MethodCall): Record<string, unknown> {
   const ch = visibleChannel(ws, t, str(args, 'channel'));
   const denial = postDenial(ch, t);
   if (denial) throw new SlackApiError(denial);
-  const content = readContent(args, { requireSome: true });
+  // Slack's reference lists no invalid_attachments for chat.postMessage; unparsable JSON there is invalid_form_data.
+  const content = readContent(args, { requireSome: true, badAttachments: 'invalid_form_data' });
   let threadTs = str(args, 'thread_ts');
   if (threadTs !== undefined) {
     const parent = ws.findMessage(ch.id, threadTs);
@@ -102,7 +103,7 @@ export function registerChatMethods(reg: MethodRegistry): void {
     handler(call) {
       const { channel, msg } = ownMessage(call, 'ts', 'cant_update_message');
       if (call.workspace.channels.get(channel)!.is_archived) throw new SlackApiError('is_inactive');
-      const content = readContent(call.args, { requireSome: true });
+      const content = readContent(call.args, { requireSome: true, badAttachments: 'invalid_attachments' });
       const updated = call.workspace.update(channel, msg.ts, content, call.token!.user_id)!;
       return { channel, ts: updated.ts, text: updated.text, message: messageJson(call.workspace, channel, updated) };
     },
@@ -145,7 +146,7 @@ export function registerChatMethods(reg: MethodRegistry): void {
       if (denial) throw new SlackApiError(denial);
       const userId = str(call.args, 'user');
       if (!userId || !ch.members.has(userId)) throw new SlackApiError('user_not_in_channel');
-      const content = readContent(call.args, { requireSome: true });
+      const content = readContent(call.args, { requireSome: true, badAttachments: 'invalid_attachments' });
       const msg = ws.ephemeral(ch.id, userId, { ...author(ws, t), ...content });
       return { message_ts: msg.ts };
     },

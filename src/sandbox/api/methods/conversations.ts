@@ -38,7 +38,7 @@ function history(call: MethodCall): Record<string, unknown> {
   if (latest !== undefined && !TS.test(latest)) throw new SlackApiError('invalid_ts_latest');
   if (oldest !== undefined && !TS.test(oldest)) throw new SlackApiError('invalid_ts_oldest');
   const inclusive = bool(call.args, 'inclusive');
-  const limit = int(call.args, 'limit', 100, 1, 999, 'invalid_limit');
+  const limit = int(call.args, 'limit', 100, 1, 999);
   const msgs = ws.history(ch.id).filter((m) => {
     const ts = Number(m.ts);
     if (latest !== undefined && (inclusive ? ts > Number(latest) : ts >= Number(latest))) return false;
@@ -65,7 +65,7 @@ function replies(call: MethodCall): Record<string, unknown> {
   const ts = str(call.args, 'ts');
   const thread = ts === undefined ? undefined : ws.replies(ch.id, ts);
   if (!thread) throw new SlackApiError('thread_not_found');
-  const limit = int(call.args, 'limit', 1000, 1, 1000, 'invalid_limit');
+  const limit = int(call.args, 'limit', 1000, 1, 1000);
   const { page, next_cursor } = paginate(thread, limit, str(call.args, 'cursor'));
   return { messages: page.map((m) => messageJson(ws, ch.id, m)), has_more: next_cursor !== '', response_metadata: { next_cursor } };
 }
@@ -143,13 +143,13 @@ export function registerConversationMethods(reg: MethodRegistry): void {
   reg.register({
     name: 'conversations.history', tier: 3,
     scopes: { bot: HISTORY_SCOPES, user: HISTORY_SCOPES },
-    errors: ['channel_not_found', 'missing_scope', 'invalid_ts_latest', 'invalid_ts_oldest', 'invalid_cursor', 'invalid_limit'],
+    errors: ['channel_not_found', 'missing_scope', 'invalid_ts_latest', 'invalid_ts_oldest', 'invalid_cursor'],
     handler: history,
   });
   reg.register({
     name: 'conversations.replies', tier: 3,
     scopes: { bot: HISTORY_SCOPES, user: HISTORY_SCOPES },
-    errors: ['channel_not_found', 'missing_scope', 'thread_not_found', 'invalid_cursor', 'invalid_limit'],
+    errors: ['channel_not_found', 'missing_scope', 'thread_not_found', 'invalid_cursor'],
     handler: replies,
   });
 }

@@ -7,10 +7,10 @@ export function registerUserMethods(reg: MethodRegistry): void {
   reg.register({
     name: 'users.list', tier: 2,
     scopes: { bot: ['users:read'], user: ['users:read'] },
-    errors: ['invalid_cursor', 'invalid_limit'],
+    errors: ['invalid_cursor'],
     handler(call) {
       const ws = call.workspace;
-      const limit = int(call.args, 'limit', 200, 1, 1000, 'invalid_limit');
+      const limit = int(call.args, 'limit', 200, 1, 1000);
       const { page, next_cursor } = paginate([...ws.users.values()], limit, str(call.args, 'cursor'));
       return {
         members: page.map((u) => userJson(ws, u, call.token!.scopes.includes('users:read.email'))),
