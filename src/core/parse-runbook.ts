@@ -1,10 +1,12 @@
 /**
  * Text → validated Runbook, reporting every problem at once with file, line, column and field.
- * Layers: YAML syntax (the `yaml` parser, which also reads JSON), the document schema and each
+ * Layers: syntax (strict JSON through JSON.parse + jsonc-parser for positions; anything else,
+ * including JSON with mistakes, through the `yaml` parser), the document schema and each
  * task's type schema (ajv), then the graph (duplicate ids, unknown dependencies, cycles) and
  * templates. Pure: the caller reads the file.
  */
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { parseJsonSource } from './json-source.js';
 import type { Runbook, RunbookIssue, TaskSpec } from './runbook.js';
 import type { RetryPolicy, TaskTypeDefinition, TaskTypeRegistry } from './task-type.js';
 import { sortIssues } from './format-issue.js';
@@ -36,23 +38,10 @@ function isObj(v: unknown): v is Obj {
 
 /** Parse and validate a runbook; see the module comment. */
 export function parseRunbook(text: string, file: string, types: TaskTypeRegistry, opts: ParseOptions = {}): ParseResult {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e): RunbookIssue => {
-      const p = lc.linePos(e.pos[0]);
-      const message = e.code === 'MULTIPLE_DOCS' ? 'the file holds more than one YAML document (one runbook per file; remove the extra ---)' : e.message;
-      return { file, line: p.line, column: p.col, field: '', message: `YAML syntax error: ${message}` };
-    });
-    return { issues: sortIssues(issues) };
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 1000 });
-  } catch (err) {
-    return { issues: [{ file, line: 1, column: 1, field: '', message: `cannot read the document: ${(err as Error).message}` }] };
-  }
-  const v = new Validator(file, doc, lc, types, opts);
+  const source = readSource(text, file);
+  if ('issues' in source) return { issues: source.issues };
+  const v = new Validator(file, source.locate, types, opts);
+  const data = source.value;
   if (data === null || data === undefined) {
     v.add([], 'the file is empty; a runbook needs at least "name" and "tasks"');
     return { issues: v.issues };
@@ -66,20 +55,42 @@ export function parseRunbook(text: string, file: string, types: TaskTypeRegistry
   return issues.length === 0 && runbook ? { runbook, issues } : { issues };
 }
 
+type Locate = (path: FieldPath) => { line: number; column: number };
+
+/** The value and a way to find a field's position: strict JSON fast, anything else through `yaml`. */
+function readSource(text: string, file: string): { value: unknown; locate: Locate } | { issues: RunbookIssue[] } {
+  const json = parseJsonSource(text);
+  if (json) return json;
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((e): RunbookIssue => {
+      const p = lc.linePos(e.pos[0]);
+      const message = e.code === 'MULTIPLE_DOCS' ? 'the file holds more than one YAML document (one runbook per file; remove the extra ---)' : e.message;
+      return { file, line: p.line, column: p.col, field: '', message: `YAML syntax error: ${message}` };
+    });
+    return { issues: sortIssues(issues) };
+  }
+  try {
+    return { value: doc.toJS({ maxAliasCount: 1000 }), locate: (path) => locate(doc, lc, path) };
+  } catch (err) {
+    return { issues: [{ file, line: 1, column: 1, field: '', message: `cannot read the document: ${(err as Error).message}` }] };
+  }
+}
+
 /** Collects issues while walking one document. */
 class Validator {
   readonly issues: RunbookIssue[] = [];
 
   constructor(
     private readonly file: string,
-    private readonly doc: Document,
-    private readonly lc: LineCounter,
+    private readonly locate: Locate,
     private readonly types: TaskTypeRegistry,
     private readonly opts: ParseOptions,
   ) {}
 
   add(path: FieldPath, message: string): void {
-    const pos = locate(this.doc, this.lc, path);
+    const pos = this.locate(path);
     this.issues.push({ file: this.file, line: pos.line, column: pos.column, field: formatFieldPath(path), message });
   }
 
@@ -189,7 +200,7 @@ class Validator {
       for (const p of problems) this.add(['tasks', i, ...(p.field ? p.field.split('.') : [])], p.message);
       if (problems.length > 0) return undefined;
     }
-    const pos = locate(this.doc, this.lc, ['tasks', i]);
+    const pos = this.locate(['tasks', i]);
     const spec: TaskSpec = {
       id,
       name: typeof t['name'] === 'string' ? t['name'] : id,
