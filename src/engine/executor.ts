@@ -72,8 +72,17 @@ export class RunExecutor {
     return this.run;
   }
 
+  private lastMs = NaN;
+  private lastIso = '';
+
+  /** The clock as ISO-8601; formatting once per millisecond matters when a step moves thousands of tasks. */
   private iso(): string {
-    return this.deps.now().toISOString();
+    const ms = this.deps.now().getTime();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
   }
 
   /** Queue an event for the next flush. */
@@ -200,7 +209,6 @@ export class RunExecutor {
         else this.readyQueue.push(rec.taskId);
       } else if (rec.status === 'pending' && this.remaining.get(rec.taskId) === 0) {
         this.transition(rec, 'ready');
-        this.event('task.ready', rec.taskId, `${rec.name}: ready`);
         this.readyQueue.push(rec.taskId);
       }
     }
@@ -338,8 +346,9 @@ export class RunExecutor {
       this.remaining.set(d, left);
       const dep = this.recs.get(d);
       if (left === 0 && dep && dep.status === 'pending') {
+        // No event of its own: it starts in this same step, so `ready` never reaches the store and the
+        // `task.running` event records the change (a `ready` that lasts — a retry's backoff — is logged).
         this.transition(dep, 'ready');
-        this.event('task.ready', d, `${dep.name}: ready`);
         this.readyQueue.push(d);
       }
     }

@@ -4,7 +4,7 @@
  */
 import type { Migration } from './index.js';
 
-const common = (id: string, json: string, big: string): string => `
+const common = (id: string, json: string, big: string, withoutRowid: string): string => `
 CREATE TABLE runs (
   id TEXT PRIMARY KEY,
   runbook TEXT NOT NULL,
@@ -35,7 +35,7 @@ CREATE TABLE run_tasks (
   state ${json},
   reason TEXT,
   PRIMARY KEY (run_id, task_id)
-);
+)${withoutRowid};
 CREATE TABLE run_events (
   seq ${id},
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
@@ -53,6 +53,7 @@ export const migration001Runs: Migration = {
   id: 1,
   name: 'runs, run_tasks, run_events',
   // JSON is kept as TEXT on both: the engine reads and writes whole values, never queries inside them.
-  sqlite: common('INTEGER PRIMARY KEY AUTOINCREMENT', 'TEXT', 'INTEGER'),
-  postgres: common('BIGSERIAL PRIMARY KEY', 'TEXT', 'BIGINT'),
+  // WITHOUT ROWID: task rows are found by their key only, so one B-tree lookup per update instead of two.
+  sqlite: common('INTEGER PRIMARY KEY AUTOINCREMENT', 'TEXT', 'INTEGER', ' WITHOUT ROWID'),
+  postgres: common('BIGSERIAL PRIMARY KEY', 'TEXT', 'BIGINT', ''),
 };
