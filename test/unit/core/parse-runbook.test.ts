@@ -135,6 +135,13 @@ test('JSON is accepted, with positions', () => {
   const ok = parseRunbook(json.replace('5 }', '"5s" }'), 'r.json', types);
   assert.deepEqual(ok.issues, []);
   assert.equal(ok.runbook?.tasks[1]?.input['duration'], '5s');
+  assert.deepEqual(ok.runbook?.tasks[1]?.position, { file: 'r.json', line: 5, column: 5 }, 'a task starts at its opening brace');
+  // Positions from the JSON fast path agree with the YAML parser's (a trailing comment forces YAML).
+  const broken = json.replace('"milestone"', '"milestone", "url": 1').replace('"a"', '"a b"');
+  assert.deepEqual(lines(broken, 'r.json'), lines(`${broken}\n# via yaml\n`, 'r.json'));
+  assert.equal(lines(broken, 'r.json').length, 3);
+  // JSON.parse would keep the last duplicate silently; it is reported instead.
+  assert.deepEqual(lines('{"name": "a", "name": "b", "tasks": []}', 'd.json'), ['d.json:1:15 YAML syntax error: Map keys must be unique']);
 });
 
 test('templates: --var counts as declared; task outputs only from ancestors', () => {
