@@ -14,7 +14,7 @@ import { formatFieldPath, locate, type FieldPath } from './source-map.js';
 import { checkSchema } from './schema-check.js';
 import { COMMON_TASK_FIELDS, RehearsalSchema, RunbookSchema } from './runbook-schema.js';
 import { ancestors, buildGraph, findCycles, type TaskGraph } from './graph.js';
-import { refProblem, stringsIn, templateRefs } from './template.js';
+import { refProblem, stringsIn, templateRefs, unclosedTemplate } from './template.js';
 import { didYouMean } from './suggest.js';
 import { tryParseDuration } from './duration.js';
 
@@ -62,7 +62,8 @@ function readSource(text: string, file: string): { value: unknown; locate: Locat
   const json = parseJsonSource(text);
   if (json) return json;
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // merge: `<<: *defaults` shares fields between tasks, a common YAML idiom.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e): RunbookIssue => {
       const p = lc.linePos(e.pos[0]);
@@ -185,6 +186,8 @@ class Validator {
     };
     for (const s of stringsIn(input)) {
       if (!s.text.includes('{{')) continue;
+      const unclosed = unclosedTemplate(s.text);
+      if (unclosed) this.add(['tasks', i, ...s.path], unclosed);
       for (const ref of templateRefs(s.text)) {
         const problem = refProblem(ref, { vars: declaredVars, taskRelation: relation });
         if (problem) this.add(['tasks', i, ...s.path], problem);

@@ -50,7 +50,8 @@ export const RunbookSchema = Type.Object(
     ),
     tasks: Type.Array(TaskCommonSchema, { minItems: 1 }),
   },
-  { additionalProperties: false },
+  // `x-…` keys are free, e.g. to hold YAML anchors shared with `<<: *defaults`.
+  { additionalProperties: false, patternProperties: { '^x-': {} } },
 );
 
 /** The `rehearsal` field for types that do not declare it themselves. */

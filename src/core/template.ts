@@ -35,6 +35,15 @@ export function hasTemplate(text: string): boolean {
   return /\{\{[^{}]*\}\}/.test(text);
 }
 
+/** A `{{` that no `}}` closes (a typo that would otherwise be sent as written), or undefined. */
+export function unclosedTemplate(text: string): string | undefined {
+  const rest = text.replace(REF, '');
+  const at = rest.indexOf('{{');
+  if (at < 0) return undefined;
+  const snippet = rest.slice(at, at + 30);
+  return `unclosed template "${snippet}${rest.length > at + 30 ? '…' : ''}" (a reference is written {{vars.name}})`;
+}
+
 /** What validation knows when checking a reference: declared variables and the task graph. */
 export interface RefCheckContext {
   vars: ReadonlySet<string>;

@@ -236,3 +236,32 @@ tasks:
   assert.equal(ok.runbook?.tasks[0]?.input['rehearsal'], 'send', 'the declared rehearsal field is part of the input');
   assert.equal(ok.runbook?.tasks[0]?.rehearsal, 'send');
 });
+
+test('YAML anchors with merge keys share fields; x- keys hold them', () => {
+  const text = `name: Probes
+x-probe: &probe
+  type: http
+  timeout: 5s
+  expect_status: [200, 204]
+tasks:
+  - id: api
+    <<: *probe
+    url: https://api.example.com/health
+  - id: web
+    <<: *probe
+    url: https://www.example.com/health
+    timeout: 10s
+`;
+  const r = parseRunbook(text, 'p.yaml', types);
+  assert.deepEqual(r.issues, []);
+  assert.deepEqual(r.runbook?.tasks.map((t) => [t.type, t.input['timeout'], t.input['expect_status']]), [
+    ['http', '5s', [200, 204]], ['http', '10s', [200, 204]],
+  ]);
+  assert.deepEqual(lines(text.replace('x-probe', 'probe')), ['release.yaml:2:1 probe: unknown field "probe" (known fields: name, description, vars, tasks)']);
+});
+
+test('an unclosed {{ is reported rather than sent as written', () => {
+  assert.deepEqual(lines('name: x\ntasks:\n  - id: a\n    type: manual\n    instructions: "Ask {{vars.owner} to approve"\n', 'u.yaml', { vars: { owner: 'x' } }), [
+    'u.yaml:5:5 tasks[0].instructions: unclosed template "{{vars.owner} to approve" (a reference is written {{vars.name}})',
+  ]);
+});
