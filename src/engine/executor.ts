@@ -254,7 +254,13 @@ export class RunExecutor {
         this.settleFailure(rec, toRunwireError(err), false);
         continue;
       }
-      this.event('task.running', id, skip ? `${rec.name}: rehearsal preview` : `${rec.name}: running (attempt ${rec.attempts})`, 'engine', { attempt: rec.attempts });
+      if (skip) {
+        // A rehearsal skip is not an attempt: only the preview runs.
+        rec.attempts -= 1;
+        this.event('task.running', id, `${rec.name}: not run in rehearsal; preview`, 'engine', { preview: true });
+      } else {
+        this.event('task.running', id, `${rec.name}: running (attempt ${rec.attempts})`, 'engine', { attempt: rec.attempts });
+      }
       jobs.push({ rec, spec, type, input, skip });
     }
     return jobs;

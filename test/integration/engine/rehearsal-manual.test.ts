@@ -117,3 +117,40 @@ test('runs cancel cancels a waiting run and its unfinished tasks', { timeout: 60
   assert.equal(again.code, 1);
   assert.match(again.stderr, /only an unfinished run can be cancelled/);
 });
+
+test('a live run records pre-flight problems as warnings and goes on; --strict refuses to start (exit 2)', { timeout: 60_000 }, async () => {
+  const dir = await tempDir();
+  // No Slack connection is configured in this data dir: the slack.message type's check reports it.
+  const file = await writeRunbook(dir, 'pre.json', {
+    name: 'Pre-flight',
+    tasks: [milestone('start'), { id: 'hello', type: 'slack.message', channel: '#general', message: 'hi', depends_on: ['start'] }],
+  });
+  const strict = await runCli(dir, ['run', file, '--strict', '--json']);
+  assert.equal(strict.code, 2);
+  assert.equal(strict.stdout, '', 'nothing started, nothing printed on stdout');
+  assert.match(strict.stderr, /error: hello: .*\[runwire\.slack\.[a-z_]+\]/);
+  assert.match(strict.stderr, /Not started/);
+  const listed = await runCli(dir, ['runs', 'list', '--json']);
+  assert.deepEqual(JSON.parse(listed.stdout), [], 'no run was created');
+
+  const lax = await runCli(dir, ['run', file, '--json']);
+  assert.match(lax.stderr, /warning: hello: /);
+  const run = runOf(lax);
+  assert.equal(task(run, 'start').status, 'succeeded', 'the run went on');
+  const store = SqliteStore.open(dir);
+  try {
+    const pre = (await store.getEvents(run.id)).filter((e) => e.kind === 'run.preflight');
+    assert.equal(pre.length, 1);
+    assert.equal(pre[0]?.taskId, 'hello');
+    assert.match(String(pre[0]?.data?.['code']), /^runwire\.slack\./);
+  } finally {
+    await store.close();
+  }
+
+  // A rehearsal skips the check and the message: nothing to warn about, and no attempt counted.
+  const reh = await runCli(dir, ['run', file, '--rehearsal', '--json']);
+  assert.equal(reh.code, 0, reh.stderr);
+  assert.doesNotMatch(reh.stderr, /warning/);
+  assert.equal(task(runOf(reh), 'hello').status, 'skipped');
+  assert.equal(task(runOf(reh), 'hello').attempts, 0);
+});
