@@ -169,7 +169,15 @@ class Validator {
     for (const [k, val] of Object.entries(t)) {
       if (!(COMMON_TASK_FIELDS as readonly string[]).includes(k) || (k === 'rehearsal' && declaresRehearsal)) input[k] = val;
     }
-    for (const p of checkSchema(def.input, input, { closeObjects: true, suggestFrom: COMMON_TASK_FIELDS })) {
+    // A type plugin with a broken schema or hook is reported on the task, never a crash.
+    let schemaProblems: ReturnType<typeof checkSchema>;
+    try {
+      schemaProblems = checkSchema(def.input, input, { closeObjects: true, suggestFrom: COMMON_TASK_FIELDS });
+    } catch (err) {
+      this.add(['tasks', i, 'type'], `task type "${typeName}" has an invalid input schema: ${(err as Error).message}`);
+      return undefined;
+    }
+    for (const p of schemaProblems) {
       this.add(['tasks', i, ...p.path], p.path.length === 0 ? `${p.message} (type "${typeName}")` : p.message);
     }
     if (!declaresRehearsal && t['rehearsal'] !== undefined) {
@@ -196,10 +204,15 @@ class Validator {
 
     if (this.issues.length > before || id === undefined) return undefined;
     if (def.validate) {
-      const problems = def.validate(input as never, {
-        typeOf: (other) => typeOf.get(other),
-        isAncestor: (other) => relation(other) === 'ancestor',
-      });
+      let problems: Array<{ field: string; message: string }>;
+      try {
+        problems = def.validate(input as never, {
+          typeOf: (other) => typeOf.get(other),
+          isAncestor: (other) => relation(other) === 'ancestor',
+        });
+      } catch (err) {
+        problems = [{ field: '', message: `task type "${typeName}" could not validate this task: ${(err as Error).message}` }];
+      }
       for (const p of problems) this.add(['tasks', i, ...(p.field ? p.field.split('.') : [])], p.message);
       if (problems.length > 0) return undefined;
     }

@@ -265,3 +265,14 @@ test('an unclosed {{ is reported rather than sent as written', () => {
     'u.yaml:5:5 tasks[0].instructions: unclosed template "{{vars.owner} to approve" (a reference is written {{vars.name}})',
   ]);
 });
+
+test('a task type with a broken schema or hook is reported on the task, not thrown', () => {
+  const base = { title: 'Broken', icon: 'x', rehearsal: 'run' as const, idempotent: true, retry: { attempts: 1, backoffMs: 1 }, async run() { return { status: 'succeeded' as const }; } };
+  const badSchema = { ...base, type: 'bad.schema', input: Type.Unsafe<Record<string, unknown>>({ type: 'object', notAKeyword: 1 }) };
+  const badHook = { ...base, type: 'bad.hook', input: Type.Object({}), validate(): Array<{ field: string; message: string }> { throw new Error('boom'); } };
+  const reg = new Map<string, TaskTypeDefinition>([['bad.schema', badSchema as TaskTypeDefinition], ['bad.hook', badHook as TaskTypeDefinition]]);
+  const out = parseRunbook('name: x\ntasks:\n  - { id: a, type: bad.schema }\n  - { id: b, type: bad.hook }\n', 'b.yaml', reg).issues.map(formatIssue);
+  assert.equal(out.length, 2);
+  assert.match(out[0] ?? '', /^b\.yaml:3:15 tasks\[0\]\.type: task type "bad\.schema" has an invalid input schema: .*notAKeyword/);
+  assert.equal(out[1], 'b.yaml:4:5 tasks[1]: task type "bad.hook" could not validate this task: boom');
+});
