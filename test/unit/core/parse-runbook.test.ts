@@ -273,6 +273,6 @@ test('a task type with a broken schema or hook is reported on the task, not thro
   const reg = new Map<string, TaskTypeDefinition>([['bad.schema', badSchema as TaskTypeDefinition], ['bad.hook', badHook as TaskTypeDefinition]]);
   const out = parseRunbook('name: x\ntasks:\n  - { id: a, type: bad.schema }\n  - { id: b, type: bad.hook }\n', 'b.yaml', reg).issues.map(formatIssue);
   assert.equal(out.length, 2);
-  assert.match(out[0] ?? '', /^b\.yaml:3:15 tasks\[0\]\.type: task type "bad\.schema" has an invalid input schema: .*notAKeyword/);
+  assert.match(out[0] ?? '', /^b\.yaml:3:14 tasks\[0\]\.type: task type "bad\.schema" has an invalid input schema: .*notAKeyword/);
   assert.equal(out[1], 'b.yaml:4:5 tasks[1]: task type "bad.hook" could not validate this task: boom');
 });
