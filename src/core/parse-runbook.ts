@@ -192,7 +192,9 @@ class Validator {
       anc ??= id === undefined ? new Set() : ancestors(graph, id);
       return anc.has(other) ? 'ancestor' : 'not-ancestor';
     };
-    for (const s of stringsIn(input)) {
+    // The name is rendered too (with vars, runbook, run and task.id), so it is checked with the fields.
+    const named = typeof t['name'] === 'string' ? [{ path: ['name'] as Array<string | number>, text: t['name'] }] : [];
+    for (const s of [...named, ...stringsIn(input)]) {
       if (!s.text.includes('{{')) continue;
       const unclosed = unclosedTemplate(s.text);
       if (unclosed) this.add(['tasks', i, ...s.path], unclosed);

@@ -96,14 +96,26 @@ export interface TemplateScope {
   runbook?: { name: string };
   run?: { id: string; mode: string };
   task?: { id: string; name: string };
-  /** Finished tasks of the run, by id (a record, or a lookup such as `TaskContext.lookupTask`). */
-  tasks?: Readonly<Record<string, { output?: Record<string, unknown> | undefined }>> |
-    ((id: string) => { output?: Record<string, unknown> | undefined } | undefined);
+  /** Tasks of the run, by id (a record, or a lookup such as `TaskContext.lookupTask`). */
+  tasks?: Readonly<Record<string, TaskOutputView>> | ((id: string) => TaskOutputView | undefined);
+}
+
+/** What a template needs of another task: its output, and its status when known. */
+export interface TaskOutputView {
+  output?: Record<string, unknown> | undefined;
+  /** `skipped` lets `skippedOutput: 'placeholder'` stand in for the missing output. */
+  status?: string | undefined;
 }
 
 export interface RenderOptions {
   /** Leave references whose root (`tasks`, `run`, …) is absent from the scope as written. */
   partial?: boolean;
+  /**
+   * What an output reference to a task that was skipped (e.g. not run in rehearsal) renders as:
+   * `throw` (default) fails the render; `placeholder` writes `[skipped: tasks.x.output.y]` so a
+   * rehearsal can go on and still show where the value would be.
+   */
+  skippedOutput?: 'throw' | 'placeholder';
 }
 
 function unknownRef(ref: TemplateRef, why: string): RunwireError {
@@ -134,6 +146,10 @@ function resolve(ref: TemplateRef, scope: TemplateScope, opts: RenderOptions): u
     const view = typeof tasks === 'function' ? tasks(taskId) : Object.hasOwn(tasks ?? {}, taskId) ? tasks?.[taskId] : undefined;
     if (!view) throw unknownRef(ref, `unknown task "${taskId}"`);
     let cur: unknown = view.output;
+    if (cur === undefined && view.status === 'skipped') {
+      if (opts.skippedOutput === 'placeholder') return `[skipped: ${ref.expr}]`;
+      throw unknownRef(ref, `task "${taskId}" was skipped, so it has no output`);
+    }
     if (cur === undefined) throw unknownRef(ref, `task "${taskId}" has no output (has it finished?)`);
     for (const key of field) {
       if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) {

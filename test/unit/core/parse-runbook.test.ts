@@ -276,3 +276,9 @@ test('a task type with a broken schema or hook is reported on the task, not thro
   assert.match(out[0] ?? '', /^b\.yaml:3:14 tasks\[0\]\.type: task type "bad\.schema" has an invalid input schema: .*notAKeyword/);
   assert.equal(out[1], 'b.yaml:4:5 tasks[1]: task type "bad.hook" could not validate this task: boom');
 });
+
+test('templates in a task name are checked like its fields', () => {
+  assert.deepEqual(lines('name: x\nvars: { r: "1" }\ntasks:\n  - id: a\n    name: "Release {{vars.r}} by {{vars.who}}"\n    type: milestone\n'), [
+    'release.yaml:5:5 tasks[0].name: unknown variable "who" in "{{vars.who}}" (declare it under vars: or pass --var who=...)',
+  ]);
+});

@@ -72,3 +72,11 @@ test('validation: which references are problems', () => {
   assert.match(problem('{{vars}}') ?? '', /vars\.<name>/);
   assert.match(problem('{{vars..x}}') ?? '', /malformed/);
 });
+
+test('a skipped task has no output: a clear error, or a placeholder when asked', () => {
+  const s: TemplateScope = { tasks: { probe: { status: 'skipped' } } };
+  assert.throws(() => renderTemplate('{{tasks.probe.output.body.id}}', s), (e: unknown) =>
+    e instanceof RunwireError && /was skipped/.test(e.message));
+  assert.equal(renderTemplate('id={{ tasks.probe.output.body.id }}', s, { skippedOutput: 'placeholder' }), 'id=[skipped: tasks.probe.output.body.id]');
+  assert.throws(() => renderTemplate('{{tasks.other.output.x}}', s, { skippedOutput: 'placeholder' }), RunwireError);
+});
