@@ -156,7 +156,8 @@ export const PAGE_SCRIPT = String.raw`
       else if (!state.channels.some(function (c) { return c.id === data.channel; })) { state.unread[data.channel] = true; loadState(); }
       else { state.unread[data.channel] = true; renderChannels(); }
     });
-    es.addEventListener('channels', function () { loadState(); });
+    // After a workspace reset the channel list and the open channel's messages are both stale.
+    es.addEventListener('channels', function () { loadState().then(loadMessages); });
   }
 
   el('channel-list').addEventListener('click', function (ev) {
