@@ -96,7 +96,15 @@ export class AppEvents {
       ws.on(name, fn);
       this.listeners.push([name, fn]);
     };
-    on('message', (e) => this.onChange({ kind: 'posted', conversation: this.view(e.channel), message: snapshot(e.message) }));
+    on('message', (e) => {
+      const message = snapshot(e.message);
+      // Thread replies name the parent's author, as Slack's message events do.
+      if (message.thread_ts !== undefined && message.thread_ts !== message.ts) {
+        const parent = ws.findMessage(e.channel.id, message.thread_ts);
+        if (parent) message['parent_user_id'] = parent.user;
+      }
+      this.onChange({ kind: 'posted', conversation: this.view(e.channel), message });
+    });
     on('message_changed', (e) => this.onChange({
       kind: 'changed', conversation: this.view(e.channel), message: snapshot(e.message),
       previous: snapshot(e.previous ?? e.message), eventTs: e.message.edited?.ts ?? e.message.ts,

@@ -194,6 +194,10 @@ test('bot messages come back as bot_message events; channels without the bot sta
 
     await web.chat.update({ channel: channelId(sb, 'general'), ts: posted.ts!, text: 'Runbook finished' });
     const [, , , changed] = await receiver.waitFor(4);
+    sb.workspace.postAsUser(userId(sb, 'erin'), '#general', 'thanks!', posted.ts!);
+    const [, , , , reply] = await receiver.waitFor(5);
+    assert.equal(reply!.json.event.thread_ts, posted.ts);
+    assert.equal(reply!.json.event.parent_user_id, sb.workspace.app.bot_user_id);
     assert.equal(changed!.json.event.subtype, 'message_changed');
     assert.equal(changed!.json.event.message.text, 'Runbook finished');
     assert.equal(changed!.json.event.previous_message.text, 'Runbook started');
