@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliBin, fixturesDir } from '../../helpers/paths.js';
+import { cliBin, fixturesDir, repoRoot } from '../../helpers/paths.js';
 
 const invalidDir = join(fixturesDir, 'invalid');
 const validDir = join(fixturesDir, 'valid');
@@ -74,6 +74,15 @@ test('valid runbooks exit 0 with a one-line summary', async () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.match(r.stdout, new RegExp(`^${file.replace('.', '\\.')}: valid runbook ".+", \\d+ tasks\\n$`));
+  }
+});
+
+test('the shipped examples validate', async () => {
+  const examples = (await readdir(join(repoRoot, 'examples'))).filter((f) => /\.(ya?ml|json)$/.test(f));
+  assert.ok(examples.length >= 2, 'examples/ holds runbooks');
+  for (const file of examples) {
+    const r = await runCli(['validate', join('examples', file)], repoRoot);
+    assert.equal(r.code, 0, `${file}: ${r.stderr}`);
   }
 });
 
