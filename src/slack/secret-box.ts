@@ -92,9 +92,17 @@ export function maskSecret(secret: string | undefined | null): string {
   return `${prefix ? prefix[1] : ''}…${tail}`;
 }
 
-/** Replace anything that looks like a Slack token or webhook URL in free text by its mask. */
+/** Field names whose values are secrets wherever they appear (form bodies, JSON, query strings). */
+const SECRET_KEYS = 'client_secret|refresh_token|access_token|token|code|signing_secret|app_token|secret';
+
+/**
+ * Replace anything that looks like a Slack token or webhook URL in free text by its mask, and the
+ * value of any `client_secret=…` / `"refresh_token":"…"` style field.
+ */
 export function redactSecrets(text: string): string {
   return text
+    .replace(new RegExp(`\\b(${SECRET_KEYS})=([^&\\s"']+)`, 'gi'), (_m, k: string, v: string) => `${k}=${maskSecret(v)}`)
+    .replace(new RegExp(`"(${SECRET_KEYS})"\\s*:\\s*"([^"]*)"`, 'gi'), (_m, k: string, v: string) => `"${k}":"${maskSecret(v)}"`)
     .replace(/https?:\/\/[^\s"'/]+\/services\/[A-Za-z0-9/_-]+/g, (m) => maskSecret(m))
     .replace(/\b(?:xoxe\.)?(?:xox[a-z]|xapp|xoxe)-[A-Za-z0-9-]+/g, (m) => maskSecret(m));
 }

@@ -143,8 +143,14 @@ test('the stored token works with the official client (resolver → createWebCli
   try {
     const conn = await c.resolver.resolve('ops');
     assert.equal(conn.apiUrl, sb.apiUrl);
-    const r = await createWebClient(conn, { retries: 0 }).chat.postMessage({ channel: 'general', text: 'hello from a stored connection' });
+    const logLines: string[] = [];
+    const client = createWebClient(conn, { retries: 0, log: (_lvl, line) => logLines.push(line), logLevel: 'debug' });
+    const r = await client.chat.postMessage({ channel: 'general', text: 'hello from a stored connection' });
     assert.equal(r.ok, true);
+    await assert.rejects(client.chat.postMessage({ channel: 'no-such-channel', text: 'x' }), /channel_not_found/);
+    // Every SDK log line (debug included) went through the redacting logger: no whole token.
+    assert.ok(logLines.length > 0, 'the SDK logged at debug level');
+    assertNoSecretIn(logLines.map((text, i) => ({ where: `SDK log line ${i}`, text })), [conn.botToken!]);
     await assert.rejects(c.resolver.resolve('nope'), (e: Error & { code?: string; fix?: string }) =>
       e.code === 'runwire.slack.connection_not_found' && /doomed, hook, me, narrow, ops/.test(e.fix ?? ''));
   } finally {

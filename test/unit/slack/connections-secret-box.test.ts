@@ -69,3 +69,27 @@ test('RUNWIRE_SECRET_KEY: hex and base64 of 32 bytes are raw keys; other text is
   assert.equal(parseRawKey('correct horse battery staple'), undefined);
   assert.equal(parseRawKey(randomBytes(16).toString('hex')), undefined);
 });
+
+test('redactSecrets masks secret fields in form bodies and JSON', () => {
+  const secret = randomBytes(16).toString('hex');
+  const refresh = `xoxe-1-${randomBytes(20).toString('hex')}`;
+  const red = redactSecrets(`body: client_id=1.2&client_secret=${secret}&code=123.abcdefabcdef {"refresh_token":"${refresh}", "ok":true}`);
+  assert.ok(!red.includes(secret) && !red.includes(refresh) && !red.includes('123.abcdefabcdef'), red);
+  assert.match(red, /client_id=1\.2&client_secret=…/);
+  assert.match(red, /"ok":true/);
+});
+
+test('the SDK logger given to WebClient redacts before its sink sees a line', async () => {
+  const { redactingLogger } = await import('../../../src/slack/web-client.js');
+  const lines: string[] = [];
+  const log = redactingLogger((lvl, line) => lines.push(`${lvl} ${line}`), 'debug');
+  log.debug('http request body:', `token=${token}`);
+  log.warn(new Error(`failed for ${token}`));
+  log.error({ headers: { authorization: `Bearer ${token}` } });
+  log.setLevel('error' as never);
+  log.info(`dropped ${token}`);
+  assert.equal(lines.length, 3);
+  for (const l of lines) assert.ok(!l.includes(token), l);
+  const quiet = redactingLogger(undefined);
+  quiet.error(token); // no sink: nothing printed, nothing thrown
+});
