@@ -29,6 +29,8 @@ export interface EventSubscriptionConfig {
 export interface SocketTransport {
   readonly connected: boolean;
   send(payload: unknown): string;
+  /** Socket Mode was switched off: tell connected clients (`disconnect`, reason `link_disabled`). */
+  disable(): void;
 }
 
 /** Options of the service. */
@@ -127,7 +129,9 @@ export class AppEvents {
     if (next.request_url !== undefined && next.request_url !== '' && next.skip_verification !== true) {
       await this.verifyUrl(next.request_url);
     }
+    const wasOn = this.config.socket_mode;
     this.applyConfig(next);
+    if (wasOn && !this.config.socket_mode) this.opts.socket?.()?.disable();
     return this.current();
   }
 

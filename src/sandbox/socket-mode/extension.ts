@@ -24,7 +24,11 @@ export type SocketModeExtensionOptions = Omit<SocketModeLinkOptions, 'appId' | '
 export function socketModeExtension(opts: SocketModeExtensionOptions = {}): SandboxExtension {
   return (sb: Sandbox) => {
     const link = new SocketModeLink({ ...opts, appId: sb.workspace.app.id, now: () => sb.workspace.now() });
-    const transport: SocketTransport = { get connected() { return link.connected; }, send: (p) => link.send(p) };
+    const transport: SocketTransport = {
+      get connected() { return link.connected; },
+      send: (p) => link.send(p),
+      disable: () => { void link.disconnectAll('link_disabled'); },
+    };
     sb.services[SOCKET_MODE_SERVICE] = transport;
     // The events extension decides whether Socket Mode is switched on; absent that, it is.
     const enabled = (): boolean => (sb.services['socketModeEnabled'] as (() => boolean) | undefined)?.() ?? true;

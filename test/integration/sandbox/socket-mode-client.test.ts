@@ -169,11 +169,26 @@ test('with no client connected events go to the Request URL; bad disconnect reas
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as any).error, 'invalid_reason');
 
-    // Socket Mode switched off in the app settings: no Socket Mode URL is handed out.
+    // Socket Mode switched off in the app settings: connected clients are told (link_disabled) and
+    // no Socket Mode URL is handed out any more.
+    const app0 = new WebClient(sb.credentials.app_token, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 } });
+    const raw = new WebSocket((await app0.apps.connections.open()).url!);
+    const frames: any[] = [];
+    const disabled = new Promise<void>((resolve, reject) => {
+      raw.on('message', (d) => {
+        frames.push(JSON.parse(d.toString()));
+        if (frames.some((f) => f.type === 'disconnect')) resolve();
+      });
+      raw.once('error', reject);
+    });
+    await until('the raw client to connect', async () => ((await linkStatus(sb)).connections === 1 ? true : undefined));
     const off = await fetch(`${sb.url}sandbox/app`, { method: 'POST', body: '{"socket_mode":false}', headers: { 'content-type': 'application/json' } });
     assert.equal(off.status, 200);
     const app = new WebClient(sb.credentials.app_token, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 } });
     await assert.rejects(app.apps.connections.open(), (e: any) => e.data?.error === 'access_denied');
+    await disabled;
+    assert.equal(frames.find((f) => f.type === 'disconnect').reason, 'link_disabled');
+    raw.close();
   } finally {
     await sb.close();
     await receiver.close();
