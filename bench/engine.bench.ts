@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,7 +21,7 @@ const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const TARGET = { wallMs: 2000, perTaskMs: 0.1, peakMb: 150 };
 const N8N = { startMs: 1800, perNodeMs: [0.14, 0.21] as const, peakMb: 410 };
 
-interface Sample { wallMs: number; engineMs: number; parseMs: number; peakMb: number; tasks: number }
+interface Sample { wallMs: number; engineMs: number; engineCpuMs: number; cpuMs: number; parseMs: number; peakMb: number; tasks: number }
 
 function wide(): unknown {
   const tasks: unknown[] = [];
@@ -57,7 +57,10 @@ async function once(file: string, expectTasks: number): Promise<Sample> {
     }
     const stats: Record<string, number> = {};
     for (const line of err.split('\n')) if (line.startsWith('runwire-stats ')) Object.assign(stats, JSON.parse(line.slice(14)));
-    return { wallMs, engineMs: stats['engine_ms'] ?? NaN, parseMs: stats['parse_ms'] ?? NaN, peakMb: (stats['maxrss_kb'] ?? NaN) / 1024, tasks: expectTasks };
+    return {
+      wallMs, engineMs: stats['engine_ms'] ?? NaN, engineCpuMs: stats['engine_cpu_ms'] ?? NaN, cpuMs: stats['process_cpu_ms'] ?? NaN,
+      parseMs: stats['parse_ms'] ?? NaN, peakMb: (stats['maxrss_kb'] ?? NaN) / 1024, tasks: expectTasks,
+    };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -75,10 +78,12 @@ async function measure(name: string, doc: unknown, tasks: number, dir: string): 
   for (let i = 0; i < RUNS; i++) samples.push(await once(file, tasks));
   const m: Sample = {
     wallMs: median(samples.map((s) => s.wallMs)), engineMs: median(samples.map((s) => s.engineMs)),
+    engineCpuMs: median(samples.map((s) => s.engineCpuMs)), cpuMs: median(samples.map((s) => s.cpuMs)),
     parseMs: median(samples.map((s) => s.parseMs)), peakMb: median(samples.map((s) => s.peakMb)), tasks,
   };
   const per = m.engineMs / tasks;
-  process.stdout.write(`${name.padEnd(6)} ${String(tasks).padStart(6)} tasks  wall ${m.wallMs.toFixed(0).padStart(5)} ms  parse ${m.parseMs.toFixed(0).padStart(5)} ms  engine ${m.engineMs.toFixed(0).padStart(5)} ms (${per.toFixed(4)} ms/task)  peak ${m.peakMb.toFixed(0).padStart(4)} MB   [${samples.map((s) => s.wallMs.toFixed(0)).join(', ')} ms]\n`);
+  process.stdout.write(`${name.padEnd(6)} ${String(tasks).padStart(6)} tasks  wall ${m.wallMs.toFixed(0).padStart(5)} ms (cpu ${m.cpuMs.toFixed(0).padStart(5)})  parse ${m.parseMs.toFixed(0).padStart(5)} ms  `
+    + `engine ${m.engineMs.toFixed(0).padStart(5)} ms (cpu ${m.engineCpuMs.toFixed(0)}; ${per.toFixed(4)} ms/task)  peak ${m.peakMb.toFixed(0).padStart(4)} MB   [walls ${samples.map((s) => s.wallMs.toFixed(0)).join(', ')}]\n`);
   return m;
 }
 
@@ -88,6 +93,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'runwire-bench-files-'));
   try {
     process.stdout.write(`engine bench: median of ${RUNS} runs each, through \`node bin/runwire.js run --json\`, SQLite, every transition durable\n`);
+    process.stdout.write(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (wall times grow with load; cpu times much less)\n`);
     const start = await measure('start', chain(1), 1, dir);
     const w = await measure('wide', wide(), 10_000, dir);
     const c = await measure('chain', chain(1000), 1000, dir);
@@ -97,12 +103,14 @@ async function main(): Promise<void> {
     process.stdout.write(`  10,000 tasks wall incl. CLI start  ${w.wallMs.toFixed(0)} ms / ${TARGET.wallMs} ms = ${ratio(w.wallMs, TARGET.wallMs)}\n`);
     process.stdout.write(`  engine time per task (wide)        ${perWide.toFixed(4)} ms / ${TARGET.perTaskMs} ms = ${ratio(perWide, TARGET.perTaskMs)}\n`);
     process.stdout.write(`  engine time per task (chain)       ${perChain.toFixed(4)} ms / ${TARGET.perTaskMs} ms = ${ratio(perChain, TARGET.perTaskMs)}\n`);
+    process.stdout.write(`  engine cpu per task (wide, chain)  ${(w.engineCpuMs / w.tasks).toFixed(4)} ms, ${(c.engineCpuMs / c.tasks).toFixed(4)} ms\n`);
     process.stdout.write(`  peak memory (wide)                 ${w.peakMb.toFixed(0)} MB / ${TARGET.peakMb} MB = ${ratio(w.peakMb, TARGET.peakMb)}\n`);
     process.stdout.write('\nagainst n8n 2.40 as measured on this machine class (ratio < 1.00x is faster/smaller):\n');
     process.stdout.write(`  CLI start (1-task run, wall)       ${start.wallMs.toFixed(0)} ms vs ~${N8N.startMs} ms = ${ratio(start.wallMs, N8N.startMs)}\n`);
     process.stdout.write(`  per task, durable (wide)           ${perWide.toFixed(4)} ms vs ${N8N.perNodeMs[0]}-${N8N.perNodeMs[1]} ms not persisted = ${ratio(perWide, N8N.perNodeMs[0])}-${ratio(perWide, N8N.perNodeMs[1])}\n`);
     process.stdout.write(`  peak memory (wide)                 ${w.peakMb.toFixed(0)} MB vs ~${N8N.peakMb} MB = ${ratio(w.peakMb, N8N.peakMb)}\n`);
   } finally {
+    process.stdout.write(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     await rm(dir, { recursive: true, force: true });
   }
 }

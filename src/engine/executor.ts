@@ -156,8 +156,9 @@ export class RunExecutor {
         if (this.failure) throw this.failure;
         if (this.inflight === 0 && this.readyQueue.length === 0 && this.timers.size === 0) break;
         if (this.readyQueue.length === 0) await new Promise<void>((resolve) => { this.wakeUp = resolve; });
-        // Let every completion of this tick land, so one transaction holds them all.
-        await tick();
+        // Let every completion of this tick land, so one transaction holds them all (nothing more can
+        // land when nothing is in flight, e.g. a chain of quick tasks).
+        if (this.inflight > 0) await tick();
         if (this.failure) throw this.failure;
       }
       const status = deriveRunStatus([...this.recs.values()].map((r) => r.status));

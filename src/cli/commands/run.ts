@@ -51,14 +51,20 @@ export async function runFile(file: string, opts: RunOpts, dataDir: string, ctx:
       data: { code: problem.code, severity: problem.severity, ...(problem.fix ? { fix: problem.fix } : {}) },
     }));
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const outcome = await s.engine.start(runbook, {
       mode, vars, actor: cliActor(ctx.env), events,
       onCreated: (id) => { if (!json) ctx.stdout.write(`Run ${id} (${mode}) of "${runbook.name}"\n`); },
     });
     if (ctx.env['RUNWIRE_REPORT_STATS'] === '1') {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const cpu = process.cpuUsage(cpuBefore);
+      const total = process.cpuUsage();
       // For the bench: where the time went (uptime = since the process started).
-      ctx.stderr.write(`runwire-stats ${JSON.stringify({ parse_ms: parseMs, engine_ms: ms, uptime_ms: performance.now(), tasks: outcome.tasks.length })}\n`);
+      ctx.stderr.write(`runwire-stats ${JSON.stringify({
+        parse_ms: parseMs, engine_ms: ms, engine_cpu_ms: (cpu.user + cpu.system) / 1000,
+        uptime_ms: performance.now(), process_cpu_ms: (total.user + total.system) / 1000, tasks: outcome.tasks.length,
+      })}\n`);
     }
     report(ctx, s, outcome, json);
   } finally {
