@@ -73,6 +73,13 @@ function resolveSeed(seed: WorkspaceSeed): ResolvedSeed {
     .map((u) => ({ ...u, id: u.id ?? newId('U') }));
   const firstAdmin = users.find((u) => u.is_admin) ?? users[0]!;
   const app = seed.app ?? {};
+  const twice = (values: string[]) => values.find((v, i) => values.indexOf(v) !== i);
+  const dupUser = twice(users.map((u) => u.name)) ?? twice(users.map((u) => u.id));
+  if (dupUser) throw badSeed(`two users are both "${dupUser}"`);
+  if (users.some((u) => u.name === (app.bot_name ?? 'runwire'))) throw badSeed(`a user is named like the bot ("${app.bot_name ?? 'runwire'}")`);
+  const chans = seed.channels ?? [];
+  const dupChannel = twice(chans.map((c) => c.name)) ?? twice(chans.flatMap((c) => (c.id ? [c.id] : [])));
+  if (dupChannel) throw badSeed(`two channels are both "${dupChannel}"`);
   return {
     team: { id: seed.team?.id ?? newId('T'), name: seed.team?.name ?? 'Sandbox', domain: seed.team?.domain ?? 'sandbox' },
     users,

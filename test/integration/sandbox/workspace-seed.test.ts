@@ -78,6 +78,8 @@ describe('sandbox workspace', () => {
     }
     await assert.rejects(coreSandbox({ workspace: { users: [{ name: 'a' }], channels: [{ name: 'c', members: ['ghost'] }] } }),
       (e: unknown) => e instanceof RunwireError && e.code === 'runwire.sandbox.bad_workspace' && /ghost/.test(e.message));
+    await assert.rejects(coreSandbox({ workspace: { users: [{ name: 'a' }, { name: 'a' }] } }), /two users are both "a"/);
+    await assert.rejects(coreSandbox({ workspace: { channels: [{ name: 'c' }, { name: 'c' }] } }), /two channels are both "c"/);
     assert.throws(() => checkSeed({ channels: [{ name: 'Bad Name!' }] }, 'ws.json'),
       (e: unknown) => e instanceof RunwireError && /ws\.json is not a valid sandbox workspace/.test(e.message) && /channels\/0\/name/.test(e.message));
   });
