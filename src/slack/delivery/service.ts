@@ -133,6 +133,9 @@ export class DeliveryService {
     const resuming = start.kind === 'lookup_then_send';
     const intent: DeliveryState = {
       ...base,
+      // The post about to be made counts as an attempt from the moment its intent is saved, so a
+      // crash after posting still shows it; a resumed task counts only the posts it makes itself.
+      attempts: base.attempts + (resuming ? 0 : 1),
       channel: conv.id,
       channel_name: conv.name,
       operation: spec.update ? 'update' : 'post',
@@ -162,6 +165,8 @@ export class DeliveryService {
   ): Promise<DeliveryState> {
     const ctx = { channel: conv.name, connection: spec.connection.name, method: spec.update ? 'chat.update' : 'chat.postMessage' };
     let maybeSent = st.maybe_sent === true;
+    // True while the next post is already counted in the saved intent.
+    let counted = !maybeSent;
     let transient = 0;
     let limited = 0;
     let withMetadata = true;
@@ -190,9 +195,12 @@ export class DeliveryService {
         maybeSent = false;
       }
 
-      if (st.attempts > 0 && (transient > 0 || limited > 0)) await hooks.save({ ...st, attempts: st.attempts + 1 });
       if (!spec.update) await pacer.acquire(hooks.signal);
-      st.attempts += 1;
+      if (counted) counted = false;
+      else {
+        st.attempts += 1;
+        await hooks.save({ ...st }, `Message sending (attempt ${st.attempts})`);
+      }
       const out = await this.callOnce(ws, spec, conv, st, withMetadata, hooks.signal);
       if (out.kind === 'ok') {
         const ts = String(out.data['ts'] ?? spec.update?.ts ?? '');
