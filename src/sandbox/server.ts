@@ -71,11 +71,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const closers: Array<() => void | Promise<void>> = [];
   const log = opts.log ?? (() => {});
   const http = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://sandbox.local');
-    const handler = router.match(req.method ?? 'GET', url.pathname);
-    if (!handler) return sendJson(res, 404, { ok: false, error: 'not_found', path: url.pathname });
-    Promise.resolve(handler(req, res, url)).catch((err: unknown) => {
-      log(`sandbox: ${req.method} ${url.pathname} failed: ${err instanceof Error ? err.message : String(err)}`);
+    // Async wrapper: a handler that throws (even synchronously) answers 500 instead of crashing the process.
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://sandbox.local');
+      const handler = router.match(req.method ?? 'GET', url.pathname);
+      if (!handler) return sendJson(res, 404, { ok: false, error: 'not_found', path: url.pathname });
+      await handler(req, res, url);
+    })().catch((err: unknown) => {
+      log(`sandbox: ${req.method} ${req.url} failed: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'fatal_error' });
       else res.destroy();
     });

@@ -30,7 +30,12 @@ export function missingScopes(def: MethodDefinition, token: SandboxToken): strin
 
 export function createApiHandler(sb: Sandbox): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const name = decodeURIComponent(url.pathname.slice('/api/'.length)).replace(/\/+$/, '');
+    let name: string;
+    try {
+      name = decodeURIComponent(url.pathname.slice('/api/'.length)).replace(/\/+$/, '');
+    } catch {
+      name = url.pathname.slice('/api/'.length);
+    }
     let body: Buffer;
     try {
       body = await readBody(req);
