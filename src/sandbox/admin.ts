@@ -5,7 +5,7 @@
  * - `POST /sandbox/tokens/revoke` `{token}`, `/sandbox/tokens/scopes` `{token, scopes}`, `/sandbox/tokens/expire` `{token}`;
  * - `GET  /sandbox/channels/<id|name>/messages` — every message, replies included, oldest first;
  * - `POST /sandbox/post` `{user, channel, text, thread_ts?}` — post as a person (fires `'message'`);
- * - `POST /sandbox/webhooks` `{channel}` → `{url, channel_id}`;
+ * - `POST /sandbox/webhooks` `{channel}` → `{url, channel_id}`; `POST /sandbox/webhooks/revoke` `{url | id}`;
  * - `GET|POST|DELETE /sandbox/faults` — list, arm (`FaultSpec`), clear;
  * - `POST /sandbox/rate-limits` `RateLimitConfig`; `POST /sandbox/reset`.
  * The sandbox listens on loopback only by default; these endpoints are for the person or test that started it.
@@ -88,6 +88,13 @@ export function attachAdmin(sb: Sandbox): void {
       const ch = need(typeof b['channel'] === 'string' ? ws().resolveChannel(b['channel'], ws().app.bot_user_id) : undefined, 404, 'no such channel');
       const hook = ws().addWebhook(ch.id);
       return { url: `${sb.url}services/${ws().team.id}/${hook.id}/${hook.secret}`, channel_id: ch.id, id: hook.id };
+    },
+    'POST webhooks/revoke': (b) => {
+      // Accept the hook's URL or its B… id.
+      const ref = typeof b['url'] === 'string' ? b['url'].split('/').filter(Boolean).at(-2) : b['id'];
+      const hook = need(typeof ref === 'string' ? ws().webhooks.get(ref) : undefined, 404, 'no such webhook');
+      hook.revoked = true;
+      return {};
     },
     'GET faults': () => ({ faults: sb.faults.list() }),
     'POST faults': (b) => {

@@ -53,6 +53,13 @@ describe('sandbox incoming webhooks', () => {
     assert.deepEqual(await httpError(new IncomingWebhook(`${base}/T0NOSUCHTEAM/${parts[3]}/${parts[4]}`).send('x')), { status: 400, body: 'no_team' });
   });
 
+  it('a revoked hook answers no_service 404', async () => {
+    const hookUrl = (await admin(sb, 'POST', 'webhooks', { channel: '#general' }))['url'] as string;
+    assert.equal((await new IncomingWebhook(hookUrl).send('before')).text, 'ok');
+    await admin(sb, 'POST', 'webhooks/revoke', { url: hookUrl });
+    assert.deepEqual(await httpError(new IncomingWebhook(hookUrl).send('after')), { status: 404, body: 'no_service' });
+  });
+
   it('archived channel → channel_is_archived 410; deleted channel → channel_not_found 404', async () => {
     const archivedHook = (await admin(sb, 'POST', 'webhooks', { channel: '#ops' }))['url'] as string;
     sb.workspace.channels.get(channelId(sb, 'ops'))!.is_archived = true;
