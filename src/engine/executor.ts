@@ -50,9 +50,12 @@ export class RunExecutor {
   private readonly remaining: Map<string, number>;
   private readonly spec: Runbook;
   private renewTimer: NodeJS.Timeout | undefined;
+  /** When the lease was last renewed (epoch ms); the lease was taken just before the executor was made. */
+  private renewedAt: number;
 
   constructor(private readonly deps: ExecutorDeps, private readonly run: RunRecord, tasks: TaskRecord[]) {
     this.spec = run.spec;
+    this.renewedAt = deps.now().getTime();
     for (const t of run.spec.tasks) this.specs.set(t.id, t);
     for (const r of tasks) this.recs.set(r.taskId, r);
     const idx = indexDependencies(run.spec.tasks, (id) => {
@@ -115,10 +118,13 @@ export class RunExecutor {
     this.dirty.clear();
     this.events = [];
     this.runPatch = undefined;
+    const now = this.deps.now().getTime();
+    const renew = force || now - this.renewedAt >= this.deps.leaseMs / 3;
     await this.deps.store.commit({
-      runId: this.run.id, owner: this.deps.owner, leaseExpiresAt: this.deps.now().getTime() + this.deps.leaseMs,
-      tasks, events, ...(run ? { run } : {}),
+      runId: this.run.id, owner: this.deps.owner, tasks, events, ...(run ? { run } : {}),
+      ...(renew ? { leaseExpiresAt: now + this.deps.leaseMs } : {}),
     });
+    if (renew) this.renewedAt = now;
     if (this.deps.onEvent) for (const e of events) this.deps.onEvent(e);
   }
 

@@ -95,8 +95,11 @@ export interface CommitBatch {
   runId: string;
   /** The lease owner making the write; the commit fails with `runwire.store.lease_lost` otherwise. */
   owner: string;
-  /** New lease expiry (epoch ms): every commit renews the lease. */
-  leaseExpiresAt: number;
+  /**
+   * New lease expiry (epoch ms) to renew the lease to; when absent the lease is only checked. Renewing
+   * rewrites the run's row, so the engine renews every third of the lease, not on every step.
+   */
+  leaseExpiresAt?: number;
   tasks: TaskRecord[];
   run?: RunPatch;
   events: RunEvent[];

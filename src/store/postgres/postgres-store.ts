@@ -112,8 +112,11 @@ export class PostgresStore implements Store {
       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(v, n) ORDER BY e.n`, [runId, JSON.stringify(events.map(eventJson))]);
   }
 
-  private async fence(c: pg.PoolClient, runId: string, owner: string, expiresAt: number): Promise<void> {
-    const r = await c.query("UPDATE runs SET lease_expires_at = $1 WHERE id = $2 AND lease_owner = $3 AND status <> 'cancelled'", [expiresAt, runId, owner]);
+  private async fence(c: pg.PoolClient, runId: string, owner: string, expiresAt: number | undefined): Promise<void> {
+    // FOR UPDATE holds the run row to the end of the transaction, so a cancel or takeover waits for it.
+    const r = expiresAt === undefined
+      ? await c.query("SELECT 1 FROM runs WHERE id = $1 AND lease_owner = $2 AND status <> 'cancelled' FOR UPDATE", [runId, owner])
+      : await c.query("UPDATE runs SET lease_expires_at = $1 WHERE id = $2 AND lease_owner = $3 AND status <> 'cancelled'", [expiresAt, runId, owner]);
     if (r.rowCount !== 1) throw leaseLost(runId);
   }
 

@@ -94,6 +94,7 @@ export class SqliteStore implements Store {
       updateState: db.prepare('UPDATE run_tasks SET state = ? WHERE run_id = ? AND task_id = ?'),
       insertEvent: db.prepare('INSERT INTO run_events (run_id, at, actor, kind, task_id, message, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       fence: db.prepare("UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status <> 'cancelled'"),
+      fenceCheck: db.prepare("SELECT 1 FROM runs WHERE id = ? AND lease_owner = ? AND status <> 'cancelled'").pluck(),
       runPatch: db.prepare(`UPDATE runs SET status = coalesce(?, status), started_at = CASE WHEN ? THEN ? ELSE started_at END,
         finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE id = ?`),
       getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
@@ -111,7 +112,11 @@ export class SqliteStore implements Store {
       release: db.prepare('UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?'),
     };
     this.commitTx = db.transaction((b: CommitBatch) => {
-      if (this.s.fence.run(b.leaseExpiresAt, b.runId, b.owner).changes !== 1) throw leaseLost(b.runId);
+      // Inside BEGIN IMMEDIATE the write lock is held, so a read is as good a fence as an update.
+      const held = b.leaseExpiresAt === undefined
+        ? this.s.fenceCheck.get(b.runId, b.owner) !== undefined
+        : this.s.fence.run(b.leaseExpiresAt, b.runId, b.owner).changes === 1;
+      if (!held) throw leaseLost(b.runId);
       for (const t of b.tasks) this.s.updateTask.run(...taskParams(t));
       if (b.run) this.patchRun(b.runId, b.run);
       for (const e of b.events) this.insertEvent(e);

@@ -65,6 +65,9 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
     await assert.rejects(store.commit({ runId: 'r_b', owner: 'other', leaseExpiresAt: T0, tasks: [bad], events: [
       { runId: 'r_b', at: 'z', actor: 'engine', kind: 'task.running', taskId: 'two', message: 'no' },
     ] }), /no longer held/);
+    await assert.rejects(store.commit({ runId: 'r_b', owner: 'other', tasks: [bad], events: [] }), /no longer held/, 'checked even without renewal');
+    await store.commit({ runId: 'r_b', owner: 'me', tasks: [], events: [] });
+    assert.equal((await store.getRun('r_b'))?.leaseExpiresAt, T0 + 60_000, 'a commit without leaseExpiresAt leaves the lease as it is');
     assert.equal((await store.getTasks('r_b'))[1]?.status, 'pending');
     assert.equal((await store.getEvents('r_b')).length, 2);
     await store.close();
