@@ -148,55 +148,57 @@ export class ConnectionService {
    * return the updated record. Dead tokens throw `runwire.slack.token_invalid`.
    */
   async verify(name: string): Promise<ConnectionRecord> {
-    const rec = await this.get(name);
-    const conn = this.resolveRecord(rec);
-    if (conn.botToken) {
-      const r = await authTest(conn, 'bot');
-      rec.grantedBotScopes = r.scopes;
-      if (r.teamId) rec.teamId = r.teamId;
-      if (r.teamName) rec.teamName = r.teamName;
-      if (r.userId) rec.botUserId = r.userId;
-    }
-    if (conn.userToken) {
-      const r = await authTest(conn, 'user');
-      rec.grantedUserScopes = r.scopes;
-      if (r.teamId) rec.teamId = r.teamId;
-      if (r.teamName) rec.teamName = r.teamName;
-      if (r.userId) rec.userId = r.userId;
-    }
-    rec.verifiedAt = rec.updatedAt = new Date(this.now()).toISOString();
-    await this.store.put(rec);
-    return rec;
+    const conn = this.resolveRecord(await this.get(name));
+    const bot = conn.botToken ? await authTest(conn, 'bot') : undefined;
+    const user = conn.userToken ? await authTest(conn, 'user') : undefined;
+    // Only what auth.test learned is written, onto the latest record: a token refreshed meanwhile stays.
+    return this.store.update(name, (rec) => {
+      if (bot) {
+        rec.grantedBotScopes = bot.scopes;
+        if (bot.userId) rec.botUserId = bot.userId;
+      }
+      if (user) {
+        rec.grantedUserScopes = user.scopes;
+        if (user.userId) rec.userId = user.userId;
+      }
+      for (const r of [bot, user]) {
+        if (r?.teamId) rec.teamId = r.teamId;
+        if (r?.teamName) rec.teamName = r.teamName;
+      }
+      rec.verifiedAt = rec.updatedAt = new Date(this.now()).toISOString();
+      return rec;
+    });
   }
 
   /** Store what an installation or refresh gave (only the parts present), sealed. */
   async applyGrant(name: string, g: OAuthGrant): Promise<ConnectionRecord> {
-    const rec = await this.get(name);
-    const secrets: OpenSecrets = {};
-    if (g.botToken) {
-      secrets.botToken = g.botToken;
-      if (g.botScopes.length > 0) rec.grantedBotScopes = g.botScopes;
-      if (g.botRefreshToken) secrets.botRefreshToken = g.botRefreshToken;
-      if (g.botExpiresAt !== undefined) rec.botTokenExpiresAt = new Date(g.botExpiresAt).toISOString();
-      else delete rec.botTokenExpiresAt;
-    }
-    if (g.userToken) {
-      secrets.userToken = g.userToken;
-      if (g.userScopes.length > 0) rec.grantedUserScopes = g.userScopes;
-      if (g.userRefreshToken) secrets.userRefreshToken = g.userRefreshToken;
-      if (g.userExpiresAt !== undefined) rec.userTokenExpiresAt = new Date(g.userExpiresAt).toISOString();
-      else delete rec.userTokenExpiresAt;
-    }
-    if (g.webhookUrl) secrets.webhookUrl = g.webhookUrl;
-    if (g.webhookChannel) rec.webhookChannel = g.webhookChannel;
-    if (g.teamId) rec.teamId = g.teamId;
-    if (g.teamName) rec.teamName = g.teamName;
-    if (g.botUserId) rec.botUserId = g.botUserId;
-    if (g.userId) rec.userId = g.userId;
-    if (g.appId) rec.appId = g.appId;
-    rec.sealed = this.vault.seal(rec.name, secrets, rec.sealed);
-    rec.updatedAt = new Date(this.now()).toISOString();
-    await this.store.put(rec);
-    return rec;
+    await this.get(name); // not found → the error that lists the configured names
+    return this.store.update(name, (rec) => {
+      const secrets: OpenSecrets = {};
+      if (g.botToken) {
+        secrets.botToken = g.botToken;
+        if (g.botScopes.length > 0) rec.grantedBotScopes = g.botScopes;
+        if (g.botRefreshToken) secrets.botRefreshToken = g.botRefreshToken;
+        if (g.botExpiresAt !== undefined) rec.botTokenExpiresAt = new Date(g.botExpiresAt).toISOString();
+        else delete rec.botTokenExpiresAt;
+      }
+      if (g.userToken) {
+        secrets.userToken = g.userToken;
+        if (g.userScopes.length > 0) rec.grantedUserScopes = g.userScopes;
+        if (g.userRefreshToken) secrets.userRefreshToken = g.userRefreshToken;
+        if (g.userExpiresAt !== undefined) rec.userTokenExpiresAt = new Date(g.userExpiresAt).toISOString();
+        else delete rec.userTokenExpiresAt;
+      }
+      if (g.webhookUrl) secrets.webhookUrl = g.webhookUrl;
+      if (g.webhookChannel) rec.webhookChannel = g.webhookChannel;
+      if (g.teamId) rec.teamId = g.teamId;
+      if (g.teamName) rec.teamName = g.teamName;
+      if (g.botUserId) rec.botUserId = g.botUserId;
+      if (g.userId) rec.userId = g.userId;
+      if (g.appId) rec.appId = g.appId;
+      rec.sealed = this.vault.seal(rec.name, secrets, rec.sealed);
+      rec.updatedAt = new Date(this.now()).toISOString();
+      return rec;
+    });
   }
 }

@@ -81,6 +81,12 @@ function toRow(rec: ConnectionRecord): Row {
   return row;
 }
 
+function notFound(name: string): RunwireError {
+  return new RunwireError('runwire.slack.connection_not_found', `no connection named "${name}"`, {
+    fix: 'list the configured connections with: runwire connection list',
+  });
+}
+
 export class SqliteConnectionStore implements ConnectionStore {
   private constructor(private readonly db: Database.Database, private readonly owned: boolean) {}
 
@@ -118,15 +124,22 @@ export class SqliteConnectionStore implements ConnectionStore {
     }
   }
 
-  async put(record: ConnectionRecord): Promise<void> {
+  async update(name: string, mutate: (rec: ConnectionRecord) => ConnectionRecord): Promise<ConnectionRecord> {
+    // IMMEDIATE takes the write lock before the read: no other process can write in between.
+    return this.db.transaction(() => {
+      const r = this.db.prepare('SELECT * FROM slack_connections WHERE name = ?').get(name) as Row | undefined;
+      if (!r) throw notFound(name);
+      const next = mutate(fromRow(r));
+      this.write({ ...next, name });
+      return next;
+    }).immediate();
+  }
+
+  private write(record: ConnectionRecord): void {
     const row = toRow(record);
     const sets = Object.keys(row).filter((c) => c !== 'name' && c !== 'created_at').map((c) => `${c} = @${c}`);
     const res = this.db.prepare(`UPDATE slack_connections SET ${sets.join(', ')} WHERE name = @name`).run(row);
-    if (res.changes === 0) {
-      throw new RunwireError('runwire.slack.connection_not_found', `no connection named "${record.name}"`, {
-        fix: 'list the configured connections with: runwire connection list',
-      });
-    }
+    if (res.changes === 0) throw notFound(record.name);
   }
 
   async remove(name: string): Promise<boolean> {

@@ -10,8 +10,12 @@ export interface ConnectionStore {
   get(name: string): Promise<ConnectionRecord | undefined>;
   /** Throws RunwireError `runwire.slack.connection_exists` when the name is taken. */
   insert(record: ConnectionRecord): Promise<void>;
-  /** Replace a stored record; throws `runwire.slack.connection_not_found` when absent. */
-  put(record: ConnectionRecord): Promise<void>;
+  /**
+   * Read, change and write one record atomically (a write transaction), so a refresh stored by
+   * another process between the read and the write is never overwritten with stale tokens.
+   * `mutate` must be synchronous. Throws `runwire.slack.connection_not_found` when absent.
+   */
+  update(name: string, mutate: (rec: ConnectionRecord) => ConnectionRecord): Promise<ConnectionRecord>;
   /** True when something was removed. */
   remove(name: string): Promise<boolean>;
   close(): Promise<void>;
