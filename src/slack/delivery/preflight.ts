@@ -52,7 +52,7 @@ export async function checkMessageTask(svc: DeliveryService, resolver: Connectio
   const label = i.target?.label ?? 'the channel';
 
   // The token works, and what it may do (Slack sends the granted scopes with every answer).
-  const auth = await ws.read('auth.test', {}, i.signal);
+  const auth = await ws.authTest(i.signal);
   if (auth.kind !== 'ok') return [problemOf(outcomeError(auth, 'auth.test', label, conn.name))];
   const fromSlack = (auth.data['response_metadata'] as { scopes?: string[] } | undefined)?.scopes;
   const granted = fromSlack && fromSlack.length > 0 ? fromSlack : i.asUser ? conn.userScopes : conn.botScopes;
@@ -79,7 +79,13 @@ export async function checkMessageTask(svc: DeliveryService, resolver: Connectio
   }
   if (i.target.kind === 'dm' || i.target.kind === 'group_dm') return problems;
 
-  const info = await ws.read('conversations.info', { channel: conv.id }, i.signal);
+  // The channel listing (one call for every task) already says whether the bot is a member;
+  // conversations.info is asked only about channels the listing does not show.
+  await ws.listChannels(i.signal);
+  const listed = ws.channelsById?.get(conv.id);
+  const info = listed && listed.is_member !== undefined
+    ? ({ kind: 'ok', data: { channel: listed } } as const)
+    : await ws.memoise(`info:${conv.id}`, () => ws.read('conversations.info', { channel: conv.id }, i.signal));
   if (info.kind !== 'ok') {
     if (info.kind === 'refused' && info.error === 'missing_scope') {
       problems.push({

@@ -40,16 +40,28 @@ export interface Conversation {
   name: string;
 }
 
+/** What conversations.list says about a channel (enough for the membership pre-flight). */
+export interface ListedChannel extends Conversation {
+  is_member?: boolean;
+  is_archived?: boolean;
+  is_private?: boolean;
+}
+
+/** Look-ups (auth.test, users, DMs) and the channel listing are trusted this long, then redone. */
+export const LOOKUP_TTL_MS = 60_000;
+
 export class WorkspaceClient {
   readonly client: WebClient;
   private readonly limiters = new Map<string, TokenBucket>();
   /** `#name` → conversation, filled from conversations.list (one listing serves all names). */
-  channelsByName: Map<string, Conversation> | undefined;
+  channelsByName: Map<string, ListedChannel> | undefined;
+  /** The same listing by id. */
+  channelsById: Map<string, ListedChannel> | undefined;
   /** When the listing was last loaded (clock ms); a miss re-lists only when it is older than this. */
   private listedAt = -Infinity;
   private channelListing: Promise<CallOutcome | undefined> | undefined;
   /** Memoised look-ups, keyed by what was asked (`email:a@b`, `name:alice`, `open:U1,U2`). */
-  private readonly memo = new Map<string, Promise<unknown>>();
+  private readonly memo = new Map<string, { p: Promise<unknown>; at: number }>();
 
   constructor(
     readonly key: string,
@@ -93,14 +105,20 @@ export class WorkspaceClient {
     return out;
   }
 
-  /** Memoise a look-up for the life of this client; failures are not kept. */
+  /** Memoise a look-up for LOOKUP_TTL_MS (concurrent callers share one call); failures are not kept. */
   memoise<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.memo.get(key) as Promise<T> | undefined;
-    if (hit) return hit;
+    const now = this.clock.now();
+    const hit = this.memo.get(key);
+    if (hit && now - hit.at < LOOKUP_TTL_MS) return hit.p as Promise<T>;
     const p = load();
-    this.memo.set(key, p);
+    this.memo.set(key, { p, at: now });
     p.catch(() => this.memo.delete(key));
     return p;
+  }
+
+  /** auth.test, memoised: the token works, and the scopes Slack says it has. */
+  authTest(signal?: AbortSignal): Promise<CallOutcome> {
+    return this.memoise('auth.test', () => this.read('auth.test', {}, signal));
   }
 
   /** Forget a memoised look-up (e.g. after Slack says the cached channel no longer exists). */
@@ -114,7 +132,8 @@ export class WorkspaceClient {
    */
   listChannels(signal?: AbortSignal, refresh = false): Promise<CallOutcome | undefined> {
     // A name missing from a listing a few seconds old is missing: do not spend tier-2 calls on it.
-    if (refresh && this.clock.now() - this.listedAt > RELIST_AFTER_MS) this.channelListing = undefined;
+    const age = this.clock.now() - this.listedAt;
+    if ((refresh && age > RELIST_AFTER_MS) || age > LOOKUP_TTL_MS) this.channelListing = undefined;
     if (!this.channelListing) {
       this.channelListing = this.loadChannels(signal);
       void this.channelListing.then((o) => {
@@ -125,7 +144,8 @@ export class WorkspaceClient {
   }
 
   private async loadChannels(signal?: AbortSignal): Promise<CallOutcome | undefined> {
-    const byName = new Map<string, Conversation>();
+    const byName = new Map<string, ListedChannel>();
+    const byId = new Map<string, ListedChannel>();
     let cursor: string | undefined;
     do {
       const out = await this.read(
@@ -134,13 +154,19 @@ export class WorkspaceClient {
         signal,
       );
       if (out.kind !== 'ok') return out;
-      for (const c of (out.data['channels'] as Array<{ id: string; name: string }> | undefined) ?? []) {
-        byName.set(c.name, { id: c.id, name: `#${c.name}` });
+      for (const c of (out.data['channels'] as Array<ListedChannel> | undefined) ?? []) {
+        const ch: ListedChannel = { id: c.id, name: `#${c.name}` };
+        if (typeof c.is_member === 'boolean') ch.is_member = c.is_member;
+        if (typeof c.is_archived === 'boolean') ch.is_archived = c.is_archived;
+        if (typeof c.is_private === 'boolean') ch.is_private = c.is_private;
+        byName.set(c.name, ch);
+        byId.set(c.id, ch);
       }
       const meta = out.data['response_metadata'] as { next_cursor?: string } | undefined;
       cursor = meta?.next_cursor || undefined;
     } while (cursor);
     this.channelsByName = byName;
+    this.channelsById = byId;
     this.listedAt = this.clock.now();
     return undefined;
   }
