@@ -9,10 +9,9 @@
  * 2. Otherwise the key file `<data-dir>/secret.key` (base64 of 32 random bytes), created on first
  *    use with mode 0600. A key file readable by group or others is refused (fail closed).
  */
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { RunwireError } from '../../core/errors.js';
 import { secretKeyFromBytes, type SecretKey } from '../secret-box.js';
 
@@ -62,7 +61,7 @@ function readOrCreate(path: string, make: () => string, dataDir: string): string
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     writeFileSync(path, make() + '\n', { mode: 0o600, flag: 'wx' });
-    chmodSync(path, 0o600); // the umask may have narrowed or widened nothing, but be explicit
+    chmodSync(path, 0o600); // independent of the umask
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }

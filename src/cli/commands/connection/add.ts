@@ -40,7 +40,7 @@ export function registerAdd(group: Command, ctx: CliContext): void {
       const optional = (k: 'signingSecret' | 'appToken' | 'slackUrl', v: string | undefined) => (v !== undefined ? { [k]: v } : {});
       await withConnections(cmd, ctx, async ({ service }) => {
         if (o.token !== undefined) {
-          const token = (await secretArg(o.token, ctx)) as string;
+          const token = (await secretArg(o.token)) as string;
           let rec = await service.addToken({ name, token, ...optional('signingSecret', o.signingSecret), ...optional('appToken', o.appToken), ...optional('slackUrl', o.slackUrl) });
           if (o.verify) {
             try {
@@ -67,7 +67,7 @@ export function registerAdd(group: Command, ctx: CliContext): void {
             out(ctx, `  not verified (--no-verify); check it later with: runwire connection test ${name}`);
           }
         } else if (o.clientId !== undefined) {
-          const clientSecret = (await secretArg(o.clientSecret, ctx)) as string;
+          const clientSecret = (await secretArg(o.clientSecret)) as string;
           const rec = await service.addOAuthApp({
             name, clientId: o.clientId, clientSecret, ...optional('signingSecret', o.signingSecret), ...optional('appToken', o.appToken), ...optional('slackUrl', o.slackUrl),
             ...(o.redirectUrl !== undefined ? { redirectUrl: o.redirectUrl } : {}),
@@ -83,7 +83,7 @@ export function registerAdd(group: Command, ctx: CliContext): void {
           out(ctx, `  bot scopes: ${rec.botScopes.join(', ')}${rec.userScopes.length ? `; user scopes: ${rec.userScopes.join(', ')}` : ''}`);
           out(ctx, `Next: runwire connection authenticate ${name}   (no app yet? runwire connection manifest ${name})`);
         } else {
-          const webhookUrl = (await secretArg(o.webhookUrl, ctx)) as string;
+          const webhookUrl = (await secretArg(o.webhookUrl)) as string;
           const rec = await service.addWebhook({ name, webhookUrl, ...optional('slackUrl', o.slackUrl) });
           if (o.json) {
             out(ctx, JSON.stringify({ name, kind: rec.kind, webhookUrl: maskSecret(webhookUrl) }, null, 2));

@@ -64,9 +64,8 @@ export function parseTimeout(raw: string): number {
 }
 
 /** A secret option given as `-` is read from stdin (keeps it out of shell history and `ps`). */
-export async function secretArg(value: string | undefined, ctx: CliContext, stdin: NodeJS.ReadableStream = process.stdin): Promise<string | undefined> {
+export async function secretArg(value: string | undefined, stdin: NodeJS.ReadableStream = process.stdin): Promise<string | undefined> {
   if (value !== '-') return value;
-  void ctx;
   const chunks: Buffer[] = [];
   for await (const c of stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
   const v = Buffer.concat(chunks).toString('utf8').trim();
