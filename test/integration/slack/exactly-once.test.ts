@@ -86,3 +86,32 @@ test('a 429 storm on one channel: every message delivered once, in task order', 
     await env.admin('POST', 'rate-limits', { enabled: false });
   }
 });
+
+test('without the history scopes: the scope doctor warns, and a lost answer means at-least-once', { timeout: 120_000 }, async () => {
+  await env.addConnection('no-history', await env.token(['chat:write', 'channels:read', 'groups:read']));
+  const yaml = `
+name: no-history
+tasks:
+  - id: twice
+    type: slack.message
+    connection: no-history
+    channel: "#releases"
+    message: "may appear twice"
+`;
+  const file = await env.writeRunbook('no-history.yaml', yaml);
+  const c = await env.cli(['check', file, '--json']);
+  assert.equal(c.code, 2, c.stderr);
+  const report = JSON.parse(c.stdout) as { problems: Array<{ code: string; severity: string; message: string }> };
+  const warning = report.problems.find((p) => p.code === 'runwire.slack.at_least_once');
+  assert.ok(warning, JSON.stringify(report));
+  assert.equal(warning.severity, 'warning');
+  assert.match(warning.message, /channels:history/);
+
+  await arm({ method: 'chat.postMessage', kind: 'lost_response', channel: 'releases', times: 1 });
+  const r = await env.run(yaml);
+  assert.equal(r.code, 0, r.stderr);
+  const s = taskOf(r.run, 'twice').slack!;
+  assert.equal(s.state, 'sent');
+  assert.match(s.note ?? '', /at-least-once/);
+  assert.equal(postedFor(await env.messages('#releases'), 'twice').filter((m) => m.metadata?.event_payload['run_id'] === r.run.id).length, 2);
+});
