@@ -65,7 +65,13 @@ async function scenario(sb: Sandbox, name: string, channels: string[], perChanne
     const t0 = process.hrtime.bigint();
     const r = await runCli(dataDir, ['run', file, '--json']);
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
-    const run = JSON.parse(r.out) as { id: string; tasks: Array<{ id: string; status: string; slack?: { state: string; attempts: number } }> };
+    type Run = { id: string; tasks: Array<{ id: string; status: string; slack?: { state: string; attempts: number } }> };
+    let run: Run;
+    try {
+      run = JSON.parse(r.out) as Run;
+    } catch {
+      throw new Error(`runwire run exited ${r.code} without a run JSON (${r.out.length} bytes on stdout); stderr: ${r.err.slice(-2000)}`);
+    }
     const failures = run.tasks.filter((t) => t.status !== 'succeeded' || t.slack?.state !== 'sent').length;
     const rateLimited = run.tasks.reduce((n, t) => n + Math.max(0, (t.slack?.attempts ?? 1) - 1), 0);
 

@@ -194,6 +194,11 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
         const update = input.update ? parentMessage(ctx, input.update, 'update') : undefined;
         const rawTarget = redirect ? plan.channelOverride : input.channel;
         const needsTarget = !(thread || update);
+        if (needsTarget && rawTarget === undefined && ctx.run.mode === 'rehearsal') {
+          // The message it replies to or edits was not sent in this rehearsal: nothing to do either.
+          await hooks.save({ state: 'skipped', attempts: 0, text, channel_name: `${input.thread ? 'thread' : 'message'} of ${input.thread ?? input.update}` }, 'Not sent (rehearsal)');
+          return { status: 'succeeded', output: { text } };
+        }
         const conn = await connections().resolve(input.connection ?? DEFAULT_CONNECTION);
         const blocks = blocksOf(input.blocks);
         spec = {

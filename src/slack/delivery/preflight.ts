@@ -55,8 +55,8 @@ export async function checkMessageTask(svc: DeliveryService, resolver: Connectio
   const auth = await ws.authTest(i.signal);
   if (auth.kind !== 'ok') return [problemOf(outcomeError(auth, 'auth.test', label, conn.name))];
   const fromSlack = (auth.data['response_metadata'] as { scopes?: string[] } | undefined)?.scopes;
-  const granted = fromSlack && fromSlack.length > 0 ? fromSlack : i.asUser ? conn.userScopes : conn.botScopes;
-  const tokenType = i.asUser ? 'user' : 'bot';
+  const tokenType = ws.tokenKind;
+  const granted = fromSlack && fromSlack.length > 0 ? fromSlack : tokenType === 'user' ? conn.userScopes : conn.botScopes;
   const findings = diagnoseScopes(granted, usesFor(i.target), tokenType).filter((f) => f.use !== 'post_public');
   for (const f of findings) {
     problems.push({
@@ -103,7 +103,7 @@ export async function checkMessageTask(svc: DeliveryService, resolver: Connectio
   const ctx = { channel: conv.name, connection: conn.name };
   if (ch.is_archived) problems.push(problemOf(slackError('is_archived', ctx)));
   else if (ch.is_member === false && !ch.is_im && !ch.is_mpim) {
-    const canPublic = !i.asUser && !ch.is_private && hasScope(new Set(granted), 'chat:write.public');
+    const canPublic = tokenType === 'bot' && !ch.is_private && hasScope(new Set(granted), 'chat:write.public');
     if (!canPublic) problems.push(problemOf(slackError(ch.is_private ? 'channel_not_found' : 'not_in_channel', ctx)));
   }
   return problems;

@@ -97,7 +97,8 @@ export class DeliveryService {
 
   /** The client a message would use (bot token, or user token for as_user). Throws `no_token`. */
   workspaceFor(conn: ResolvedConnection, asUser: boolean): WorkspaceClient {
-    return this.clients.for(conn, asUser ? 'user' : 'bot');
+    // A connection holding only a user token posts as that user even without as_user.
+    return this.clients.for(conn, asUser || !conn.botToken ? 'user' : 'bot');
   }
 
   /** Deliver one message exactly once. Resolves with the `sent` state; throws RunwireError after saving `failed`. */

@@ -144,3 +144,23 @@ tasks:
   assert.match(r.stderr, /update: no task "nowhere"/);
   assert.match(r.stderr, /broadcast only applies to thread replies/);
 });
+
+test('as_user: true posts with the connection\'s user token, as that person', { timeout: 120_000 }, async () => {
+  await env.addConnection('me', env.sandbox.credentials.user_token!);
+  const r = await env.run(`
+name: as-user
+tasks:
+  - id: personal
+    type: slack.message
+    connection: me
+    as_user: true
+    channel: "#general"
+    message: "Posted as a person"
+`);
+  assert.equal(r.code, 0, r.stderr);
+  const m = postedFor(await env.messages('#general'), 'personal');
+  assert.equal(m.length, 1);
+  const poster = env.sandbox.workspace.users.get(m[0]!.user);
+  assert.equal(poster?.is_bot, false, 'posted by a person, not the bot');
+  assert.equal(env.sandbox.workspace.tokens.get(env.sandbox.credentials.user_token!)?.user_id, m[0]!.user);
+});
