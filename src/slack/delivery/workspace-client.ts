@@ -59,7 +59,7 @@ export class WorkspaceClient {
   channelsById: Map<string, ListedChannel> | undefined;
   /** When the listing was last loaded (clock ms); a miss re-lists only when it is older than this. */
   private listedAt = -Infinity;
-  private channelListing: Promise<CallOutcome | undefined> | undefined;
+  private listingInFlight: Promise<CallOutcome | undefined> | undefined;
   /** Memoised look-ups, keyed by what was asked (`email:a@b`, `name:alice`, `open:U1,U2`). */
   private readonly memo = new Map<string, { p: Promise<unknown>; at: number }>();
 
@@ -131,16 +131,17 @@ export class WorkspaceClient {
    * listing). Returns the failing outcome when the listing fails.
    */
   listChannels(signal?: AbortSignal, refresh = false): Promise<CallOutcome | undefined> {
-    // A name missing from a listing a few seconds old is missing: do not spend tier-2 calls on it.
-    const age = this.clock.now() - this.listedAt;
-    if ((refresh && age > RELIST_AFTER_MS) || age > LOOKUP_TTL_MS) this.channelListing = undefined;
-    if (!this.channelListing) {
-      this.channelListing = this.loadChannels(signal);
-      void this.channelListing.then((o) => {
-        if (o) this.channelListing = undefined;
-      });
-    }
-    return this.channelListing;
+    // One listing at a time, shared by every caller; a finished listing is reused until it is
+    // older than the TTL, or (for a name it lacks) older than RELIST_AFTER_MS — a name missing
+    // from a listing a few seconds old is missing, not worth more tier-2 calls.
+    if (this.listingInFlight) return this.listingInFlight;
+    const age = this.clock.now() - this.listedAt; // Infinity before the first listing
+    if (this.channelsByName && age <= LOOKUP_TTL_MS && !(refresh && age > RELIST_AFTER_MS)) return Promise.resolve(undefined);
+    const p = this.loadChannels(signal).finally(() => {
+      this.listingInFlight = undefined;
+    });
+    this.listingInFlight = p;
+    return p;
   }
 
   private async loadChannels(signal?: AbortSignal): Promise<CallOutcome | undefined> {
