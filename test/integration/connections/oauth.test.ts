@@ -83,6 +83,22 @@ test('full round trip: follow the authorize URL to the CLI, exit 0, the stored t
   }
 });
 
+test('manifest ("Set up application"): redirect URL and scopes, as YAML with a create-app link, or JSON', async () => {
+  const j = await cli.run(['connection', 'manifest', 'ops', '--json', '--uses', 'channel_names']);
+  assert.equal(j.code, 0, j.stderr);
+  const m = JSON.parse(j.stdout) as { oauth_config: { redirect_urls: string[]; scopes: { bot: string[]; user?: string[] } } };
+  const rec = JSON.parse((await cli.run(['connection', 'show', 'ops', '--json'])).stdout) as { redirectUrl: string };
+  assert.deepEqual(m.oauth_config.redirect_urls, [rec.redirectUrl]);
+  assert.deepEqual(m.oauth_config.scopes.bot, ['chat:write', 'chat:write.public', 'incoming-webhook', 'channels:read', 'groups:read']);
+  assert.deepEqual(m.oauth_config.scopes.user, ['chat:write']);
+  const y = await cli.run(['connection', 'manifest', 'ops', '--uses', 'channel_names']);
+  assert.equal(y.code, 0, y.stderr);
+  assert.match(y.stdout, /redirect_urls:\n\s+- http:\/\/127\.0\.0\.1:\d+\/callback/);
+  const link = new URL(/^# (https:\/\/api\.slack\.com\/apps\?\S+)$/m.exec(y.stdout)![1]!);
+  assert.equal(link.searchParams.get('new_app'), '1');
+  assert.deepEqual(JSON.parse(link.searchParams.get('manifest_json')!), m);
+});
+
 test('denied install (error=access_denied): clear message, non-zero exit', async () => {
   const { run, authorizeUrl } = await begin(consentSb, 'denied');
   const consent = await fetch(authorizeUrl);

@@ -60,6 +60,13 @@ test('bot token: add verifies with auth.test, list, show masked, test OK', async
   assert.equal(v.apiUrl, sb.apiUrl);
   assert.deepEqual(new Set(v.grantedBotScopes), new Set(sb.workspace.tokens.get(token)!.scopes));
 
+  const human = await cli.run(['connection', 'show', 'ops']);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, new RegExp(`^bot token: +xoxb-…${token.slice(-4)}$`, 'm'));
+  assert.match(human.stdout, new RegExp(`^team: +${sb.workspace.team.name} \\(${sb.workspace.team.id}\\)$`, 'm'));
+  const table = await cli.run(['connection', 'list']);
+  assert.match(table.stdout, /^NAME +KIND +TEAM +SLACK URL +VERIFIED\nops +bot_token +Runwire Sandbox +http:\/\/127\.0\.0\.1:\d+ +20\d\d-/);
+
   const t = await cli.run(['connection', 'test', 'ops']);
   assert.equal(t.code, 0, t.stdout + t.stderr);
   assert.match(t.stdout, /^OK: connection ops \(bot_token\)/);
