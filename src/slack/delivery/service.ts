@@ -132,11 +132,11 @@ export class DeliveryService {
     // Reserve the place now, before any await, so messages to one channel leave in start order.
     const slot = this.queues.get(`${ws.key}|${conv.id}`).reserve(spec.ticket);
     const resuming = start.kind === 'lookup_then_send';
+    // The intent: `pending` while the message waits for its turn in the channel's queue (nothing
+    // can have been posted yet); a resumed task whose post may have gone out stays `sending`.
     const intent: DeliveryState = {
       ...base,
-      // The post about to be made counts as an attempt from the moment its intent is saved, so a
-      // crash after posting still shows it; a resumed task counts only the posts it makes itself.
-      attempts: base.attempts + (resuming ? 0 : 1),
+      state: resuming ? 'sending' : 'pending',
       channel: conv.id,
       channel_name: conv.name,
       operation: spec.update ? 'update' : 'post',
@@ -147,7 +147,7 @@ export class DeliveryService {
     };
     Object.assign(base, { channel: conv.id, channel_name: conv.name, delivery_id: intent.delivery_id, intent_at: intent.intent_at });
     try {
-      await hooks.save(intent, 'Message sending');
+      await hooks.save(intent, resuming ? 'Message sending (checking whether it was already posted)' : 'Message pending');
     } catch (err) {
       slot.cancel();
       throw err;
@@ -166,8 +166,6 @@ export class DeliveryService {
   ): Promise<DeliveryState> {
     const ctx = { channel: conv.name, connection: spec.connection.name, method: spec.update ? 'chat.update' : 'chat.postMessage' };
     let maybeSent = st.maybe_sent === true;
-    // True while the next post is already counted in the saved intent.
-    let counted = !maybeSent;
     let transient = 0;
     let limited = 0;
     let withMetadata = true;
@@ -197,11 +195,11 @@ export class DeliveryService {
       }
 
       if (!spec.update) await pacer.acquire(hooks.signal);
-      if (counted) counted = false;
-      else {
-        st.attempts += 1;
-        await hooks.save({ ...st }, `Message sending (attempt ${st.attempts})`);
-      }
+      // Saved before every post: a crash from here on may leave a message in Slack, so a resumed
+      // task looks first; and the attempt counts even if the answer never comes.
+      st.attempts += 1;
+      st.state = 'sending';
+      await hooks.save({ ...st }, st.attempts === 1 ? 'Message sending' : `Message sending (attempt ${st.attempts})`);
       const out = await this.callOnce(ws, spec, conv, st, withMetadata, hooks.signal);
       if (out.kind === 'ok') {
         const ts = String(out.data['ts'] ?? spec.update?.ts ?? '');

@@ -50,7 +50,8 @@ export function readDeliveryState(raw: Record<string, unknown> | undefined): Del
 }
 
 /**
- * What a starting task must do, from the state it finds:
+ * What a starting task must do, from the state it finds (`pending` means the intent was saved but
+ * the message was still queued, so nothing can have been posted):
  * - `done`: already sent (e.g. the process died after saving "sent") — never post again;
  * - `lookup_then_send`: a post may have reached Slack (state `sending`, or `failed` with an unknown
  *   outcome) — look it up first;

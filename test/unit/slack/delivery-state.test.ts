@@ -15,6 +15,10 @@ test('a task that finds nothing sends; one found sent is done; one found sending
   assert.equal(decideStart(sent).kind, 'done');
   const sending = readDeliveryState({ state: 'sending', delivery_id: 'd1', attempts: 1, intent_at: '2026-01-01T00:00:00Z' });
   assert.equal(decideStart(sending).kind, 'lookup_then_send');
+  // Pending: the intent was saved but the message was still queued — nothing went out.
+  assert.equal(decideStart(readDeliveryState({ state: 'pending', delivery_id: 'd0', attempts: 0 })).kind, 'send');
+  // Failed with an unknown outcome: look first.
+  assert.equal(decideStart(readDeliveryState({ state: 'failed', delivery_id: 'd2', maybe_sent: true, attempts: 7 })).kind, 'lookup_then_send');
   const failed = readDeliveryState({ state: 'failed', attempts: 2 });
   assert.equal(decideStart(failed).kind, 'send');
   // An update is idempotent: it is simply done again.
