@@ -4,7 +4,7 @@
  */
 import type { Migration } from './index.js';
 
-const common = (id: string, json: string, big: string, withoutRowid: string): string => `
+const common = (json: string, big: string, withoutRowid: string): string => `
 CREATE TABLE runs (
   id TEXT PRIMARY KEY,
   runbook TEXT NOT NULL,
@@ -37,23 +37,24 @@ CREATE TABLE run_tasks (
   PRIMARY KEY (run_id, task_id)
 )${withoutRowid};
 CREATE TABLE run_events (
-  seq ${id},
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  seq ${big} NOT NULL,
   at TEXT NOT NULL,
   actor TEXT NOT NULL,
   kind TEXT NOT NULL,
   task_id TEXT,
   message TEXT NOT NULL,
-  data ${json}
-);
-CREATE INDEX run_events_run ON run_events (run_id, seq);
+  data ${json},
+  PRIMARY KEY (run_id, seq)
+)${withoutRowid};
 `;
 
 export const migration001Runs: Migration = {
   id: 1,
   name: 'runs, run_tasks, run_events',
   // JSON is kept as TEXT on both: the engine reads and writes whole values, never queries inside them.
-  // WITHOUT ROWID: task rows are found by their key only, so one B-tree lookup per update instead of two.
-  sqlite: common('INTEGER PRIMARY KEY AUTOINCREMENT', 'TEXT', 'INTEGER', ' WITHOUT ROWID'),
-  postgres: common('BIGSERIAL PRIMARY KEY', 'TEXT', 'BIGINT', ''),
+  // WITHOUT ROWID: rows are found by their key only, so one B-tree per write instead of table + index.
+  // Event `seq` is numbered per run by the store inside the write transaction (1, 2, …).
+  sqlite: common('TEXT', 'INTEGER', ' WITHOUT ROWID'),
+  postgres: common('TEXT', 'BIGINT', ''),
 };

@@ -107,8 +107,9 @@ export class PostgresStore implements Store {
 
   private async insertEvents(c: pg.PoolClient, runId: string, events: RunEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await c.query(`INSERT INTO run_events (run_id, at, actor, kind, task_id, message, data)
-      SELECT $1, e.v->>'at', e.v->>'actor', e.v->>'kind', e.v->>'task_id', e.v->>'message', e.v->>'data'
+    // Numbered after the run's last event; callers hold the run's row lock, so numbers cannot collide.
+    await c.query(`INSERT INTO run_events (run_id, seq, at, actor, kind, task_id, message, data)
+      SELECT $1, (SELECT coalesce(max(seq), 0) FROM run_events WHERE run_id = $1) + e.n, e.v->>'at', e.v->>'actor', e.v->>'kind', e.v->>'task_id', e.v->>'message', e.v->>'data'
       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(v, n) ORDER BY e.n`, [runId, JSON.stringify(events.map(eventJson))]);
   }
 

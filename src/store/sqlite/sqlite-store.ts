@@ -92,7 +92,8 @@ export class SqliteStore implements Store {
       updateTask: db.prepare(`UPDATE run_tasks SET status = ?, attempts = ?, started_at = ?, finished_at = ?, next_attempt_at = ?, error = ?, output = ?, state = ?, reason = ?
         WHERE run_id = ? AND task_id = ?`),
       updateState: db.prepare('UPDATE run_tasks SET state = ? WHERE run_id = ? AND task_id = ?'),
-      insertEvent: db.prepare('INSERT INTO run_events (run_id, at, actor, kind, task_id, message, data) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertEvent: db.prepare('INSERT INTO run_events (run_id, seq, at, actor, kind, task_id, message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      lastSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM run_events WHERE run_id = ?').pluck(),
       fence: db.prepare("UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status <> 'cancelled'"),
       fenceCheck: db.prepare("SELECT 1 FROM runs WHERE id = ? AND lease_owner = ? AND status <> 'cancelled'").pluck(),
       runPatch: db.prepare(`UPDATE runs SET status = coalesce(?, status), started_at = CASE WHEN ? THEN ? ELSE started_at END,
@@ -119,7 +120,7 @@ export class SqliteStore implements Store {
       if (!held) throw leaseLost(b.runId);
       for (const t of b.tasks) this.s.updateTask.run(...taskParams(t));
       if (b.run) this.patchRun(b.runId, b.run);
-      for (const e of b.events) this.insertEvent(e);
+      this.insertEvents(b.runId, b.events);
     });
   }
 
@@ -128,8 +129,11 @@ export class SqliteStore implements Store {
     return new SqliteStore(openSqlite(dataDir));
   }
 
-  private insertEvent(e: RunEvent): void {
-    this.s.insertEvent.run(e.runId, e.at, e.actor, e.kind, e.taskId, e.message, json(e.data));
+  /** Append events to a run's log, numbering them after its last one (call inside a write transaction). */
+  private insertEvents(runId: string, events: readonly RunEvent[]): void {
+    if (events.length === 0) return;
+    let seq = Number(this.s.lastSeq.get(runId));
+    for (const e of events) this.s.insertEvent.run(runId, ++seq, e.at, e.actor, e.kind, e.taskId, e.message, json(e.data));
   }
 
   private patchRun(runId: string, p: NonNullable<CommitBatch['run']>): void {
@@ -141,7 +145,7 @@ export class SqliteStore implements Store {
       this.s.insertRun.run(run.id, run.runbook, JSON.stringify(run.spec), run.mode, run.status, JSON.stringify(run.vars), run.createdAt,
         run.startedAt, run.finishedAt, run.leaseOwner, run.leaseExpiresAt);
       for (const t of tasks) this.s.insertTask.run(...taskParams(t), t.position, t.name, t.type);
-      for (const e of events) this.insertEvent(e);
+      this.insertEvents(run.id, events);
     }).immediate();
   }
 
@@ -170,7 +174,7 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       if (this.s.fence.run(leaseExpiresAt, runId, owner).changes !== 1) throw leaseLost(runId);
       this.s.updateState.run(JSON.stringify(state), runId, taskId);
-      this.insertEvent(event);
+      this.insertEvents(runId, [event]);
     }).immediate();
   }
 
@@ -178,7 +182,7 @@ export class SqliteStore implements Store {
     return this.db.transaction((): boolean => {
       if (this.s.cancelRun.run(at, runId).changes !== 1) return false;
       this.s.cancelTasks.run(at, runId);
-      this.insertEvent(event);
+      this.insertEvents(runId, [event]);
       return true;
     }).immediate();
   }
