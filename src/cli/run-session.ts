@@ -87,3 +87,22 @@ export function report(ctx: CliContext, s: Session, outcome: RunOutcome, json: b
     ctx.stderr.write(`runwire-stats ${JSON.stringify({ maxrss_kb: process.resourceUsage().maxRSS })}\n`);
   }
 }
+
+/**
+ * While a run is driven in this process, Ctrl-C (SIGINT) or SIGTERM stops the process at once, as a
+ * crash would, after saying how to continue: every transition so far is already committed, and
+ * `runwire resume` re-runs or fails "interrupted" what was in flight. Returns the disposer.
+ */
+export function onInterrupt(ctx: CliContext, runId: () => string | undefined): () => void {
+  const stop = (signal: NodeJS.Signals): void => {
+    const id = runId();
+    ctx.stderr.write(`\nInterrupted (${signal}).${id ? ` Continue the run with: runwire resume ${id}` : ''}\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return () => {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  };
+}

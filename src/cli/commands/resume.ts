@@ -1,7 +1,7 @@
 /** `runwire resume RUN [--json]`: continue a run after a crash or a stop. */
 import type { Command } from 'commander';
 import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
-import { cliActor, knowTasks, openSession, report } from '../run-session.js';
+import { cliActor, knowTasks, onInterrupt, openSession, report } from '../run-session.js';
 
 export const resumeCommand: CommandModule = {
   register(program: Command, ctx: CliContext): void {
@@ -15,7 +15,8 @@ export const resumeCommand: CommandModule = {
         const s = openSession(dataDirOf(cmd), ctx, { json });
         try {
           await knowTasks(s, runId);
-          report(ctx, s, await s.engine.resume(runId, cliActor(ctx.env)), json);
+          const dispose = onInterrupt(ctx, () => runId);
+          report(ctx, s, await s.engine.resume(runId, cliActor(ctx.env)).finally(dispose), json);
         } finally {
           await s.close();
         }

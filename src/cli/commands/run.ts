@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { preflight } from '../../engine/preflight.js';
 import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
 import { collectVar, EXIT_INVALID, loadRunbookOrReport, parseVarFlags } from '../load-runbook.js';
-import { cliActor, cliTaskTypes, openSession, report } from '../run-session.js';
+import { cliActor, cliTaskTypes, onInterrupt, openSession, report } from '../run-session.js';
 
 export interface RunOpts {
   rehearsal?: boolean;
@@ -52,10 +52,15 @@ export async function runFile(file: string, opts: RunOpts, dataDir: string, ctx:
     }));
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
+    let runId: string | undefined;
+    const dispose = onInterrupt(ctx, () => runId);
     const outcome = await s.engine.start(runbook, {
       mode, vars, actor: cliActor(ctx.env), events,
-      onCreated: (id) => { if (!json) ctx.stdout.write(`Run ${id} (${mode}) of "${runbook.name}"\n`); },
-    });
+      onCreated: (id) => {
+        runId = id;
+        if (!json) ctx.stdout.write(`Run ${id} (${mode}) of "${runbook.name}"\n`);
+      },
+    }).finally(dispose);
     if (ctx.env['RUNWIRE_REPORT_STATS'] === '1') {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const cpu = process.cpuUsage(cpuBefore);

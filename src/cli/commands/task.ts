@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { TaskAction } from '../../engine/engine.js';
 import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
-import { cliActor, knowTasks, openSession, report } from '../run-session.js';
+import { cliActor, knowTasks, onInterrupt, openSession, report } from '../run-session.js';
 
 const ACTIONS: ReadonlyArray<[TaskAction, string]> = [
   ['complete', 'mark a waiting (manual) task done'],
@@ -28,7 +28,8 @@ export const taskCommand: CommandModule = {
           const s = openSession(dataDirOf(cmd), ctx, { json });
           try {
             await knowTasks(s, runId);
-            report(ctx, s, await s.engine.taskAction(runId, taskId, action, cliActor(ctx.env)), json);
+            const dispose = onInterrupt(ctx, () => runId);
+            report(ctx, s, await s.engine.taskAction(runId, taskId, action, cliActor(ctx.env)).finally(dispose), json);
           } finally {
             await s.close();
           }

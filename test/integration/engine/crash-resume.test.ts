@@ -108,3 +108,19 @@ test('a run held by a live process cannot be resumed by another one', { timeout:
   assert.equal(done.code, 0, done.stderr);
   assert.equal(runOf(done).status, 'succeeded');
 });
+
+test('Ctrl-C (SIGINT) stops a run at once with the resume command; resume finishes it', { timeout: 60_000 }, async () => {
+  const dir = await tempDir();
+  const file = await writeRunbook(dir, 'int.json', { name: 'Interrupt me', tasks: [milestone('start'), wait('long', '1500ms', ['start']), milestone('end', ['long'])] });
+  const child = spawnCli(dir, ['run', file]);
+  const exited = collect(child);
+  const { runId } = await untilEvents(dir, (ev) => has(ev, 'task.state', 'long'));
+  child.kill('SIGINT');
+  const r = await exited;
+  assert.equal(r.code, 130);
+  assert.match(r.stderr, new RegExp(`Continue the run with: runwire resume ${runId}`));
+  const resumed = await runCli(dir, ['resume', runId, '--json']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const run = runOf(resumed);
+  assert.deepEqual(run.tasks.map((t) => [t.id, t.status, t.attempts]), [['start', 'succeeded', 1], ['long', 'succeeded', 2], ['end', 'succeeded', 1]]);
+});
