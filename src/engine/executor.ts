@@ -110,7 +110,19 @@ export class RunExecutor {
   }
 
   /** Write every queued change in one transaction, then report its events. */
-  async flush(force = false): Promise<void> {
+  private flushing: Promise<void> = Promise.resolve();
+
+  /**
+   * Commits run one after another (the lease renewal timer may flush while a step does): with an
+   * async store, two overlapping commits could otherwise land out of order.
+   */
+  flush(force = false): Promise<void> {
+    const next = this.flushing.then(() => this.flushNow(force));
+    this.flushing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async flushNow(force: boolean): Promise<void> {
     if (!force && this.dirty.size === 0 && this.events.length === 0 && !this.runPatch) return;
     const tasks = [...this.dirty];
     const events = this.events;
