@@ -59,12 +59,12 @@ export function takeToken(policy: BucketPolicy, s: BucketState, now: number): { 
 }
 
 /**
- * After a 429: nothing goes before `Retry-After` seconds have passed, and the bucket starts
- * empty then (Slack has just told us we are over its limit).
+ * After a 429: nothing goes before `Retry-After` seconds have passed; then exactly one call may go
+ * (Slack's Retry-After is when its limiter has room for one), and the pace resumes from there.
  */
 export function applyRetryAfter(s: BucketState, now: number, retryAfterSec: number): BucketState {
-  const until = now + Math.max(0, retryAfterSec) * 1000;
-  return { tokens: 0, updatedAt: until, blockedUntil: Math.max(s.blockedUntil, until) };
+  const until = Math.max(s.blockedUntil, now + Math.max(0, retryAfterSec) * 1000);
+  return { tokens: 1, updatedAt: until, blockedUntil: until };
 }
 
 /**

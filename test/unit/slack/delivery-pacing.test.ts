@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyRetryAfter, backoffMs, freshBucket, takeToken, tierPolicy } from '../../../src/slack/delivery/pacing.js';
-import { ChannelQueue, type Clock } from '../../../src/slack/delivery/channel-queue.js';
+import { ChannelQueue, QueueRegistry, type Clock } from '../../../src/slack/delivery/channel-queue.js';
 
 test('a bucket lets a burst go, then paces at the rate', () => {
   const policy = { ratePerSec: 1, burst: 2 };
@@ -24,9 +24,10 @@ test('Retry-After blocks the bucket and empties it', () => {
   const policy = { ratePerSec: 1, burst: 3 };
   const s = applyRetryAfter(freshBucket(policy, 0), 0, 5);
   assert.equal(takeToken(policy, s, 1000).waitMs, 4000);
-  // At the end of the block the bucket starts empty, so the next call waits a full interval.
+  // At the end of the block one call may go, then the pace resumes (no burst after a 429).
   const at5 = takeToken(policy, s, 5000);
-  assert.equal(at5.waitMs, 1000);
+  assert.equal(at5.waitMs, 0);
+  assert.equal(takeToken(policy, at5.next, 5000).waitMs, 1000);
   assert.equal(takeToken(policy, at5.next, 6000).waitMs, 0);
 });
 
@@ -97,4 +98,19 @@ test('a place reserved with an earlier ticket goes before waiting places with la
   const p2 = early.run(job(2));
   await Promise.all([p1, p2]);
   assert.deepEqual(order, [2, 5]);
+});
+
+test('a 429 on one channel blocks only that channel\'s queue', async () => {
+  let t = 0;
+  const clock: Clock = { now: () => t, sleep: async (ms) => void (t += ms) };
+  const queues = new QueueRegistry({ ratePerSec: 1, burst: 1 }, clock);
+  const ops = queues.get('T1|C-ops');
+  const rel = queues.get('T1|C-releases');
+  assert.equal(queues.get('T1|C-ops'), ops, 'one queue per workspace and channel');
+  ops.pacer.retryAfter(30);
+  const start = t;
+  await rel.pacer.acquire();
+  assert.equal(t - start, 0, 'the other channel goes at once');
+  await ops.pacer.acquire();
+  assert.equal(t - start, 30_000, 'the limited channel waits Retry-After');
 });
