@@ -66,3 +66,26 @@ test('the same runbook live posts to the real channels without a prefix', { time
   assert.equal(inc[0]!.text, 'Incident drill for 7');
   assert.equal(postedFor(await env.messages('#releases'), 'quiet')[0]?.text, 'Release 7 is live');
 });
+
+test('in a rehearsal, a reply whose parent was not sent is not sent either', { timeout: 120_000 }, async () => {
+  const r = await env.run(`
+name: rehearse-thread
+tasks:
+  - id: parent
+    type: slack.message
+    channel: "#ops"
+    message: "parent"
+  - id: child
+    type: slack.message
+    depends_on: [parent]
+    thread: parent
+    message: "child"
+    rehearsal: send
+`, ['--rehearsal']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(taskOf(r.run, 'parent').slack?.state, 'skipped');
+  assert.equal(taskOf(r.run, 'child').slack?.state, 'skipped');
+  assert.equal(taskOf(r.run, 'child').slack?.text, '[REHEARSAL] child');
+  const mine = (await env.messages('#ops')).filter((m) => m.metadata?.event_payload['run_id'] === r.run.id);
+  assert.equal(mine.length, 0);
+});
