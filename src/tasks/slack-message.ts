@@ -12,7 +12,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { RunwireError, toRunwireError } from '../core/errors.js';
 import { defineTaskType, type TaskContext, type ValidationGraph } from '../core/task-type.js';
-import type { ConnectionResolver } from '../slack/connections/types.js';
+import type { ConnectionResolver, ResolvedConnection } from '../slack/connections/types.js';
 import { checkMessageTask } from '../slack/delivery/preflight.js';
 import { DeliveryService, type MessageSpec } from '../slack/delivery/service.js';
 import { readDeliveryState, readRehearsal, rehearsalPlan, type DeliveryState } from '../slack/delivery/state.js';
@@ -58,6 +58,11 @@ export const SlackMessageInput = Type.Object(
   { additionalProperties: false },
 );
 export type SlackMessageInput = Static<typeof SlackMessageInput>;
+
+/** A resolver that can refresh a rotating token on demand (the data dir's resolver can). */
+interface Refresher {
+  refreshNow(name: string, which: 'bot' | 'user'): Promise<ResolvedConnection>;
+}
 
 export interface SlackMessageDeps {
   /** Looks connections up by name; a function is called on first use (opening a store lazily). */
@@ -222,7 +227,19 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
         );
         throw e;
       }
-      const sent = await delivery.deliver(spec, hooks);
+      let sent: DeliveryState;
+      try {
+        sent = await delivery.deliver(spec, hooks);
+      } catch (err) {
+        // A rotating token may expire before the resolver's margin says so (clock skew, revoked
+        // early): refresh it once (the resolver stores the new pair) and deliver again.
+        const refresher = connections() as Partial<Refresher>;
+        if (!(err instanceof RunwireError) || err.code !== 'runwire.slack.token_expired' || typeof refresher.refreshNow !== 'function') throw err;
+        const which = spec.asUser || !spec.connection.botToken ? 'user' : 'bot';
+        ctx.log.info(`The ${which} token of connection "${spec.connection.name}" expired; refreshing it and sending again`);
+        const fresh = await refresher.refreshNow(spec.connection.name, which);
+        sent = await delivery.deliver({ ...spec, connection: fresh }, { ...hooks, state: readDeliveryState(ctx.state) });
+      }
       return { status: 'succeeded', output: { channel: sent.channel, ts: sent.ts, permalink: sent.permalink, text: sent.text } };
     },
   });
