@@ -6,7 +6,7 @@
 import { userInfo } from 'node:os';
 import type { TaskTypeRegistry } from '../core/task-type.js';
 import { Engine, type RunOutcome } from '../engine/engine.js';
-import { runJson } from '../engine/run-json.js';
+import { writeRunJson } from '../engine/run-json.js';
 import type { RunStatus } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { builtinTaskTypes } from '../tasks/index.js';
@@ -67,7 +67,7 @@ export function exitCodeFor(status: RunStatus): number {
 export function report(ctx: CliContext, s: Session, outcome: RunOutcome, json: boolean): void {
   const { run, tasks } = outcome;
   if (json) {
-    ctx.stdout.write(`${JSON.stringify(runJson(run, tasks, s.types), null, 2)}\n`);
+    writeRunJson(run, tasks, s.types, (chunk) => ctx.stdout.write(chunk));
   } else {
     const count = (st: string) => tasks.filter((t) => t.status === st).length;
     const parts = ['succeeded', 'skipped', 'failed', 'waiting', 'cancelled', 'pending'].map((st) => [st, count(st)] as const).filter(([, n]) => n > 0);

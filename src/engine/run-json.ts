@@ -50,3 +50,25 @@ export function runJson(run: Omit<RunRecord, 'spec'>, tasks: readonly TaskRecord
     finished_at: run.finishedAt, vars: run.vars, tasks: tasks.map((t) => taskJson(t, types)),
   };
 }
+
+/**
+ * Write the run JSON exactly as `JSON.stringify(runJson(...), null, 2) + '\n'` would, but in chunks of
+ * about 64 KiB, task by task: a 10,000-task run never becomes one multi-megabyte string.
+ */
+export function writeRunJson(run: Omit<RunRecord, 'spec'>, tasks: readonly TaskRecord[], types: TaskTypeRegistry, write: (chunk: string) => void): void {
+  const { tasks: _none, ...head } = runJson(run, [], types);
+  let buf = `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "tasks": [`;
+  if (tasks.length === 0) {
+    write(`${buf}]\n}\n`);
+    return;
+  }
+  tasks.forEach((t, i) => {
+    // Values never hold a raw newline (JSON escapes them), so indenting every line is safe.
+    buf += `${i === 0 ? '' : ','}\n${JSON.stringify(taskJson(t, types), null, 2).replace(/^/gm, '    ')}`;
+    if (buf.length >= 65_536) {
+      write(buf);
+      buf = '';
+    }
+  });
+  write(`${buf}\n  ]\n}\n`);
+}

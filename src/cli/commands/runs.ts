@@ -1,7 +1,7 @@
 /** `runwire runs list|show|cancel`: look at runs in the data dir, and cancel one. */
 import type { Command } from 'commander';
 import { RunwireError } from '../../core/errors.js';
-import { runJson } from '../../engine/run-json.js';
+import { writeRunJson } from '../../engine/run-json.js';
 import type { RunEvent, RunSummary, TaskRecord } from '../../store/store.js';
 import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
 import { cliActor, openSession, report } from '../run-session.js';
@@ -63,7 +63,7 @@ export const runsCommand: CommandModule = {
         try {
           const { run, tasks } = await s.engine.load(runId);
           if (opts.json) {
-            ctx.stdout.write(`${JSON.stringify(runJson(run, tasks, s.types), null, 2)}\n`);
+            writeRunJson(run, tasks, s.types, (chunk) => ctx.stdout.write(chunk));
             return;
           }
           const varText = Object.entries(run.vars).map(([k, v]) => `${k}=${v}`).join(' ') || '-';

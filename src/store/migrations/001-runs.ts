@@ -1,6 +1,8 @@
 /**
  * Runs, their tasks and their event log (engine, ids 1–99). Task inputs are not stored per task:
- * the run keeps the parsed runbook it started with (`spec`), so a resumed run does what it started to do.
+ * the run keeps the parsed runbook it started with (`runs.spec` without its tasks, each task's own spec on
+ * its `run_tasks` row), so a resumed run does what it started to do. Split per task so that a large runbook
+ * is never one multi-megabyte value.
  */
 import type { Migration } from './index.js';
 
@@ -25,6 +27,7 @@ CREATE TABLE run_tasks (
   position INTEGER NOT NULL,
   name TEXT NOT NULL,
   type TEXT NOT NULL,
+  spec ${json} NOT NULL,
   status TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   started_at TEXT,

@@ -122,15 +122,16 @@ export class PostgresStore implements Store {
   }
 
   async createRun(run: RunRecord, tasks: TaskRecord[], events: RunEvent[]): Promise<void> {
+    const { tasks: specs, ...head } = run.spec;
     await this.tx(async (c) => {
       await c.query(`INSERT INTO runs (id, runbook, spec, mode, status, vars, created_at, started_at, finished_at, lease_owner, lease_expires_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [run.id, run.runbook, JSON.stringify(run.spec), run.mode, run.status, JSON.stringify(run.vars),
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [run.id, run.runbook, JSON.stringify(head), run.mode, run.status, JSON.stringify(run.vars),
         run.createdAt, run.startedAt, run.finishedAt, run.leaseOwner, run.leaseExpiresAt]);
       if (tasks.length > 0) {
-        await c.query(`INSERT INTO run_tasks (run_id, task_id, position, name, type, status, attempts, started_at, finished_at, next_attempt_at, error, output, state, reason)
-          SELECT $1, x.task_id, x.position, x.name, x.type, x.status, x.attempts, x.started_at, x.finished_at, x.next_attempt_at, x.error, x.output, x.state, x.reason
-          FROM jsonb_to_recordset($2::jsonb) AS x(${TASK_COLUMNS}, position int, name text, type text)`,
-        [run.id, JSON.stringify(tasks.map((t) => ({ ...taskJson(t), position: t.position, name: t.name, type: t.type })))]);
+        await c.query(`INSERT INTO run_tasks (run_id, task_id, position, name, type, spec, status, attempts, started_at, finished_at, next_attempt_at, error, output, state, reason)
+          SELECT $1, x.task_id, x.position, x.name, x.type, x.spec, x.status, x.attempts, x.started_at, x.finished_at, x.next_attempt_at, x.error, x.output, x.state, x.reason
+          FROM jsonb_to_recordset($2::jsonb) AS x(${TASK_COLUMNS}, position int, name text, type text, spec text)`,
+        [run.id, JSON.stringify(tasks.map((t) => ({ ...taskJson(t), position: t.position, name: t.name, type: t.type, spec: JSON.stringify(specs[t.position] ?? null) })))]);
       }
       await this.insertEvents(c, run.id, events);
     });
@@ -196,11 +197,15 @@ export class PostgresStore implements Store {
     const r = (await this.pool.query('SELECT * FROM runs WHERE id = $1', [runId])).rows[0] as Row | undefined;
     if (!r) return undefined;
     const { taskCount: _ignored, ...summary } = summaryFromRow(r);
-    return { ...summary, spec: JSON.parse(String(r['spec'])) as RunRecord['spec'] };
+    const head = JSON.parse(String(r['spec'])) as Omit<RunRecord['spec'], 'tasks'>;
+    const specs = (await this.pool.query('SELECT spec FROM run_tasks WHERE run_id = $1 ORDER BY position', [runId])).rows
+      .map((row: Row) => JSON.parse(String(row['spec'])) as RunRecord['spec']['tasks'][number]);
+    return { ...summary, spec: { ...head, tasks: specs } };
   }
 
   async getTasks(runId: string): Promise<TaskRecord[]> {
-    return ((await this.pool.query('SELECT * FROM run_tasks WHERE run_id = $1 ORDER BY position', [runId])).rows as Row[]).map(taskFromRow);
+    return ((await this.pool.query(`SELECT run_id, task_id, position, name, type, status, attempts, started_at, finished_at, next_attempt_at,
+      error, output, state, reason FROM run_tasks WHERE run_id = $1 ORDER BY position`, [runId])).rows as Row[]).map(taskFromRow);
   }
 
   async getEvents(runId: string, afterSeq = 0): Promise<RunEvent[]> {

@@ -87,8 +87,8 @@ export class SqliteStore implements Store {
     this.s = {
       insertRun: db.prepare(`INSERT INTO runs (id, runbook, spec, mode, status, vars, created_at, started_at, finished_at, lease_owner, lease_expires_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      insertTask: db.prepare(`INSERT INTO run_tasks (status, attempts, started_at, finished_at, next_attempt_at, error, output, state, reason, run_id, task_id, position, name, type)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertTask: db.prepare(`INSERT INTO run_tasks (status, attempts, started_at, finished_at, next_attempt_at, error, output, state, reason, run_id, task_id, position, name, type, spec)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       updateTask: db.prepare(`UPDATE run_tasks SET status = ?, attempts = ?, started_at = ?, finished_at = ?, next_attempt_at = ?, error = ?, output = ?, state = ?, reason = ?
         WHERE run_id = ? AND task_id = ?`),
       updateState: db.prepare('UPDATE run_tasks SET state = ? WHERE run_id = ? AND task_id = ?'),
@@ -99,7 +99,9 @@ export class SqliteStore implements Store {
       runPatch: db.prepare(`UPDATE runs SET status = coalesce(?, status), started_at = CASE WHEN ? THEN ? ELSE started_at END,
         finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE id = ?`),
       getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
-      getTasks: db.prepare('SELECT * FROM run_tasks WHERE run_id = ? ORDER BY position'),
+      getTasks: db.prepare(`SELECT run_id, task_id, position, name, type, status, attempts, started_at, finished_at, next_attempt_at, error, output, state, reason
+        FROM run_tasks WHERE run_id = ? ORDER BY position`),
+      getTaskSpecs: db.prepare('SELECT spec FROM run_tasks WHERE run_id = ? ORDER BY position').pluck(),
       getEvents: db.prepare('SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq'),
       listRuns: db.prepare(`SELECT r.id, r.runbook, r.mode, r.status, r.vars, r.created_at, r.started_at, r.finished_at, r.lease_owner, r.lease_expires_at,
         (SELECT count(*) FROM run_tasks t WHERE t.run_id = r.id) AS task_count FROM runs r ORDER BY r.id DESC LIMIT ?`),
@@ -142,9 +144,10 @@ export class SqliteStore implements Store {
 
   async createRun(run: RunRecord, tasks: TaskRecord[], events: RunEvent[]): Promise<void> {
     this.db.transaction(() => {
-      this.s.insertRun.run(run.id, run.runbook, JSON.stringify(run.spec), run.mode, run.status, JSON.stringify(run.vars), run.createdAt,
+      const { tasks: specs, ...head } = run.spec;
+      this.s.insertRun.run(run.id, run.runbook, JSON.stringify(head), run.mode, run.status, JSON.stringify(run.vars), run.createdAt,
         run.startedAt, run.finishedAt, run.leaseOwner, run.leaseExpiresAt);
-      for (const t of tasks) this.s.insertTask.run(...taskParams(t), t.position, t.name, t.type);
+      for (const t of tasks) this.s.insertTask.run(...taskParams(t), t.position, t.name, t.type, JSON.stringify(specs[t.position] ?? null));
       this.insertEvents(run.id, events);
     }).immediate();
   }
@@ -191,7 +194,9 @@ export class SqliteStore implements Store {
     const r = this.s.getRun.get(runId) as Row | undefined;
     if (!r) return undefined;
     const { taskCount: _ignored, ...summary } = summaryFromRow(r);
-    return { ...summary, spec: JSON.parse(String(r['spec'])) as RunRecord['spec'] };
+    const head = JSON.parse(String(r['spec'])) as Omit<RunRecord['spec'], 'tasks'>;
+    const specs = (this.s.getTaskSpecs.all(runId) as string[]).map((t) => JSON.parse(t) as RunRecord['spec']['tasks'][number]);
+    return { ...summary, spec: { ...head, tasks: specs } };
   }
 
   async getTasks(runId: string): Promise<TaskRecord[]> {

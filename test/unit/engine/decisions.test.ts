@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { indexDependencies, recoverRunning, rehearsalBehaviour, retryPolicy } from '../../../src/engine/decisions.js';
 import { formatRunId } from '../../../src/engine/ids.js';
 import { progressLine } from '../../../src/cli/progress.js';
-import { runJson } from '../../../src/engine/run-json.js';
+import { runJson, writeRunJson } from '../../../src/engine/run-json.js';
 import type { TaskTypeDefinition } from '../../../src/core/task-type.js';
 import type { TaskRecord } from '../../../src/store/store.js';
 
@@ -72,4 +72,18 @@ test('run JSON: the exact fields, reason when present, state under the type stat
   const plain = runJson(run, [{ ...base, type: 'milestone', reason: null }], types).tasks[0];
   assert.equal(plain && 'reason' in plain, false);
   assert.equal(plain && 'slack' in plain, false);
+});
+
+test('the chunked run JSON writer prints exactly what JSON.stringify(run, null, 2) does', () => {
+  const types = new Map([['slack.message', { stateKey: 'slack' } as TaskTypeDefinition]]);
+  const run = { id: 'r', runbook: 'RB "quoted"\nline', mode: 'live' as const, status: 'failed' as const, vars: { a: '1' }, createdAt: 'x', startedAt: 'a', finishedAt: null, leaseOwner: null, leaseExpiresAt: null };
+  const task = (i: number): TaskRecord => ({ runId: 'r', taskId: `t${i}`, position: i, name: `T ${i}\n`, type: i % 2 ? 'slack.message' : 'milestone', status: 'failed', attempts: i, startedAt: null, finishedAt: null, nextAttemptAt: null, error: { code: 'c', message: 'm\nn' }, output: { nested: { list: [1, 'two'] } }, state: { s: i }, reason: i % 3 ? 'why' : null });
+  for (const n of [0, 1, 3, 700]) {
+    const tasks = Array.from({ length: n }, (_, i) => task(i));
+    let out = '';
+    let chunks = 0;
+    writeRunJson(run, tasks, types, (c) => { out += c; chunks++; });
+    assert.equal(out, `${JSON.stringify(runJson(run, tasks, types), null, 2)}\n`, `${n} tasks`);
+    if (n === 700) assert.ok(chunks > 1, 'written in several chunks');
+  }
 });
