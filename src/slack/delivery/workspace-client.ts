@@ -121,11 +121,6 @@ export class WorkspaceClient {
     return this.memoise('auth.test', () => this.read('auth.test', {}, signal));
   }
 
-  /** Forget a memoised look-up (e.g. after Slack says the cached channel no longer exists). */
-  forget(key: string): void {
-    this.memo.delete(key);
-  }
-
   /**
    * List every public and private channel the token can see, once (concurrent callers share the
    * listing). Returns the failing outcome when the listing fails.
