@@ -36,7 +36,7 @@ export async function runFile(file: string, opts: RunOpts, dataDir: string, ctx:
   try {
     const mode = opts.rehearsal ? 'rehearsal' : 'live';
     const vars = { ...runbook.vars, ...overrides };
-    for (const t of runbook.tasks) s.taskTypes.set(t.id, t.type);
+    if (!json) for (const t of runbook.tasks) s.taskTypes.set(t.id, t.type);
     const problems = mode === 'live' ? await preflight(runbook, { vars, mode, types: s.types, signal: AbortSignal.timeout(30_000) }) : [];
     for (const { taskId, problem } of problems) {
       ctx.stderr.write(`${opts.strict ? 'error' : 'warning'}: ${taskId}: ${problem.message}${problem.fix ? ` (fix: ${problem.fix})` : ''} [${problem.code}]\n`);
