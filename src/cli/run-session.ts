@@ -77,7 +77,8 @@ export function report(ctx: CliContext, s: Session, outcome: RunOutcome, json: b
     }
     if (run.status === 'failed') {
       for (const t of tasks.filter((x) => x.status === 'failed')) {
-        ctx.stdout.write(`  failed: ${t.taskId}: ${t.error?.message ?? t.reason ?? ''}\n  retry it with: runwire task retry ${run.id} ${t.taskId}\n`);
+        const fix = t.error?.fix ? `  fix: ${t.error.fix}\n` : '';
+        ctx.stdout.write(`  failed: ${t.taskId}: ${t.error?.message ?? t.reason ?? ''}\n${fix}  retry it with: runwire task retry ${run.id} ${t.taskId}\n`);
       }
     }
   }

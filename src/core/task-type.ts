@@ -96,6 +96,11 @@ export interface TaskTypeDefinition<S extends TSchema = TSchema> {
    */
   stateKey?: string;
   /**
+   * Optional: the task's detail for people, from its durable state — short lines that
+   * `runwire runs show` prints under the task (slack.message: the state, channel and message).
+   */
+  describe?(state: Record<string, unknown>): string[];
+  /**
    * Optional: decide the rehearsal behaviour from the task's own fields, for types whose
    * `rehearsal` field is richer than run|skip (slack.message: skip | send | { channel }).
    * The raw field value is passed; return 'run' or 'skip'.

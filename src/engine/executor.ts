@@ -261,7 +261,9 @@ export class RunExecutor {
       }
       let input: Record<string, unknown>;
       try {
-        input = renderDeep(spec.input, this.scope(spec));
+        // In a rehearsal, an output of a task that was not run renders as a visible placeholder
+        // (`[skipped: tasks.x.output.y]`), so its dependents still run or preview.
+        input = renderDeep(spec.input, this.scope(spec), { skippedOutput: this.run.mode === 'rehearsal' ? 'placeholder' : 'throw' });
       } catch (err) {
         this.settleFailure(rec, toRunwireError(err), false);
         continue;
@@ -293,7 +295,7 @@ export class RunExecutor {
       task: { id: spec.id, name: this.recs.get(spec.id)?.name ?? spec.name },
       tasks: (id: string) => {
         const r = this.recs.get(id);
-        return r ? { output: r.output ?? undefined } : undefined;
+        return r ? { output: r.output ?? undefined, status: r.status } : undefined;
       },
     };
   }

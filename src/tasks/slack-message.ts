@@ -15,7 +15,7 @@ import { defineTaskType, type TaskContext, type ValidationGraph } from '../core/
 import type { ConnectionResolver, ResolvedConnection } from '../slack/connections/types.js';
 import { checkMessageTask } from '../slack/delivery/preflight.js';
 import { DeliveryService, type MessageSpec } from '../slack/delivery/service.js';
-import { readDeliveryState, readRehearsal, rehearsalPlan, type DeliveryState } from '../slack/delivery/state.js';
+import { describeDelivery, readDeliveryState, readRehearsal, rehearsalPlan, type DeliveryState } from '../slack/delivery/state.js';
 import { isTemplated, parseTarget, MAX_GROUP_DM_USERS, type SlackTarget } from '../slack/targets.js';
 
 /** The connection used when a task names none. */
@@ -164,6 +164,7 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
     // the engine's retry only comes after those, and a retry looks the message up before posting.
     retry: { attempts: 3, backoffMs: 2000, maxBackoffMs: 30_000 },
     stateKey: 'slack',
+    describe: describeDelivery,
     rehearsalFor: (field) => (readRehearsal(field).kind === 'skip' ? 'skip' : 'run'),
     validate: validateSlackMessage,
 

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { RunwireError } from '../../core/errors.js';
 import { writeRunJson } from '../../engine/run-json.js';
+import type { TaskTypeRegistry } from '../../core/task-type.js';
 import type { RunEvent, RunSummary, TaskRecord } from '../../store/store.js';
 import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
 import { cliActor, openSession, report } from '../run-session.js';
@@ -14,9 +15,14 @@ function listLine(r: RunSummary): string {
   return `${pad(r.id, 18)} ${pad(r.status, 10)} ${pad(r.mode, 10)} ${pad(r.startedAt ?? '-', 25)} ${pad(String(r.taskCount), 6)} ${r.runbook}`;
 }
 
-function taskLine(t: TaskRecord): string {
+function taskLines(t: TaskRecord, types: TaskTypeRegistry): string {
   const extra = t.error ? ` — ${t.error.message}` : t.reason ? ` — ${t.reason}` : '';
-  return `  ${pad(t.taskId, 22)} ${pad(t.status, 10)} ${pad(t.type, 14)} attempts ${t.attempts}${extra}`;
+  const lines = [`  ${pad(t.taskId, 22)} ${pad(t.status, 10)} ${pad(t.type, 14)} attempts ${t.attempts}${extra}`];
+  // The type's own detail (slack.message: state, channel, message), else the error's fix.
+  const detail = t.state ? types.get(t.type)?.describe?.(t.state) ?? [] : [];
+  if (t.error?.fix && !detail.some((l) => l.startsWith('fix: '))) detail.push(`fix: ${t.error.fix}`);
+  for (const d of detail) lines.push(`      ${d}`);
+  return lines.join('\n');
 }
 
 function eventLine(e: RunEvent): string {
@@ -68,7 +74,7 @@ export const runsCommand: CommandModule = {
           }
           const varText = Object.entries(run.vars).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
           ctx.stdout.write(`Run ${run.id}  ${run.status}  (${run.mode})\nRunbook: ${run.runbook}\nStarted: ${run.startedAt ?? '-'}  Finished: ${run.finishedAt ?? '-'}\nVars: ${varText}\n\nTasks:\n`);
-          for (const t of tasks) ctx.stdout.write(`${taskLine(t)}\n`);
+          for (const t of tasks) ctx.stdout.write(`${taskLines(t, s.types)}\n`);
           ctx.stdout.write('\nEvents:\n');
           for (const e of await s.store.getEvents(runId)) ctx.stdout.write(`${eventLine(e)}\n`);
         } finally {

@@ -112,3 +112,25 @@ export function permalinkFor(teamUrl: string, channel: string, ts: string, threa
   const link = `${base}archives/${channel}/p${ts.replace('.', '')}`;
   return threadTs && threadTs !== ts ? `${link}?thread_ts=${threadTs}&cid=${channel}` : link;
 }
+
+/** People's name for each delivery state, as the Cutover document names them. */
+export const DELIVERY_LABELS: Record<DeliveryStatus, string> = {
+  pending: 'Message pending',
+  sending: 'Message sending',
+  sent: 'Message sent',
+  failed: 'Connection failed',
+  skipped: 'Not sent (rehearsal)',
+};
+
+/** The task detail shown by `runwire runs show`: state, where, what, and the fix when it failed. */
+export function describeDelivery(raw: Record<string, unknown>): string[] {
+  const st = readDeliveryState(raw);
+  if (!st) return [];
+  const where = [st.channel_name, st.channel && st.channel !== st.channel_name ? `(${st.channel})` : undefined].filter(Boolean).join(' ');
+  const lines = [`${DELIVERY_LABELS[st.state]}${where ? ` — ${where}` : ''}${st.ts ? `, ts ${st.ts}` : ''}${st.attempts > 1 ? `, ${st.attempts} posts` : ''}`];
+  if (st.text !== undefined) lines.push(`message: ${st.text.length > 200 ? `${st.text.slice(0, 199)}…` : st.text}`);
+  if (st.permalink) lines.push(`permalink: ${st.permalink}`);
+  if (st.note) lines.push(`note: ${st.note}`);
+  if (st.state === 'failed' && st.error?.fix) lines.push(`fix: ${st.error.fix}`);
+  return lines;
+}
