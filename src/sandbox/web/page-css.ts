@@ -43,6 +43,24 @@ html, body { margin: 0; height: 100%; color: #1d1c1d; background: #fff; font-siz
 .msg.rehearsal { background: #fffaf3; }
 .text { white-space: pre-wrap; word-wrap: break-word; line-height: 1.45; }
 .text code { background: #f4f4f4; border: 1px solid #e3e3e3; border-radius: 3px; padding: 0 3px; font-size: 13px; }
+.text a { color: #1264a3; text-decoration: none; }
+.text a:hover { text-decoration: underline; }
+.text pre { white-space: pre-wrap; margin: 4px 0; padding: 8px 10px; background: #f8f8f8; border: 1px solid #e3e3e3;
+  border-radius: 4px; font-size: 12px; line-height: 1.5; font-family: Monaco, Menlo, Consolas, "Courier New", monospace; }
+.text code { font-family: Monaco, Menlo, Consolas, "Courier New", monospace; color: #c01343; }
+.text blockquote { margin: 2px 0; padding-left: 10px; border-left: 4px solid #ddd; }
+.emoji { font-family: "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", sans-serif; font-size: 1.15em; line-height: 1; vertical-align: -1px; }
+.broadcast-head { grid-column: 1 / -1; color: var(--muted); font-size: 12px; margin: 0 0 2px 46px; }
+.broadcast-parent { color: #1264a3; }
+.also-sent { color: var(--muted); font-size: 12px; margin-top: 2px; }
+.blocks { line-height: 1.45; }
+.block-header { font-weight: 700; font-size: 17px; margin: 2px 0 4px; }
+.block-section { margin: 2px 0; }
+.block-fields { display: grid; grid-template-columns: 1fr 1fr; gap: 4px 16px; margin-top: 4px; }
+.block-context { color: var(--muted); font-size: 12px; margin: 3px 0; }
+.block-divider { border: 0; border-top: 1px solid var(--line); margin: 6px 0; }
+.block-actions { display: flex; gap: 6px; flex-wrap: wrap; margin: 4px 0; }
+.block-button { border: 1px solid #bbb; border-radius: 4px; padding: 2px 10px; font-size: 13px; font-weight: 600; }
 .mention { background: #e8f5fa; color: #1264a3; border-radius: 3px; padding: 0 2px; }
 .edited { color: var(--muted); font-size: 12px; }
 .actions { font-size: 12px; margin-top: 2px; }

@@ -4,6 +4,18 @@
  */
 import { PAGE_CSS } from './page-css.js';
 import { PAGE_SCRIPT } from './page-script.js';
+import { emojiTable } from './emoji.js';
+import { renderMrkdwn } from './mrkdwn.js';
+
+/**
+ * The formatter and its emoji table, as script text: the same function the unit tests call,
+ * serialised (it is self-contained by design), so the page needs no build step.
+ */
+function formatterScript(): string {
+  // JSON of names and emoji cannot contain "</script"; escape "<" anyway so no table change can break out.
+  const table = JSON.stringify(emojiTable()).replace(/</g, '\\u003c');
+  return `var EMOJI = ${table};\nvar renderMrkdwn = (${renderMrkdwn.toString()});\n`;
+}
 
 /** The whole page as one self-contained document (no build step, no external assets). */
 export function pageHtml(): string {
@@ -49,7 +61,7 @@ export function pageHtml(): string {
     </form>
   </main>
 </div>
-<script>${PAGE_SCRIPT}</script>
+<script>${formatterScript()}${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -17,19 +17,36 @@ export const PAGE_SCRIPT = String.raw`
   function userName(id) { var u = state.users[id]; return u ? (u.real_name || u.name) : id; }
   function colorFor(id) { var h = 0; for (var i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0; return COLORS[h % COLORS.length]; }
 
-  /** A little of Slack's mrkdwn: mentions, channel links, *bold*, _italic_, inline code. */
-  function renderText(text) {
-    var s = esc(text || '');
-    s = s.replace(/&lt;@([UW][A-Z0-9]+)(\|[^&]*)?&gt;/g, function (_m, id) { return '<span class="mention">@' + esc(userName(id)) + '</span>'; });
-    s = s.replace(/&lt;#([CGD][A-Z0-9]+)(\|([^&]*))?&gt;/g, function (_m, id, _l, label) {
-      var c = state.channels.find(function (x) { return x.id === id; });
-      return '<span class="mention">#' + esc(label || (c ? c.name : id)) + '</span>';
-    });
-    s = s.replace(/&lt;!(here|channel|everyone)&gt;/g, '<span class="mention">@$1</span>');
-    s = s.replace(/\x60([^\x60]+)\x60/g, '<code>$1</code>');
-    s = s.replace(/(^|\s)\*([^*\n]+)\*/g, '$1<b>$2</b>');
-    s = s.replace(/(^|\s)_([^_\n]+)_/g, '$1<i>$2</i>');
-    return s;
+  /** Slack mrkdwn as safe HTML: renderMrkdwn and EMOJI come from the page (see page-html.ts). */
+  var mrkdwnContext = {
+    userName: function (id) { var u = state.users[id]; return u ? u.name : undefined; },
+    channelName: function (id) { var c = state.channels.find(function (x) { return x.id === id; }); return c && c.name ? c.name : undefined; },
+    emoji: function (name) { return Object.prototype.hasOwnProperty.call(EMOJI, name) ? EMOJI[name] : undefined; }
+  };
+  function renderText(text) { return renderMrkdwn(text || '', mrkdwnContext); }
+  /** A Block Kit text object: mrkdwn is formatted, plain_text is shown as written (emoji still drawn, as Slack does). */
+  function blockText(t) {
+    if (t.mrkdwn) return renderText(t.text);
+    return esc(t.text).replace(/:([a-z0-9_+'-]+):/g, function (all, name) { var e = mrkdwnContext.emoji(name); return e ? esc(e) : all; });
+  }
+  function blocksHtml(blocks) {
+    return '<div class="blocks" data-testid="blocks">' + blocks.map(function (b) {
+      if (b.kind === 'header') return '<div class="block-header">' + blockText(b.text) + '</div>';
+      if (b.kind === 'section') {
+        return '<div class="block-section">' + (b.text ? '<div class="text">' + blockText(b.text) + '</div>' : '') +
+          (b.fields.length ? '<div class="block-fields">' + b.fields.map(function (f) { return '<div class="text">' + blockText(f) + '</div>'; }).join('') + '</div>' : '') + '</div>';
+      }
+      if (b.kind === 'context') return '<div class="block-context">' + b.items.map(function (t) { return '<span>' + blockText(t) + '</span>'; }).join(' · ') + '</div>';
+      if (b.kind === 'divider') return '<hr class="block-divider">';
+      if (b.kind === 'actions') return '<div class="block-actions">' + b.labels.map(function (l) { return '<span class="block-button">' + esc(l) + '</span>'; }).join('') + '</div>';
+      if (b.kind === 'image') return '<div class="block-context">[image: ' + esc(b.alt) + ']</div>';
+      return '';
+    }).join('') + '</div>';
+  }
+  /** The first line of a thread's parent, cut short, for "replied to a thread: …". */
+  function snippet(text) {
+    var first = String(text || '').split('\n')[0];
+    return first.length > 80 ? first.slice(0, 79) + '…' : first;
   }
   function timeOf(ts) {
     var d = new Date(Number(ts) * 1000);
@@ -74,17 +91,21 @@ export const PAGE_SCRIPT = String.raw`
     var author = m.username || (u.real_name || u.name || m.user || 'unknown');
     var rehearsal = /^\s*\[REHEARSAL\]/i.test(m.text || '');
     var text = rehearsal ? (m.text || '').replace(/^\s*\[REHEARSAL\]\s*/i, '') : m.text;
-    var replies = !isReply && m.reply_count ? '<span class="thread-count">' + m.reply_count + (m.reply_count === 1 ? ' reply' : ' replies') + '</span> ' : '';
-    return '<div class="msg' + (isReply ? ' reply' : '') + (rehearsal ? ' rehearsal' : '') + (isApp ? ' from-app' : '') +
+    var broadcast = m.broadcast_of;
+    var replies = !isReply && !broadcast && m.reply_count ? '<span class="thread-count">' + m.reply_count + (m.reply_count === 1 ? ' reply' : ' replies') + '</span> ' : '';
+    return '<div class="msg' + (isReply ? ' reply' : '') + (broadcast ? ' broadcast' : '') + (rehearsal ? ' rehearsal' : '') + (isApp ? ' from-app' : '') +
       '" data-ts="' + esc(m.ts) + '" data-testid="message">' +
+      (broadcast ? '<div class="broadcast-head" data-testid="broadcast-head">replied to a thread: <span class="broadcast-parent">' + renderText(snippet(broadcast.parent_text)) + '</span></div>' : '') +
       '<div class="avatar" style="background:' + colorFor(m.user || author) + '">' + esc(author.charAt(0).toUpperCase()) + '</div>' +
       '<div><div class="head"><span class="author">' + esc(author) + '</span>' +
       (isApp ? '<span class="badge badge-app" data-testid="app-badge">App</span>' : '') +
       (rehearsal ? '<span class="badge badge-rehearsal" data-testid="rehearsal-badge">Rehearsal</span>' : '') +
       '<span class="time" title="' + esc(m.ts) + '">' + esc(timeOf(m.ts)) + '</span>' +
-      (isReply ? '' : '<button type="button" class="link reply-link" data-reply="' + esc(m.ts) + '">Reply in thread</button>') + '</div>' +
-      '<div class="text" data-testid="message-text">' + renderText(text) +
-      (m.edited ? ' <span class="edited">(edited)</span>' : '') + '</div>' +
+      (isReply ? '' : '<button type="button" class="link reply-link" data-reply="' + esc(broadcast ? broadcast.thread_ts : m.ts) + '">Reply in thread</button>') + '</div>' +
+      (m.view_blocks ? blocksHtml(m.view_blocks) + (m.edited ? '<span class="edited" data-testid="edited">(edited)</span>' : '') :
+        '<div class="text" data-testid="message-text">' + renderText(text) +
+        (m.edited ? ' <span class="edited" data-testid="edited">(edited)</span>' : '') + '</div>') +
+      (isReply && m.reply_broadcast ? '<div class="also-sent" data-testid="also-sent">Also sent to the channel</div>' : '') +
       (replies ? '<div class="actions">' + replies + '</div>' : '') + '</div></div>';
   }
 

@@ -3,6 +3,7 @@
  * records, so the page's JSON is easy to test and the routes stay thin.
  */
 import type { SandboxChannel, SandboxMessage, SandboxUser } from '../workspace-types.js';
+import { blocksView, type ViewBlock } from './blocks-view.js';
 
 /** A conversation in the sidebar. */
 export interface ChannelItem {
@@ -20,8 +21,26 @@ export interface ChannelItem {
   bot_is_member: boolean;
 }
 
+/** A message as the page draws it: the stored fields plus what the page needs precomputed. */
+export type ViewMessage = SandboxMessage & {
+  /** The blocks' text in order, when the message has blocks (Slack then shows them, not `text`). */
+  view_blocks?: ViewBlock[];
+};
+
 /** A top-level message with its thread replies, oldest first. */
-export type ThreadedMessage = SandboxMessage & { replies: SandboxMessage[] };
+export type ThreadedMessage = ViewMessage & {
+  replies: ViewMessage[];
+  /**
+   * Set on the channel-list copy of a reply posted with `reply_broadcast: true`: Slack shows such
+   * a reply in the thread and also in the channel, headed "replied to a thread: <parent>".
+   */
+  broadcast_of?: { thread_ts: string; parent_text: string };
+};
+
+const view = (m: SandboxMessage): ViewMessage => {
+  const blocks = blocksView(m.blocks);
+  return blocks ? { ...m, view_blocks: blocks } : { ...m };
+};
 
 const ORDER: Record<SandboxChannel['type'], number> = { channel: 0, group: 1, mpim: 2, im: 3 };
 
@@ -42,14 +61,15 @@ export function channelItems(channels: Iterable<SandboxChannel>, users: Readonly
 
 /**
  * Top-level messages oldest first, each with its replies nested (the page indents them). A reply
- * whose parent is gone is shown at top level rather than lost.
+ * whose parent is gone is shown at top level rather than lost. A reply sent with
+ * `reply_broadcast` stays in its thread and also gets a top-level copy at its own time, as in Slack.
  */
 export function threadedMessages(all: readonly SandboxMessage[]): ThreadedMessage[] {
   const top: ThreadedMessage[] = [];
   const byTs = new Map<string, ThreadedMessage>();
   for (const m of all) {
     if (m.thread_ts === undefined || m.thread_ts === m.ts) {
-      const t = { ...m, replies: [] };
+      const t: ThreadedMessage = { ...view(m), replies: [] };
       top.push(t);
       byTs.set(m.ts, t);
     }
@@ -57,8 +77,12 @@ export function threadedMessages(all: readonly SandboxMessage[]): ThreadedMessag
   for (const m of all) {
     if (m.thread_ts === undefined || m.thread_ts === m.ts) continue;
     const parent = byTs.get(m.thread_ts);
-    if (parent) parent.replies.push(m);
-    else top.push({ ...m, replies: [] });
+    if (!parent) {
+      top.push({ ...view(m), replies: [] });
+      continue;
+    }
+    parent.replies.push(view(m));
+    if (m.reply_broadcast) top.push({ ...view(m), replies: [], broadcast_of: { thread_ts: m.thread_ts, parent_text: parent.text } });
   }
   const cmp = (a: SandboxMessage, b: SandboxMessage): number => compareTs(a.ts, b.ts);
   top.sort(cmp);
