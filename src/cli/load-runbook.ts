@@ -14,10 +14,7 @@ import type { CliContext } from './context.js';
 /** Exit code for an invalid runbook, a missing file or a bad flag value. */
 export const EXIT_INVALID = 2;
 
-/** Commander option parser for a repeatable `--var k=v`: collects the raw values. */
-export function collectVar(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+export { collectVar } from './options.js';
 
 /** `['a=1', 'b=x=y']` → `{ a: '1', b: 'x=y' }`; throws `runwire.cli.bad_var` on a malformed one. */
 export function parseVarFlags(values: readonly string[] = []): Record<string, string> {

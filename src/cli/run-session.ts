@@ -10,7 +10,7 @@ import { writeRunJson } from '../engine/run-json.js';
 import type { RunStatus } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { builtinTaskTypes } from '../tasks/index.js';
-import { openSlackTaskDeps } from '../slack/delivery/open-deps.js';
+import type { SlackTaskDeps } from '../slack/delivery/open-deps.js';
 import type { CliContext } from './context.js';
 import { progressPrinter } from './progress.js';
 
@@ -25,10 +25,18 @@ export interface Session {
 
 /**
  * The task types the CLI runs with. Given the data dir, slack.message gets its connections (opened
- * on first use, closed with the process) and one delivery service for the process.
+ * on first use, closed with the process) and one delivery service for the process. Both are loaded
+ * when a slack.message task first runs or is checked, so runbooks without one never load the
+ * Slack SDK or the connection store.
  */
 export function cliTaskTypes(dataDir?: string, env: NodeJS.ProcessEnv = process.env): TaskTypeRegistry {
-  return builtinTaskTypes(dataDir === undefined ? {} : { slack: openSlackTaskDeps(dataDir, env) });
+  if (dataDir === undefined) return builtinTaskTypes({});
+  let deps: Promise<SlackTaskDeps> | undefined;
+  const slack = (): Promise<SlackTaskDeps> =>
+    (deps ??= import('../slack/delivery/open-deps.js').then((m) => m.openSlackTaskDeps(dataDir, env)));
+  return builtinTaskTypes({
+    slack: { connections: async () => (await slack()).connections(), delivery: async () => (await slack()).delivery },
+  });
 }
 
 export function openSession(dataDir: string, ctx: CliContext, o: { json: boolean; types?: TaskTypeRegistry }): Session {

@@ -14,7 +14,9 @@ import { RunwireError, toRunwireError } from '../core/errors.js';
 import { defineTaskType, type TaskContext, type ValidationGraph } from '../core/task-type.js';
 import type { ConnectionResolver, ResolvedConnection } from '../slack/connections/types.js';
 import { checkMessageTask } from '../slack/delivery/preflight.js';
-import { DeliveryService, type MessageSpec } from '../slack/delivery/service.js';
+// Type only: the delivery service (and the Slack SDK under it) is loaded on the first run or check
+// of a slack.message task, so validating or running a runbook without one never loads it.
+import type { DeliveryService, MessageSpec } from '../slack/delivery/service.js';
 import { describeDelivery, readDeliveryState, readRehearsal, rehearsalPlan, type DeliveryState } from '../slack/delivery/state.js';
 import { isTemplated, parseTarget, MAX_GROUP_DM_USERS, type SlackTarget } from '../slack/targets.js';
 
@@ -66,9 +68,12 @@ interface Refresher {
 
 export interface SlackMessageDeps {
   /** Looks connections up by name; a function is called on first use (opening a store lazily). */
-  connections?: ConnectionResolver | (() => ConnectionResolver);
-  /** Shared by every slack.message task of the process (one queue per workspace and channel). */
-  delivery?: DeliveryService;
+  connections?: ConnectionResolver | (() => ConnectionResolver | Promise<ConnectionResolver>);
+  /**
+   * Shared by every slack.message task of the process (one queue per workspace and channel). A
+   * function is called on first use; without one, a DeliveryService is created on first use.
+   */
+  delivery?: DeliveryService | (() => DeliveryService | Promise<DeliveryService>);
 }
 
 /** Pure: problems of the unrendered fields the schema cannot express. */
@@ -138,16 +143,28 @@ function parentMessage(ctx: TaskContext, taskId: string, field: string): { chann
 }
 
 export function createSlackMessageType(deps: SlackMessageDeps = {}) {
-  const delivery = deps.delivery ?? new DeliveryService();
+  // One promise for the whole process: every task awaits this same promise before taking its
+  // ticket, so tickets still follow task-start order (reactions to one promise run in the order
+  // they were registered) even while the delivery machinery is still loading.
+  let loading: Promise<DeliveryService> | undefined;
+  const delivery = (): Promise<DeliveryService> => {
+    loading ??= (async () => {
+      if (typeof deps.delivery === 'function') return deps.delivery();
+      if (deps.delivery) return deps.delivery;
+      const { DeliveryService: Service } = await import('../slack/delivery/service.js');
+      return new Service();
+    })();
+    return loading;
+  };
   let resolver: ConnectionResolver | undefined;
-  const connections = (): ConnectionResolver => {
+  const connections = async (): Promise<ConnectionResolver> => {
     if (resolver) return resolver;
     if (!deps.connections) {
       throw new RunwireError('runwire.slack.no_connections', 'Slack connections are not available in this process.', {
         fix: 'Run the runbook with `runwire run` (which opens the data dir\'s connections).',
       });
     }
-    resolver = typeof deps.connections === 'function' ? deps.connections() : deps.connections;
+    resolver = typeof deps.connections === 'function' ? await deps.connections() : deps.connections;
     return resolver;
   };
 
@@ -180,7 +197,7 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
       const raw = plan.channelOverride ?? input.channel;
       // Thread replies and updates post where their parent did; a templated channel is only known at run time.
       const target = raw === undefined || isTemplated(raw) || ((input.thread || input.update) && plan.channelOverride === undefined) ? undefined : targetOf(raw, 'channel');
-      return checkMessageTask(delivery, connections(), {
+      return checkMessageTask(await delivery(), await connections(), {
         connection: input.connection ?? DEFAULT_CONNECTION,
         asUser: input.as_user === true,
         target,
@@ -189,7 +206,8 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
     },
 
     async run(input, ctx) {
-      const ticket = delivery.nextTicket(); // first, synchronously: task-start order
+      const service = await delivery();
+      const ticket = service.nextTicket(); // first, before any other await: task-start order
       const plan = rehearsalPlan(ctx.run.mode, readRehearsal(input.rehearsal));
       const text = plan.send ? `${plan.prefix}${input.message}` : input.message;
       const hooks = { state: readDeliveryState(ctx.state), save: save(ctx), log: ctx.log, signal: ctx.signal, now: () => ctx.now() };
@@ -205,7 +223,7 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
           await hooks.save({ state: 'skipped', attempts: 0, text, channel_name: `${input.thread ? 'thread' : 'message'} of ${input.thread ?? input.update}` }, 'Not sent (rehearsal)');
           return { status: 'succeeded', output: { text } };
         }
-        const conn = await connections().resolve(input.connection ?? DEFAULT_CONNECTION);
+        const conn = await (await connections()).resolve(input.connection ?? DEFAULT_CONNECTION);
         const blocks = blocksOf(input.blocks);
         spec = {
           connection: conn,
@@ -230,16 +248,16 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
       }
       let sent: DeliveryState;
       try {
-        sent = await delivery.deliver(spec, hooks);
+        sent = await service.deliver(spec, hooks);
       } catch (err) {
         // A rotating token may expire before the resolver's margin says so (clock skew, revoked
         // early): refresh it once (the resolver stores the new pair) and deliver again.
-        const refresher = connections() as Partial<Refresher>;
+        const refresher = (await connections()) as Partial<Refresher>;
         if (!(err instanceof RunwireError) || err.code !== 'runwire.slack.token_expired' || typeof refresher.refreshNow !== 'function') throw err;
         const which = spec.asUser || !spec.connection.botToken ? 'user' : 'bot';
         ctx.log.info(`The ${which} token of connection "${spec.connection.name}" expired; refreshing it and sending again`);
         const fresh = await refresher.refreshNow(spec.connection.name, which);
-        sent = await delivery.deliver({ ...spec, connection: fresh }, { ...hooks, state: readDeliveryState(ctx.state) });
+        sent = await service.deliver({ ...spec, connection: fresh }, { ...hooks, state: readDeliveryState(ctx.state) });
       }
       return { status: 'succeeded', output: { channel: sent.channel, ts: sent.ts, permalink: sent.permalink, text: sent.text } };
     },

@@ -1,7 +1,6 @@
 /** `runwire resume RUN [--json]`: continue a run after a crash or a stop. */
 import type { Command } from 'commander';
 import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
-import { cliActor, knowTasks, onInterrupt, openSession, report } from '../run-session.js';
 
 export const resumeCommand: CommandModule = {
   register(program: Command, ctx: CliContext): void {
@@ -12,6 +11,8 @@ export const resumeCommand: CommandModule = {
       .option('--json', 'print only the run as JSON')
       .action(async (runId: string, opts: { json?: boolean }, cmd: Command) => {
         const json = opts.json === true;
+        // The store, the engine and the task types load only when the command runs.
+        const { cliActor, knowTasks, onInterrupt, openSession, report } = await import('../run-session.js');
         const s = openSession(dataDirOf(cmd), ctx, { json });
         try {
           await knowTasks(s, runId);

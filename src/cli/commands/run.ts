@@ -4,78 +4,9 @@
  * Exit 0 succeeded, 1 failed, 3 waiting, 2 invalid runbook (or pre-flight problems with --strict).
  */
 import type { Command } from 'commander';
-import { preflight } from '../../engine/preflight.js';
+import type { RunOpts } from '../actions/run.js';
 import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
-import { collectVar, EXIT_INVALID, loadRunbookOrReport, parseVarFlags } from '../load-runbook.js';
-import { cliActor, cliTaskTypes, onInterrupt, openSession, report } from '../run-session.js';
-
-export interface RunOpts {
-  rehearsal?: boolean;
-  var: string[];
-  json?: boolean;
-  strict?: boolean;
-}
-
-/** Run a runbook file as `runwire run` does; shared with `runwire start`. */
-export async function runFile(file: string, opts: RunOpts, dataDir: string, ctx: CliContext): Promise<void> {
-  const json = opts.json === true;
-  let overrides: Record<string, string>;
-  try {
-    overrides = parseVarFlags(opts.var);
-  } catch (err) {
-    ctx.exitCode = EXIT_INVALID;
-    throw err;
-  }
-  const types = cliTaskTypes(dataDir, ctx.env);
-  // Validate before opening the store: an invalid runbook leaves the data dir untouched.
-  const parseStart = performance.now();
-  const runbook = await loadRunbookOrReport(file, types, ctx, overrides);
-  const parseMs = performance.now() - parseStart;
-  if (!runbook) return;
-  const s = openSession(dataDir, ctx, { json, types });
-  try {
-    const mode = opts.rehearsal ? 'rehearsal' : 'live';
-    const vars = { ...runbook.vars, ...overrides };
-    if (!json) for (const t of runbook.tasks) s.taskTypes.set(t.id, t.type);
-    const problems = mode === 'live' ? await preflight(runbook, { vars, mode, types: s.types, signal: AbortSignal.timeout(30_000) }) : [];
-    for (const { taskId, problem } of problems) {
-      ctx.stderr.write(`${opts.strict ? 'error' : 'warning'}: ${taskId}: ${problem.message}${problem.fix ? ` (fix: ${problem.fix})` : ''} [${problem.code}]\n`);
-    }
-    if (opts.strict && problems.length > 0) {
-      ctx.stderr.write(`Not started: ${problems.length} pre-flight problem(s) and --strict.\n`);
-      ctx.exitCode = EXIT_INVALID;
-      return;
-    }
-    const events = problems.map(({ taskId, problem }) => ({
-      kind: 'run.preflight', taskId, message: `pre-flight ${problem.severity}: ${problem.message}`,
-      data: { code: problem.code, severity: problem.severity, ...(problem.fix ? { fix: problem.fix } : {}) },
-    }));
-    const started = process.hrtime.bigint();
-    const cpuBefore = process.cpuUsage();
-    let runId: string | undefined;
-    const dispose = onInterrupt(ctx, () => runId);
-    const outcome = await s.engine.start(runbook, {
-      mode, vars, actor: cliActor(ctx.env), events,
-      onCreated: (id) => {
-        runId = id;
-        if (!json) ctx.stdout.write(`Run ${id} (${mode}) of "${runbook.name}"\n`);
-      },
-    }).finally(dispose);
-    if (ctx.env['RUNWIRE_REPORT_STATS'] === '1') {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const cpu = process.cpuUsage(cpuBefore);
-      const total = process.cpuUsage();
-      // For the bench: where the time went (uptime = since the process started).
-      ctx.stderr.write(`runwire-stats ${JSON.stringify({
-        parse_ms: parseMs, engine_ms: ms, engine_cpu_ms: (cpu.user + cpu.system) / 1000,
-        uptime_ms: performance.now(), process_cpu_ms: (total.user + total.system) / 1000, tasks: outcome.tasks.length,
-      })}\n`);
-    }
-    report(ctx, s, outcome, json);
-  } finally {
-    await s.close();
-  }
-}
+import { collectVar } from '../options.js';
 
 export const runCommand: CommandModule = {
   register(program: Command, ctx: CliContext): void {
@@ -88,6 +19,7 @@ export const runCommand: CommandModule = {
       .option('--json', 'print only the run as JSON on stdout')
       .option('--strict', 'refuse to start a live run when the pre-flight checks find problems (exit 2)')
       .action(async (file: string, opts: RunOpts, cmd: Command) => {
+        const { runFile } = await import('../actions/run.js');
         await runFile(file, opts, dataDirOf(cmd), ctx);
       });
   },

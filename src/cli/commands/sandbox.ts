@@ -5,8 +5,7 @@
  */
 import type { Command } from 'commander';
 import { RunwireError } from '../../core/errors.js';
-import { loadSeedFile } from '../../sandbox/seed-file.js';
-import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import type { Sandbox } from '../../sandbox/server.js';
 import type { CliContext, CommandModule } from '../context.js';
 
 interface SandboxCliOptions {
@@ -70,6 +69,8 @@ function parsePort(s: string): number {
 
 async function run(o: SandboxCliOptions, ctx: CliContext): Promise<void> {
   const port = parsePort(o.port);
+  // The sandbox (ws, the web page, yaml for seed files) loads only when this command runs.
+  const [{ loadSeedFile }, { startSandbox }] = await Promise.all([import('../../sandbox/seed-file.js'), import('../../sandbox/server.js')]);
   const seed = o.workspace ? await loadSeedFile(o.workspace) : undefined;
   let sb: Sandbox;
   try {

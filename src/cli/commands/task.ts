@@ -5,7 +5,6 @@
 import type { Command } from 'commander';
 import type { TaskAction } from '../../engine/engine.js';
 import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
-import { cliActor, knowTasks, onInterrupt, openSession, report } from '../run-session.js';
 
 const ACTIONS: ReadonlyArray<[TaskAction, string]> = [
   ['complete', 'mark a waiting (manual) task done'],
@@ -25,6 +24,8 @@ export const taskCommand: CommandModule = {
         .option('--json', 'print only the run as JSON')
         .action(async (runId: string, taskId: string, opts: { json?: boolean }, cmd: Command) => {
           const json = opts.json === true;
+          // The store, the engine and the task types load only when the command runs.
+          const { cliActor, knowTasks, onInterrupt, openSession, report } = await import('../run-session.js');
           const s = openSession(dataDirOf(cmd), ctx, { json });
           try {
             await knowTasks(s, runId);

@@ -4,12 +4,8 @@
  * With `--json`, stdout holds `{ file, valid, runbook?, issues }` and nothing else.
  */
 import type { Command } from 'commander';
-import { RunwireError } from '../../core/errors.js';
-import { formatIssue } from '../../core/format-issue.js';
-import type { ParseResult } from '../../core/parse-runbook.js';
-import { builtinTaskTypes } from '../../tasks/index.js';
 import type { CliContext, CommandModule } from '../context.js';
-import { collectVar, EXIT_INVALID, parseVarFlags, readRunbookFile } from '../load-runbook.js';
+import { collectVar } from '../options.js';
 
 export const validateCommand: CommandModule = {
   register(program: Command, ctx: CliContext): void {
@@ -20,37 +16,8 @@ export const validateCommand: CommandModule = {
       .option('--var <name=value>', 'a variable for templates (repeatable); counts as declared', collectVar, [])
       .option('--json', 'print the result as JSON on stdout')
       .action(async (file: string, opts: { var: string[]; json?: boolean }) => {
+        const { validate } = await import('../actions/validate.js');
         await validate(file, opts, ctx);
       });
   },
 };
-
-async function validate(file: string, opts: { var: string[]; json?: boolean }, ctx: CliContext): Promise<void> {
-  let result: ParseResult;
-  try {
-    result = await readRunbookFile(file, builtinTaskTypes(), parseVarFlags(opts.var));
-  } catch (err) {
-    if (!(err instanceof RunwireError)) throw err;
-    ctx.exitCode = EXIT_INVALID;
-    if (opts.json) {
-      ctx.stdout.write(`${JSON.stringify({ file, valid: false, error: err.toJSON(), issues: [] }, null, 2)}\n`);
-    } else {
-      ctx.stderr.write(`error: ${err.message}\n${err.fix ? `fix: ${err.fix}\n` : ''}`);
-    }
-    return;
-  }
-  const { runbook, issues } = result;
-  if (!runbook) ctx.exitCode = EXIT_INVALID;
-  if (opts.json) {
-    const summary = runbook ? { name: runbook.name, tasks: runbook.tasks.length, vars: Object.keys(runbook.vars) } : undefined;
-    ctx.stdout.write(`${JSON.stringify({ file, valid: runbook !== undefined, ...(summary ? { runbook: summary } : {}), issues }, null, 2)}\n`);
-    return;
-  }
-  if (runbook) {
-    const n = runbook.tasks.length;
-    ctx.stdout.write(`${file}: valid runbook "${runbook.name}", ${n} task${n === 1 ? '' : 's'}\n`);
-    return;
-  }
-  ctx.stderr.write(issues.map((i) => `${formatIssue(i)}\n`).join(''));
-  ctx.stderr.write(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n`);
-}

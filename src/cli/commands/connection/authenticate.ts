@@ -1,9 +1,7 @@
 /** `runwire connection authenticate NAME` and `runwire connection manifest NAME`. */
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { RunwireError } from '../../../core/errors.js';
-import { authenticate } from '../../../slack/connections/authenticate.js';
 import { buildManifest, manifestLink } from '../../../slack/connections/manifest.js';
 import { parseScopeUses, scopesForUses } from '../../../slack/scopes.js';
 import type { CliContext } from '../../context.js';
@@ -28,6 +26,7 @@ export function registerAuthenticate(group: Command, ctx: CliContext): void {
     .option('--timeout <duration>', 'give up after this long (e.g. 90s, 5m)', '5m')
     .action(async (name: string, o: { open: boolean; timeout: string }, cmd: Command) => {
       const timeoutMs = parseTimeout(o.timeout);
+      const { authenticate } = await import('../../../slack/connections/authenticate.js');
       await withConnections(cmd, ctx, async ({ service }) => {
         const { record: r, rotating } = await authenticate(service, name, {
           timeoutMs,
@@ -64,6 +63,7 @@ export function registerAuthenticate(group: Command, ctx: CliContext): void {
         if (o.json) {
           out(ctx, JSON.stringify(m, null, 2));
         } else {
+          const { stringify } = await import('yaml');
           out(ctx, `# Slack app manifest for connection ${name}\n${stringify(m)}`);
           out(ctx, `# Create the app from it (then copy its Client ID and Client Secret into the connection):\n# ${manifestLink(m)}`);
         }

@@ -3,11 +3,13 @@ import type { Command } from 'commander';
 import { RunwireError } from '../../../core/errors.js';
 import { maskSecret } from '../../../slack/secret-box.js';
 import { apiUrlOf, type ConnectionRecord, type OpenSecrets } from '../../../slack/connections/model.js';
-import { openConnections, type OpenedConnections } from '../../../slack/connections/open.js';
+import type { OpenedConnections } from '../../../slack/connections/open.js';
 import { dataDirOf, type CliContext } from '../../context.js';
 
 /** Run `fn` with the data dir's connections open, closing them after. */
 export async function withConnections<T>(cmd: Command, ctx: CliContext, fn: (c: OpenedConnections) => Promise<T>): Promise<T> {
+  // The connection store (SQLite, the vault, the Slack SDK) loads only when a command runs.
+  const { openConnections } = await import('../../../slack/connections/open.js');
   const c = openConnections(dataDirOf(cmd), ctx.env);
   try {
     return await fn(c);

@@ -1,0 +1,42 @@
+/** What `runwire check FILE` does once its options are parsed (loaded on demand by `commands/check.ts`). */
+import { preflight } from '../../engine/preflight.js';
+import type { CliContext } from '../context.js';
+import { EXIT_INVALID, loadRunbookOrReport, parseVarFlags } from '../load-runbook.js';
+import { cliTaskTypes } from '../run-session.js';
+
+export interface CheckOpts {
+  var: string[];
+  json?: boolean;
+  rehearsal?: boolean;
+}
+
+export async function check(file: string, opts: CheckOpts, dataDir: string, ctx: CliContext): Promise<void> {
+  let overrides: Record<string, string>;
+  try {
+    overrides = parseVarFlags(opts.var);
+  } catch (err) {
+    ctx.exitCode = EXIT_INVALID;
+    throw err;
+  }
+  const types = cliTaskTypes(dataDir, ctx.env);
+  const runbook = await loadRunbookOrReport(file, types, ctx, overrides);
+  if (!runbook) return;
+  const mode = opts.rehearsal ? 'rehearsal' : 'live';
+  const found = await preflight(runbook, { vars: { ...runbook.vars, ...overrides }, mode, types, signal: AbortSignal.timeout(60_000) });
+  const problems = found.map(({ taskId, problem }) => ({ task: taskId, ...problem }));
+  if (problems.length > 0) ctx.exitCode = EXIT_INVALID;
+  if (opts.json) {
+    ctx.stdout.write(`${JSON.stringify({ file, ok: problems.length === 0, problems }, null, 2)}\n`);
+    return;
+  }
+  if (problems.length === 0) {
+    const n = runbook.tasks.length;
+    ctx.stdout.write(`${file}: pre-flight clean (${n} task${n === 1 ? '' : 's'} checked)\n`);
+    return;
+  }
+  for (const p of problems) {
+    ctx.stdout.write(`${p.severity}: ${p.task}: ${p.message} [${p.code}]\n${p.fix ? `  fix: ${p.fix}\n` : ''}`);
+  }
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  ctx.stdout.write(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'})\n`);
+}

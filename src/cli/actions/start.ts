@@ -1,0 +1,108 @@
+/**
+ * What `runwire start` does (loaded on demand by `commands/start.ts`): the embedded sandbox, the
+ * `default` connection pointed at it, and the example run.
+ */
+import { resolve } from 'node:path';
+import { RunwireError } from '../../core/errors.js';
+import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { openConnections } from '../../slack/connections/open.js';
+import { DEFAULT_CONNECTION } from '../../tasks/slack-message.js';
+import type { CliContext } from '../context.js';
+import { runFile } from './run.js';
+
+/** The options of `runwire start` as commander parses them. */
+export interface StartOpts {
+  port: string;
+  runbook: string;
+  rehearsal?: boolean;
+  exit?: boolean;
+}
+
+/** A connection that points at a Slack on this machine is taken to be a sandbox. */
+export function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
+async function listen(port: number, ctx: CliContext): Promise<Sandbox> {
+  try {
+    return await startSandbox({ port });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
+    ctx.stderr.write(`Port ${port} is in use; the sandbox takes a free port instead (choose one with --port).\n`);
+    return startSandbox({ port: 0 });
+  }
+}
+
+/** The `default` connection as it stands: absent, a sandbox one (replaceable), or real. */
+async function defaultConnectionKind(dataDir: string, env: NodeJS.ProcessEnv): Promise<'none' | 'sandbox' | 'real'> {
+  const c = openConnections(dataDir, env);
+  try {
+    const rec = await c.service.store.get(DEFAULT_CONNECTION);
+    if (!rec) return 'none';
+    return isLoopbackUrl(rec.slackUrl) ? 'sandbox' : 'real';
+  } finally {
+    await c.close();
+  }
+}
+
+/** Point the `default` connection at the sandbox's bot token (replacing an earlier sandbox's). */
+async function connectToSandbox(sb: Sandbox, dataDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const c = openConnections(dataDir, env);
+  try {
+    await c.service.store.remove(DEFAULT_CONNECTION);
+    await c.service.addToken({
+      name: DEFAULT_CONNECTION, token: sb.credentials.bot_token, slackUrl: sb.url,
+      signingSecret: sb.credentials.signing_secret, appToken: sb.credentials.app_token,
+    });
+    await c.service.verify(DEFAULT_CONNECTION);
+  } finally {
+    await c.close();
+  }
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const on = (sig: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      done(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+export async function start(opts: StartOpts, dataDir: string, ctx: CliContext): Promise<void> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    ctx.exitCode = 2;
+    throw new RunwireError('runwire.cli.bad_port', `--port must be a whole number from 0 to 65535, not "${opts.port}"`);
+  }
+  const kind = await defaultConnectionKind(dataDir, ctx.env);
+  if (kind === 'real') {
+    ctx.stdout.write(`Using your Slack connection "${DEFAULT_CONNECTION}" (no sandbox). The example runs as a rehearsal, so Slack tasks are not sent unless they opt in.\n\n`);
+    await runFile(resolve(opts.runbook), { var: [], rehearsal: true }, dataDir, ctx);
+    return;
+  }
+  const sb = await listen(port, ctx);
+  try {
+    await connectToSandbox(sb, dataDir, ctx.env);
+    ctx.stdout.write(
+      `Slack sandbox: ${sb.url}  (open it in a browser to watch the runbook speak)\n` +
+      `Connection "${DEFAULT_CONNECTION}" points at it; data dir: ${resolve(dataDir)}\n\n`,
+    );
+    await runFile(resolve(opts.runbook), { var: [], ...(opts.rehearsal ? { rehearsal: true } : {}) }, dataDir, ctx);
+    if (opts.exit) return;
+    ctx.stdout.write(
+      `\nThe sandbox stays up at ${sb.url} — post there as a user, or in another terminal:\n` +
+      `  npx runwire run examples/slack-release.yaml --rehearsal\n` +
+      `  npx runwire runs list\n` +
+      `Press Ctrl-C to stop.\n`,
+    );
+    await untilSignal();
+    ctx.stdout.write('Stopping the sandbox.\n');
+  } finally {
+    await sb.close();
+  }
+}
