@@ -51,7 +51,9 @@ html, body { margin: 0; height: 100%; color: #1d1c1d; background: #fff; font-siz
 .text blockquote { margin: 2px 0; padding-left: 10px; border-left: 4px solid #ddd; }
 .emoji { font-family: "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", sans-serif; font-size: 1.15em; line-height: 1; vertical-align: -1px; }
 .broadcast-head { grid-column: 1 / -1; color: var(--muted); font-size: 12px; margin: 0 0 2px 46px; }
-.broadcast-parent { color: #1264a3; }
+.broadcast-parent { color: #1264a3; display: inline-block; max-width: min(60ch, 70%); overflow: hidden; text-overflow: ellipsis;
+  white-space: nowrap; vertical-align: bottom; }
+.broadcast-parent a { color: inherit; }
 .also-sent { color: var(--muted); font-size: 12px; margin-top: 2px; }
 .blocks { line-height: 1.45; }
 .block-header { font-weight: 700; font-size: 17px; margin: 2px 0 4px; }

@@ -43,11 +43,8 @@ export const PAGE_SCRIPT = String.raw`
       return '';
     }).join('') + '</div>';
   }
-  /** The first line of a thread's parent, cut short, for "replied to a thread: …". */
-  function snippet(text) {
-    var first = String(text || '').split('\n')[0];
-    return first.length > 80 ? first.slice(0, 79) + '…' : first;
-  }
+  /** The first line of a thread's parent (the stylesheet cuts it short, so markup is never cut in half). */
+  function snippet(text) { return String(text || '').split('\n')[0]; }
   function timeOf(ts) {
     var d = new Date(Number(ts) * 1000);
     return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
