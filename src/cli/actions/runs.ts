@@ -3,8 +3,8 @@ import { RunwireError } from '../../core/errors.js';
 import { writeRunJson } from '../../engine/run-json.js';
 import type { TaskTypeRegistry } from '../../core/task-type.js';
 import type { RunEvent, RunSummary, TaskRecord } from '../../store/store.js';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { CliContext } from '../context.js';
-import { cliActor, openSession, report } from '../run-session.js';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -34,9 +34,10 @@ export async function listRuns(opts: { json?: boolean; limit: string }, dataDir:
     ctx.exitCode = 2;
     throw new RunwireError('runwire.cli.bad_option', `--limit must be a positive whole number, not "${opts.limit}".`);
   }
-  const s = openSession(dataDir, ctx, { json: true });
+  // Listing needs only the store: no engine and no task types to load.
+  const store = SqliteStore.open(dataDir);
   try {
-    const runs = await s.store.listRuns(limit);
+    const runs = await store.listRuns(limit);
     if (opts.json) {
       const out = runs.map((r) => ({ id: r.id, runbook: r.runbook, mode: r.mode, status: r.status, started_at: r.startedAt, finished_at: r.finishedAt, vars: r.vars, task_count: r.taskCount }));
       ctx.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -47,11 +48,12 @@ export async function listRuns(opts: { json?: boolean; limit: string }, dataDir:
       for (const r of runs) ctx.stdout.write(`${listLine(r)}\n`);
     }
   } finally {
-    await s.close();
+    await store.close();
   }
 }
 
 export async function showRun(runId: string, opts: { json?: boolean }, dataDir: string, ctx: CliContext): Promise<void> {
+  const { openSession } = await import('../run-session.js');
   const s = openSession(dataDir, ctx, { json: true });
   try {
     const { run, tasks } = await s.engine.load(runId);
@@ -71,6 +73,7 @@ export async function showRun(runId: string, opts: { json?: boolean }, dataDir: 
 
 export async function cancelRun(runId: string, opts: { json?: boolean }, dataDir: string, ctx: CliContext): Promise<void> {
   const json = opts.json === true;
+  const { cliActor, openSession, report } = await import('../run-session.js');
   const s = openSession(dataDir, ctx, { json: true });
   try {
     const outcome = await s.engine.cancel(runId, cliActor(ctx.env));
