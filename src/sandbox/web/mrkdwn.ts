@@ -81,10 +81,14 @@ export function renderMrkdwn(text: string, ctx: MrkdwnContext): string {
     return span('~', 's', span('_', 'i', span('*', 'b', s)));
   };
 
+  // `:+1::skin-tone-3:` is one emoji in Slack: the tone joins the emoji in one span so fonts combine them.
   const emoji = (s: string): string =>
-    s.replace(/:([a-z0-9_+'-]+):/gi, (all, name: string) => {
+    s.replace(/:([a-z0-9_+'-]+):(?::(skin-tone-[2-6]):)?/gi, (all, name: string, tone: string | undefined) => {
       const e = ctx.emoji(name.toLowerCase());
-      return e === undefined ? all : keep('<span class="emoji" title=":' + esc(name) + ':">' + esc(e) + '</span>');
+      if (e === undefined) return all;
+      const t = tone ? ctx.emoji(tone.toLowerCase()) ?? '' : '';
+      const title = ':' + name + ':' + (tone ? ':' + tone + ':' : '');
+      return keep('<span class="emoji" title="' + esc(title) + '">' + esc(e + t) + '</span>');
     });
 
   /** A run of text outside code: controls first (on the raw text), then escape, emoji, formatting. */

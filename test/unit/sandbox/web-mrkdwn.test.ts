@@ -66,6 +66,7 @@ test('emoji shortcodes become emoji; unknown ones stay as written', () => {
   };
   for (const [name, emoji] of Object.entries(expected)) assert.equal(r(`:${name}:`), `<span class="emoji" title=":${name}:">${emoji}</span>`, name);
   assert.equal(r(':not_an_emoji_at_all:'), ':not_an_emoji_at_all:');
+  assert.equal(r(':wave::skin-tone-3:'), '<span class="emoji" title=":wave::skin-tone-3:">👋🏼</span>');
   assert.equal(r('at 10:30:45'), 'at 10:30:45');
 });
 
