@@ -1,0 +1,102 @@
+/**
+ * The CLI loads only what a command needs (start-up cost is paid by every call): a module
+ * resolution hook in the child `node bin/runwire.js` records every module it loads, and each command
+ * is checked for the heavy modules it must not load. The hook also records what the command does
+ * load, so each case asserts a module it must load too (the check cannot pass by seeing nothing).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cliBin, repoRoot } from '../../helpers/paths.js';
+
+const HOOKS = `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  appendFileSync(process.env.RUNWIRE_TEST_LOAD_LOG, r.url + '\\n');
+  return r;
+}
+`;
+
+/** Heavy modules by the part of their URL that names them. */
+const SLACK_SDK = '/node_modules/@slack/web-api/';
+const SQLITE = '/node_modules/better-sqlite3/';
+const AJV = '/node_modules/ajv/';
+const YAML = '/node_modules/yaml/';
+const WS = '/node_modules/ws/';
+const SANDBOX = '/dist/src/sandbox/';
+const ENGINE = '/dist/src/engine/engine.js';
+
+interface Loaded { code: number; stdout: string; stderr: string; urls: string[] }
+
+async function runLogged(dir: string, name: string, args: string[]): Promise<Loaded> {
+  const hooks = join(dir, 'hooks.mjs');
+  const register = join(dir, 'register.mjs');
+  await writeFile(hooks, HOOKS);
+  await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  const log = join(dir, `${name}.log`);
+  await writeFile(log, '');
+  const r = await new Promise<Omit<Loaded, 'urls'>>((done) => {
+    execFile(process.execPath, ['--import', pathToFileURL(register).href, cliBin, ...args], {
+      cwd: repoRoot, timeout: 120_000, env: { ...process.env, RUNWIRE_TEST_LOAD_LOG: log },
+    }, (err, stdout, stderr) => {
+      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+  return { ...r, urls: (await readFile(log, 'utf8')).split('\n').filter(Boolean) };
+}
+
+function loads(l: Loaded, part: string): boolean {
+  return l.urls.some((u) => u.includes(part));
+}
+
+function assertNotLoaded(l: Loaded, parts: string[], what: string): void {
+  for (const p of parts) assert.equal(loads(l, p), false, `${what} loaded ${p}: ${l.urls.filter((u) => u.includes(p)).slice(0, 3).join(', ')}`);
+}
+
+test('--help loads the command registrations only: no SQLite, Slack SDK, ajv, yaml, ws, sandbox or engine', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
+  const l = await runLogged(dir, 'help', ['--help']);
+  assert.equal(l.code, 0, l.stderr);
+  assert.match(l.stdout, /validate/);
+  assert.ok(loads(l, '/node_modules/commander/'), 'the hook saw commander load');
+  assert.ok(loads(l, '/dist/src/cli/commands/run.js'), 'the hook saw the run command register');
+  assertNotLoaded(l, [SQLITE, SLACK_SDK, AJV, YAML, WS, SANDBOX, ENGINE, '/dist/src/cli/actions/'], '--help');
+});
+
+test('validate loads the runbook parser but no SQLite, Slack SDK, sandbox or engine', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
+  const file = join(dir, 'one.yaml');
+  await writeFile(file, 'name: one\ntasks:\n  - id: post\n    type: slack.message\n    channel: "#ops"\n    message: hello\n');
+  const l = await runLogged(dir, 'validate', ['validate', file]);
+  assert.equal(l.code, 0, l.stderr);
+  assert.match(l.stdout, /valid runbook "one", 1 task/);
+  assert.ok(loads(l, YAML), 'validate loads yaml to parse the file');
+  assert.ok(loads(l, '/dist/src/tasks/slack-message.js'), 'validate knows the slack.message type');
+  assertNotLoaded(l, [SQLITE, SLACK_SDK, WS, SANDBOX, ENGINE, '/dist/src/slack/delivery/service.js', '/dist/src/slack/connections/open.js'], 'validate');
+});
+
+test('a run without Slack tasks opens SQLite but never loads the Slack SDK or the connection store', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
+  const file = join(dir, 'one.json');
+  await writeFile(file, JSON.stringify({ name: 'one', tasks: [{ id: 'a', type: 'milestone' }] }));
+  const l = await runLogged(dir, 'run', ['--data-dir', join(dir, 'data'), 'run', file, '--json']);
+  assert.equal(l.code, 0, l.stderr);
+  assert.equal((JSON.parse(l.stdout) as { status: string }).status, 'succeeded');
+  assert.ok(loads(l, SQLITE), 'the run is stored in SQLite');
+  assertNotLoaded(l, [SLACK_SDK, WS, SANDBOX, '/dist/src/slack/connections/open.js'], 'run');
+});
+
+test('runs list opens the store without loading the engine or the task types', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
+  const l = await runLogged(dir, 'list', ['--data-dir', join(dir, 'data'), 'runs', 'list']);
+  assert.equal(l.code, 0, l.stderr);
+  assert.match(l.stdout, /No runs yet/);
+  assert.ok(loads(l, SQLITE), 'the store is SQLite');
+  assertNotLoaded(l, [SLACK_SDK, AJV, YAML, ENGINE, '/dist/src/tasks/'], 'runs list');
+});
+
