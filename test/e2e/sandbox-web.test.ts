@@ -170,6 +170,12 @@ test('the sandbox page renders Slack formatting, emoji, links, broadcasts and bl
     assert.equal(await page.locator('[data-testid=messages] img, [data-testid=messages] script').count(), 0);
     assert.equal(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss), undefined);
 
+    // A permalink the sandbox hands out opens the page at that message, highlighted.
+    const link2 = await web.chat.getPermalink({ channel: releases.id, message_ts: parent.ts! });
+    await page.goto(link2.permalink!);
+    await page.locator(`.msg.focused[data-ts="${parent.ts!}"]`).waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.msg.focused').count(), 1);
+
     assert.deepEqual(pageErrors, []);
     await page.locator('[data-testid=messages]').evaluate((box) => { box.scrollTop = 0; });
     await page.screenshot({ path: FORMAT_SCREENSHOT, fullPage: false });

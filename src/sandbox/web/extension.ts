@@ -5,6 +5,7 @@
  * - `GET  /sandbox/web/messages?channel=C…` → `{ ok, messages }` (threads nested, oldest first)
  * - `GET  /sandbox/web/stream` → Server-Sent Events: `change` `{channel, kind, ts}` on every post,
  *   edit or delete; `channels` after a workspace reset
+ * - `GET  /archives/C…/p…` (a permalink) → redirects to the page, scrolled to that message
  * - `POST /sandbox/web/post` `{ channel, user, text, thread_ts? }` → posts as that person through
  *   `workspace.postAsUser`, so it fires the app's events like a real user's message
  */
@@ -13,7 +14,7 @@ import { readBody, sendJson, sendText } from '../http-util.js';
 import type { Sandbox, SandboxExtension } from '../server.js';
 import type { MessageEvent } from '../workspace-types.js';
 import { pageHtml } from './page-html.js';
-import { channelItems, threadedMessages } from './view-model.js';
+import { channelItems, permalinkTarget, threadedMessages } from './view-model.js';
 
 /** How often an idle stream gets a comment line, so proxies and browsers keep it open. */
 const HEARTBEAT_MS = 15_000;
@@ -48,6 +49,14 @@ export function webExtension(): SandboxExtension {
         return sendJson(res, 404, { ok: false, error: 'not_found', path: url.pathname });
       }
       sendText(res, 200, html, 'text/html; charset=utf-8', { 'cache-control': 'no-store' });
+    });
+
+    // Permalinks the sandbox hands out (chat.getPermalink) open the page at that message.
+    sb.route('GET', '/archives/', (_req, res, url) => {
+      const target = permalinkTarget(url.pathname);
+      const to = target ? `/#${target.channel}/${target.ts}` : '/';
+      res.writeHead(302, { location: to, 'cache-control': 'no-store' });
+      res.end();
     });
 
     sb.route('GET', '/sandbox/web/state', (_req, res) => {

@@ -41,6 +41,7 @@ html, body { margin: 0; height: 100%; color: #1d1c1d; background: #fff; font-siz
 .badge-app { background: #e8f5ef; color: var(--app); }
 .badge-rehearsal { background: #fff1e0; color: var(--rehearsal); border: 1px solid #f2c38f; }
 .msg.rehearsal { background: #fffaf3; }
+.msg.focused { background: #fef6d8; box-shadow: inset 3px 0 0 #ecb22e; }
 .text { white-space: pre-wrap; word-wrap: break-word; line-height: 1.45; }
 .text code { background: #f4f4f4; border: 1px solid #e3e3e3; border-radius: 3px; padding: 0 3px; font-size: 13px; }
 .text a { color: #1264a3; text-decoration: none; }

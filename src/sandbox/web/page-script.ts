@@ -7,7 +7,7 @@
 export const PAGE_SCRIPT = String.raw`
 (function () {
   'use strict';
-  var state = { team: null, app: null, users: {}, channels: [], current: null, threadTs: null, unread: {} };
+  var state = { team: null, app: null, users: {}, channels: [], current: null, threadTs: null, unread: {}, focusTs: null };
   var el = function (id) { return document.getElementById(id); };
   var COLORS = ['#e01e5a', '#2eb67d', '#ecb22e', '#36c5f0', '#4a154b', '#1264a3', '#b35900', '#5a7d0a'];
 
@@ -115,6 +115,12 @@ export const PAGE_SCRIPT = String.raw`
     }).join('');
     if (atBottom || box.dataset.channel !== state.current) box.scrollTop = box.scrollHeight;
     box.dataset.channel = state.current;
+    // Opened from a permalink: show that message once, highlighted, as Slack does.
+    if (state.focusTs) {
+      var target = box.querySelector('[data-ts="' + CSS.escape(state.focusTs) + '"]');
+      state.focusTs = null;
+      if (target) { target.classList.add('focused'); target.scrollIntoView({ block: 'center' }); }
+    }
   }
 
   function getJson(url) {
@@ -157,7 +163,10 @@ export const PAGE_SCRIPT = String.raw`
         return '<option value="' + esc(u.id) + '" data-name="' + esc(u.name) + '">' + esc(u.real_name || u.name) + ' (@' + esc(u.name) + ')</option>';
       }).join('');
       if (keep) sel.value = keep;
-      var wanted = location.hash.slice(1);
+      // #C123, or #C123/1700000000.123456 from a permalink.
+      var hash = location.hash.slice(1).split('/');
+      var wanted = hash[0];
+      if (hash[1] && !state.current) state.focusTs = hash[1];
       var first = state.channels.find(function (c) { return c.id === wanted; }) || state.channels.find(function (c) { return c.is_general; }) || state.channels[0];
       if (first && !state.current) return select(first.id);
       renderChannels();

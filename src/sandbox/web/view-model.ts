@@ -96,3 +96,12 @@ export function compareTs(a: string, b: string): number {
   const [bs = '0', bf = '0'] = b.split('.');
   return Number(as) - Number(bs) || Number(af) - Number(bf);
 }
+
+/**
+ * Where a Slack permalink (`/archives/C123/p1700000000123456`, as `chat.getPermalink` answers) points:
+ * the channel and the message `ts`. Undefined for anything else.
+ */
+export function permalinkTarget(pathname: string): { channel: string; ts: string } | undefined {
+  const m = /^\/archives\/([A-Z0-9]+)\/p(\d{7,10})(\d{6})\/?$/.exec(pathname);
+  return m ? { channel: m[1]!, ts: `${m[2]}.${m[3]}` } : undefined;
+}

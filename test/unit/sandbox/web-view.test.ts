@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SandboxMessage } from '../../../src/sandbox/workspace-types.js';
-import { threadedMessages } from '../../../src/sandbox/web/view-model.js';
+import { permalinkTarget, threadedMessages } from '../../../src/sandbox/web/view-model.js';
 import { blocksView } from '../../../src/sandbox/web/blocks-view.js';
 
 const m = (ts: string, text: string, extra: Partial<SandboxMessage> = {}): SandboxMessage => ({ type: 'message', ts, user: 'U0ALICE000', text, ...extra });
@@ -63,4 +63,10 @@ test('messages with blocks carry their view; others do not', () => {
   const out = threadedMessages([m('1.000001', 'fallback', { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*hi*' } }] }), m('2.000001', 'plain')]);
   assert.deepEqual(out[0]!.view_blocks, [{ kind: 'section', text: { text: '*hi*', mrkdwn: true }, fields: [] }]);
   assert.equal(out[1]!.view_blocks, undefined);
+});
+
+test('permalinks point at a channel and a message ts', () => {
+  assert.deepEqual(permalinkTarget('/archives/C0RELEASES/p1795688853348000'), { channel: 'C0RELEASES', ts: '1795688853.348000' });
+  assert.deepEqual(permalinkTarget('/archives/D0DM/p1700000000000001/'), { channel: 'D0DM', ts: '1700000000.000001' });
+  for (const bad of ['/archives/', '/archives/C1', '/archives/C1/x123', '/archives/c1/p1795688853348000', '/archives/C1/p12/extra']) assert.equal(permalinkTarget(bad), undefined, bad);
 });
