@@ -4,73 +4,13 @@
  * first renews the lease (the fence) and then writes every changed task row and event of a step.
  */
 import type Database from 'better-sqlite3';
-import { RunwireError } from '../../core/errors.js';
 import type {
   CommitBatch, LeaseRequest, LeaseResult, RunEvent, RunRecord, RunSummary, Store, TaskRecord,
 } from '../store.js';
 import { openSqlite } from './open.js';
+import { eventFromRow, json, leaseLost, num, runNotFound, str, summaryFromRow, taskFromRow, type Row } from '../rows.js';
 
-type Row = Record<string, unknown>;
-
-const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
-const parse = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-
-function leaseLost(runId: string): RunwireError {
-  return new RunwireError('runwire.store.lease_lost', `Run ${runId} is no longer held by this process (another process took it over, or it was cancelled).`, {
-    fix: `See \`runwire runs show ${runId}\`.`,
-  });
-}
-
-export function taskFromRow(r: Row): TaskRecord {
-  return {
-    runId: String(r['run_id']),
-    taskId: String(r['task_id']),
-    position: Number(r['position']),
-    name: String(r['name']),
-    type: String(r['type']),
-    status: String(r['status']) as TaskRecord['status'],
-    attempts: Number(r['attempts']),
-    startedAt: str(r['started_at']),
-    finishedAt: str(r['finished_at']),
-    nextAttemptAt: num(r['next_attempt_at']),
-    error: parse(r['error']),
-    output: parse(r['output']),
-    state: parse(r['state']),
-    reason: str(r['reason']),
-  };
-}
-
-function summaryFromRow(r: Row): RunSummary {
-  return {
-    id: String(r['id']),
-    runbook: String(r['runbook']),
-    mode: String(r['mode']) as RunSummary['mode'],
-    status: String(r['status']) as RunSummary['status'],
-    vars: parse<Record<string, string>>(r['vars']) ?? {},
-    createdAt: String(r['created_at']),
-    startedAt: str(r['started_at']),
-    finishedAt: str(r['finished_at']),
-    leaseOwner: str(r['lease_owner']),
-    leaseExpiresAt: num(r['lease_expires_at']),
-    taskCount: Number(r['task_count'] ?? 0),
-  };
-}
-
-function eventFromRow(r: Row): RunEvent {
-  const data = parse<Record<string, unknown>>(r['data']);
-  return {
-    seq: Number(r['seq']),
-    runId: String(r['run_id']),
-    at: String(r['at']),
-    actor: String(r['actor']),
-    kind: String(r['kind']),
-    taskId: str(r['task_id']),
-    message: String(r['message']),
-    ...(data ? { data } : {}),
-  };
-}
+export { taskFromRow } from '../rows.js';
 
 /** Positional parameters of the task row upsert, shared by insert and update. */
 function taskParams(t: TaskRecord): unknown[] {
@@ -155,7 +95,7 @@ export class SqliteStore implements Store {
   async acquireLease(req: LeaseRequest): Promise<LeaseResult> {
     return this.db.transaction((): LeaseResult => {
       const row = this.s.getRun.get(req.runId) as Row | undefined;
-      if (!row) throw new RunwireError('runwire.run.not_found', `No run "${req.runId}" in this data dir.`, { fix: "List runs with `runwire runs list` (and check --data-dir)." });
+      if (!row) throw runNotFound(req.runId);
       const holder = str(row['lease_owner']);
       const expires = num(row['lease_expires_at']);
       const free = holder === null || holder === req.owner || expires === null || expires < req.now || req.isStale(holder);
