@@ -7,11 +7,15 @@
  * - `http_error`: answer with an HTTP 5xx (`status`, default 500) and an HTML body, as Slack's edge does;
  * - `timeout`: hold the request without answering for `hold_ms` (default 30 s), then drop the connection;
  * - `reset`: destroy the connection without reading further or answering;
- * - `lost_response`: run the method (the message *is* posted), then destroy the connection unanswered.
+ * - `lost_response`: run the method (the message *is* posted), then destroy the connection unanswered;
+ * - `rate_limited`: answer HTTP 429 `{ok:false,error:"ratelimited"}` with `Retry-After: retry_after` (default 1 s),
+ *   e.g. a long wait for one channel while the others go on;
+ * - `slack_error`: answer HTTP 200 `{ok:false,error}` with Slack's code `error`, e.g. `invalid_metadata_format`
+ *   with `when_arg: "metadata"` to refuse message metadata (the same post without it succeeds).
  */
-export type FaultKind = 'http_error' | 'timeout' | 'reset' | 'lost_response';
+export type FaultKind = 'http_error' | 'timeout' | 'reset' | 'lost_response' | 'rate_limited' | 'slack_error';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['http_error', 'timeout', 'reset', 'lost_response'];
+export const FAULT_KINDS: readonly FaultKind[] = ['http_error', 'timeout', 'reset', 'lost_response', 'rate_limited', 'slack_error'];
 
 export interface FaultSpec {
   /** Web API method name, e.g. `chat.postMessage`. */
@@ -25,6 +29,12 @@ export interface FaultSpec {
   status?: number;
   /** `timeout` only: how long to hold the request (default 30000 ms). */
   hold_ms?: number;
+  /** `rate_limited` only: the Retry-After in seconds (default 1). */
+  retry_after?: number;
+  /** `slack_error` only: the error code to answer, e.g. `invalid_metadata_format`. */
+  error?: string;
+  /** Only calls that carry this argument, e.g. `metadata`. */
+  when_arg?: string;
 }
 
 /** Check a fault spec from an admin request or option; returns an error message or undefined. */
@@ -37,6 +47,9 @@ export function validateFault(spec: unknown): string | undefined {
   if (s['status'] !== undefined && (!Number.isInteger(s['status']) || (s['status'] as number) < 500 || (s['status'] as number) > 599)) return 'fault.status must be 500-599';
   if (s['hold_ms'] !== undefined && (typeof s['hold_ms'] !== 'number' || s['hold_ms'] < 0)) return 'fault.hold_ms must be a number of milliseconds';
   if (s['channel'] !== undefined && typeof s['channel'] !== 'string') return 'fault.channel must be a channel id or name';
+  if (s['retry_after'] !== undefined && (!Number.isInteger(s['retry_after']) || (s['retry_after'] as number) < 1)) return 'fault.retry_after must be a positive whole number of seconds';
+  if (s['kind'] === 'slack_error' && (typeof s['error'] !== 'string' || s['error'] === '')) return 'fault.error must be a Slack error code such as invalid_metadata_format';
+  if (s['when_arg'] !== undefined && (typeof s['when_arg'] !== 'string' || s['when_arg'] === '')) return 'fault.when_arg must be an argument name such as metadata';
   return undefined;
 }
 
@@ -65,10 +78,12 @@ export class FaultInjector {
 
   /**
    * Consume the first armed fault matching this call. `channels` holds what the call's `channel`
-   * argument is known as (raw value and resolved id).
+   * argument is known as (raw value and resolved id); `args` the call's arguments (for `when_arg`).
    */
-  take(method: string, channels: string[]): FaultSpec | undefined {
-    const i = this.armed.findIndex((f) => f.method === method && (f.channel === undefined || channels.includes(f.channel.replace(/^#/, ''))));
+  take(method: string, channels: string[], args: Record<string, unknown> = {}): FaultSpec | undefined {
+    const i = this.armed.findIndex(
+      (f) => f.method === method && (f.channel === undefined || channels.includes(f.channel.replace(/^#/, ''))) && (f.when_arg === undefined || args[f.when_arg] !== undefined),
+    );
     if (i < 0) return undefined;
     const f = this.armed[i]!;
     f.remaining -= 1;

@@ -14,6 +14,7 @@ import { RunwireError, toRunwireError } from '../core/errors.js';
 import { defineTaskType, type TaskContext, type ValidationGraph } from '../core/task-type.js';
 import type { ConnectionResolver, ResolvedConnection } from '../slack/connections/types.js';
 import { checkMessageTask } from '../slack/delivery/preflight.js';
+import { problemError, usesWebhook, webhookProblems } from '../slack/delivery/webhook-errors.js';
 // Type only: the delivery service (and the Slack SDK under it) is loaded on the first run or check
 // of a slack.message task, so validating or running a runbook without one never loads it.
 import type { DeliveryService, MessageSpec } from '../slack/delivery/service.js';
@@ -79,8 +80,10 @@ export interface SlackMessageDeps {
 /** Pure: problems of the unrendered fields the schema cannot express. */
 export function validateSlackMessage(input: SlackMessageInput, graph: ValidationGraph): Array<{ field: string; message: string }> {
   const out: Array<{ field: string; message: string }> = [];
-  if (input.channel === undefined && !input.thread && !input.update) {
-    out.push({ field: 'channel', message: 'channel is required (unless the task has thread: or update:)' });
+  // A webhook connection posts to its own channel, so a task naming its connection may omit
+  // channel:; whether that connection is a webhook is known only to check and run.
+  if (input.channel === undefined && !input.thread && !input.update && input.connection === undefined) {
+    out.push({ field: 'channel', message: 'channel is required (unless the task has thread: or update:, or posts through a webhook connection named in connection:)' });
   }
   if (input.channel !== undefined && !isTemplated(input.channel)) {
     const p = parseTarget(input.channel);
@@ -109,6 +112,15 @@ export function validateSlackMessage(input: SlackMessageInput, graph: Validation
     }
   }
   return out;
+}
+
+/** A token connection needs a channel (only a webhook brings its own). */
+function noChannel(connection: string): { code: string; message: string; fix: string } {
+  return {
+    code: 'runwire.slack.no_channel',
+    message: `channel: the task names no channel, and connection "${connection}" is not an incoming webhook (only a webhook brings its own channel).`,
+    fix: 'Give the task a channel: (#name, a channel id, a user or a list of users).',
+  };
 }
 
 function targetOf(value: unknown, field: string): SlackTarget {
@@ -197,8 +209,22 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
       const raw = plan.channelOverride ?? input.channel;
       // Thread replies and updates post where their parent did; a templated channel is only known at run time.
       const target = raw === undefined || isTemplated(raw) || ((input.thread || input.update) && plan.channelOverride === undefined) ? undefined : targetOf(raw, 'channel');
-      return checkMessageTask(await delivery(), await connections(), {
-        connection: input.connection ?? DEFAULT_CONNECTION,
+      const name = input.connection ?? DEFAULT_CONNECTION;
+      const resolver = await connections();
+      let conn: ResolvedConnection | undefined;
+      try {
+        conn = await resolver.resolve(name);
+      } catch {
+        // checkMessageTask reports the missing connection with its fix.
+      }
+      if (conn && usesWebhook(conn)) {
+        return webhookProblems(conn, { target, asUser: input.as_user === true, thread: Boolean(input.thread), update: Boolean(input.update) });
+      }
+      if (raw === undefined && !input.thread && !input.update) {
+        return [{ ...noChannel(name), severity: 'error' as const }];
+      }
+      return checkMessageTask(await delivery(), resolver, {
+        connection: name,
         asUser: input.as_user === true,
         target,
         signal: ctx.signal,
@@ -224,6 +250,14 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
           return { status: 'succeeded', output: { text } };
         }
         const conn = await (await connections()).resolve(input.connection ?? DEFAULT_CONNECTION);
+        if (usesWebhook(conn)) {
+          const target = needsTarget && rawTarget !== undefined ? targetOf(rawTarget, redirect ? 'rehearsal.channel' : 'channel') : undefined;
+          const bad = webhookProblems(conn, { target, asUser: input.as_user === true, thread: Boolean(input.thread), update: Boolean(input.update) }).find((p) => p.severity === 'error');
+          if (bad) throw problemError(bad);
+        } else if (needsTarget && rawTarget === undefined) {
+          const p = noChannel(conn.name);
+          throw new RunwireError(p.code, p.message, { fix: p.fix, retryable: false });
+        }
         const blocks = blocksOf(input.blocks);
         spec = {
           connection: conn,
@@ -231,7 +265,7 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
           text,
           run: { id: ctx.run.id, taskId: ctx.task.id },
           ticket,
-          ...(needsTarget ? { target: targetOf(rawTarget, redirect ? 'rehearsal.channel' : 'channel') } : {}),
+          ...(needsTarget && rawTarget !== undefined ? { target: targetOf(rawTarget, redirect ? 'rehearsal.channel' : 'channel') } : {}),
           ...(blocks ? { blocks } : {}),
           ...(input.unfurl_links !== undefined ? { unfurlLinks: input.unfurl_links } : {}),
           ...(thread ? { thread: { ...thread, broadcast: input.broadcast === true } } : {}),
@@ -245,6 +279,10 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
           `Connection failed: ${e.message}`,
         );
         throw e;
+      }
+      if (usesWebhook(spec.connection)) {
+        const sent = await service.deliverWebhook(spec, hooks);
+        return { status: 'succeeded', output: { channel_name: sent.channel_name, text: sent.text } };
       }
       let sent: DeliveryState;
       try {

@@ -51,7 +51,7 @@ export function createApiHandler(sb: Sandbox): RouteHandler {
     const token = presented ? ws.tokens.get(presented) : undefined;
 
     const channelArg = typeof parsed.args['channel'] === 'string' ? parsed.args['channel'] : undefined;
-    const fault = sb.faults.take(name, channelArg === undefined ? [] : [channelArg.replace(/^#/, ''), ...channelAliases(sb, channelArg, token)]);
+    const fault = sb.faults.take(name, channelArg === undefined ? [] : [channelArg.replace(/^#/, ''), ...channelAliases(sb, channelArg, token)], parsed.args);
     if (fault && fault.kind !== 'lost_response') return applyFault(fault, req, res);
 
     const headers: Record<string, string> = {};
@@ -130,6 +130,12 @@ function applyFault(fault: FaultSpec, req: IncomingMessage, res: ServerResponse)
       req.socket.once('close', () => clearTimeout(timer));
       return;
     }
+    case 'rate_limited':
+      sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retry_after ?? 1) });
+      return;
+    case 'slack_error':
+      sendJson(res, 200, { ok: false, error: fault.error ?? 'fatal_error' });
+      return;
     default:
       return;
   }

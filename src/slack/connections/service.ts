@@ -133,6 +133,7 @@ export class ConnectionService {
     const copy: [keyof ResolvedConnection, string | undefined][] = [
       ['botToken', s.botToken], ['userToken', s.userToken], ['webhookUrl', s.webhookUrl], ['signingSecret', s.signingSecret],
       ['appToken', s.appToken], ['teamId', rec.teamId], ['teamName', rec.teamName], ['botUserId', rec.botUserId],
+      ['webhookChannel', rec.webhookChannel],
     ];
     for (const [k, v] of copy) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
     return out;

@@ -17,6 +17,8 @@ export interface ResolvedConnection {
   userToken?: string;
   /** Incoming webhook URL, when the connection is or has one. */
   webhookUrl?: string;
+  /** The channel the incoming webhook posts to (`#name` or id), when Slack said so (OAuth grant). */
+  webhookChannel?: string;
   /** Scopes granted to the bot token / user token, as last learned from Slack. */
   botScopes: string[];
   userScopes: string[];

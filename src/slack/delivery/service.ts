@@ -24,6 +24,7 @@ import { resolveConversation } from './resolve-conversation.js';
 import { MAYBE_APPLIED_ERRORS, TRANSIENT_SLACK_ERRORS, type CallOutcome } from './slack-call.js';
 import { decideStart, permalinkFor, type DeliveryState } from './state.js';
 import { WorkspaceClients, type Conversation, type WorkspaceClient } from './workspace-client.js';
+import { deliverViaWebhook } from './webhook.js';
 
 export interface DeliveryServiceOptions {
   clock?: Clock;
@@ -99,6 +100,14 @@ export class DeliveryService {
   workspaceFor(conn: ResolvedConnection, asUser: boolean): WorkspaceClient {
     // A connection holding only a user token posts as that user even without as_user.
     return this.clients.for(conn, asUser || !conn.botToken ? 'user' : 'bot');
+  }
+
+  /**
+   * Deliver one message through the connection's incoming webhook (at-least-once: see `webhook.ts`),
+   * paced in its own queue per webhook URL. Resolves with `sent` (no ts); throws after saving `failed`.
+   */
+  deliverWebhook(spec: MessageSpec, hooks: DeliveryHooks): Promise<DeliveryState> {
+    return deliverViaWebhook({ ...this.o, queues: this.queues }, spec, hooks);
   }
 
   /** Deliver one message exactly once. Resolves with the `sent` state; throws RunwireError after saving `failed`. */
