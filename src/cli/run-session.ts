@@ -115,3 +115,21 @@ export function onInterrupt(ctx: CliContext, runId: () => string | undefined): (
     process.removeListener('SIGTERM', stop);
   };
 }
+
+/**
+ * Drive an existing run in this process (`runwire resume`, `runwire task …`): open the session,
+ * let `step` act on the engine as the CLI's actor, stop like a crash on Ctrl-C, and report.
+ */
+export async function driveRun(
+  dataDir: string, ctx: CliContext, json: boolean, runId: string,
+  step: (s: Session, actor: string) => Promise<RunOutcome>,
+): Promise<void> {
+  const s = openSession(dataDir, ctx, { json });
+  try {
+    await knowTasks(s, runId);
+    const dispose = onInterrupt(ctx, () => runId);
+    report(ctx, s, await step(s, cliActor(ctx.env)).finally(dispose), json);
+  } finally {
+    await s.close();
+  }
+}

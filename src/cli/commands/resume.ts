@@ -10,17 +10,9 @@ export const resumeCommand: CommandModule = {
       .argument('<run>', 'run id (see `runwire runs list`)')
       .option('--json', 'print only the run as JSON')
       .action(async (runId: string, opts: { json?: boolean }, cmd: Command) => {
-        const json = opts.json === true;
         // The store, the engine and the task types load only when the command runs.
-        const { cliActor, knowTasks, onInterrupt, openSession, report } = await import('../run-session.js');
-        const s = openSession(dataDirOf(cmd), ctx, { json });
-        try {
-          await knowTasks(s, runId);
-          const dispose = onInterrupt(ctx, () => runId);
-          report(ctx, s, await s.engine.resume(runId, cliActor(ctx.env)).finally(dispose), json);
-        } finally {
-          await s.close();
-        }
+        const { driveRun } = await import('../run-session.js');
+        await driveRun(dataDirOf(cmd), ctx, opts.json === true, runId, (s, actor) => s.engine.resume(runId, actor));
       });
   },
 };

@@ -23,17 +23,9 @@ export const taskCommand: CommandModule = {
         .argument('<task>', 'task id')
         .option('--json', 'print only the run as JSON')
         .action(async (runId: string, taskId: string, opts: { json?: boolean }, cmd: Command) => {
-          const json = opts.json === true;
           // The store, the engine and the task types load only when the command runs.
-          const { cliActor, knowTasks, onInterrupt, openSession, report } = await import('../run-session.js');
-          const s = openSession(dataDirOf(cmd), ctx, { json });
-          try {
-            await knowTasks(s, runId);
-            const dispose = onInterrupt(ctx, () => runId);
-            report(ctx, s, await s.engine.taskAction(runId, taskId, action, cliActor(ctx.env)).finally(dispose), json);
-          } finally {
-            await s.close();
-          }
+          const { driveRun } = await import('../run-session.js');
+          await driveRun(dataDirOf(cmd), ctx, opts.json === true, runId, (s, actor) => s.engine.taskAction(runId, taskId, action, actor));
         });
     }
   },
