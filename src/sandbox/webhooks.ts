@@ -3,10 +3,12 @@
  * thread_ts}`; or a form field `payload`) → `ok` as text/plain 200, or Slack's documented plain-text
  * errors and status codes: invalid_payload 400, no_text 400, invalid_blocks 400, too_many_attachments 400,
  * no_team 400, no_service_id 400, no_service 404, invalid_token 403, channel_not_found 404,
- * channel_is_archived 410, rate_limited 429.
+ * channel_is_archived 410, rate_limited 429. Faults armed for the method `incoming-webhook` (optionally
+ * for the hook's channel) apply here too, so a lost answer or a reset can be tested against a webhook.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
+import { applyFault } from './api/dispatch.js';
 import { blocksProblem } from './api/blocks.js';
 import { MAX_TEXT } from './api/methods/chat.js';
 import { readBody, sendText } from './http-util.js';
@@ -49,6 +51,9 @@ export function locateHook(ws: Workspace, path: string): { hookId: string } | We
   return { hookId: hook.id };
 }
 
+/** The `method` of a fault that hits incoming webhooks instead of a Web API method. */
+export const WEBHOOK_FAULT_METHOD = 'incoming-webhook';
+
 export function attachWebhooks(sb: Sandbox): void {
   sb.route('POST', '/services/', async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const ws = sb.workspace;
@@ -56,6 +61,9 @@ export function attachWebhooks(sb: Sandbox): void {
     const located = locateHook(ws, url.pathname);
     if ('status' in located) return sendText(res, located.status, located.body);
     const hook = ws.webhooks.get(located.hookId)!;
+    const hookChannel = ws.channels.get(hook.channel_id);
+    const fault = sb.faults.take(WEBHOOK_FAULT_METHOD, hookChannel ? [hookChannel.id, hookChannel.name] : [hook.channel_id]);
+    if (fault && fault.kind !== 'lost_response') return applyFault(fault, req, res);
     const payload = parseWebhookBody(String(req.headers['content-type'] ?? 'application/json'), body);
     if (!payload) return sendText(res, 400, 'invalid_payload');
     const text = typeof payload['text'] === 'string' ? payload['text'] : '';
@@ -80,6 +88,8 @@ export function attachWebhooks(sb: Sandbox): void {
       ...(hasAttachments ? { attachments: attachments as unknown[] } : {}),
       ...(threadTs && ws.findMessage(ch.id, threadTs) ? { thread_ts: threadTs } : {}),
     });
+    // lost_response: the message is stored, the answer never arrives.
+    if (fault?.kind === 'lost_response') return void req.socket.destroy();
     sendText(res, 200, 'ok');
   });
 }

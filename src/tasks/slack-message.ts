@@ -240,6 +240,18 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
       let spec: MessageSpec;
       try {
         const redirect = plan.send && plan.channelOverride !== undefined;
+        if (input.thread || input.update) {
+          // A webhook cannot reply or edit: say so before looking for the parent's message (a
+          // webhook parent has no ts, which would give a less helpful error).
+          let early: ResolvedConnection | undefined;
+          try {
+            early = await (await connections()).resolve(input.connection ?? DEFAULT_CONNECTION);
+          } catch {
+            // Reported with its fix when the connection is resolved below.
+          }
+          const bad = early && usesWebhook(early) ? webhookProblems(early, { target: undefined, asUser: input.as_user === true, thread: Boolean(input.thread), update: Boolean(input.update) }).find((p) => p.severity === 'error') : undefined;
+          if (bad) throw problemError(bad);
+        }
         const thread = input.thread ? parentMessage(ctx, input.thread, 'thread') : undefined;
         const update = input.update ? parentMessage(ctx, input.update, 'update') : undefined;
         const rawTarget = redirect ? plan.channelOverride : input.channel;

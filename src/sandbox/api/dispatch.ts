@@ -113,7 +113,8 @@ function channelAliases(sb: Sandbox, channel: string, token: SandboxToken | unde
   return ch ? [ch.id, ch.name] : [];
 }
 
-function applyFault(fault: FaultSpec, req: IncomingMessage, res: ServerResponse): void {
+/** Answer (or drop) a request the way an armed fault says; `lost_response` is handled by the caller. */
+export function applyFault(fault: FaultSpec, req: IncomingMessage, res: ServerResponse): void {
   switch (fault.kind) {
     case 'http_error': {
       const status = fault.status ?? 500;
