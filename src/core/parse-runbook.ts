@@ -1,12 +1,14 @@
 /**
  * Text → validated Runbook, reporting every problem at once with file, line, column and field.
- * Layers: syntax (strict JSON through JSON.parse + jsonc-parser for positions; anything else,
- * including JSON with mistakes, through the `yaml` parser), the document schema and each
+ * Layers: syntax (strict JSON through JSON.parse + jsonc-parser for positions; plain block YAML
+ * through the fast reader in fast-yaml.ts, falling back to `yaml` when it finds any issue; anything
+ * else, including JSON with mistakes, through the `yaml` parser), the document schema and each
  * task's type schema (ajv), then the graph (duplicate ids, unknown dependencies, cycles) and
  * templates. Pure: the caller reads the file.
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { parseJsonSource } from './json-source.js';
+import { parseFastYaml } from './fast-yaml.js';
 import type { Runbook, RunbookIssue, TaskSpec } from './runbook.js';
 import type { RetryPolicy, TaskTypeDefinition, TaskTypeRegistry } from './task-type.js';
 import { sortIssues } from './format-issue.js';
@@ -38,29 +40,59 @@ function isObj(v: unknown): v is Obj {
 
 /** Parse and validate a runbook; see the module comment. */
 export function parseRunbook(text: string, file: string, types: TaskTypeRegistry, opts: ParseOptions = {}): ParseResult {
+  // Happy path for YAML: the fast subset reader (no `yaml` document). Its value is the one `yaml`
+  // would give, so the checks agree; only when they find a problem is the file read again with
+  // `yaml`, whose positions (and syntax errors) the messages have always used.
+  const json = parseJsonSource(text);
+  if (json) return check(json, file, types, opts).result;
+  const fast = parseFastYaml(text);
+  if (!fast) return parseRunbookPositioned(text, file, types, opts);
+  const { result, validator } = check(fast, file, types, opts);
+  if (result.issues.length === 0) return result;
+  // Same findings, placed where `yaml` puts them (the checks and task-type hooks run only once).
+  const positioned = readYamlSource(text, file);
+  if ('issues' in positioned) return { issues: positioned.issues };
+  return { issues: validator.placedWith(positioned.locate) };
+}
+
+/**
+ * The same without the fast YAML reader: JSON through json-source, anything else through the
+ * `yaml` document API. Exported so tests can hold the two paths to the same results.
+ */
+export function parseRunbookPositioned(text: string, file: string, types: TaskTypeRegistry, opts: ParseOptions = {}): ParseResult {
   const source = readSource(text, file);
   if ('issues' in source) return { issues: source.issues };
+  return check(source, file, types, opts).result;
+}
+
+/** Every check on a parsed value, positions from the source's locator. */
+function check(
+  source: { value: unknown; locate: Locate }, file: string, types: TaskTypeRegistry, opts: ParseOptions,
+): { result: ParseResult; validator: Validator } {
   const v = new Validator(file, source.locate, types, opts);
   const data = source.value;
   if (data === null || data === undefined) {
     v.add([], 'the file is empty; a runbook needs at least "name" and "tasks"');
-    return { issues: v.issues };
+    return { result: { issues: v.issues }, validator: v };
   }
   if (!isObj(data)) {
     v.add([], 'a runbook must be a mapping with "name" and "tasks"');
-    return { issues: v.issues };
+    return { result: { issues: v.issues }, validator: v };
   }
   const runbook = v.validate(data);
   const issues = sortIssues(v.issues);
-  return issues.length === 0 && runbook ? { runbook, issues } : { issues };
+  return { result: issues.length === 0 && runbook ? { runbook, issues } : { issues }, validator: v };
 }
 
 type Locate = (path: FieldPath) => { line: number; column: number };
 
 /** The value and a way to find a field's position: strict JSON fast, anything else through `yaml`. */
 function readSource(text: string, file: string): { value: unknown; locate: Locate } | { issues: RunbookIssue[] } {
-  const json = parseJsonSource(text);
-  if (json) return json;
+  return parseJsonSource(text) ?? readYamlSource(text, file);
+}
+
+/** Through the `yaml` document API, which keeps every node's position (and reports syntax errors). */
+function readYamlSource(text: string, file: string): { value: unknown; locate: Locate } | { issues: RunbookIssue[] } {
   const lc = new LineCounter();
   // merge: `<<: *defaults` shares fields between tasks, a common YAML idiom.
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
@@ -82,6 +114,8 @@ function readSource(text: string, file: string): { value: unknown; locate: Locat
 /** Collects issues while walking one document. */
 class Validator {
   readonly issues: RunbookIssue[] = [];
+  /** The field path of each issue, to place them again with another locator. */
+  private readonly paths: FieldPath[] = [];
 
   constructor(
     private readonly file: string,
@@ -93,6 +127,15 @@ class Validator {
   add(path: FieldPath, message: string): void {
     const pos = this.locate(path);
     this.issues.push({ file: this.file, line: pos.line, column: pos.column, field: formatFieldPath(path), message });
+    this.paths.push(path);
+  }
+
+  /** The issues found, with positions from `locate` instead, in file order. */
+  placedWith(locate: Locate): RunbookIssue[] {
+    return sortIssues(this.issues.map((issue, k) => {
+      const pos = locate(this.paths[k] as FieldPath);
+      return { ...issue, line: pos.line, column: pos.column };
+    }));
   }
 
   validate(data: Obj): Runbook | undefined {
