@@ -39,7 +39,8 @@ const KEY = /[A-Za-z_][A-Za-z0-9_-]*:(?= |$)/y;
 const TRAILER = /^(?: +#.*)? *$/;
 // Plain flow-list items: no indicator first, nothing that could end the item or start a pair.
 const PLAIN_ITEM = /^[A-Za-z0-9_.\/+~=$^()<-][A-Za-z0-9_.\/+~=$^()<> -]*$/;
-const QUOTED_ITEM = /^(?:"[^"\\]*"|'[^']*')$/;
+const FLOW_PAIR = /^([A-Za-z_][A-Za-z0-9_-]*):( +)(\S.*)$/;
+const QUOTED_ITEM = /^(?:"[^"\\]*"|'(?:[^']|'')*')$/;
 
 /** Read text in the supported subset; undefined when it is not (the caller then uses `yaml`). */
 export function parseFastYaml(text: string): FastYamlSource | undefined {
@@ -229,11 +230,7 @@ class Reader {
       return { value: l.slice(j + 1, k).replace(/''/g, "'"), pos: { start } };
     }
     if (c === '[') return this.flowList(l, j, start);
-    if (c === '{') {
-      const m = /^\{ *\}/.exec(l.slice(j));
-      if (!m || !TRAILER.test(l.slice(j + m[0].length))) give();
-      return { value: {}, pos: { start, map: new Map() } };
-    }
+    if (c === '{') return this.flowMap(l, j, start);
     if ('&*!|>%@`?:,]}#'.includes(c as string) || isSeqStart(l, j)) give();
     const hash = l.indexOf(' #', j);
     const s = (hash < 0 ? l.slice(j) : l.slice(j, hash)).trimEnd();
@@ -241,26 +238,78 @@ class Reader {
     return { value: resolvePlain(s), pos: { start } };
   }
 
-  /** `[a, b, c]` on one line, of plain scalars only. */
+  /** `{ a: 1, b: "x" }` on one line: simple keys, plain or simple quoted values. */
+  private flowMap(l: string, j: number, start: Pos): Parsed {
+    const value: Record<string, unknown> = {};
+    const entries = new Map<string, { key: Pos; node: PosNode }>();
+    for (const { text, column } of this.flowItems(l, j, '}')) {
+      const m = FLOW_PAIR.exec(text);
+      if (!m) return give();
+      const key = m[1] as string;
+      if (typeof resolvePlain(key) !== 'string' || key === '__proto__' || entries.has(key)) give();
+      value[key] = flowScalar(m[3] as string);
+      entries.set(key, {
+        key: { line: this.i + 1, column },
+        node: { start: { line: this.i + 1, column: column + key.length + 1 + (m[2] as string).length } },
+      });
+    }
+    return { value, pos: { start, map: entries } };
+  }
+
+  /** `[a, b, c]` on one line, of plain or simple quoted scalars. */
   private flowList(l: string, j: number, start: Pos): Parsed {
-    const close = l.indexOf(']', j);
-    if (close < 0 || !TRAILER.test(l.slice(close + 1))) give();
-    const body = l.slice(j + 1, close);
-    if (body.trim() === '') return { value: [], pos: { start, seq: [] } };
     const value: unknown[] = [];
     const items: PosNode[] = [];
-    let at = j + 1;
-    for (const raw of body.split(',')) {
-      const lead = raw.length - raw.trimStart().length;
-      const item = raw.trim();
-      if (QUOTED_ITEM.test(item)) value.push(item.slice(1, -1));
-      else if (PLAIN_ITEM.test(item) && !item.startsWith('- ') && item !== '-') value.push(resolvePlain(item));
-      else give();
-      items.push({ start: { line: this.i + 1, column: at + lead + 1 } });
-      at += raw.length + 1;
+    for (const { text, column } of this.flowItems(l, j, ']')) {
+      value.push(flowScalar(text));
+      items.push({ start: { line: this.i + 1, column } });
     }
     return { value, pos: { start, seq: items } };
   }
+
+  /**
+   * The items of a one-line flow collection opening at column j (commas inside quotes kept),
+   * trimmed, each with its 1-based column; nothing may follow the close but a comment.
+   */
+  private flowItems(l: string, j: number, close: string): Array<{ text: string; column: number }> {
+    const raw: Array<{ from: number; to: number }> = [];
+    let from = j + 1;
+    let k = j + 1;
+    for (;; k++) {
+      if (k >= l.length) give();
+      const c = l[k];
+      if (c === '"') {
+        k = l.indexOf('"', k + 1);
+        if (k < 0) give();
+      } else if (c === "'") {
+        for (k = l.indexOf("'", k + 1); k >= 0 && l[k + 1] === "'"; k = l.indexOf("'", k + 2));
+        if (k < 0) give();
+      } else if (c === ',') {
+        raw.push({ from, to: k });
+        from = k + 1;
+      } else if (c === close) {
+        raw.push({ from, to: k });
+        break;
+      } else if (c === '[' || c === ']' || c === '{' || c === '}') {
+        give();
+      }
+    }
+    if (!TRAILER.test(l.slice(k + 1))) give();
+    const items = raw.map(({ from: f, to }) => {
+      const text = l.slice(f, to);
+      const lead = text.length - text.trimStart().length;
+      return { text: text.trim(), column: f + lead + 1 };
+    });
+    if (items.length === 1 && items[0]?.text === '') return [];
+    return items;
+  }
+}
+
+/** One flow item's scalar: simple quoted (no escapes) or plain without indicators. */
+function flowScalar(text: string): unknown {
+  if (QUOTED_ITEM.test(text)) return text[0] === "'" ? text.slice(1, -1).replace(/''/g, "'") : text.slice(1, -1);
+  if (PLAIN_ITEM.test(text) && !text.startsWith('- ') && text !== '-') return resolvePlain(text);
+  return give();
 }
 
 /** A plain scalar as the YAML 1.2 core schema reads it (the order and tests of `yaml`'s schema). */
