@@ -87,6 +87,10 @@ tasks:
     channel: "#random"
     as_user: true
     message: "as me"
+  - id: nowhere
+    type: slack.message
+    connection: default
+    message: "a token connection needs a channel"
 `;
   const file = await env.writeRunbook('hook-check.yaml', yaml);
   const before = (await env.messages('#random')).length;
@@ -100,12 +104,17 @@ tasks:
   assert.ok(unsupported.some((p) => /^thread:/.test(p.message)) && unsupported.some((p) => /^as_user:/.test(p.message)));
   assert.ok(unsupported.every((p) => /bot token/.test(p.fix ?? '')));
   assert.ok(of('runwire.slack.webhook_channel_unknown').every((p) => p.severity === 'warning') && of('runwire.slack.webhook_channel_unknown').length === 2);
+  const noChannel = of('runwire.slack.no_channel');
+  assert.equal(noChannel.length, 1, 'a token connection without channel: is an error');
+  assert.equal(noChannel[0]!.severity, 'error');
+  assert.match(noChannel[0]!.message, /not an incoming webhook/);
   assert.equal((await env.messages('#random')).length, before, 'check posts nothing');
 
   // A run: the plain message goes out; the thread reply and as_user fail with the same reason and fix.
   const r = await env.run(yaml);
   assert.notEqual(r.code, 0);
   assert.equal(taskOf(r.run, 'plain').slack?.state, 'sent');
+  assert.equal(taskOf(r.run, 'nowhere').error?.code, 'runwire.slack.no_channel');
   for (const id of ['reply', 'mine']) {
     const t = taskOf(r.run, id);
     assert.equal(t.status, 'failed');
