@@ -7,7 +7,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SlackEnv, taskOf } from './harness.js';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { collect, parseRun, SlackEnv, taskOf, waitFor } from './harness.js';
 
 let env: SlackEnv;
 
@@ -170,4 +172,35 @@ test('a lost answer: the task fails asking to look in the channel, and the messa
   assert.match(t.error?.fix ?? '', new RegExp(`runwire task retry ${r.run.id} lost`));
   assert.equal(t.attempts, 1, 'not retried blindly');
   assert.equal((await env.messages('#releases')).filter((m) => m.text === text).length, 1, 'the one post that reached Slack, no duplicate');
+});
+
+test('SIGKILL while a webhook post is in flight, then resume: outcome unknown, not re-posted; task retry posts it once', { timeout: 180_000 }, async () => {
+  await addHook('crashy', '#general');
+  await env.admin('POST', 'faults', { method: 'incoming-webhook', kind: 'timeout', hold_ms: 60_000, channel: 'general', times: 1 });
+  const text = `survives a crash ${Math.random().toString(36).slice(2, 8)}`;
+  const file = await env.writeRunbook('crashy.yaml', `name: crashy\ntasks:\n  - { id: hook, type: slack.message, connection: crashy, message: "${text}" }\n`);
+  const child = env.spawn(['run', file, '--json']);
+  const done = collect(child);
+  // The sandbox took the fault: the post is in flight (held unanswered).
+  await waitFor(async () => (((await env.admin('GET', 'faults'))['faults'] as unknown[]).length === 0 ? true : undefined), 'the webhook post to be in flight');
+  child.kill('SIGKILL');
+  assert.equal((await done).code, null, 'killed, not finished');
+  await env.admin('DELETE', 'faults');
+  const db = new Database(join(env.dataDir, 'runwire.db'), { readonly: true, fileMustExist: true });
+  const runId = (db.prepare('SELECT id FROM runs ORDER BY created_at DESC LIMIT 1').get() as { id: string }).id;
+  db.close();
+
+  const resumed = await env.cli(['resume', runId, '--json']);
+  assert.notEqual(resumed.code, 0);
+  const t = taskOf(parseRun(resumed), 'hook');
+  assert.equal(t.error?.code, 'runwire.slack.webhook_outcome_unknown', JSON.stringify(t));
+  assert.match(t.error?.fix ?? '', new RegExp(`runwire task retry ${runId} hook`));
+  const mine = async () => (await env.messages('#general')).filter((m) => m.text === text);
+  assert.equal((await mine()).length, 0, 'the held post never reached the channel, and resume did not post blindly');
+
+  // The operator looked: not there. Retry posts it, once.
+  const retried = await env.cli(['task', 'retry', runId, 'hook', '--json']);
+  assert.equal(retried.code, 0, retried.stdout + retried.stderr);
+  assert.equal(taskOf(parseRun(retried), 'hook').slack?.state, 'sent');
+  assert.equal((await mine()).length, 1);
 });
