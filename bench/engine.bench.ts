@@ -2,6 +2,7 @@
  * Engine bench through the real CLI: generated runbooks run by `node bin/runwire.js run --json` as a
  * child process on a fresh SQLite data dir, every transition durable.
  *  - wide: 10,000 milestones, 100 layers of 100, each depending on two tasks of the layer above;
+ *  - wide-yaml: the same runbook written as YAML (block style, as `yaml`'s stringify writes it);
  *  - chain: 1,000 milestones, each depending on the previous one;
  *  - start: a 1-task runbook, for the CLI's own start-up and parse cost.
  * Wall time is measured here around the child (start included). Engine time and peak RSS are reported
@@ -13,6 +14,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(root, 'bin/runwire.js');
@@ -71,9 +73,9 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-async function measure(name: string, doc: unknown, tasks: number, dir: string): Promise<Sample> {
-  const file = join(dir, `${name}.json`);
-  await writeFile(file, JSON.stringify(doc));
+async function measure(name: string, doc: unknown, tasks: number, dir: string, format: 'json' | 'yaml' = 'json'): Promise<Sample> {
+  const file = join(dir, `${name}.${format}`);
+  await writeFile(file, format === 'json' ? JSON.stringify(doc) : stringify(doc));
   const samples: Sample[] = [];
   for (let i = 0; i < RUNS; i++) samples.push(await once(file, tasks));
   const m: Sample = {
@@ -82,7 +84,7 @@ async function measure(name: string, doc: unknown, tasks: number, dir: string): 
     parseMs: median(samples.map((s) => s.parseMs)), peakMb: median(samples.map((s) => s.peakMb)), tasks,
   };
   const per = m.engineMs / tasks;
-  process.stdout.write(`${name.padEnd(6)} ${String(tasks).padStart(6)} tasks  wall ${m.wallMs.toFixed(0).padStart(5)} ms (cpu ${m.cpuMs.toFixed(0).padStart(5)})  parse ${m.parseMs.toFixed(0).padStart(5)} ms  `
+  process.stdout.write(`${name.padEnd(9)} ${String(tasks).padStart(6)} tasks  wall ${m.wallMs.toFixed(0).padStart(5)} ms (cpu ${m.cpuMs.toFixed(0).padStart(5)})  parse ${m.parseMs.toFixed(0).padStart(5)} ms  `
     + `engine ${m.engineMs.toFixed(0).padStart(5)} ms (cpu ${m.engineCpuMs.toFixed(0)}; ${per.toFixed(4)} ms/task)  peak ${m.peakMb.toFixed(0).padStart(4)} MB   [walls ${samples.map((s) => s.wallMs.toFixed(0)).join(', ')}]\n`);
   return m;
 }
@@ -96,11 +98,13 @@ async function main(): Promise<void> {
     process.stdout.write(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (wall times grow with load; cpu times much less)\n`);
     const start = await measure('start', chain(1), 1, dir);
     const w = await measure('wide', wide(), 10_000, dir);
+    const wy = await measure('wide-yaml', wide(), 10_000, dir, 'yaml');
     const c = await measure('chain', chain(1000), 1000, dir);
     const perWide = w.engineMs / w.tasks;
     const perChain = c.engineMs / c.tasks;
     process.stdout.write('\nagainst the targets (ratio < 1.00x meets it):\n');
     process.stdout.write(`  10,000 tasks wall incl. CLI start  ${w.wallMs.toFixed(0)} ms / ${TARGET.wallMs} ms = ${ratio(w.wallMs, TARGET.wallMs)}\n`);
+    process.stdout.write(`  10,000 tasks as YAML, wall          ${wy.wallMs.toFixed(0)} ms / ${TARGET.wallMs} ms = ${ratio(wy.wallMs, TARGET.wallMs)} (parse ${wy.parseMs.toFixed(0)} ms vs ${w.parseMs.toFixed(0)} ms as JSON)\n`);
     process.stdout.write(`  engine time per task (wide)        ${perWide.toFixed(4)} ms / ${TARGET.perTaskMs} ms = ${ratio(perWide, TARGET.perTaskMs)}\n`);
     process.stdout.write(`  engine time per task (chain)       ${perChain.toFixed(4)} ms / ${TARGET.perTaskMs} ms = ${ratio(perChain, TARGET.perTaskMs)}\n`);
     process.stdout.write(`  engine cpu per task (wide, chain)  ${(w.engineCpuMs / w.tasks).toFixed(4)} ms, ${(c.engineCpuMs / c.tasks).toFixed(4)} ms\n`);
