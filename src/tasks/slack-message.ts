@@ -218,7 +218,7 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
         // checkMessageTask reports the missing connection with its fix.
       }
       if (conn && usesWebhook(conn)) {
-        return webhookProblems(conn, { target, asUser: input.as_user === true, thread: Boolean(input.thread), update: Boolean(input.update) });
+        return webhookProblems(conn, { target, asUser: input.as_user === true, thread: Boolean(input.thread), update: Boolean(input.update), redirect: plan.channelOverride !== undefined });
       }
       if (raw === undefined && !input.thread && !input.update) {
         return [{ ...noChannel(name), severity: 'error' as const }];
@@ -256,7 +256,7 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
         const update = input.update ? parentMessage(ctx, input.update, 'update') : undefined;
         const rawTarget = redirect ? plan.channelOverride : input.channel;
         const needsTarget = !(thread || update);
-        if (needsTarget && rawTarget === undefined && ctx.run.mode === 'rehearsal') {
+        if ((input.thread || input.update) && needsTarget && rawTarget === undefined && ctx.run.mode === 'rehearsal') {
           // The message it replies to or edits was not sent in this rehearsal: nothing to do either.
           await hooks.save({ state: 'skipped', attempts: 0, text, channel_name: `${input.thread ? 'thread' : 'message'} of ${input.thread ?? input.update}` }, 'Not sent (rehearsal)');
           return { status: 'succeeded', output: { text } };
@@ -264,7 +264,7 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
         const conn = await (await connections()).resolve(input.connection ?? DEFAULT_CONNECTION);
         if (usesWebhook(conn)) {
           const target = needsTarget && rawTarget !== undefined ? targetOf(rawTarget, redirect ? 'rehearsal.channel' : 'channel') : undefined;
-          const bad = webhookProblems(conn, { target, asUser: input.as_user === true, thread: Boolean(input.thread), update: Boolean(input.update) }).find((p) => p.severity === 'error');
+          const bad = webhookProblems(conn, { target, asUser: input.as_user === true, thread: Boolean(input.thread), update: Boolean(input.update), redirect }).find((p) => p.severity === 'error');
           if (bad) throw problemError(bad);
         } else if (needsTarget && rawTarget === undefined) {
           const p = noChannel(conn.name);

@@ -30,6 +30,8 @@ export interface WebhookTaskShape {
   asUser: boolean;
   thread: boolean;
   update: boolean;
+  /** True when `target` is a rehearsal redirect (`rehearsal: { channel }`), not the task's own channel. */
+  redirect?: boolean;
 }
 
 const norm = (s: string) => s.trim().replace(/^#/, '').toLowerCase();
@@ -61,11 +63,20 @@ export function webhookProblems(conn: ResolvedConnection, t: WebhookTaskShape): 
   if (t.asUser) unsupported('as_user', 'post as a user (it always posts as the app)');
   if (t.thread) unsupported('thread', 'reply in a thread (Slack returns no message ts to a webhook to reply to)');
   if (t.update) unsupported('update', 'edit a message (Slack returns no message ts to a webhook)');
-  if (t.target && !sameChannel(t.target, conn.webhookChannel)) {
+  const field = t.redirect ? 'rehearsal.channel' : 'channel';
+  if (t.target && t.redirect && !conn.webhookChannel) {
+    // Posting anyway would put a rehearsal message in the live channel: refuse instead of warning.
+    out.push({
+      code: 'runwire.slack.webhook_channel_unknown',
+      message: `rehearsal.channel: connection "${name}" is an incoming webhook added by URL; it posts only to the channel it was created for, so the rehearsal could land in the live channel instead of ${t.target.label}.`,
+      fix: `Use rehearsal: skip or rehearsal: send for this task, or ${useToken}.`,
+      severity: 'error',
+    });
+  } else if (t.target && !sameChannel(t.target, conn.webhookChannel)) {
     out.push({
       code: 'runwire.slack.webhook_channel_mismatch',
-      message: `channel: connection "${name}" is an incoming webhook that posts only to ${conn.webhookChannel}, not ${t.target.label}.`,
-      fix: `Remove channel: (the webhook's channel is used) or set it to ${conn.webhookChannel}; to post elsewhere, ${useToken}.`,
+      message: `${field}: connection "${name}" is an incoming webhook that posts only to ${conn.webhookChannel}, not ${t.target.label}.`,
+      fix: `${t.redirect ? 'Use rehearsal: skip or send' : `Remove channel: (the webhook's channel is used) or set it to ${conn.webhookChannel}`}; to post elsewhere, ${useToken}.`,
       severity: 'error',
     });
   } else if (t.target && !conn.webhookChannel) {

@@ -204,3 +204,28 @@ test('SIGKILL while a webhook post is in flight, then resume: outcome unknown, n
   assert.equal(taskOf(parseRun(retried), 'hook').slack?.state, 'sent');
   assert.equal((await mine()).length, 1);
 });
+
+test('a rehearsal redirect over a webhook added by URL is refused (it would land in the live channel); rehearsal: send posts prefixed', { timeout: 120_000 }, async () => {
+  await addHook('rehearse', '#releases');
+  const yaml = `
+name: rehearse
+tasks:
+  - { id: redirect, type: slack.message, connection: rehearse, message: "redirected", rehearsal: { channel: "#random" } }
+  - { id: send, type: slack.message, connection: rehearse, message: "rehearsed", rehearsal: send }
+`;
+  const file = await env.writeRunbook('rehearse.yaml', yaml);
+  const c = await env.cli(['check', file, '--rehearsal', '--json']);
+  assert.equal(c.code, 2);
+  const problems = (JSON.parse(c.stdout) as { problems: Array<{ task?: string; code: string; severity: string; message: string }> }).problems;
+  const refused = problems.filter((p) => p.severity === 'error');
+  assert.equal(refused.length, 1, JSON.stringify(problems));
+  assert.equal(refused[0]!.code, 'runwire.slack.webhook_channel_unknown');
+  assert.match(refused[0]!.message, /^rehearsal\.channel:/);
+
+  const before = (await env.messages('#releases')).length;
+  const r = await env.run(yaml, ['--rehearsal']);
+  assert.equal(taskOf(r.run, 'redirect').error?.code, 'runwire.slack.webhook_channel_unknown');
+  assert.equal(taskOf(r.run, 'send').slack?.state, 'sent');
+  const added = (await env.messages('#releases')).slice(before).map((m) => m.text);
+  assert.deepEqual(added, ['[REHEARSAL] rehearsed'], 'only the rehearsal: send message, prefixed; nothing redirected into the live channel');
+});

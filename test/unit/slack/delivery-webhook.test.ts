@@ -77,3 +77,13 @@ test('a webhook queue key identifies the URL without holding its secret', () => 
   assert.notEqual(webhookQueueKey(URL_), webhookQueueKey(`${URL_}x`));
   assert.ok(!webhookQueueKey(URL_).includes('secret'));
 });
+
+test('a rehearsal redirect over a webhook is refused unless Slack named the webhook\'s channel: it would land in the live channel', () => {
+  const unknown = webhookProblems(conn({ webhookUrl: URL_ }), { ...shape, target: target('#rehearsals'), redirect: true });
+  const e = unknown.find((p) => p.severity === 'error');
+  assert.equal(e?.code, 'runwire.slack.webhook_channel_unknown');
+  assert.match(e!.message, /^rehearsal\.channel:/);
+  assert.match(e!.fix ?? '', /rehearsal: skip or rehearsal: send/);
+  const known = webhookProblems(conn({ webhookUrl: URL_, webhookChannel: '#ops' }), { ...shape, target: target('#rehearsals'), redirect: true });
+  assert.match(known.find((p) => p.severity === 'error')?.message ?? '', /^rehearsal\.channel: .*posts only to #ops, not #rehearsals/);
+});
