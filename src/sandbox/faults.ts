@@ -18,7 +18,7 @@ export type FaultKind = 'http_error' | 'timeout' | 'reset' | 'lost_response' | '
 export const FAULT_KINDS: readonly FaultKind[] = ['http_error', 'timeout', 'reset', 'lost_response', 'rate_limited', 'slack_error'];
 
 export interface FaultSpec {
-  /** Web API method name, e.g. `chat.postMessage`. */
+  /** Web API method name, e.g. `chat.postMessage`, or `incoming-webhook` for webhook posts. */
   method: string;
   kind: FaultKind;
   /** Only calls whose `channel` argument is (or resolves to) this id or name. */
