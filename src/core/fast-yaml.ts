@@ -39,7 +39,7 @@ const KEY = /[A-Za-z_][A-Za-z0-9_-]*:(?= |$)/y;
 const TRAILER = /^(?: +#.*)? *$/;
 // Plain flow-list items: no indicator first, nothing that could end the item or start a pair.
 const PLAIN_ITEM = /^[A-Za-z0-9_.\/+~=$^()<-][A-Za-z0-9_.\/+~=$^()<> -]*$/;
-const FLOW_PAIR = /^([A-Za-z_][A-Za-z0-9_-]*):( +)(\S.*)$/;
+const FLOW_PAIR = /^([A-Za-z_][A-Za-z0-9_-]*):( +)([^ ].*)$/;
 const QUOTED_ITEM = /^(?:"[^"\\]*"|'(?:[^']|'')*')$/;
 
 /** Read text in the supported subset; undefined when it is not (the caller then uses `yaml`). */
@@ -81,6 +81,15 @@ export function parseFastYaml(text: string): FastYamlSource | undefined {
       return { line: pos.line, column: pos.column };
     },
   };
+}
+
+/** Only the space is white space here: String#trim would also strip U+00A0 and friends, which YAML keeps. */
+function trimSpaces(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (s.charCodeAt(a) === 32) a++;
+  while (b > a && s.charCodeAt(b - 1) === 32) b--;
+  return s.slice(a, b);
 }
 
 function indentOf(line: string): number {
@@ -233,7 +242,7 @@ class Reader {
     if (c === '{') return this.flowMap(l, j, start);
     if ('&*!|>%@`?:,]}#'.includes(c as string) || isSeqStart(l, j)) give();
     const hash = l.indexOf(' #', j);
-    const s = (hash < 0 ? l.slice(j) : l.slice(j, hash)).trimEnd();
+    const s = trimSpaces(hash < 0 ? l.slice(j) : l.slice(j, hash));
     if (s.includes(': ') || s.endsWith(':')) give();
     return { value: resolvePlain(s), pos: { start } };
   }
@@ -246,7 +255,7 @@ class Reader {
       const m = FLOW_PAIR.exec(text);
       if (!m) return give();
       const key = m[1] as string;
-      if (typeof resolvePlain(key) !== 'string' || key === '__proto__' || entries.has(key)) give();
+      if (key.length > 1000 || typeof resolvePlain(key) !== 'string' || key === '__proto__' || entries.has(key)) give();
       value[key] = flowScalar(m[3] as string);
       entries.set(key, {
         key: { line: this.i + 1, column },
@@ -297,8 +306,8 @@ class Reader {
     if (!TRAILER.test(l.slice(k + 1))) give();
     const items = raw.map(({ from: f, to }) => {
       const text = l.slice(f, to);
-      const lead = text.length - text.trimStart().length;
-      return { text: text.trim(), column: f + lead + 1 };
+      const lead = indentOf(text);
+      return { text: trimSpaces(text), column: f + lead + 1 };
     });
     if (items.length === 1 && items[0]?.text === '') return [];
     return items;

@@ -117,7 +117,9 @@ test('on generated near-YAML, whatever the fast reader takes, yaml reads the sam
   const keys = ['a', 'b', 'x-y', 'true', 'null', 'id', 'a b', 'k_1', '"q"', '1'];
   const values = ['', ' 1', ' 0x1F', ' 0o7', ' 1e3', ' .5', ' -.inf', ' ~', ' true', ' "q"', " 'it''s'", ' [a, 1, "b"]', ' []', ' {}',
     ' { a: 1, b: x }', ' {a:1}', ' a # c', ' a: b', ' a:b', ' http://x', ' - z', ' "open', ' &a x', ' *a', ' |', ' #c', ' a #', ' [a, ]',
-    ' [a', ' x]', ' {a: 1', ' a,b', ' @x', ' %x', ' -1', ' - ', ':', ' ? x'];
+    ' [a', ' x]', ' {a: 1', ' a,b', ' @x', ' %x', ' -1', ' - ', ':', ' ? x',
+    // Commas and braces inside quotes; Unicode spaces, which YAML (unlike String#trim) keeps.
+    ' ["a,b", c]', " {a: '}', b: \"x, y\"}", ' \u00a0', ' [x\u00a0]', ' a\u2003', ' {a: \u00a0}', ' "a"#b', ' [a] x'];
   let taken = 0;
   for (let doc = 0; doc < 4000; doc++) {
     const lines: string[] = [];
