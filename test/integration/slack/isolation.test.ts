@@ -42,8 +42,11 @@ test("a long Retry-After on one channel does not delay another channel's message
   const firstA = seconds(opsMsgs[0]!.ts);
   const firstB = seconds(randomMsgs[0]!.ts);
   const lastB = seconds(randomMsgs.at(-1)!.ts);
-  // A waited out the Retry-After (the 429 came no earlier than B's first message was stored, give or take a second).
-  assert.ok(firstA - firstB >= RETRY_AFTER_SEC - 3, `A's first message ${firstA - firstB}s after B's first: it waited Retry-After`);
+  const startedAt = (id: string) => Date.parse((taskOf(r.run, id) as unknown as { started_at: string }).started_at) / 1000;
+  // A waited out the Retry-After: the 429 came after task a0 started, and its message after the wait.
+  assert.ok(firstA - startedAt('a0') >= RETRY_AFTER_SEC - 1, `A's first message ${(firstA - startedAt('a0')).toFixed(1)}s after a0 started: it waited Retry-After`);
+  // B's first message went out without that wait.
+  assert.ok(firstB - startedAt('b0') < RETRY_AFTER_SEC / 2, `B's first message ${(firstB - startedAt('b0')).toFixed(1)}s after b0 started`);
   // B did not: all of B was stored before A's first message, and B's whole run took well under the Retry-After.
   assert.ok(lastB < firstA, `B's last message (${lastB}) came before A's first (${firstA})`);
   assert.ok(lastB - firstB < RETRY_AFTER_SEC * 0.75, `B's five messages spanned ${(lastB - firstB).toFixed(1)}s, not delayed by A's ${RETRY_AFTER_SEC}s Retry-After`);
