@@ -17,6 +17,16 @@ export const EXIT_INVALID = 2;
 export { collectVar } from './options.js';
 
 /** `['a=1', 'b=x=y']` → `{ a: '1', b: 'x=y' }`; throws `runwire.cli.bad_var` on a malformed one. */
+/** `--var` flags for a command: parsed, or exit code 2 (invalid input) and the error rethrown. */
+export function varFlagsOrInvalid(values: readonly string[] | undefined, ctx: { exitCode: number }): Record<string, string> {
+  try {
+    return parseVarFlags(values);
+  } catch (err) {
+    ctx.exitCode = EXIT_INVALID;
+    throw err;
+  }
+}
+
 export function parseVarFlags(values: readonly string[] = []): Record<string, string> {
   const vars: Record<string, string> = {};
   const namePattern = new RegExp(VAR_NAME_PATTERN);

@@ -1,7 +1,7 @@
 /** What `runwire check FILE` does once its options are parsed (loaded on demand by `commands/check.ts`). */
 import { preflight } from '../../engine/preflight.js';
 import type { CliContext } from '../context.js';
-import { EXIT_INVALID, loadRunbookOrReport, parseVarFlags } from '../load-runbook.js';
+import { EXIT_INVALID, loadRunbookOrReport, varFlagsOrInvalid } from '../load-runbook.js';
 import { cliTaskTypes } from '../run-session.js';
 
 export interface CheckOpts {
@@ -11,13 +11,7 @@ export interface CheckOpts {
 }
 
 export async function check(file: string, opts: CheckOpts, dataDir: string, ctx: CliContext): Promise<void> {
-  let overrides: Record<string, string>;
-  try {
-    overrides = parseVarFlags(opts.var);
-  } catch (err) {
-    ctx.exitCode = EXIT_INVALID;
-    throw err;
-  }
+  const overrides = varFlagsOrInvalid(opts.var, ctx);
   const types = cliTaskTypes(dataDir, ctx.env);
   const runbook = await loadRunbookOrReport(file, types, ctx, overrides);
   if (!runbook) return;

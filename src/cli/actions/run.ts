@@ -4,7 +4,7 @@
  */
 import { preflight } from '../../engine/preflight.js';
 import type { CliContext } from '../context.js';
-import { EXIT_INVALID, loadRunbookOrReport, parseVarFlags } from '../load-runbook.js';
+import { EXIT_INVALID, loadRunbookOrReport, varFlagsOrInvalid } from '../load-runbook.js';
 import { cliActor, cliTaskTypes, onInterrupt, openSession, report } from '../run-session.js';
 
 export interface RunOpts {
@@ -17,13 +17,7 @@ export interface RunOpts {
 /** Run a runbook file as `runwire run` does; shared with `runwire start`. */
 export async function runFile(file: string, opts: RunOpts, dataDir: string, ctx: CliContext): Promise<void> {
   const json = opts.json === true;
-  let overrides: Record<string, string>;
-  try {
-    overrides = parseVarFlags(opts.var);
-  } catch (err) {
-    ctx.exitCode = EXIT_INVALID;
-    throw err;
-  }
+  const overrides = varFlagsOrInvalid(opts.var, ctx);
   const types = cliTaskTypes(dataDir, ctx.env);
   // Validate before opening the store: an invalid runbook leaves the data dir untouched.
   const parseStart = performance.now();

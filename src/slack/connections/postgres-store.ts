@@ -1,20 +1,16 @@
 /**
  * ConnectionStore on PostgreSQL (node-postgres), same contract as the SQLite one: table
- * `slack_connections` from migration 100 (applied by the shared `migratePostgres`), `update` as
+ * `slack_connections` from migration 100 (applied by the shared `openPostgresPool`), `update` as
  * `SELECT … FOR UPDATE` + `UPDATE` in one transaction.
  */
 import pg from 'pg';
 import { RunwireError } from '../../core/errors.js';
-import { migratePostgres } from '../../store/postgres/migrate.js';
+import { openPostgresPool, type PostgresOpenOptions } from '../../store/postgres/pool.js';
 import type { ConnectionRecord } from './model.js';
 import { fromRow, toRow, type Row } from './rows.js';
 import type { ConnectionStore } from './store.js';
 
-export interface PostgresConnectionStoreOptions {
-  connectionString?: string;
-  /** Schema to use (created if missing); tests use a fresh one each. */
-  schema?: string;
-}
+export type PostgresConnectionStoreOptions = PostgresOpenOptions;
 
 function notFound(name: string): RunwireError {
   return new RunwireError('runwire.slack.connection_not_found', `no connection named "${name}"`, {
@@ -27,27 +23,7 @@ export class PostgresConnectionStore implements ConnectionStore {
 
   /** Connect, create the schema if asked, and apply pending migrations. */
   static async open(o: PostgresConnectionStoreOptions = {}): Promise<PostgresConnectionStore> {
-    if (o.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(o.schema)) {
-      throw new RunwireError('runwire.store.bad_schema', `PostgreSQL schema name "${o.schema}" must be lowercase letters, digits and _`);
-    }
-    const pool = new pg.Pool({
-      ...(o.connectionString ? { connectionString: o.connectionString } : {}),
-      ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
-      max: 4,
-    });
-    try {
-      const client = await pool.connect();
-      try {
-        if (o.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${o.schema}`);
-        await migratePostgres(client);
-      } finally {
-        client.release();
-      }
-    } catch (err) {
-      await pool.end();
-      throw err;
-    }
-    return new PostgresConnectionStore(pool, true);
+    return new PostgresConnectionStore(await openPostgresPool(o), true);
   }
 
   /** Use a pool someone else owns (and closes). */

@@ -4,9 +4,8 @@
  * `UPDATE … FROM jsonb_to_recordset` for all task rows, an optional run patch, one multi-row event insert.
  */
 import pg from 'pg';
-import { RunwireError } from '../../core/errors.js';
 import type { CommitBatch, LeaseRequest, LeaseResult, RunEvent, RunRecord, RunSummary, Store, TaskRecord } from '../store.js';
-import { migratePostgres } from './migrate.js';
+import { openPostgresPool, type PostgresOpenOptions } from './pool.js';
 import { eventFromRow, json, leaseLost, num, runNotFound as notFound, str, summaryFromRow, taskFromRow, type Row } from '../rows.js';
 
 const TASK_COLUMNS = `task_id text, status text, attempts int, started_at text, finished_at text, next_attempt_at bigint,
@@ -20,33 +19,14 @@ const taskJson = (t: TaskRecord) => ({
 });
 const eventJson = (e: RunEvent) => ({ at: e.at, actor: e.actor, kind: e.kind, task_id: e.taskId, message: e.message, data: json(e.data) });
 
-export interface PostgresStoreOptions {
-  connectionString?: string;
-  /** Schema to use (created if missing); tests use a fresh one each. */
-  schema?: string;
-}
+export type PostgresStoreOptions = PostgresOpenOptions;
 
 export class PostgresStore implements Store {
   private constructor(private readonly pool: pg.Pool) {}
 
   /** Connect, create the schema if asked, and apply pending migrations. */
   static async open(o: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    if (o.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(o.schema)) {
-      throw new RunwireError('runwire.store.bad_schema', `PostgreSQL schema name "${o.schema}" must be lowercase letters, digits and _.`);
-    }
-    const pool = new pg.Pool({
-      ...(o.connectionString ? { connectionString: o.connectionString } : {}),
-      ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
-      max: 4,
-    });
-    const client = await pool.connect();
-    try {
-      if (o.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${o.schema}`);
-      await migratePostgres(client);
-    } finally {
-      client.release();
-    }
-    return new PostgresStore(pool);
+    return new PostgresStore(await openPostgresPool(o));
   }
 
   /** Run `fn` in one transaction on one connection. */
