@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2] ?? '';
-const files = readdirSync(here).filter((f) => f.endsWith('.bench.js') && f.includes(filter)).sort();
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.js') && f.includes(filter))
+  .sort();
 if (files.length === 0) {
   process.stderr.write(`no bench files${filter ? ` matching "${filter}"` : ''} in ${here}\n`);
   process.exitCode = 1;

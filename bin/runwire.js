@@ -3,9 +3,11 @@
 import { main } from '../dist/src/cli/main.js';
 
 main(process.argv).then(
-  (code) => { process.exitCode = code ?? 0; },
+  (code) => {
+    process.exitCode = code ?? 0;
+  },
   (err) => {
-    process.stderr.write(`runwire: ${err && err.message ? err.message : String(err)}\n`);
+    process.stderr.write(`runwire: ${err?.message ? err.message : String(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -14,5 +14,5 @@ export interface CommandModule {
 
 /** The global `--data-dir` option as resolved for this invocation. */
 export function dataDirOf(cmd: Command): string {
-  return String(cmd.optsWithGlobals()['dataDir'] ?? './.runwire');
+  return String(cmd.optsWithGlobals().dataDir ?? './.runwire');
 }

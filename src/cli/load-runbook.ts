@@ -18,7 +18,10 @@ export { collectVar } from './options.js';
 
 /** `['a=1', 'b=x=y']` → `{ a: '1', b: 'x=y' }`; throws `runwire.cli.bad_var` on a malformed one. */
 /** `--var` flags for a command: parsed, or exit code 2 (invalid input) and the error rethrown. */
-export function varFlagsOrInvalid(values: readonly string[] | undefined, ctx: { exitCode: number }): Record<string, string> {
+export function varFlagsOrInvalid(
+  values: readonly string[] | undefined,
+  ctx: { exitCode: number },
+): Record<string, string> {
   try {
     return parseVarFlags(values);
   } catch (err) {
@@ -44,13 +47,24 @@ export function parseVarFlags(values: readonly string[] = []): Record<string, st
 }
 
 /** Read and parse a runbook file; throws `runwire.runbook.unreadable` when it cannot be read. */
-export async function readRunbookFile(file: string, types: TaskTypeRegistry, vars: Record<string, string> = {}): Promise<ParseResult> {
+export async function readRunbookFile(
+  file: string,
+  types: TaskTypeRegistry,
+  vars: Record<string, string> = {},
+): Promise<ParseResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (err as Error).message;
     throw new RunwireError('runwire.runbook.unreadable', `cannot read runbook ${file}: ${why}`, {
       fix: 'pass the path of a runbook .yaml or .json file',
       cause: err,

@@ -12,7 +12,11 @@ export async function main(argv: string[]): Promise<number> {
   const ctx: CliContext = { exitCode: 0, stdout: process.stdout, stderr: process.stderr, env: process.env };
   const program = new Command('runwire')
     .description('Runbook and job automation with first-class Slack integration')
-    .option('--data-dir <dir>', 'where Runwire keeps its state (env RUNWIRE_DATA_DIR)', process.env['RUNWIRE_DATA_DIR'] ?? './.runwire')
+    .option(
+      '--data-dir <dir>',
+      'where Runwire keeps its state (env RUNWIRE_DATA_DIR)',
+      process.env.RUNWIRE_DATA_DIR ?? './.runwire',
+    )
     .showHelpAfterError()
     .exitOverride();
   for (const mod of commandModules) mod.register(program, ctx);

@@ -35,7 +35,7 @@ export function progressLine(e: RunEvent, o: ProgressOptions): string | undefine
   if (!o.tty) return `${e.at} ${e.kind} ${e.taskId ?? '-'} ${e.message}`;
   const [mark, colour] = MARKS[e.kind] ?? ['·', '0'];
   const type = e.taskId ? o.taskTypes.get(e.taskId) : undefined;
-  const icon = type ? ICONS[o.types.get(type)?.icon ?? ''] ?? ' ' : ' ';
+  const icon = type ? (ICONS[o.types.get(type)?.icon ?? ''] ?? ' ') : ' ';
   const by = e.actor.startsWith('cli:') ? `  \x1b[2m(${e.actor})\x1b[0m` : '';
   return `\x1b[2m${time}\x1b[0m \x1b[${colour}m${mark}\x1b[0m ${icon} ${e.message}${by}`;
 }

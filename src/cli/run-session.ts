@@ -45,7 +45,9 @@ export function openSession(dataDir: string, ctx: CliContext, o: { json: boolean
   const taskTypes = new Map<string, string>();
   const out = ctx.stdout as NodeJS.WriteStream;
   // With --json stdout holds only the run, so progress is not printed at all.
-  const onEvent = o.json ? undefined : progressPrinter(ctx.stdout, { tty: out.isTTY === true && !ctx.env['NO_COLOR'], types, taskTypes });
+  const onEvent = o.json
+    ? undefined
+    : progressPrinter(ctx.stdout, { tty: out.isTTY === true && !ctx.env.NO_COLOR, types, taskTypes });
   const engine = new Engine({ store, types, ...(onEvent ? { onEvent } : {}) });
   return { store, engine, types, taskTypes, close: () => store.close() };
 }
@@ -58,9 +60,13 @@ export async function knowTasks(s: Session, runId: string): Promise<void> {
 
 /** `cli:<user>`, who an operator action is recorded as. */
 export function cliActor(env: NodeJS.ProcessEnv): string {
-  let user = env['USER'] ?? env['LOGNAME'];
+  let user = env.USER ?? env.LOGNAME;
   if (!user) {
-    try { user = userInfo().username; } catch { user = 'unknown'; }
+    try {
+      user = userInfo().username;
+    } catch {
+      user = 'unknown';
+    }
   }
   return `cli:${user}`;
 }
@@ -78,20 +84,25 @@ export function report(ctx: CliContext, s: Session, outcome: RunOutcome, json: b
     writeRunJson(run, tasks, s.types, (chunk) => ctx.stdout.write(chunk));
   } else {
     const count = (st: string) => tasks.filter((t) => t.status === st).length;
-    const parts = ['succeeded', 'skipped', 'failed', 'waiting', 'cancelled', 'pending'].map((st) => [st, count(st)] as const).filter(([, n]) => n > 0);
+    const parts = ['succeeded', 'skipped', 'failed', 'waiting', 'cancelled', 'pending']
+      .map((st) => [st, count(st)] as const)
+      .filter(([, n]) => n > 0);
     ctx.stdout.write(`\nRun ${run.id} ${run.status} (${parts.map(([st, n]) => `${n} ${st}`).join(', ')})\n`);
     if (run.status === 'waiting') {
-      for (const t of tasks.filter((x) => x.status === 'waiting')) ctx.stdout.write(`  waiting: ${t.taskId} — complete it with: runwire task complete ${run.id} ${t.taskId}\n`);
+      for (const t of tasks.filter((x) => x.status === 'waiting'))
+        ctx.stdout.write(`  waiting: ${t.taskId} — complete it with: runwire task complete ${run.id} ${t.taskId}\n`);
     }
     if (run.status === 'failed') {
       for (const t of tasks.filter((x) => x.status === 'failed')) {
         const fix = t.error?.fix ? `  fix: ${t.error.fix}\n` : '';
-        ctx.stdout.write(`  failed: ${t.taskId}: ${t.error?.message ?? t.reason ?? ''}\n${fix}  retry it with: runwire task retry ${run.id} ${t.taskId}\n`);
+        ctx.stdout.write(
+          `  failed: ${t.taskId}: ${t.error?.message ?? t.reason ?? ''}\n${fix}  retry it with: runwire task retry ${run.id} ${t.taskId}\n`,
+        );
       }
     }
   }
   ctx.exitCode = exitCodeFor(run.status);
-  if (ctx.env['RUNWIRE_REPORT_STATS'] === '1') {
+  if (ctx.env.RUNWIRE_REPORT_STATS === '1') {
     // For the bench: peak memory of this process (kB on Linux).
     ctx.stderr.write(`runwire-stats ${JSON.stringify({ maxrss_kb: process.resourceUsage().maxRSS })}\n`);
   }
@@ -121,7 +132,10 @@ export function onInterrupt(ctx: CliContext, runId: () => string | undefined): (
  * let `step` act on the engine as the CLI's actor, stop like a crash on Ctrl-C, and report.
  */
 export async function driveRun(
-  dataDir: string, ctx: CliContext, json: boolean, runId: string,
+  dataDir: string,
+  ctx: CliContext,
+  json: boolean,
+  runId: string,
   step: (s: Session, actor: string) => Promise<RunOutcome>,
 ): Promise<void> {
   const s = openSession(dataDir, ctx, { json });

@@ -20,7 +20,12 @@ export class RunwireError extends Error {
   }
 
   toJSON(): { code: string; message: string; fix?: string; retryable: boolean } {
-    return { code: this.code, message: this.message, ...(this.fix ? { fix: this.fix } : {}), retryable: this.retryable };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.fix ? { fix: this.fix } : {}),
+      retryable: this.retryable,
+    };
   }
 }
 

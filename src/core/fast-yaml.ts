@@ -12,7 +12,10 @@
 import type { FieldPath } from './source-map.js';
 
 /** 1-based line and column. */
-interface Pos { line: number; column: number }
+interface Pos {
+  line: number;
+  column: number;
+}
 
 /** Where a value is written: its start, and for collections where each entry is. */
 interface PosNode {
@@ -30,15 +33,18 @@ export interface FastYamlSource {
 /** Thrown inside the reader when the text leaves the supported subset. */
 class Unsupported extends Error {}
 
-const give = (): never => { throw new Unsupported(); };
+const give = (): never => {
+  throw new Unsupported();
+};
 
 // Outside the subset wherever they appear: tabs, CR, BOM, other control characters (yaml
 // rejects some of them), and document markers or directives at the start of a line.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are exactly what it detects
 const UNSUPPORTED_TEXT = /[\t\r\uFEFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|^(?:---|\.\.\.|%)/m;
 const KEY = /[A-Za-z_][A-Za-z0-9_-]*:(?= |$)/y;
 const TRAILER = /^(?: +#.*)? *$/;
 // Plain flow-list items: no indicator first, nothing that could end the item or start a pair.
-const PLAIN_ITEM = /^[A-Za-z0-9_.\/+~=$^()<-][A-Za-z0-9_.\/+~=$^()<> -]*$/;
+const PLAIN_ITEM = /^[A-Za-z0-9_./+~=$^()<-][A-Za-z0-9_./+~=$^()<> -]*$/;
 const FLOW_PAIR = /^([A-Za-z_][A-Za-z0-9_-]*):( +)([^ ].*)$/;
 const QUOTED_ITEM = /^(?:"[^"\\]*"|'(?:[^']|'')*')$/;
 
@@ -102,7 +108,10 @@ function isSeqStart(line: string, col: number): boolean {
   return line.charCodeAt(col) === 45 /* - */ && (line.length === col + 1 || line.charCodeAt(col + 1) === 32);
 }
 
-interface Parsed { value: unknown; pos: PosNode }
+interface Parsed {
+  value: unknown;
+  pos: PosNode;
+}
 
 class Reader {
   /** Index of the current line. */
@@ -284,7 +293,7 @@ class Reader {
     const raw: Array<{ from: number; to: number }> = [];
     let from = j + 1;
     let k = j + 1;
-    for (;; k++) {
+    for (; ; k++) {
       if (k >= l.length) give();
       const c = l[k];
       if (c === '"') {
@@ -329,7 +338,11 @@ export function resolvePlain(s: string): unknown {
   if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
   if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.substring(2), 16);
   if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) {
-    return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    return s.slice(-3).toLowerCase() === 'nan'
+      ? NaN
+      : s[0] === '-'
+        ? Number.NEGATIVE_INFINITY
+        : Number.POSITIVE_INFINITY;
   }
   if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s)) return parseFloat(s);
   if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);

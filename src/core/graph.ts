@@ -98,10 +98,12 @@ export function findCycles(g: TaskGraph): string[][] {
       if (at !== undefined) {
         const cycle = path.slice(at);
         if (!cycle.some((id) => inCycle.has(id))) {
-          cycle.forEach((id) => inCycle.add(id));
+          for (const id of cycle) inCycle.add(id);
           // Rotate to begin at the earliest-declared task, so the report is stable.
           let first = 0;
-          cycle.forEach((id, k) => { if ((position.get(id) as number) < (position.get(cycle[first] as string) as number)) first = k; });
+          cycle.forEach((id, k) => {
+            if ((position.get(id) as number) < (position.get(cycle[first] as string) as number)) first = k;
+          });
           const rotated = [...cycle.slice(first), ...cycle.slice(0, first)];
           cycles.push([...rotated, rotated[0] as string]);
         }

@@ -39,7 +39,12 @@ function isObj(v: unknown): v is Obj {
 }
 
 /** Parse and validate a runbook; see the module comment. */
-export function parseRunbook(text: string, file: string, types: TaskTypeRegistry, opts: ParseOptions = {}): ParseResult {
+export function parseRunbook(
+  text: string,
+  file: string,
+  types: TaskTypeRegistry,
+  opts: ParseOptions = {},
+): ParseResult {
   // Happy path for YAML: the fast subset reader (no `yaml` document). Its value is the one `yaml`
   // would give, so the checks agree; only when they find a problem is the file read again with
   // `yaml`, whose positions (and syntax errors) the messages have always used.
@@ -59,7 +64,12 @@ export function parseRunbook(text: string, file: string, types: TaskTypeRegistry
  * The same without the fast YAML reader: JSON through json-source, anything else through the
  * `yaml` document API. Exported so tests can hold the two paths to the same results.
  */
-export function parseRunbookPositioned(text: string, file: string, types: TaskTypeRegistry, opts: ParseOptions = {}): ParseResult {
+export function parseRunbookPositioned(
+  text: string,
+  file: string,
+  types: TaskTypeRegistry,
+  opts: ParseOptions = {},
+): ParseResult {
   const source = readSource(text, file);
   if ('issues' in source) return { issues: source.issues };
   return check(source, file, types, opts).result;
@@ -67,7 +77,10 @@ export function parseRunbookPositioned(text: string, file: string, types: TaskTy
 
 /** Every check on a parsed value, positions from the source's locator. */
 function check(
-  source: { value: unknown; locate: Locate }, file: string, types: TaskTypeRegistry, opts: ParseOptions,
+  source: { value: unknown; locate: Locate },
+  file: string,
+  types: TaskTypeRegistry,
+  opts: ParseOptions,
 ): { result: ParseResult; validator: Validator } {
   const v = new Validator(file, source.locate, types, opts);
   const data = source.value;
@@ -99,7 +112,10 @@ function readYamlSource(text: string, file: string): { value: unknown; locate: L
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e): RunbookIssue => {
       const p = lc.linePos(e.pos[0]);
-      const message = e.code === 'MULTIPLE_DOCS' ? 'the file holds more than one YAML document (one runbook per file; remove the extra ---)' : e.message;
+      const message =
+        e.code === 'MULTIPLE_DOCS'
+          ? 'the file holds more than one YAML document (one runbook per file; remove the extra ---)'
+          : e.message;
       return { file, line: p.line, column: p.col, field: '', message: `YAML syntax error: ${message}` };
     });
     return { issues: sortIssues(issues) };
@@ -107,7 +123,9 @@ function readYamlSource(text: string, file: string): { value: unknown; locate: L
   try {
     return { value: doc.toJS({ maxAliasCount: 1000 }), locate: (path) => locate(doc, lc, path) };
   } catch (err) {
-    return { issues: [{ file, line: 1, column: 1, field: '', message: `cannot read the document: ${(err as Error).message}` }] };
+    return {
+      issues: [{ file, line: 1, column: 1, field: '', message: `cannot read the document: ${(err as Error).message}` }],
+    };
   }
 }
 
@@ -132,48 +150,58 @@ class Validator {
 
   /** The issues found, with positions from `locate` instead, in file order. */
   placedWith(locate: Locate): RunbookIssue[] {
-    return sortIssues(this.issues.map((issue, k) => {
-      const pos = locate(this.paths[k] as FieldPath);
-      return { ...issue, line: pos.line, column: pos.column };
-    }));
+    return sortIssues(
+      this.issues.map((issue, k) => {
+        const pos = locate(this.paths[k] as FieldPath);
+        return { ...issue, line: pos.line, column: pos.column };
+      }),
+    );
   }
 
   validate(data: Obj): Runbook | undefined {
     for (const p of checkSchema(RunbookSchema, data)) this.add(p.path, p.message);
-    const rawTasks = Array.isArray(data['tasks']) ? (data['tasks'] as unknown[]) : [];
+    const rawTasks = Array.isArray(data.tasks) ? (data.tasks as unknown[]) : [];
     const tasks = rawTasks.map((t, i) => ({ i, t: isObj(t) ? t : undefined }));
 
     // Ids: duplicates, and the set every other check refers to.
     const firstIndex = new Map<string, number>();
     for (const { i, t } of tasks) {
-      const id = t?.['id'];
+      const id = t?.id;
       if (typeof id !== 'string') continue;
       const first = firstIndex.get(id);
       if (first === undefined) firstIndex.set(id, i);
       else this.add(['tasks', i, 'id'], `duplicate task id "${id}" (first used by tasks[${first}])`);
     }
     const nodes = tasks.flatMap(({ t }) =>
-      t && typeof t['id'] === 'string' ? [{ id: t['id'], depends_on: stringList(t['depends_on']) }] : []);
+      t && typeof t.id === 'string' ? [{ id: t.id, depends_on: stringList(t.depends_on) }] : [],
+    );
     const graph = buildGraph(nodes);
 
     for (const { i, t } of tasks) {
       if (!t) continue;
-      for (const dep of stringList(t['depends_on'])) {
-        if (!firstIndex.has(dep)) this.add(['tasks', i, 'depends_on'], `unknown task "${dep}"${didYouMean(dep, firstIndex.keys())}`);
+      for (const dep of stringList(t.depends_on)) {
+        if (!firstIndex.has(dep))
+          this.add(['tasks', i, 'depends_on'], `unknown task "${dep}"${didYouMean(dep, firstIndex.keys())}`);
       }
     }
     for (const cycle of findCycles(graph)) {
       const at = firstIndex.get(cycle[0] as string) as number;
       // findCycles follows depends_on; shown reversed, the arrows read "finishes before".
-      this.add(['tasks', at, 'depends_on'], cycle.length === 2
-        ? `task "${cycle[0]}" depends on itself`
-        : `dependency cycle: ${[...cycle].reverse().join(' -> ')} (each must finish before the next can start)`);
+      this.add(
+        ['tasks', at, 'depends_on'],
+        cycle.length === 2
+          ? `task "${cycle[0]}" depends on itself`
+          : `dependency cycle: ${[...cycle].reverse().join(' -> ')} (each must finish before the next can start)`,
+      );
     }
 
-    const declaredVars = new Set([...Object.keys(isObj(data['vars']) ? data['vars'] : {}), ...Object.keys(this.opts.vars ?? {})]);
+    const declaredVars = new Set([
+      ...Object.keys(isObj(data.vars) ? data.vars : {}),
+      ...Object.keys(this.opts.vars ?? {}),
+    ]);
     const typeOf = new Map<string, string>();
     for (const { t } of tasks) {
-      if (t && typeof t['id'] === 'string' && typeof t['type'] === 'string' && !typeOf.has(t['id'])) typeOf.set(t['id'], t['type']);
+      if (t && typeof t.id === 'string' && typeof t.type === 'string' && !typeOf.has(t.id)) typeOf.set(t.id, t.type);
     }
     const specs: TaskSpec[] = [];
     for (const { i, t } of tasks) {
@@ -183,10 +211,10 @@ class Validator {
     }
     if (this.issues.length > 0) return undefined;
     const vars: Record<string, string> = {};
-    for (const [k, val] of Object.entries(isObj(data['vars']) ? data['vars'] : {})) vars[k] = String(val);
+    for (const [k, val] of Object.entries(isObj(data.vars) ? data.vars : {})) vars[k] = String(val);
     return {
-      name: data['name'] as string,
-      ...(typeof data['description'] === 'string' ? { description: data['description'] } : {}),
+      name: data.name as string,
+      ...(typeof data.description === 'string' ? { description: data.description } : {}),
       vars,
       tasks: specs,
       source: this.file,
@@ -195,22 +223,30 @@ class Validator {
 
   /** The type-specific checks of one task; returns its spec when it is valid so far. */
   private validateTask(
-    i: number, t: Obj, graph: TaskGraph, declaredVars: ReadonlySet<string>, typeOf: ReadonlyMap<string, string>,
+    i: number,
+    t: Obj,
+    graph: TaskGraph,
+    declaredVars: ReadonlySet<string>,
+    typeOf: ReadonlyMap<string, string>,
   ): TaskSpec | undefined {
-    const id = typeof t['id'] === 'string' ? t['id'] : undefined;
-    const typeName = t['type'];
+    const id = typeof t.id === 'string' ? t.id : undefined;
+    const typeName = t.type;
     if (typeof typeName !== 'string' || typeName === '') return undefined; // the schema said so
     const def = this.types.get(typeName);
     if (!def) {
       const known = [...this.types.keys()];
-      this.add(['tasks', i, 'type'], `unknown task type "${typeName}"${didYouMean(typeName, known) || ` (known types: ${known.join(', ')})`}`);
+      this.add(
+        ['tasks', i, 'type'],
+        `unknown task type "${typeName}"${didYouMean(typeName, known) || ` (known types: ${known.join(', ')})`}`,
+      );
       return undefined;
     }
     const before = this.issues.length;
     const declaresRehearsal = declaresField(def, 'rehearsal');
     const input: Obj = {};
     for (const [k, val] of Object.entries(t)) {
-      if (!(COMMON_TASK_FIELDS as readonly string[]).includes(k) || (k === 'rehearsal' && declaresRehearsal)) input[k] = val;
+      if (!(COMMON_TASK_FIELDS as readonly string[]).includes(k) || (k === 'rehearsal' && declaresRehearsal))
+        input[k] = val;
     }
     // A type plugin with a broken schema or hook is reported on the task, never a crash.
     let schemaProblems: ReturnType<typeof checkSchema>;
@@ -223,8 +259,9 @@ class Validator {
     for (const p of schemaProblems) {
       this.add(['tasks', i, ...p.path], p.path.length === 0 ? `${p.message} (type "${typeName}")` : p.message);
     }
-    if (!declaresRehearsal && t['rehearsal'] !== undefined) {
-      for (const p of checkSchema(RehearsalSchema, t['rehearsal'])) this.add(['tasks', i, 'rehearsal', ...p.path], p.message);
+    if (!declaresRehearsal && t.rehearsal !== undefined) {
+      for (const p of checkSchema(RehearsalSchema, t.rehearsal))
+        this.add(['tasks', i, 'rehearsal', ...p.path], p.message);
     }
 
     // Templates: known variables, and task outputs only from tasks that finish first.
@@ -236,7 +273,7 @@ class Validator {
       return anc.has(other) ? 'ancestor' : 'not-ancestor';
     };
     // The name is rendered too (with vars, runbook, run and task.id), so it is checked with the fields.
-    const named = typeof t['name'] === 'string' ? [{ path: ['name'] as Array<string | number>, text: t['name'] }] : [];
+    const named = typeof t.name === 'string' ? [{ path: ['name'] as Array<string | number>, text: t.name }] : [];
     for (const s of [...named, ...stringsIn(input)]) {
       if (!s.text.includes('{{')) continue;
       const unclosed = unclosedTemplate(s.text);
@@ -256,7 +293,9 @@ class Validator {
           isAncestor: (other) => relation(other) === 'ancestor',
         });
       } catch (err) {
-        problems = [{ field: '', message: `task type "${typeName}" could not validate this task: ${(err as Error).message}` }];
+        problems = [
+          { field: '', message: `task type "${typeName}" could not validate this task: ${(err as Error).message}` },
+        ];
       }
       for (const p of problems) this.add(['tasks', i, ...(p.field ? p.field.split('.') : [])], p.message);
       if (problems.length > 0) return undefined;
@@ -264,14 +303,14 @@ class Validator {
     const pos = this.locate(['tasks', i]);
     const spec: TaskSpec = {
       id,
-      name: typeof t['name'] === 'string' ? t['name'] : id,
+      name: typeof t.name === 'string' ? t.name : id,
       type: typeName,
-      depends_on: [...new Set(stringList(t['depends_on']))],
+      depends_on: [...new Set(stringList(t.depends_on))],
       input,
       position: { file: this.file, line: pos.line, column: pos.column },
     };
-    if (isObj(t['retry'])) spec.retry = retryPolicy(t['retry'], def);
-    if (t['rehearsal'] !== undefined) spec.rehearsal = t['rehearsal'];
+    if (isObj(t.retry)) spec.retry = retryPolicy(t.retry, def);
+    if (t.rehearsal !== undefined) spec.rehearsal = t.rehearsal;
     return spec;
   }
 }
@@ -292,10 +331,10 @@ function retryPolicy(r: Obj, def: TaskTypeDefinition): RetryPolicy {
     return parsed && 'ms' in parsed ? parsed.ms : undefined;
   };
   const policy: RetryPolicy = {
-    attempts: typeof r['attempts'] === 'number' ? r['attempts'] : def.retry.attempts,
-    backoffMs: ms(r['backoff']) ?? def.retry.backoffMs,
+    attempts: typeof r.attempts === 'number' ? r.attempts : def.retry.attempts,
+    backoffMs: ms(r.backoff) ?? def.retry.backoffMs,
   };
-  const max = ms(r['max_backoff']) ?? def.retry.maxBackoffMs;
+  const max = ms(r.max_backoff) ?? def.retry.maxBackoffMs;
   if (max !== undefined) policy.maxBackoffMs = max;
   return policy;
 }

@@ -25,7 +25,10 @@ function getAjv(): Ajv {
     ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
     ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
     // A template may stand for a duration; it is checked again when rendered at run time.
-    ajv.addFormat('duration', { type: 'string', validate: (s: string) => hasTemplate(s) || 'ms' in tryParseDuration(s) });
+    ajv.addFormat('duration', {
+      type: 'string',
+      validate: (s: string) => hasTemplate(s) || 'ms' in tryParseDuration(s),
+    });
     ajv.addFormat('duration-literal', { type: 'string', validate: (s: string) => 'ms' in tryParseDuration(s) });
   }
   return ajv;
@@ -42,9 +45,10 @@ export function checkSchema(
 ): SchemaProblem[] {
   let validate = compiled.get(schema);
   if (!validate) {
-    const s = opts.closeObjects && schema['type'] === 'object' && schema['additionalProperties'] === undefined
-      ? { ...schema, additionalProperties: false }
-      : schema;
+    const s =
+      opts.closeObjects && schema.type === 'object' && schema.additionalProperties === undefined
+        ? { ...schema, additionalProperties: false }
+        : schema;
     validate = getAjv().compile(s);
     compiled.set(schema, validate);
   }
@@ -62,8 +66,13 @@ function jsonType(v: unknown): string {
 }
 
 const TYPE_WORDS: Record<string, string> = {
-  string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false',
-  object: 'a mapping', array: 'a list', null: 'null',
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'null',
 };
 
 function typeWords(t: unknown): string {
@@ -85,7 +94,9 @@ function describeErrors(errors: ErrorObject[], value: unknown, suggestFrom: read
       const branch = e.schemaPath.slice(prefix.length).split('/')[0] as string;
       byBranch.set(branch, [...(byBranch.get(branch) ?? []), e]);
     }
-    const inner = [...byBranch.values()].filter((list) => list.every((e) => e.instancePath.length > u.instancePath.length));
+    const inner = [...byBranch.values()].filter((list) =>
+      list.every((e) => e.instancePath.length > u.instancePath.length),
+    );
     if (inner.length === 1) {
       dropped.add(u);
       for (const e of inner[0] as ErrorObject[]) dropped.delete(e);
@@ -111,52 +122,70 @@ function describe(e: ErrorObject, value: unknown, suggestFrom: readonly string[]
   const hint = typeof parent['x-hint'] === 'string' ? parent['x-hint'] : undefined;
   const params = e.params as Record<string, unknown>;
   if (e.propertyName !== undefined) {
-    return { path: [...path, e.propertyName], message: hint ? `invalid name "${e.propertyName}": ${hint}` : `invalid name "${e.propertyName}"` };
+    return {
+      path: [...path, e.propertyName],
+      message: hint ? `invalid name "${e.propertyName}": ${hint}` : `invalid name "${e.propertyName}"`,
+    };
   }
   switch (e.keyword) {
     case 'required':
-      return { path, message: `missing required field "${String(params['missingProperty'])}"` };
+      return { path, message: `missing required field "${String(params.missingProperty)}"` };
     case 'additionalProperties': {
-      const name = String(params['additionalProperty']);
-      const known = Object.keys((parent['properties'] as Record<string, unknown> | undefined) ?? {});
+      const name = String(params.additionalProperty);
+      const known = Object.keys((parent.properties as Record<string, unknown> | undefined) ?? {});
       return {
         path: [...path, name],
         message: `unknown field "${name}"${didYouMean(name, [...known, ...suggestFrom]) || (known.length > 0 ? ` (known fields: ${known.join(', ')})` : ' (this type takes no fields)')}`,
       };
     }
     case 'format':
-      if ((params['format'] === 'duration' || params['format'] === 'duration-literal') && typeof e.data === 'string') {
-        if (params['format'] === 'duration-literal' && hasTemplate(e.data)) {
+      if ((params.format === 'duration' || params.format === 'duration-literal') && typeof e.data === 'string') {
+        if (params.format === 'duration-literal' && hasTemplate(e.data)) {
           return { path, message: `templates are not allowed here, got "${e.data}" (write a duration such as 2s)` };
         }
         const r = tryParseDuration(e.data);
         return { path, message: 'error' in r ? r.error : `invalid duration "${e.data}"` };
       }
-      return { path, message: hint ?? `must be a valid ${String(params['format'])}` };
+      return { path, message: hint ?? `must be a valid ${String(params.format)}` };
     default:
       break;
   }
   if (hint) return { path, message: `${hint}, got ${jsonType(e.data)}` };
   switch (e.keyword) {
     case 'type':
-      return { path, message: `expected ${typeWords(params['type'])}, got ${jsonType(e.data)}` };
+      return { path, message: `expected ${typeWords(params.type)}, got ${jsonType(e.data)}` };
     case 'enum':
-      return { path, message: `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${jsonType(e.data)}` };
+      return {
+        path,
+        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${jsonType(e.data)}`,
+      };
     case 'const':
-      return { path, message: `must be ${JSON.stringify(params['allowedValue'])}, got ${jsonType(e.data)}` };
+      return { path, message: `must be ${JSON.stringify(params.allowedValue)}, got ${jsonType(e.data)}` };
     case 'minItems':
-      return { path, message: params['limit'] === 1 ? 'must not be empty' : `must have at least ${String(params['limit'])} items` };
+      return {
+        path,
+        message: params.limit === 1 ? 'must not be empty' : `must have at least ${String(params.limit)} items`,
+      };
     case 'minLength':
-      return { path, message: params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters` };
+      return {
+        path,
+        message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters`,
+      };
     case 'anyOf':
     case 'oneOf': {
       const branches = Array.isArray(e.schema) ? (e.schema as Array<Record<string, unknown>>) : [];
       if (branches.length > 0 && branches.every((b) => 'const' in b)) {
-        return { path, message: `must be one of ${branches.map((b) => JSON.stringify(b['const'])).join(', ')}, got ${jsonType(e.data)}` };
+        return {
+          path,
+          message: `must be one of ${branches.map((b) => JSON.stringify(b.const)).join(', ')}, got ${jsonType(e.data)}`,
+        };
       }
       return { path, message: `has the wrong shape, got ${jsonType(e.data)}` };
     }
     default:
-      return { path, message: `${e.message ?? 'is invalid'}${e.data !== undefined ? `, got ${jsonType(e.data)}` : ''}` };
+      return {
+        path,
+        message: `${e.message ?? 'is invalid'}${e.data !== undefined ? `, got ${jsonType(e.data)}` : ''}`,
+      };
   }
 }

@@ -4,7 +4,16 @@
  */
 import { RunwireError } from './errors.js';
 
-export const TASK_STATUSES = ['pending', 'ready', 'running', 'waiting', 'succeeded', 'failed', 'skipped', 'cancelled'] as const;
+export const TASK_STATUSES = [
+  'pending',
+  'ready',
+  'running',
+  'waiting',
+  'succeeded',
+  'failed',
+  'skipped',
+  'cancelled',
+] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const RUN_STATUSES = ['running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
@@ -75,7 +84,10 @@ export function assertTransition(from: TaskStatus, to: TaskStatus, taskId?: stri
     throw new RunwireError(
       'runwire.state.illegal_transition',
       `task ${taskId ? `"${taskId}" ` : ''}cannot go from ${from} to ${to}`,
-      { fix: TASK_NEXT[from].length > 0 ? `from ${from} it may go to: ${TASK_NEXT[from].join(', ')}` : `${from} is final` },
+      {
+        fix:
+          TASK_NEXT[from].length > 0 ? `from ${from} it may go to: ${TASK_NEXT[from].join(', ')}` : `${from} is final`,
+      },
     );
   }
 }
@@ -90,7 +102,9 @@ export function assertRunTransition(from: RunStatus, to: RunStatus, runId?: stri
     throw new RunwireError(
       'runwire.state.illegal_run_transition',
       `run ${runId ? `"${runId}" ` : ''}cannot go from ${from} to ${to}`,
-      { fix: RUN_NEXT[from].length > 0 ? `from ${from} it may go to: ${RUN_NEXT[from].join(', ')}` : `${from} is final` },
+      {
+        fix: RUN_NEXT[from].length > 0 ? `from ${from} it may go to: ${RUN_NEXT[from].join(', ')}` : `${from} is final`,
+      },
     );
   }
 }

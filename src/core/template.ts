@@ -135,15 +135,22 @@ function resolve(ref: TemplateRef, scope: TemplateScope, opts: RenderOptions): u
   const [root, ...rest] = ref.path;
   const present = root !== undefined && root in scope && (scope as Record<string, unknown>)[root] !== undefined;
   if (!present) {
-    if (opts.partial && root !== undefined && ['vars', 'runbook', 'run', 'task', 'tasks'].includes(root)) return undefined;
-    throw unknownRef(ref, root === 'vars' || root === 'tasks' || (root !== undefined && root in FIXED)
-      ? `no ${root} values in this context` : 'unknown reference');
+    if (opts.partial && root !== undefined && ['vars', 'runbook', 'run', 'task', 'tasks'].includes(root))
+      return undefined;
+    throw unknownRef(
+      ref,
+      root === 'vars' || root === 'tasks' || (root !== undefined && root in FIXED)
+        ? `no ${root} values in this context`
+        : 'unknown reference',
+    );
   }
   if (root === 'tasks') {
     const [taskId, output, ...field] = rest;
-    if (taskId === undefined || output !== 'output' || field.length === 0) throw unknownRef(ref, 'expected tasks.<id>.output.<field>');
+    if (taskId === undefined || output !== 'output' || field.length === 0)
+      throw unknownRef(ref, 'expected tasks.<id>.output.<field>');
     const tasks = scope.tasks;
-    const view = typeof tasks === 'function' ? tasks(taskId) : Object.hasOwn(tasks ?? {}, taskId) ? tasks?.[taskId] : undefined;
+    const view =
+      typeof tasks === 'function' ? tasks(taskId) : Object.hasOwn(tasks ?? {}, taskId) ? tasks?.[taskId] : undefined;
     if (!view) throw unknownRef(ref, `unknown task "${taskId}"`);
     let cur: unknown = view.output;
     if (cur === undefined && view.status === 'skipped') {
@@ -193,7 +200,10 @@ export function renderDeep<T>(value: T, scope: TemplateScope, opts: RenderOption
 }
 
 /** Every string inside a value with its path relative to the value (`headers.Authorization`). */
-export function stringsIn(value: unknown, path: Array<string | number> = []): Array<{ path: Array<string | number>; text: string }> {
+export function stringsIn(
+  value: unknown,
+  path: Array<string | number> = [],
+): Array<{ path: Array<string | number>; text: string }> {
   if (typeof value === 'string') return [{ path, text: value }];
   if (Array.isArray(value)) return value.flatMap((v, i) => stringsIn(v, [...path, i]));
   if (value !== null && typeof value === 'object') {

@@ -9,7 +9,11 @@ import type { TaskSpec } from '../core/runbook.js';
  * What a task does in a rehearsal: a type with `rehearsalFor` decides from the raw field;
  * otherwise `rehearsal: run|skip` on the task wins over the type's default.
  */
-export function rehearsalBehaviour(spec: Pick<TaskSpec, 'rehearsal'>, type: Pick<TaskTypeDefinition, 'rehearsal' | 'rehearsalFor'>, input: unknown): RehearsalBehaviour {
+export function rehearsalBehaviour(
+  spec: Pick<TaskSpec, 'rehearsal'>,
+  type: Pick<TaskTypeDefinition, 'rehearsal' | 'rehearsalFor'>,
+  input: unknown,
+): RehearsalBehaviour {
   if (type.rehearsalFor) return type.rehearsalFor(spec.rehearsal, input as never);
   if (spec.rehearsal === 'run' || spec.rehearsal === 'skip') return spec.rehearsal;
   return type.rehearsal;
@@ -34,7 +38,10 @@ export interface DependencyIndex {
   remaining: Map<string, number>;
 }
 
-export function indexDependencies(tasks: ReadonlyArray<Pick<TaskSpec, 'id' | 'depends_on'>>, isDone: (id: string) => boolean): DependencyIndex {
+export function indexDependencies(
+  tasks: ReadonlyArray<Pick<TaskSpec, 'id' | 'depends_on'>>,
+  isDone: (id: string) => boolean,
+): DependencyIndex {
   const dependents = new Map<string, string[]>();
   const remaining = new Map<string, number>();
   for (const t of tasks) dependents.set(t.id, []);

@@ -60,17 +60,46 @@ export class Engine {
     const at = now.toISOString();
     const id = newRunId(now);
     const run: RunRecord = {
-      id, runbook: runbook.name, spec: runbook, mode: o.mode, status: 'running', vars: o.vars, createdAt: at,
-      startedAt: at, finishedAt: null, leaseOwner: this.owner, leaseExpiresAt: now.getTime() + this.leaseMs,
+      id,
+      runbook: runbook.name,
+      spec: runbook,
+      mode: o.mode,
+      status: 'running',
+      vars: o.vars,
+      createdAt: at,
+      startedAt: at,
+      finishedAt: null,
+      leaseOwner: this.owner,
+      leaseExpiresAt: now.getTime() + this.leaseMs,
     };
     // Task names may hold templates (`Deploy {{vars.release}}`); outputs of other tasks stay as written.
     const scope = { vars: o.vars, runbook: { name: runbook.name }, run: { id, mode: o.mode } };
     const tasks: TaskRecord[] = runbook.tasks.map((t, position) => ({
-      runId: id, taskId: t.id, position, name: renderTemplate(t.name, { ...scope, task: { id: t.id, name: t.id } }, { partial: true }), type: t.type, status: 'pending', attempts: 0, startedAt: null,
-      finishedAt: null, nextAttemptAt: null, error: null, output: null, state: null, reason: null,
+      runId: id,
+      taskId: t.id,
+      position,
+      name: renderTemplate(t.name, { ...scope, task: { id: t.id, name: t.id } }, { partial: true }),
+      type: t.type,
+      status: 'pending',
+      attempts: 0,
+      startedAt: null,
+      finishedAt: null,
+      nextAttemptAt: null,
+      error: null,
+      output: null,
+      state: null,
+      reason: null,
     }));
     const events: RunEvent[] = [
-      { runId: id, at, actor: o.actor, kind: 'run.created', taskId: null, message: `${o.mode === 'rehearsal' ? 'Rehearsal' : 'Live run'} of "${runbook.name}" started`, data: { mode: o.mode, vars: o.vars } },
+      {
+        runId: id,
+        at,
+        actor: o.actor,
+        kind: 'run.created',
+        taskId: null,
+        message: `${o.mode === 'rehearsal' ? 'Rehearsal' : 'Live run'} of "${runbook.name}" started`,
+        data: { mode: o.mode, vars: o.vars },
+      },
       ...(o.events ?? []).map((e) => ({ runId: id, at, actor: 'engine', ...e })),
     ];
     await this.store.createRun(run, tasks, events);
@@ -100,7 +129,8 @@ export class Engine {
         ex.event('task.succeeded', taskId, `${rec.name}: completed by ${actor}`, actor);
         ex.release(rec);
       } else if (action === 'skip') {
-        if (!['pending', 'ready', 'waiting', 'failed'].includes(rec.status)) throw badAction(runId, rec, 'skip', 'only a pending, ready, waiting or failed task can be skipped');
+        if (!['pending', 'ready', 'waiting', 'failed'].includes(rec.status))
+          throw badAction(runId, rec, 'skip', 'only a pending, ready, waiting or failed task can be skipped');
         ex.transition(rec, 'skipped');
         rec.finishedAt = at;
         rec.reason = `skipped by ${actor}`;
@@ -129,9 +159,19 @@ export class Engine {
     const run = await this.store.getRun(runId);
     if (!run) throw notFound(runId);
     const at = this.now().toISOString();
-    const ok = await this.store.cancelRun(runId, at, { runId, at, actor, kind: 'run.cancelled', taskId: null, message: `Run cancelled by ${actor}` });
+    const ok = await this.store.cancelRun(runId, at, {
+      runId,
+      at,
+      actor,
+      kind: 'run.cancelled',
+      taskId: null,
+      message: `Run cancelled by ${actor}`,
+    });
     if (!ok) {
-      throw new RunwireError('runwire.run.not_cancellable', `Run ${runId} is ${run.status}; only an unfinished run can be cancelled.`);
+      throw new RunwireError(
+        'runwire.run.not_cancellable',
+        `Run ${runId} is ${run.status}; only an unfinished run can be cancelled.`,
+      );
     }
     return this.load(runId);
   }
@@ -144,19 +184,34 @@ export class Engine {
 
   private deps() {
     return {
-      store: this.store, types: this.opts.types, owner: this.owner, now: this.now, random: this.opts.random ?? Math.random,
-      leaseMs: this.leaseMs, ...(this.opts.onEvent ? { onEvent: this.opts.onEvent } : {}),
+      store: this.store,
+      types: this.opts.types,
+      owner: this.owner,
+      now: this.now,
+      random: this.opts.random ?? Math.random,
+      leaseMs: this.leaseMs,
+      ...(this.opts.onEvent ? { onEvent: this.opts.onEvent } : {}),
     };
   }
 
   /** Take the run's lease and load it. */
   private async hold(runId: string): Promise<RunExecutor> {
     const now = this.now().getTime();
-    const lease = await this.store.acquireLease({ runId, owner: this.owner, now, expiresAt: now + this.leaseMs, isStale: isOwnerGone });
+    const lease = await this.store.acquireLease({
+      runId,
+      owner: this.owner,
+      now,
+      expiresAt: now + this.leaseMs,
+      isStale: isOwnerGone,
+    });
     if (!lease.ok) {
-      throw new RunwireError('runwire.run.busy', `Run ${runId} is being run by another Runwire process (${lease.holder}).`, {
-        fix: 'Wait for it to finish or wait on an operator, then try again.',
-      });
+      throw new RunwireError(
+        'runwire.run.busy',
+        `Run ${runId} is being run by another Runwire process (${lease.holder}).`,
+        {
+          fix: 'Wait for it to finish or wait on an operator, then try again.',
+        },
+      );
     }
     const run = await this.store.getRun(runId);
     if (!run) throw notFound(runId);
@@ -185,11 +240,17 @@ export class Engine {
 }
 
 function notFound(runId: string): RunwireError {
-  return new RunwireError('runwire.run.not_found', `No run "${runId}" in this data dir.`, { fix: 'List runs with `runwire runs list` (and check --data-dir).' });
+  return new RunwireError('runwire.run.not_found', `No run "${runId}" in this data dir.`, {
+    fix: 'List runs with `runwire runs list` (and check --data-dir).',
+  });
 }
 
 function badAction(runId: string, rec: TaskRecord, action: string, why: string): RunwireError {
-  return new RunwireError('runwire.task.bad_action', `Cannot ${action} task "${rec.taskId}" of run ${runId}: it is ${rec.status}; ${why}.`, {
-    fix: `See \`runwire runs show ${runId}\`.`,
-  });
+  return new RunwireError(
+    'runwire.task.bad_action',
+    `Cannot ${action} task "${rec.taskId}" of run ${runId}: it is ${rec.status}; ${why}.`,
+    {
+      fix: `See \`runwire runs show ${runId}\`.`,
+    },
+  );
 }

@@ -10,7 +10,13 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { RunwireError, toRunwireError } from '../core/errors.js';
 import type { Runbook, TaskSpec } from '../core/runbook.js';
-import { assertRunTransition, assertTransition, deriveRunStatus, isTaskDone, type TaskStatus } from '../core/state-machine.js';
+import {
+  assertRunTransition,
+  assertTransition,
+  deriveRunStatus,
+  isTaskDone,
+  type TaskStatus,
+} from '../core/state-machine.js';
 import { backoffDelay, shouldRetry } from '../core/backoff.js';
 import { renderDeep, type TemplateScope } from '../core/template.js';
 import type { TaskContext, TaskResult, TaskTypeDefinition, TaskTypeRegistry, TaskView } from '../core/task-type.js';
@@ -53,7 +59,11 @@ export class RunExecutor {
   /** When the lease was last renewed (epoch ms); the lease was taken just before the executor was made. */
   private renewedAt: number;
 
-  constructor(private readonly deps: ExecutorDeps, private readonly run: RunRecord, tasks: TaskRecord[]) {
+  constructor(
+    private readonly deps: ExecutorDeps,
+    private readonly run: RunRecord,
+    tasks: TaskRecord[],
+  ) {
     this.spec = run.spec;
     this.renewedAt = deps.now().getTime();
     for (const t of run.spec.tasks) this.specs.set(t.id, t);
@@ -133,7 +143,11 @@ export class RunExecutor {
     const now = this.deps.now().getTime();
     const renew = force || now - this.renewedAt >= this.deps.leaseMs / 3;
     await this.deps.store.commit({
-      runId: this.run.id, owner: this.deps.owner, tasks, events, ...(run ? { run } : {}),
+      runId: this.run.id,
+      owner: this.deps.owner,
+      tasks,
+      events,
+      ...(run ? { run } : {}),
       ...(renew ? { leaseExpiresAt: now + this.deps.leaseMs } : {}),
     });
     if (renew) this.renewedAt = now;
@@ -164,7 +178,12 @@ export class RunExecutor {
       }
     }
     this.seedReady();
-    this.renewTimer = setInterval(() => { void this.flush(true).catch((err: unknown) => this.fail(err)); }, Math.max(1000, this.deps.leaseMs / 3));
+    this.renewTimer = setInterval(
+      () => {
+        void this.flush(true).catch((err: unknown) => this.fail(err));
+      },
+      Math.max(1000, this.deps.leaseMs / 3),
+    );
     this.renewTimer.unref();
     try {
       for (;;) {
@@ -173,7 +192,10 @@ export class RunExecutor {
         for (const job of started) this.launch(job);
         if (this.failure) throw this.failure;
         if (this.inflight === 0 && this.readyQueue.length === 0 && this.timers.size === 0) break;
-        if (this.readyQueue.length === 0) await new Promise<void>((resolve) => { this.wakeUp = resolve; });
+        if (this.readyQueue.length === 0)
+          await new Promise<void>((resolve) => {
+            this.wakeUp = resolve;
+          });
         // Let every completion of this tick land, so one transaction holds them all (nothing more can
         // land when nothing is in flight, e.g. a chain of quick tasks).
         if (this.inflight > 0) await tick();
@@ -208,13 +230,24 @@ export class RunExecutor {
       if (type && recoverRunning(type.idempotent) === 'rerun') {
         this.transition(rec, 'ready');
         rec.nextAttemptAt = null;
-        this.event('task.ready', rec.taskId, `${rec.name}: interrupted by a crash; re-running (the ${rec.type} type is idempotent)`);
+        this.event(
+          'task.ready',
+          rec.taskId,
+          `${rec.name}: interrupted by a crash; re-running (the ${rec.type} type is idempotent)`,
+        );
       } else {
         this.transition(rec, 'failed');
         rec.finishedAt = this.iso();
         rec.reason = 'interrupted';
-        rec.error = { code: 'runwire.engine.interrupted', message: 'The task was running when the engine stopped; it is not safe to repeat automatically.', fix: `Check its effect, then \`runwire task retry ${this.run.id} ${rec.taskId}\` or \`runwire task skip ${this.run.id} ${rec.taskId}\`.`, retryable: false };
-        this.event('task.failed', rec.taskId, `${rec.name}: interrupted (not idempotent, not re-run)`, 'engine', { reason: 'interrupted' });
+        rec.error = {
+          code: 'runwire.engine.interrupted',
+          message: 'The task was running when the engine stopped; it is not safe to repeat automatically.',
+          fix: `Check its effect, then \`runwire task retry ${this.run.id} ${rec.taskId}\` or \`runwire task skip ${this.run.id} ${rec.taskId}\`.`,
+          retryable: false,
+        };
+        this.event('task.failed', rec.taskId, `${rec.name}: interrupted (not idempotent, not re-run)`, 'engine', {
+          reason: 'interrupted',
+        });
       }
     }
   }
@@ -256,14 +289,20 @@ export class RunExecutor {
       rec.nextAttemptAt = null;
       rec.startedAt ??= this.iso();
       if (!spec || !type) {
-        this.settleFailure(rec, new RunwireError('runwire.task.unknown_type', `Task type "${rec.type}" is not available in this Runwire.`), false);
+        this.settleFailure(
+          rec,
+          new RunwireError('runwire.task.unknown_type', `Task type "${rec.type}" is not available in this Runwire.`),
+          false,
+        );
         continue;
       }
       let input: Record<string, unknown>;
       try {
         // In a rehearsal, an output of a task that was not run renders as a visible placeholder
         // (`[skipped: tasks.x.output.y]`), so its dependents still run or preview.
-        input = renderDeep(spec.input, this.scope(spec), { skippedOutput: this.run.mode === 'rehearsal' ? 'placeholder' : 'throw' });
+        input = renderDeep(spec.input, this.scope(spec), {
+          skippedOutput: this.run.mode === 'rehearsal' ? 'placeholder' : 'throw',
+        });
       } catch (err) {
         this.settleFailure(rec, toRunwireError(err), false);
         continue;
@@ -280,7 +319,9 @@ export class RunExecutor {
         rec.attempts -= 1;
         this.event('task.running', id, `${rec.name}: not run in rehearsal; preview`, 'engine', { preview: true });
       } else {
-        this.event('task.running', id, `${rec.name}: running (attempt ${rec.attempts})`, 'engine', { attempt: rec.attempts });
+        this.event('task.running', id, `${rec.name}: running (attempt ${rec.attempts})`, 'engine', {
+          attempt: rec.attempts,
+        });
       }
       jobs.push({ rec, spec, type, input, skip });
     }
@@ -304,24 +345,34 @@ export class RunExecutor {
     this.inflight++;
     const ctx = this.context(job);
     const work: Promise<TaskResult | 'skipped'> = job.skip
-      ? (job.type.preview ? job.type.preview(job.input as never, ctx) : Promise.resolve()).then(() => 'skipped' as const)
+      ? (job.type.preview ? job.type.preview(job.input as never, ctx) : Promise.resolve()).then(
+          () => 'skipped' as const,
+        )
       : job.type.run(job.input as never, ctx);
-    work.then(
-      (result) => this.settleSuccess(job.rec, result),
-      (err: unknown) => {
-        const e = toRunwireError(err);
-        if (job.skip) {
-          // A failed preview must not fail a rehearsal: the task was never going to run.
-          this.event('task.log', job.rec.taskId, `${job.rec.name}: preview failed: ${e.message}`, `task:${job.rec.taskId}`);
-          this.settleSuccess(job.rec, 'skipped');
-        } else {
-          this.settleFailure(job.rec, e, !this.abort.signal.aborted);
-        }
-      },
-    ).finally(() => {
-      this.inflight--;
-      this.wakeUp?.();
-    }).catch((err: unknown) => this.fail(err));
+    work
+      .then(
+        (result) => this.settleSuccess(job.rec, result),
+        (err: unknown) => {
+          const e = toRunwireError(err);
+          if (job.skip) {
+            // A failed preview must not fail a rehearsal: the task was never going to run.
+            this.event(
+              'task.log',
+              job.rec.taskId,
+              `${job.rec.name}: preview failed: ${e.message}`,
+              `task:${job.rec.taskId}`,
+            );
+            this.settleSuccess(job.rec, 'skipped');
+          } else {
+            this.settleFailure(job.rec, e, !this.abort.signal.aborted);
+          }
+        },
+      )
+      .finally(() => {
+        this.inflight--;
+        this.wakeUp?.();
+      })
+      .catch((err: unknown) => this.fail(err));
   }
 
   private settleSuccess(rec: TaskRecord, result: TaskResult | 'skipped'): void {
@@ -330,7 +381,9 @@ export class RunExecutor {
       this.transition(rec, 'skipped');
       rec.reason = REHEARSAL_SKIP_REASON;
       rec.finishedAt = this.iso();
-      this.event('task.skipped', rec.taskId, `${rec.name}: skipped (${REHEARSAL_SKIP_REASON})`, 'engine', { reason: REHEARSAL_SKIP_REASON });
+      this.event('task.skipped', rec.taskId, `${rec.name}: skipped (${REHEARSAL_SKIP_REASON})`, 'engine', {
+        reason: REHEARSAL_SKIP_REASON,
+      });
       this.release(rec);
       return;
     }
@@ -357,7 +410,13 @@ export class RunExecutor {
       const delay = backoffDelay(rec.attempts, policy, this.deps.random());
       this.transition(rec, 'ready');
       rec.nextAttemptAt = this.deps.now().getTime() + delay;
-      this.event('task.retrying', rec.taskId, `${rec.name}: attempt ${rec.attempts} failed (${err.message}); retrying in ${delay} ms`, 'engine', { code: err.code, delay_ms: delay });
+      this.event(
+        'task.retrying',
+        rec.taskId,
+        `${rec.name}: attempt ${rec.attempts} failed (${err.message}); retrying in ${delay} ms`,
+        'engine',
+        { code: err.code, delay_ms: delay },
+      );
       this.scheduleAt(rec, delay);
       return;
     }
@@ -399,16 +458,35 @@ export class RunExecutor {
       signal: this.abort.signal,
       log: { info: log('info'), warn: log('warn'), error: log('error') },
       now: () => this.deps.now(),
-      get state() { return rec.state ?? undefined; },
+      get state() {
+        return rec.state ?? undefined;
+      },
       saveState: async (state, message) => {
         rec.state = state;
-        const event: RunEvent = { runId: this.run.id, at: this.iso(), actor, kind: 'task.state', taskId: rec.taskId, message: `${rec.name}: ${message ?? 'state saved'}`, data: { state } };
-        await this.deps.store.saveTaskState(this.run.id, this.deps.owner, this.deps.now().getTime() + this.deps.leaseMs, rec.taskId, state, event);
+        const event: RunEvent = {
+          runId: this.run.id,
+          at: this.iso(),
+          actor,
+          kind: 'task.state',
+          taskId: rec.taskId,
+          message: `${rec.name}: ${message ?? 'state saved'}`,
+          data: { state },
+        };
+        await this.deps.store.saveTaskState(
+          this.run.id,
+          this.deps.owner,
+          this.deps.now().getTime() + this.deps.leaseMs,
+          rec.taskId,
+          state,
+          event,
+        );
         this.deps.onEvent?.(event);
       },
       lookupTask: (taskId: string): TaskView | undefined => {
         const r = this.recs.get(taskId);
-        return r ? { id: r.taskId, type: r.type, status: r.status, output: r.output ?? undefined, state: r.state ?? undefined } : undefined;
+        return r
+          ? { id: r.taskId, type: r.type, status: r.status, output: r.output ?? undefined, state: r.state ?? undefined }
+          : undefined;
       },
     };
   }

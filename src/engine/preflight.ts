@@ -29,20 +29,31 @@ export async function preflight(runbook: Runbook, o: PreflightOptions): Promise<
     const type = o.types.get(task.type);
     if (!type?.check) return [];
     try {
-      const input = renderDeep(task.input, {
-        vars: o.vars,
-        runbook: { name: runbook.name },
-        task: { id: task.id, name: task.name },
-        ...(o.runId ? { run: { id: o.runId, mode: o.mode } } : {}),
-      }, { partial: true });
+      const input = renderDeep(
+        task.input,
+        {
+          vars: o.vars,
+          runbook: { name: runbook.name },
+          task: { id: task.id, name: task.name },
+          ...(o.runId ? { run: { id: o.runId, mode: o.mode } } : {}),
+        },
+        { partial: true },
+      );
       const problems = await type.check(input as never, {
-        run: { mode: o.mode, runbook: runbook.name }, task: { id: task.id, name: task.name, type: task.type }, signal: o.signal,
+        run: { mode: o.mode, runbook: runbook.name },
+        task: { id: task.id, name: task.name, type: task.type },
+        signal: o.signal,
       });
       return problems.map((problem) => ({ taskId: task.id, problem }));
     } catch (err) {
       // A check that throws is itself a problem to show, not a crash of the run.
       const e = toRunwireError(err, 'runwire.preflight.check_failed');
-      return [{ taskId: task.id, problem: { code: e.code, message: e.message, ...(e.fix ? { fix: e.fix } : {}), severity: 'error' } }];
+      return [
+        {
+          taskId: task.id,
+          problem: { code: e.code, message: e.message, ...(e.fix ? { fix: e.fix } : {}), severity: 'error' },
+        },
+      ];
     }
   });
   return (await Promise.all(checks)).flat();

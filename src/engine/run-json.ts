@@ -35,8 +35,15 @@ export interface RunJson {
 
 export function taskJson(t: TaskRecord, types: TaskTypeRegistry): TaskJson {
   const out: TaskJson = {
-    id: t.taskId, name: t.name, type: t.type, status: t.status, started_at: t.startedAt, finished_at: t.finishedAt,
-    attempts: t.attempts, error: t.error, output: t.output,
+    id: t.taskId,
+    name: t.name,
+    type: t.type,
+    status: t.status,
+    started_at: t.startedAt,
+    finished_at: t.finishedAt,
+    attempts: t.attempts,
+    error: t.error,
+    output: t.output,
   };
   if (t.reason !== null) out.reason = t.reason;
   const key = types.get(t.type)?.stateKey;
@@ -46,8 +53,14 @@ export function taskJson(t: TaskRecord, types: TaskTypeRegistry): TaskJson {
 
 export function runJson(run: Omit<RunRecord, 'spec'>, tasks: readonly TaskRecord[], types: TaskTypeRegistry): RunJson {
   return {
-    id: run.id, runbook: run.runbook, mode: run.mode, status: run.status, started_at: run.startedAt,
-    finished_at: run.finishedAt, vars: run.vars, tasks: tasks.map((t) => taskJson(t, types)),
+    id: run.id,
+    runbook: run.runbook,
+    mode: run.mode,
+    status: run.status,
+    started_at: run.startedAt,
+    finished_at: run.finishedAt,
+    vars: run.vars,
+    tasks: tasks.map((t) => taskJson(t, types)),
   };
 }
 
@@ -55,7 +68,12 @@ export function runJson(run: Omit<RunRecord, 'spec'>, tasks: readonly TaskRecord
  * Write the run JSON exactly as `JSON.stringify(runJson(...), null, 2) + '\n'` would, but in chunks of
  * about 64 KiB, task by task: a 10,000-task run never becomes one multi-megabyte string.
  */
-export function writeRunJson(run: Omit<RunRecord, 'spec'>, tasks: readonly TaskRecord[], types: TaskTypeRegistry, write: (chunk: string) => void): void {
+export function writeRunJson(
+  run: Omit<RunRecord, 'spec'>,
+  tasks: readonly TaskRecord[],
+  types: TaskTypeRegistry,
+  write: (chunk: string) => void,
+): void {
   const { tasks: _none, ...head } = runJson(run, [], types);
   let buf = `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "tasks": [`;
   if (tasks.length === 0) {

@@ -17,7 +17,10 @@ import type { RateLimitConfig } from './rate-limit.js';
 import type { Sandbox } from './server.js';
 
 class AdminError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -28,7 +31,8 @@ function need<T>(v: T | undefined | null, status: number, message: string): T {
 }
 
 function strings(v: unknown, name: string): string[] {
-  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw new AdminError(400, `${name} must be an array of strings`);
+  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))
+    throw new AdminError(400, `${name} must be an array of strings`);
   return v as string[];
 }
 
@@ -47,51 +51,85 @@ async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 export function attachAdmin(sb: Sandbox): void {
   const ws = () => sb.workspace;
   const token = (body: Record<string, unknown>) =>
-    need(typeof body['token'] === 'string' ? ws().tokens.get(body['token']) : undefined, 404, 'no such token');
+    need(typeof body.token === 'string' ? ws().tokens.get(body.token) : undefined, 404, 'no such token');
 
   const handlers: Record<string, (body: Record<string, unknown>, rest: string[]) => unknown> = {
     'GET state': () => ({
       team: ws().team,
       app: { id: ws().app.id, name: ws().app.name, bot_id: ws().app.bot_id, bot_user_id: ws().app.bot_user_id },
-      users: [...ws().users.values()].map((u) => ({ id: u.id, name: u.name, real_name: u.real_name, email: u.email, is_bot: u.is_bot })),
+      users: [...ws().users.values()].map((u) => ({
+        id: u.id,
+        name: u.name,
+        real_name: u.real_name,
+        email: u.email,
+        is_bot: u.is_bot,
+      })),
       channels: [...ws().channels.values()].map((c) => ({
-        id: c.id, name: c.name, type: c.type, is_archived: c.is_archived, members: [...c.members],
+        id: c.id,
+        name: c.name,
+        type: c.type,
+        is_archived: c.is_archived,
+        members: [...c.members],
       })),
     }),
     'POST tokens': (b) => {
-      const kind = b['kind'] ?? 'bot';
+      const kind = b.kind ?? 'bot';
       if (kind !== 'bot' && kind !== 'user') throw new AdminError(400, 'kind must be bot or user');
-      const user = typeof b['user'] === 'string' ? ws().userRef(b['user']) : undefined;
-      if (b['user'] !== undefined && !user) throw new AdminError(404, 'no such user');
-      const t = ws().issueToken(kind, strings(b['scopes'] ?? [], 'scopes'), user?.id);
+      const user = typeof b.user === 'string' ? ws().userRef(b.user) : undefined;
+      if (b.user !== undefined && !user) throw new AdminError(404, 'no such user');
+      const t = ws().issueToken(kind, strings(b.scopes ?? [], 'scopes'), user?.id);
       return { token: t.token, kind: t.kind, scopes: t.scopes, user_id: t.user_id };
     },
-    'POST tokens/revoke': (b) => { token(b).revoked = true; return {}; },
-    'POST tokens/expire': (b) => { token(b).expires_at = ws().now(); return {}; },
-    'POST tokens/scopes': (b) => { const t = token(b); t.scopes = strings(b['scopes'], 'scopes'); return { scopes: t.scopes }; },
+    'POST tokens/revoke': (b) => {
+      token(b).revoked = true;
+      return {};
+    },
+    'POST tokens/expire': (b) => {
+      token(b).expires_at = ws().now();
+      return {};
+    },
+    'POST tokens/scopes': (b) => {
+      const t = token(b);
+      t.scopes = strings(b.scopes, 'scopes');
+      return { scopes: t.scopes };
+    },
     'GET channels': (_b, rest) => {
-      const ch = need(ws().resolveChannel(decodeURIComponent(rest[0] ?? ''), ws().app.bot_user_id), 404, 'no such channel');
+      const ch = need(
+        ws().resolveChannel(decodeURIComponent(rest[0] ?? ''), ws().app.bot_user_id),
+        404,
+        'no such channel',
+      );
       if (rest[1] !== 'messages') throw new AdminError(404, 'use /sandbox/channels/<id>/messages');
       return { channel: ch.id, messages: ws().allMessages(ch.id) };
     },
     'POST post': (b) => {
-      const user = need(typeof b['user'] === 'string' ? ws().userRef(b['user']) : undefined, 404, 'no such user');
-      if (typeof b['channel'] !== 'string' || typeof b['text'] !== 'string') throw new AdminError(400, 'channel and text are required');
+      const user = need(typeof b.user === 'string' ? ws().userRef(b.user) : undefined, 404, 'no such user');
+      if (typeof b.channel !== 'string' || typeof b.text !== 'string')
+        throw new AdminError(400, 'channel and text are required');
       try {
-        const msg = ws().postAsUser(user.id, b['channel'], b['text'], typeof b['thread_ts'] === 'string' ? b['thread_ts'] : undefined);
+        const msg = ws().postAsUser(
+          user.id,
+          b.channel,
+          b.text,
+          typeof b.thread_ts === 'string' ? b.thread_ts : undefined,
+        );
         return { ts: msg.ts, message: msg };
       } catch (err) {
         throw new AdminError(400, err instanceof Error ? err.message : String(err));
       }
     },
     'POST webhooks': (b) => {
-      const ch = need(typeof b['channel'] === 'string' ? ws().resolveChannel(b['channel'], ws().app.bot_user_id) : undefined, 404, 'no such channel');
+      const ch = need(
+        typeof b.channel === 'string' ? ws().resolveChannel(b.channel, ws().app.bot_user_id) : undefined,
+        404,
+        'no such channel',
+      );
       const hook = ws().addWebhook(ch.id);
       return { url: `${sb.url}services/${ws().team.id}/${hook.id}/${hook.secret}`, channel_id: ch.id, id: hook.id };
     },
     'POST webhooks/revoke': (b) => {
       // Accept the hook's URL or its B… id.
-      const ref = typeof b['url'] === 'string' ? b['url'].split('/').filter(Boolean).at(-2) : b['id'];
+      const ref = typeof b.url === 'string' ? b.url.split('/').filter(Boolean).at(-2) : b.id;
       const hook = need(typeof ref === 'string' ? ws().webhooks.get(ref) : undefined, 404, 'no such webhook');
       hook.revoked = true;
       return {};
@@ -103,9 +141,20 @@ export function attachAdmin(sb: Sandbox): void {
       sb.faults.add(b as unknown as FaultSpec);
       return { faults: sb.faults.list() };
     },
-    'DELETE faults': () => { sb.faults.clear(); return {}; },
-    'POST rate-limits': (b) => { sb.rateLimiter.configure(b as RateLimitConfig); return { rate_limits: sb.rateLimiter.config }; },
-    'POST reset': () => { ws().reset(); sb.faults.clear(); sb.rateLimiter.reset(); return {}; },
+    'DELETE faults': () => {
+      sb.faults.clear();
+      return {};
+    },
+    'POST rate-limits': (b) => {
+      sb.rateLimiter.configure(b as RateLimitConfig);
+      return { rate_limits: sb.rateLimiter.config };
+    },
+    'POST reset': () => {
+      ws().reset();
+      sb.faults.clear();
+      sb.rateLimiter.reset();
+      return {};
+    },
   };
 
   sb.route('*', '/sandbox/', async (req: IncomingMessage, res: ServerResponse, url: URL) => {

@@ -8,9 +8,5 @@ import { socketModeExtension } from './socket-mode/extension.js';
 import { webExtension } from './web/extension.js';
 
 export function defaultExtensions(): SandboxExtension[] {
-  return [
-    eventsExtension(),
-    socketModeExtension(),
-    webExtension(),
-  ];
+  return [eventsExtension(), socketModeExtension(), webExtension()];
 }

@@ -15,7 +15,14 @@
  */
 export type FaultKind = 'http_error' | 'timeout' | 'reset' | 'lost_response' | 'rate_limited' | 'slack_error';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['http_error', 'timeout', 'reset', 'lost_response', 'rate_limited', 'slack_error'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'http_error',
+  'timeout',
+  'reset',
+  'lost_response',
+  'rate_limited',
+  'slack_error',
+];
 
 export interface FaultSpec {
   /** Web API method name, e.g. `chat.postMessage`, or `incoming-webhook` for webhook posts. */
@@ -41,15 +48,25 @@ export interface FaultSpec {
 export function validateFault(spec: unknown): string | undefined {
   if (typeof spec !== 'object' || spec === null) return 'a fault must be an object';
   const s = spec as Record<string, unknown>;
-  if (typeof s['method'] !== 'string' || s['method'] === '') return 'fault.method must be a method name such as chat.postMessage';
-  if (!FAULT_KINDS.includes(s['kind'] as FaultKind)) return `fault.kind must be one of ${FAULT_KINDS.join(', ')}`;
-  if (s['times'] !== undefined && (!Number.isInteger(s['times']) || (s['times'] as number) < 1)) return 'fault.times must be a positive integer';
-  if (s['status'] !== undefined && (!Number.isInteger(s['status']) || (s['status'] as number) < 500 || (s['status'] as number) > 599)) return 'fault.status must be 500-599';
-  if (s['hold_ms'] !== undefined && (typeof s['hold_ms'] !== 'number' || s['hold_ms'] < 0)) return 'fault.hold_ms must be a number of milliseconds';
-  if (s['channel'] !== undefined && typeof s['channel'] !== 'string') return 'fault.channel must be a channel id or name';
-  if (s['retry_after'] !== undefined && (!Number.isInteger(s['retry_after']) || (s['retry_after'] as number) < 1)) return 'fault.retry_after must be a positive whole number of seconds';
-  if (s['kind'] === 'slack_error' && (typeof s['error'] !== 'string' || s['error'] === '')) return 'fault.error must be a Slack error code such as invalid_metadata_format';
-  if (s['when_arg'] !== undefined && (typeof s['when_arg'] !== 'string' || s['when_arg'] === '')) return 'fault.when_arg must be an argument name such as metadata';
+  if (typeof s.method !== 'string' || s.method === '')
+    return 'fault.method must be a method name such as chat.postMessage';
+  if (!FAULT_KINDS.includes(s.kind as FaultKind)) return `fault.kind must be one of ${FAULT_KINDS.join(', ')}`;
+  if (s.times !== undefined && (!Number.isInteger(s.times) || (s.times as number) < 1))
+    return 'fault.times must be a positive integer';
+  if (
+    s.status !== undefined &&
+    (!Number.isInteger(s.status) || (s.status as number) < 500 || (s.status as number) > 599)
+  )
+    return 'fault.status must be 500-599';
+  if (s.hold_ms !== undefined && (typeof s.hold_ms !== 'number' || s.hold_ms < 0))
+    return 'fault.hold_ms must be a number of milliseconds';
+  if (s.channel !== undefined && typeof s.channel !== 'string') return 'fault.channel must be a channel id or name';
+  if (s.retry_after !== undefined && (!Number.isInteger(s.retry_after) || (s.retry_after as number) < 1))
+    return 'fault.retry_after must be a positive whole number of seconds';
+  if (s.kind === 'slack_error' && (typeof s.error !== 'string' || s.error === ''))
+    return 'fault.error must be a Slack error code such as invalid_metadata_format';
+  if (s.when_arg !== undefined && (typeof s.when_arg !== 'string' || s.when_arg === ''))
+    return 'fault.when_arg must be an argument name such as metadata';
   return undefined;
 }
 
@@ -82,7 +99,10 @@ export class FaultInjector {
    */
   take(method: string, channels: string[], args: Record<string, unknown> = {}): FaultSpec | undefined {
     const i = this.armed.findIndex(
-      (f) => f.method === method && (f.channel === undefined || channels.includes(f.channel.replace(/^#/, ''))) && (f.when_arg === undefined || args[f.when_arg] !== undefined),
+      (f) =>
+        f.method === method &&
+        (f.channel === undefined || channels.includes(f.channel.replace(/^#/, ''))) &&
+        (f.when_arg === undefined || args[f.when_arg] !== undefined),
     );
     if (i < 0) return undefined;
     const f = this.armed[i]!;

@@ -33,7 +33,10 @@ export function parseArgs(req: IncomingMessage, body: Buffer, url: URL): ParsedA
   const args: Record<string, unknown> = {};
   for (const [k, v] of url.searchParams) args[k] = v;
   let malformed = false;
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (body.length > 0) {
     if (type === 'application/json') {
       try {
@@ -47,7 +50,7 @@ export function parseArgs(req: IncomingMessage, body: Buffer, url: URL): ParsedA
       for (const [k, v] of new URLSearchParams(body.toString('utf8'))) args[k] = v;
     }
   }
-  const auth = String(req.headers['authorization'] ?? '');
+  const auth = String(req.headers.authorization ?? '');
   let bearer: string | undefined;
   let basic: ParsedArgs['basic'];
   const m = /^(Bearer|Basic)\s+(.+)$/i.exec(auth.trim());
@@ -55,18 +58,34 @@ export function parseArgs(req: IncomingMessage, body: Buffer, url: URL): ParsedA
   if (m && m[1]!.toLowerCase() === 'basic') {
     const decoded = Buffer.from(m[2]!, 'base64').toString('utf8');
     const idx = decoded.indexOf(':');
-    if (idx >= 0) basic = { user: decodeURIComponent(decoded.slice(0, idx)), password: decodeURIComponent(decoded.slice(idx + 1)) };
+    if (idx >= 0)
+      basic = { user: decodeURIComponent(decoded.slice(0, idx)), password: decodeURIComponent(decoded.slice(idx + 1)) };
   }
   return { args, bearer, basic, malformed };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, type = 'text/plain; charset=utf-8', headers: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  type = 'text/plain; charset=utf-8',
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
@@ -88,11 +107,13 @@ export class Router {
 
   match(method: string, path: string): RouteHandler | undefined {
     const m = method.toUpperCase();
-    return this.routes.find((r) => (r.method === '*' || r.method === m || (m === 'HEAD' && r.method === 'GET')) && path.startsWith(r.prefix))?.handler;
+    return this.routes.find(
+      (r) => (r.method === '*' || r.method === m || (m === 'HEAD' && r.method === 'GET')) && path.startsWith(r.prefix),
+    )?.handler;
   }
 }
 
 /** HTML escaping for the few pages the sandbox renders. */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

@@ -29,10 +29,14 @@ export function newSecret(bytes = 16): string {
 export function newToken(kind: 'bot' | 'user' | 'app' | 'refresh'): string {
   const tail = randomBytes(18).toString('base64url').replace(/[-_]/g, 'x');
   switch (kind) {
-    case 'bot': return `xoxb-${digits(12)}-${digits(13)}-${tail}`;
-    case 'user': return `xoxp-${digits(12)}-${digits(12)}-${digits(13)}-${tail}`;
-    case 'app': return `xapp-1-${newId('A')}-${digits(13)}-${randomBytes(32).toString('hex')}`;
-    case 'refresh': return `xoxe-1-${tail}${randomBytes(12).toString('hex')}`;
+    case 'bot':
+      return `xoxb-${digits(12)}-${digits(13)}-${tail}`;
+    case 'user':
+      return `xoxp-${digits(12)}-${digits(12)}-${digits(13)}-${tail}`;
+    case 'app':
+      return `xapp-1-${newId('A')}-${digits(13)}-${randomBytes(32).toString('hex')}`;
+    case 'refresh':
+      return `xoxe-1-${tail}${randomBytes(12).toString('hex')}`;
   }
 }
 
@@ -47,7 +51,7 @@ export function newClientId(): string {
  */
 export function nextTs(previous: string | undefined, nowMs: number): string {
   const sec = Math.floor(nowMs / 1000);
-  let micros = (nowMs % 1000) * 1000;
+  const micros = (nowMs % 1000) * 1000;
   if (previous !== undefined) {
     const [ps, pm] = previous.split('.');
     const prevSec = Number(ps);

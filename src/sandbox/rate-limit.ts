@@ -33,7 +33,11 @@ export function takeToken(bucket: Bucket | undefined, rule: BucketRule, now: num
   const elapsed = Math.max(0, now - prev.updatedAt);
   const tokens = Math.min(rule.capacity, prev.tokens + elapsed * rule.refillPerMs);
   if (tokens >= 1) return { bucket: { tokens: tokens - 1, updatedAt: now }, allowed: true, retryAfterMs: 0 };
-  return { bucket: { tokens, updatedAt: now }, allowed: false, retryAfterMs: Math.ceil((1 - tokens) / rule.refillPerMs) };
+  return {
+    bucket: { tokens, updatedAt: now },
+    allowed: false,
+    retryAfterMs: Math.ceil((1 - tokens) / rule.refillPerMs),
+  };
 }
 
 /** `Retry-After` as Slack sends it: whole seconds, at least 1. */

@@ -110,7 +110,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     faults,
     rateLimiter: new RateLimiter(opts.rateLimits),
     services: {},
-    onClose: (fn) => { closers.push(fn); },
+    onClose: (fn) => {
+      closers.push(fn);
+    },
     log,
     async close() {
       if (closed) return;

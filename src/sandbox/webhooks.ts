@@ -31,7 +31,8 @@ function safeEqual(a: string, b: string): boolean {
 /** Parse a webhook body: JSON, or a form with a `payload` JSON field (pure). */
 export function parseWebhookBody(contentType: string, body: Buffer): Record<string, unknown> | undefined {
   let text = body.toString('utf8');
-  if (contentType.startsWith('application/x-www-form-urlencoded')) text = new URLSearchParams(text).get('payload') ?? '';
+  if (contentType.startsWith('application/x-www-form-urlencoded'))
+    text = new URLSearchParams(text).get('payload') ?? '';
   try {
     const v: unknown = JSON.parse(text);
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -62,13 +63,16 @@ export function attachWebhooks(sb: Sandbox): void {
     if ('status' in located) return sendText(res, located.status, located.body);
     const hook = ws.webhooks.get(located.hookId)!;
     const hookChannel = ws.channels.get(hook.channel_id);
-    const fault = sb.faults.take(WEBHOOK_FAULT_METHOD, hookChannel ? [hookChannel.id, hookChannel.name] : [hook.channel_id]);
+    const fault = sb.faults.take(
+      WEBHOOK_FAULT_METHOD,
+      hookChannel ? [hookChannel.id, hookChannel.name] : [hook.channel_id],
+    );
     if (fault && fault.kind !== 'lost_response') return applyFault(fault, req, res);
     const payload = parseWebhookBody(String(req.headers['content-type'] ?? 'application/json'), body);
     if (!payload) return sendText(res, 400, 'invalid_payload');
-    const text = typeof payload['text'] === 'string' ? payload['text'] : '';
-    const blocks = payload['blocks'];
-    const attachments = payload['attachments'];
+    const text = typeof payload.text === 'string' ? payload.text : '';
+    const blocks = payload.blocks;
+    const attachments = payload.attachments;
     if (blocks !== undefined && blocksProblem(blocks)) return sendText(res, 400, 'invalid_blocks');
     if (attachments !== undefined && !Array.isArray(attachments)) return sendText(res, 400, 'invalid_payload');
     if (Array.isArray(attachments) && attachments.length > 100) return sendText(res, 400, 'too_many_attachments');
@@ -79,11 +83,19 @@ export function attachWebhooks(sb: Sandbox): void {
     const ch = ws.channels.get(hook.channel_id);
     if (!ch) return sendText(res, 404, 'channel_not_found');
     if (ch.is_archived) return sendText(res, 410, 'channel_is_archived');
-    const threadTs = typeof payload['thread_ts'] === 'string' ? payload['thread_ts'] : undefined;
-    const wait = sb.rateLimiter.take(`chat.postMessage:${ch.id}`, perSecondRule(sb.rateLimiter.config.postMessage ?? DEFAULT_POST_MESSAGE, sb.rateLimiter.config), ws.now());
-    if (wait > 0) return sendText(res, 429, 'rate_limited', undefined, { 'retry-after': String(retryAfterSeconds(wait)) });
+    const threadTs = typeof payload.thread_ts === 'string' ? payload.thread_ts : undefined;
+    const wait = sb.rateLimiter.take(
+      `chat.postMessage:${ch.id}`,
+      perSecondRule(sb.rateLimiter.config.postMessage ?? DEFAULT_POST_MESSAGE, sb.rateLimiter.config),
+      ws.now(),
+    );
+    if (wait > 0)
+      return sendText(res, 429, 'rate_limited', undefined, { 'retry-after': String(retryAfterSeconds(wait)) });
     ws.post(ch.id, {
-      user: ws.app.bot_user_id, bot_id: ws.app.bot_id, app_id: ws.app.id, text,
+      user: ws.app.bot_user_id,
+      bot_id: ws.app.bot_id,
+      app_id: ws.app.id,
+      text,
       ...(hasBlocks ? { blocks: blocks as unknown[] } : {}),
       ...(hasAttachments ? { attachments: attachments as unknown[] } : {}),
       ...(threadTs && ws.findMessage(ch.id, threadTs) ? { thread_ts: threadTs } : {}),

@@ -15,7 +15,14 @@ import { RunwireError } from '../core/errors.js';
 import { newClientId, newId, newSecret, newToken, nextTs } from './ids.js';
 import { DEFAULT_USER_SCOPES, RUNWIRE_BOT_SCOPES, type WorkspaceSeed } from './seed.js';
 import type {
-  MessageEvent, SandboxApp, SandboxChannel, SandboxMessage, SandboxToken, SandboxUser, SandboxWebhook, TokenKind,
+  MessageEvent,
+  SandboxApp,
+  SandboxChannel,
+  SandboxMessage,
+  SandboxToken,
+  SandboxUser,
+  SandboxWebhook,
+  TokenKind,
 } from './workspace-types.js';
 
 export type * from './workspace-types.js';
@@ -69,19 +76,23 @@ function badSeed(problem: string): RunwireError {
 
 function resolveSeed(seed: WorkspaceSeed): ResolvedSeed {
   const given: SeedUserOf[] = seed.users && seed.users.length > 0 ? seed.users : [{ name: 'admin', is_admin: true }];
-  const users = given
-    .map((u) => ({ ...u, id: u.id ?? newId('U') }));
+  const users = given.map((u) => ({ ...u, id: u.id ?? newId('U') }));
   const firstAdmin = users.find((u) => u.is_admin) ?? users[0]!;
   const app = seed.app ?? {};
   const twice = (values: string[]) => values.find((v, i) => values.indexOf(v) !== i);
   const dupUser = twice(users.map((u) => u.name)) ?? twice(users.map((u) => u.id));
   if (dupUser) throw badSeed(`two users are both "${dupUser}"`);
-  if (users.some((u) => u.name === (app.bot_name ?? 'runwire'))) throw badSeed(`a user is named like the bot ("${app.bot_name ?? 'runwire'}")`);
+  if (users.some((u) => u.name === (app.bot_name ?? 'runwire')))
+    throw badSeed(`a user is named like the bot ("${app.bot_name ?? 'runwire'}")`);
   const chans = seed.channels ?? [];
   const dupChannel = twice(chans.map((c) => c.name)) ?? twice(chans.flatMap((c) => (c.id ? [c.id] : [])));
   if (dupChannel) throw badSeed(`two channels are both "${dupChannel}"`);
   return {
-    team: { id: seed.team?.id ?? newId('T'), name: seed.team?.name ?? 'Sandbox', domain: seed.team?.domain ?? 'sandbox' },
+    team: {
+      id: seed.team?.id ?? newId('T'),
+      name: seed.team?.name ?? 'Sandbox',
+      domain: seed.team?.domain ?? 'sandbox',
+    },
     users,
     channels: (seed.channels ?? []).map((c) => ({ ...c, id: c.id ?? newId('C') })),
     app: {
@@ -126,12 +137,21 @@ export class Workspace extends EventEmitter {
     const a = this.seed.app;
     this.team = this.seed.team;
     this.app = {
-      id: a.id, name: a.name, client_id: a.client_id, client_secret: a.client_secret,
-      signing_secret: a.signing_secret, bot_id: a.bot_id, bot_user_id: a.bot_user_id,
+      id: a.id,
+      name: a.name,
+      client_id: a.client_id,
+      client_secret: a.client_secret,
+      signing_secret: a.signing_secret,
+      bot_id: a.bot_id,
+      bot_user_id: a.bot_user_id,
     };
     this.credentials = {
-      bot_token: a.bot_token, app_token: a.app_token, signing_secret: a.signing_secret,
-      client_id: a.client_id, client_secret: a.client_secret, user_token: a.user_token,
+      bot_token: a.bot_token,
+      app_token: a.app_token,
+      signing_secret: a.signing_secret,
+      client_id: a.client_id,
+      client_secret: a.client_secret,
+      user_token: a.user_token,
     };
     this.build();
   }
@@ -152,13 +172,29 @@ export class Workspace extends EventEmitter {
     const created = Math.floor(this.clock() / 1000);
     for (const u of s.users) {
       this.users.set(u.id, {
-        id: u.id, name: u.name, real_name: u.real_name ?? u.name, email: u.email ?? '', is_admin: u.is_admin ?? false,
-        is_bot: false, deleted: false, tz: u.tz ?? 'Etc/UTC', title: u.title ?? '',
+        id: u.id,
+        name: u.name,
+        real_name: u.real_name ?? u.name,
+        email: u.email ?? '',
+        is_admin: u.is_admin ?? false,
+        is_bot: false,
+        deleted: false,
+        tz: u.tz ?? 'Etc/UTC',
+        title: u.title ?? '',
       });
     }
     this.users.set(s.app.bot_user_id, {
-      id: s.app.bot_user_id, name: s.app.bot_name, real_name: s.app.name, email: '', is_admin: false, is_bot: true,
-      bot_id: s.app.bot_id, app_id: s.app.id, deleted: false, tz: 'Etc/UTC', title: '',
+      id: s.app.bot_user_id,
+      name: s.app.bot_name,
+      real_name: s.app.name,
+      email: '',
+      is_admin: false,
+      is_bot: true,
+      bot_id: s.app.bot_id,
+      app_id: s.app.id,
+      deleted: false,
+      tz: 'Etc/UTC',
+      title: '',
     });
     const creator = s.users[0]!.id;
     for (const c of s.channels) {
@@ -169,14 +205,41 @@ export class Workspace extends EventEmitter {
         members.add(id);
       }
       this.channels.set(c.id, {
-        id: c.id, name: c.name, type: c.private ? 'group' : 'channel', is_archived: c.archived ?? false,
-        is_general: c.general ?? false, created, creator, topic: c.topic ?? '', purpose: c.purpose ?? '', members,
+        id: c.id,
+        name: c.name,
+        type: c.private ? 'group' : 'channel',
+        is_archived: c.archived ?? false,
+        is_general: c.general ?? false,
+        created,
+        creator,
+        topic: c.topic ?? '',
+        purpose: c.purpose ?? '',
+        members,
       });
       this.messages.set(c.id, []);
     }
-    this.addToken({ token: s.app.bot_token, kind: 'bot', scopes: [...s.app.bot_scopes], user_id: s.app.bot_user_id, app_id: s.app.id, bot_id: s.app.bot_id });
-    this.addToken({ token: s.app.app_token, kind: 'app', scopes: ['connections:write'], user_id: s.app.bot_user_id, app_id: s.app.id });
-    this.addToken({ token: s.app.user_token, kind: 'user', scopes: [...s.app.user_scopes], user_id: this.userRef(s.app.user_token_user)?.id ?? creator, app_id: s.app.id });
+    this.addToken({
+      token: s.app.bot_token,
+      kind: 'bot',
+      scopes: [...s.app.bot_scopes],
+      user_id: s.app.bot_user_id,
+      app_id: s.app.id,
+      bot_id: s.app.bot_id,
+    });
+    this.addToken({
+      token: s.app.app_token,
+      kind: 'app',
+      scopes: ['connections:write'],
+      user_id: s.app.bot_user_id,
+      app_id: s.app.id,
+    });
+    this.addToken({
+      token: s.app.user_token,
+      kind: 'user',
+      scopes: [...s.app.user_scopes],
+      user_id: this.userRef(s.app.user_token_user)?.id ?? creator,
+      app_id: s.app.id,
+    });
     for (const c of s.channels) {
       for (const m of c.messages ?? []) {
         const u = this.userRef(m.user);
@@ -229,8 +292,17 @@ export class Workspace extends EventEmitter {
       if (c.type === 'im' && c.members.has(a) && c.members.has(b) && c.members.size === (a === b ? 1 : 2)) return c;
     }
     const ch: SandboxChannel = {
-      id: newId('D'), name: '', type: 'im', is_archived: false, is_general: false, created: Math.floor(this.now() / 1000),
-      creator: a, topic: '', purpose: '', members: new Set([a, b]), im_users: [a, b],
+      id: newId('D'),
+      name: '',
+      type: 'im',
+      is_archived: false,
+      is_general: false,
+      created: Math.floor(this.now() / 1000),
+      creator: a,
+      topic: '',
+      purpose: '',
+      members: new Set([a, b]),
+      im_users: [a, b],
     };
     this.channels.set(ch.id, ch);
     this.messages.set(ch.id, []);
@@ -245,8 +317,16 @@ export class Workspace extends EventEmitter {
     }
     const names = [...want].map((id) => this.users.get(id)?.name ?? id);
     const ch: SandboxChannel = {
-      id: newId('G'), name: `mpdm-${names.join('--')}-1`, type: 'mpim', is_archived: false, is_general: false,
-      created: Math.floor(this.now() / 1000), creator: userIds[0]!, topic: '', purpose: '', members: want,
+      id: newId('G'),
+      name: `mpdm-${names.join('--')}-1`,
+      type: 'mpim',
+      is_archived: false,
+      is_general: false,
+      created: Math.floor(this.now() / 1000),
+      creator: userIds[0]!,
+      topic: '',
+      purpose: '',
+      members: want,
     };
     this.channels.set(ch.id, ch);
     this.messages.set(ch.id, []);
@@ -264,7 +344,10 @@ export class Workspace extends EventEmitter {
     if (!list) throw new Error(`no such channel ${channelId}`);
     const ts = nextTs(list[list.length - 1]?.ts, this.now());
     const msg: SandboxMessage = { type: 'message', ts, user: input.user, text: input.text };
-    if (input.bot_id) { msg.bot_id = input.bot_id; if (input.app_id) msg.app_id = input.app_id; }
+    if (input.bot_id) {
+      msg.bot_id = input.bot_id;
+      if (input.app_id) msg.app_id = input.app_id;
+    }
     if (input.blocks) msg.blocks = input.blocks;
     if (input.attachments) msg.attachments = input.attachments;
     if (input.metadata) msg.metadata = input.metadata;
@@ -309,7 +392,12 @@ export class Workspace extends EventEmitter {
 
   /** Announce an ephemeral message (not stored). */
   ephemeral(channelId: string, to: string, input: PostInput): SandboxMessage {
-    const msg: SandboxMessage = { type: 'message', ts: nextTs(undefined, this.now()), user: input.user, text: input.text };
+    const msg: SandboxMessage = {
+      type: 'message',
+      ts: nextTs(undefined, this.now()),
+      user: input.user,
+      text: input.text,
+    };
     if (input.blocks) msg.blocks = input.blocks;
     this.emit('ephemeral', { ...this.eventFor(channelId, msg, input.user), to });
     return msg;
@@ -320,7 +408,12 @@ export class Workspace extends EventEmitter {
   }
 
   /** Replace text/blocks/attachments/metadata of a message and emit `'message_changed'`. */
-  update(channelId: string, ts: string, patch: Partial<Pick<SandboxMessage, 'text' | 'blocks' | 'attachments' | 'metadata'>>, byUser: string): SandboxMessage | undefined {
+  update(
+    channelId: string,
+    ts: string,
+    patch: Partial<Pick<SandboxMessage, 'text' | 'blocks' | 'attachments' | 'metadata'>>,
+    byUser: string,
+  ): SandboxMessage | undefined {
     const msg = this.findMessage(channelId, ts);
     if (!msg) return undefined;
     const previous = { ...msg };
@@ -371,7 +464,9 @@ export class Workspace extends EventEmitter {
   /** Issue a new token of the app. Bot tokens act as the bot user; user tokens as `userId`. */
   issueToken(kind: TokenKind, scopes: string[], userId?: string, expiresAt?: number): SandboxToken {
     return this.addToken({
-      token: newToken(kind), kind, scopes: [...new Set(scopes)],
+      token: newToken(kind),
+      kind,
+      scopes: [...new Set(scopes)],
       user_id: kind === 'user' ? (userId ?? [...this.users.values()].find((u) => !u.is_bot)!.id) : this.app.bot_user_id,
       app_id: this.app.id,
       ...(kind === 'bot' ? { bot_id: this.app.bot_id } : {}),
@@ -381,7 +476,13 @@ export class Workspace extends EventEmitter {
 
   /** Install an incoming webhook for a channel. */
   addWebhook(channelId: string): SandboxWebhook {
-    const hook: SandboxWebhook = { id: newId('B'), channel_id: channelId, secret: newSecret(12), app_id: this.app.id, revoked: false };
+    const hook: SandboxWebhook = {
+      id: newId('B'),
+      channel_id: channelId,
+      secret: newSecret(12),
+      app_id: this.app.id,
+      revoked: false,
+    };
     this.webhooks.set(hook.id, hook);
     return hook;
   }

@@ -21,7 +21,15 @@ export type ScopeUse =
   /** an incoming webhook granted through OAuth */
   | 'webhook';
 
-export const ALL_SCOPE_USES: readonly ScopeUse[] = ['post', 'post_public', 'exactly_once', 'channel_names', 'dm', 'group_dm', 'webhook'];
+export const ALL_SCOPE_USES: readonly ScopeUse[] = [
+  'post',
+  'post_public',
+  'exactly_once',
+  'channel_names',
+  'dm',
+  'group_dm',
+  'webhook',
+];
 
 interface Requirement {
   scopes: string[];
@@ -35,14 +43,28 @@ interface Requirement {
 /** Needs per use, with why (README's "Scopes" table says the same). */
 export const SCOPE_REQUIREMENTS: Readonly<Record<ScopeUse, Requirement>> = {
   post: { scopes: ['chat:write'], severity: 'error', impact: 'cannot post messages' },
-  post_public: { scopes: ['chat:write.public'], severity: 'error', impact: 'cannot post to public channels the bot has not joined', botOnly: true },
+  post_public: {
+    scopes: ['chat:write.public'],
+    severity: 'error',
+    impact: 'cannot post to public channels the bot has not joined',
+    botOnly: true,
+  },
   exactly_once: {
     scopes: ['channels:history', 'groups:history', 'im:history', 'mpim:history'],
     severity: 'warning',
-    impact: 'delivery is at-least-once: after a crash Runwire cannot look in the channel for a message it already sent, so it may post it twice',
+    impact:
+      'delivery is at-least-once: after a crash Runwire cannot look in the channel for a message it already sent, so it may post it twice',
   },
-  channel_names: { scopes: ['channels:read', 'groups:read'], severity: 'error', impact: 'cannot resolve #channel-name to a channel' },
-  dm: { scopes: ['users:read', 'users:read.email', 'im:write'], severity: 'error', impact: 'cannot send direct messages to @name or e-mail addresses' },
+  channel_names: {
+    scopes: ['channels:read', 'groups:read'],
+    severity: 'error',
+    impact: 'cannot resolve #channel-name to a channel',
+  },
+  dm: {
+    scopes: ['users:read', 'users:read.email', 'im:write'],
+    severity: 'error',
+    impact: 'cannot send direct messages to @name or e-mail addresses',
+  },
   group_dm: { scopes: ['mpim:write'], severity: 'error', impact: 'cannot open group direct messages' },
   webhook: { scopes: ['incoming-webhook'], severity: 'error', impact: 'cannot post through an incoming webhook' },
 };
@@ -78,7 +100,11 @@ export function scopeFix(missing: readonly string[], tokenType: 'bot' | 'user'):
  * What is missing from `granted` for `uses`: one finding per use that lacks a scope, errors first.
  * An empty result means every use is covered.
  */
-export function diagnoseScopes(granted: readonly string[], uses: readonly ScopeUse[], tokenType: 'bot' | 'user' = 'bot'): ScopeFinding[] {
+export function diagnoseScopes(
+  granted: readonly string[],
+  uses: readonly ScopeUse[],
+  tokenType: 'bot' | 'user' = 'bot',
+): ScopeFinding[] {
   const have = new Set(granted.map((s) => s.trim()).filter((s) => s !== ''));
   const findings: ScopeFinding[] = [];
   for (const use of [...new Set(uses)]) {
@@ -86,7 +112,13 @@ export function diagnoseScopes(granted: readonly string[], uses: readonly ScopeU
     if (req.botOnly && tokenType === 'user') continue;
     const missing = req.scopes.filter((s) => !hasScope(have, s));
     if (missing.length === 0) continue;
-    findings.push({ use, severity: req.severity, missing, message: `missing ${missing.join(', ')}: ${req.impact}`, fix: scopeFix(missing, tokenType) });
+    findings.push({
+      use,
+      severity: req.severity,
+      missing,
+      message: `missing ${missing.join(', ')}: ${req.impact}`,
+      fix: scopeFix(missing, tokenType),
+    });
   }
   return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }
@@ -106,7 +138,8 @@ export function scopesForUses(uses: readonly ScopeUse[], tokenType: 'bot' | 'use
 export function parseScopeUses(list: string): ScopeUse[] {
   const items = list.split(/[\s,]+/).filter((s) => s !== '');
   for (const i of items) {
-    if (!(ALL_SCOPE_USES as readonly string[]).includes(i)) throw new Error(`unknown use "${i}"; valid uses: ${ALL_SCOPE_USES.join(', ')}`);
+    if (!(ALL_SCOPE_USES as readonly string[]).includes(i))
+      throw new Error(`unknown use "${i}"; valid uses: ${ALL_SCOPE_USES.join(', ')}`);
   }
   return items as ScopeUse[];
 }

@@ -28,7 +28,10 @@ export interface SecretKey {
 export type OpenFailure = 'wrong_key' | 'tampered' | 'malformed';
 
 export class SecretOpenError extends Error {
-  constructor(readonly reason: OpenFailure, readonly sealedKeyId?: string) {
+  constructor(
+    readonly reason: OpenFailure,
+    readonly sealedKeyId?: string,
+  ) {
     super(`cannot open sealed secret: ${reason}`);
     this.name = 'SecretOpenError';
   }
@@ -101,8 +104,14 @@ const SECRET_KEYS = 'client_secret|refresh_token|access_token|token|code|signing
  */
 export function redactSecrets(text: string): string {
   return text
-    .replace(new RegExp(`\\b(${SECRET_KEYS})=([^&\\s"']+)`, 'gi'), (_m, k: string, v: string) => `${k}=${maskSecret(v)}`)
-    .replace(new RegExp(`"(${SECRET_KEYS})"\\s*:\\s*"([^"]*)"`, 'gi'), (_m, k: string, v: string) => `"${k}":"${maskSecret(v)}"`)
+    .replace(
+      new RegExp(`\\b(${SECRET_KEYS})=([^&\\s"']+)`, 'gi'),
+      (_m, k: string, v: string) => `${k}=${maskSecret(v)}`,
+    )
+    .replace(
+      new RegExp(`"(${SECRET_KEYS})"\\s*:\\s*"([^"]*)"`, 'gi'),
+      (_m, k: string, v: string) => `"${k}":"${maskSecret(v)}"`,
+    )
     .replace(/https?:\/\/[^\s"'/]+\/services\/[A-Za-z0-9/_-]+/g, (m) => maskSecret(m))
     .replace(/\b(?:xoxe\.)?(?:xox[a-z]|xapp|xoxe)-[A-Za-z0-9-]+/g, (m) => maskSecret(m));
 }

@@ -6,7 +6,10 @@
  */
 
 /** A user as a runbook names them. */
-export type UserRef = { kind: 'user_id'; id: string } | { kind: 'user_name'; name: string } | { kind: 'email'; email: string };
+export type UserRef =
+  | { kind: 'user_id'; id: string }
+  | { kind: 'user_name'; name: string }
+  | { kind: 'email'; email: string };
 
 export type SlackTarget =
   /** A conversation id: C… (public), G… (private), D… (DM). */
@@ -47,7 +50,8 @@ export function parseTarget(value: unknown): TargetParse {
     }
     const users: UserRef[] = [];
     for (const v of value) {
-      if (typeof v !== 'string') return { ok: false, message: 'every entry of a group DM list must be a user (U…, @name or e-mail)' };
+      if (typeof v !== 'string')
+        return { ok: false, message: 'every entry of a group DM list must be a user (U…, @name or e-mail)' };
       const u = parseUser(v);
       if (typeof u === 'string') return { ok: false, message: u };
       users.push(u);

@@ -3,7 +3,7 @@
  * default, and with a logger that masks anything shaped like a token or webhook URL, so SDK log
  * lines can never leak a secret.
  */
-import { LogLevel, WebClient, type Logger } from '@slack/web-api';
+import { type LogLevel, WebClient, type Logger } from '@slack/web-api';
 import { RunwireError } from '../core/errors.js';
 import { redactSecrets } from './secret-box.js';
 import type { ResolvedConnection } from './connections/types.js';
@@ -29,7 +29,10 @@ export interface CreateWebClientOptions {
 const ORDER = ['debug', 'info', 'warn', 'error'] as const;
 
 /** A `@slack/logger` Logger that redacts and forwards to a sink (or nowhere). */
-export function redactingLogger(sink: SlackLogSink | undefined, level: 'debug' | 'info' | 'warn' | 'error' = 'warn'): Logger {
+export function redactingLogger(
+  sink: SlackLogSink | undefined,
+  level: 'debug' | 'info' | 'warn' | 'error' = 'warn',
+): Logger {
   let min = ORDER.indexOf(level);
   let name = 'slack';
   const emit = (lvl: (typeof ORDER)[number], msg: unknown[]) => {
@@ -42,9 +45,13 @@ export function redactingLogger(sink: SlackLogSink | undefined, level: 'debug' |
     info: (...m: unknown[]) => emit('info', m),
     warn: (...m: unknown[]) => emit('warn', m),
     error: (...m: unknown[]) => emit('error', m),
-    setLevel: (l: LogLevel) => { min = Math.max(0, ORDER.indexOf(l as (typeof ORDER)[number])); },
+    setLevel: (l: LogLevel) => {
+      min = Math.max(0, ORDER.indexOf(l as (typeof ORDER)[number]));
+    },
     getLevel: () => ORDER[min] as LogLevel,
-    setName: (n: string) => { name = n; },
+    setName: (n: string) => {
+      name = n;
+    },
   };
 }
 
@@ -71,13 +78,15 @@ function clientOptions(apiUrl: string, opts: CreateWebClientOptions) {
 
 /** A WebClient for a resolved connection, authenticated with its bot (or user) token. */
 export function createWebClient(conn: ResolvedConnection, opts: CreateWebClientOptions = {}): WebClient {
-  const token = opts.token === 'user' ? conn.userToken : opts.token === 'bot' ? conn.botToken : (conn.botToken ?? conn.userToken);
+  const token =
+    opts.token === 'user' ? conn.userToken : opts.token === 'bot' ? conn.botToken : (conn.botToken ?? conn.userToken);
   if (!token) {
     const which = opts.token ?? 'bot or user';
     throw new RunwireError('runwire.slack.no_token', `connection ${conn.name} has no ${which} token`, {
-      fix: conn.kind === 'oauth_app'
-        ? `authenticate it first: runwire connection authenticate ${conn.name}`
-        : `add a connection with a token: runwire connection add NAME --token xoxb-…`,
+      fix:
+        conn.kind === 'oauth_app'
+          ? `authenticate it first: runwire connection authenticate ${conn.name}`
+          : `add a connection with a token: runwire connection add NAME --token xoxb-…`,
     });
   }
   return new WebClient(token, clientOptions(conn.apiUrl, opts));
@@ -105,14 +114,21 @@ export interface SlackFailure {
 
 /** Classify an error thrown by `@slack/web-api` (see its `ErrorCode`). */
 export function slackFailureOf(err: unknown): SlackFailure {
-  const e = err as { code?: string; data?: Record<string, unknown>; statusCode?: number; retryAfter?: number; message?: string; original?: { message?: string } };
+  const e = err as {
+    code?: string;
+    data?: Record<string, unknown>;
+    statusCode?: number;
+    retryAfter?: number;
+    message?: string;
+    original?: { message?: string };
+  };
   const message = redactSecrets(String(e?.message ?? err));
   switch (e?.code) {
     case 'slack_webapi_platform_error': {
       const data = e.data ?? {};
-      const out: SlackFailure = { kind: 'platform', error: String(data['error'] ?? 'unknown_error'), message };
-      if (typeof data['needed'] === 'string') out.needed = data['needed'];
-      if (typeof data['provided'] === 'string') out.provided = data['provided'];
+      const out: SlackFailure = { kind: 'platform', error: String(data.error ?? 'unknown_error'), message };
+      if (typeof data.needed === 'string') out.needed = data.needed;
+      if (typeof data.provided === 'string') out.provided = data.provided;
       return out;
     }
     case 'slack_webapi_rate_limited_error':

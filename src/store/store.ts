@@ -127,7 +127,14 @@ export interface Store {
   /** Persist a batch of task changes, a run patch and events in one transaction. */
   commit(batch: CommitBatch): Promise<void>;
   /** Persist one task's type-specific state (and an event) durably, fenced by the lease. */
-  saveTaskState(runId: string, owner: string, leaseExpiresAt: number, taskId: string, state: Record<string, unknown>, event: RunEvent): Promise<void>;
+  saveTaskState(
+    runId: string,
+    owner: string,
+    leaseExpiresAt: number,
+    taskId: string,
+    state: Record<string, unknown>,
+    event: RunEvent,
+  ): Promise<void>;
   /**
    * Cancel a run that has not succeeded: the run and its unfinished tasks become `cancelled`.
    * Not fenced: it is the operator's override; an engine holding the run loses its lease fence

@@ -25,13 +25,22 @@ export const HttpInput = Type.Object(
     /** http(s) URL; templates allowed. */
     url: Type.String({ minLength: 1 }),
     /** Defaults to GET. */
-    method: Type.Optional(Type.Union(METHODS.map((m) => Type.Literal(m)), { 'x-hint': `method must be one of ${METHODS.join(', ')}` })),
-    headers: Type.Optional(Type.Record(Type.String(), Type.String({ 'x-hint': 'header values are strings (quote numbers)' }))),
+    method: Type.Optional(
+      Type.Union(
+        METHODS.map((m) => Type.Literal(m)),
+        { 'x-hint': `method must be one of ${METHODS.join(', ')}` },
+      ),
+    ),
+    headers: Type.Optional(
+      Type.Record(Type.String(), Type.String({ 'x-hint': 'header values are strings (quote numbers)' })),
+    ),
     /** A string is sent as is; anything else as JSON. */
     body: Type.Optional(Type.Unknown()),
     /** Status code(s) that count as success; default any 2xx. */
     expect_status: Type.Optional(
-      Type.Union([Status, Type.Array(Status, { minItems: 1 })], { 'x-hint': 'expect_status is a status code (100-599) or a list of them' }),
+      Type.Union([Status, Type.Array(Status, { minItems: 1 })], {
+        'x-hint': 'expect_status is a status code (100-599) or a list of them',
+      }),
     ),
     /** Whole-request timeout; default 30s. */
     timeout: Type.Optional(Duration()),
@@ -75,10 +84,14 @@ function parseUrl(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new RunwireError('runwire.http.bad_url', `not a valid URL: "${text}"`, { fix: 'use an absolute http:// or https:// URL' });
+    throw new RunwireError('runwire.http.bad_url', `not a valid URL: "${text}"`, {
+      fix: 'use an absolute http:// or https:// URL',
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new RunwireError('runwire.http.bad_url', `unsupported URL scheme "${url.protocol}"`, { fix: 'use an http:// or https:// URL' });
+    throw new RunwireError('runwire.http.bad_url', `unsupported URL scheme "${url.protocol}"`, {
+      fix: 'use an http:// or https:// URL',
+    });
   }
   return url;
 }
@@ -109,18 +122,30 @@ async function callHttp(input: Input, ctx: TaskContext, doFetch: typeof fetch) {
   let text: string;
   let truncated: boolean;
   try {
-    res = await doFetch(url, { method, headers, ...(body !== undefined ? { body } : {}), signal: AbortSignal.any([ctx.signal, timeout]) });
+    res = await doFetch(url, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      signal: AbortSignal.any([ctx.signal, timeout]),
+    });
     ({ text, truncated } = await readCapped(res));
   } catch (err) {
     if (ctx.signal.aborted) throw new RunwireError('runwire.task.aborted', `${where} was interrupted`, { cause: err });
     if (timeout.aborted) {
-      throw new RunwireError('runwire.http.timeout', `${where} timed out after ${input.timeout ?? DEFAULT_TIMEOUT}`, { retryable: true, cause: err });
+      throw new RunwireError('runwire.http.timeout', `${where} timed out after ${input.timeout ?? DEFAULT_TIMEOUT}`, {
+        retryable: true,
+        cause: err,
+      });
     }
     const reason = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new RunwireError('runwire.http.network', `${where} failed: ${reason?.code ?? reason?.message ?? (err as Error).message}`, {
-      retryable: true,
-      cause: err,
-    });
+    throw new RunwireError(
+      'runwire.http.network',
+      `${where} failed: ${reason?.code ?? reason?.message ?? (err as Error).message}`,
+      {
+        retryable: true,
+        cause: err,
+      },
+    );
   }
   const expected = input.expect_status === undefined ? undefined : ([] as number[]).concat(input.expect_status);
   const ok = expected ? expected.includes(res.status) : res.status >= 200 && res.status < 300;
@@ -130,13 +155,22 @@ async function callHttp(input: Input, ctx: TaskContext, doFetch: typeof fetch) {
     const snippet = text.length > 200 ? `${text.slice(0, 200)}…` : text;
     const message = `${where} returned ${res.status}, expected ${want}${snippet ? `: ${snippet}` : ''}`;
     if (res.status >= 500 || res.status === 429) {
-      throw new RunwireError(res.status === 429 ? 'runwire.http.rate_limited' : 'runwire.http.server_error', message, { retryable: true });
+      throw new RunwireError(res.status === 429 ? 'runwire.http.rate_limited' : 'runwire.http.server_error', message, {
+        retryable: true,
+      });
     }
     throw new RunwireError('runwire.http.unexpected_status', message, {
       fix: expected ? undefined : 'if this status is fine, list it in expect_status',
     });
   }
-  return { status: 'succeeded' as const, output: { status: res.status, body: decodeBody(text, truncated, res.headers.get('content-type')), ...(truncated ? { truncated: true } : {}) } };
+  return {
+    status: 'succeeded' as const,
+    output: {
+      status: res.status,
+      body: decodeBody(text, truncated, res.headers.get('content-type')),
+      ...(truncated ? { truncated: true } : {}),
+    },
+  };
 }
 
 /** Read at most MAX_BODY_BYTES of the body, then stop reading. */

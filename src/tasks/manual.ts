@@ -21,6 +21,9 @@ export const manualType = defineTaskType({
   idempotent: true,
   retry: { attempts: 1, backoffMs: 1000 },
   async run(input) {
-    return { status: 'waiting', ...(input.instructions !== undefined ? { output: { instructions: input.instructions } } : {}) };
+    return {
+      status: 'waiting',
+      ...(input.instructions !== undefined ? { output: { instructions: input.instructions } } : {}),
+    };
   },
 });

@@ -18,7 +18,13 @@ import { problemError, usesWebhook, webhookProblems } from '../slack/delivery/we
 // Type only: the delivery service (and the Slack SDK under it) is loaded on the first run or check
 // of a slack.message task, so validating or running a runbook without one never loads it.
 import type { DeliveryService, MessageSpec } from '../slack/delivery/service.js';
-import { describeDelivery, readDeliveryState, readRehearsal, rehearsalPlan, type DeliveryState } from '../slack/delivery/state.js';
+import {
+  describeDelivery,
+  readDeliveryState,
+  readRehearsal,
+  rehearsalPlan,
+  type DeliveryState,
+} from '../slack/delivery/state.js';
 import { isTemplated, parseTarget, MAX_GROUP_DM_USERS, type SlackTarget } from '../slack/targets.js';
 
 /** The connection used when a task names none. */
@@ -27,7 +33,10 @@ export const SLACK_MESSAGE_TYPE = 'slack.message';
 
 const TARGET_HINT = 'channel is a channel id, #name, a user (U…, @name, e-mail) or a list of up to 8 users';
 const Target = Type.Union(
-  [Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: MAX_GROUP_DM_USERS })],
+  [
+    Type.String({ minLength: 1 }),
+    Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: MAX_GROUP_DM_USERS }),
+  ],
   { 'x-hint': TARGET_HINT },
 );
 
@@ -40,7 +49,11 @@ export const SlackMessageInput = Type.Object(
     /** The message text: a template, Slack mrkdwn. With `blocks`, the notification fallback. */
     message: Type.String({ minLength: 1, 'x-hint': 'message is the text to post (a template, Slack mrkdwn)' }),
     /** Block Kit blocks: a list, or a JSON string of one (templates allowed inside). */
-    blocks: Type.Optional(Type.Union([Type.Array(Type.Unknown()), Type.String()], { 'x-hint': 'blocks is a list of Block Kit blocks or a JSON string of one' })),
+    blocks: Type.Optional(
+      Type.Union([Type.Array(Type.Unknown()), Type.String()], {
+        'x-hint': 'blocks is a list of Block Kit blocks or a JSON string of one',
+      }),
+    ),
     /** Reply in the thread of this earlier slack.message task (it must be an ancestor). */
     thread: Type.Optional(Type.String({ minLength: 1 })),
     /** With `thread`: also show the reply in the channel. */
@@ -53,9 +66,12 @@ export const SlackMessageInput = Type.Object(
     unfurl_links: Type.Optional(Type.Boolean()),
     /** skip (default) | send | { channel: <target> }. */
     rehearsal: Type.Optional(
-      Type.Union([Type.Literal('skip'), Type.Literal('send'), Type.Object({ channel: Target }, { additionalProperties: false })], {
-        'x-hint': 'rehearsal is skip, send, or { channel: <channel> }',
-      }),
+      Type.Union(
+        [Type.Literal('skip'), Type.Literal('send'), Type.Object({ channel: Target }, { additionalProperties: false })],
+        {
+          'x-hint': 'rehearsal is skip, send, or { channel: <channel> }',
+        },
+      ),
     ),
   },
   { additionalProperties: false },
@@ -78,12 +94,19 @@ export interface SlackMessageDeps {
 }
 
 /** Pure: problems of the unrendered fields the schema cannot express. */
-export function validateSlackMessage(input: SlackMessageInput, graph: ValidationGraph): Array<{ field: string; message: string }> {
+export function validateSlackMessage(
+  input: SlackMessageInput,
+  graph: ValidationGraph,
+): Array<{ field: string; message: string }> {
   const out: Array<{ field: string; message: string }> = [];
   // A webhook connection posts to its own channel, so a task naming its connection may omit
   // channel:; whether that connection is a webhook is known only to check and run.
   if (input.channel === undefined && !input.thread && !input.update && input.connection === undefined) {
-    out.push({ field: 'channel', message: 'channel is required (unless the task has thread: or update:, or posts through a webhook connection named in connection:)' });
+    out.push({
+      field: 'channel',
+      message:
+        'channel is required (unless the task has thread: or update:, or posts through a webhook connection named in connection:)',
+    });
   }
   if (input.channel !== undefined && !isTemplated(input.channel)) {
     const p = parseTarget(input.channel);
@@ -94,11 +117,21 @@ export function validateSlackMessage(input: SlackMessageInput, graph: Validation
     if (!ref) continue;
     const t = graph.typeOf(ref);
     if (t === undefined) out.push({ field, message: `${field}: no task "${ref}" in this runbook` });
-    else if (t !== SLACK_MESSAGE_TYPE) out.push({ field, message: `${field}: task "${ref}" is a ${t} task, not a ${SLACK_MESSAGE_TYPE} task` });
-    else if (!graph.isAncestor(ref)) out.push({ field, message: `${field}: task "${ref}" must finish first: add it to depends_on (directly or through another task)` });
+    else if (t !== SLACK_MESSAGE_TYPE)
+      out.push({ field, message: `${field}: task "${ref}" is a ${t} task, not a ${SLACK_MESSAGE_TYPE} task` });
+    else if (!graph.isAncestor(ref))
+      out.push({
+        field,
+        message: `${field}: task "${ref}" must finish first: add it to depends_on (directly or through another task)`,
+      });
   }
-  if (input.thread && input.update) out.push({ field: 'update', message: 'a task either replies in a thread (thread:) or edits a message (update:), not both' });
-  if (input.broadcast !== undefined && !input.thread) out.push({ field: 'broadcast', message: 'broadcast only applies to thread replies (add thread: <task id>)' });
+  if (input.thread && input.update)
+    out.push({
+      field: 'update',
+      message: 'a task either replies in a thread (thread:) or edits a message (update:), not both',
+    });
+  if (input.broadcast !== undefined && !input.thread)
+    out.push({ field: 'broadcast', message: 'broadcast only applies to thread replies (add thread: <task id>)' });
   const r = input.rehearsal;
   if (r && typeof r === 'object' && !isTemplated(r.channel)) {
     const p = parseTarget(r.channel);
@@ -106,7 +139,8 @@ export function validateSlackMessage(input: SlackMessageInput, graph: Validation
   }
   if (typeof input.blocks === 'string' && !isTemplated(input.blocks)) {
     try {
-      if (!Array.isArray(JSON.parse(input.blocks))) out.push({ field: 'blocks', message: 'blocks must be a JSON array of Block Kit blocks' });
+      if (!Array.isArray(JSON.parse(input.blocks)))
+        out.push({ field: 'blocks', message: 'blocks must be a JSON array of Block Kit blocks' });
     } catch {
       out.push({ field: 'blocks', message: 'blocks is not valid JSON' });
     }
@@ -125,7 +159,8 @@ function noChannel(connection: string): { code: string; message: string; fix: st
 
 function targetOf(value: unknown, field: string): SlackTarget {
   const p = parseTarget(value);
-  if (!p.ok) throw new RunwireError('runwire.slack.bad_channel', `${field}: ${p.message}`, { fix: `Fix the task's ${field}.` });
+  if (!p.ok)
+    throw new RunwireError('runwire.slack.bad_channel', `${field}: ${p.message}`, { fix: `Fix the task's ${field}.` });
   return p.target;
 }
 
@@ -138,20 +173,36 @@ function blocksOf(blocks: SlackMessageInput['blocks']): unknown[] | undefined {
   } catch {
     // fall through to the error below
   }
-  throw new RunwireError('runwire.slack.bad_blocks', 'blocks (after rendering) is not a JSON array of Block Kit blocks.', { fix: 'Check the templates used in blocks.' });
+  throw new RunwireError(
+    'runwire.slack.bad_blocks',
+    'blocks (after rendering) is not a JSON array of Block Kit blocks.',
+    { fix: 'Check the templates used in blocks.' },
+  );
 }
 
 /** The earlier message a thread reply or an update refers to. */
-function parentMessage(ctx: TaskContext, taskId: string, field: string): { channel: string; channelName?: string; ts: string } | undefined {
+function parentMessage(
+  ctx: TaskContext,
+  taskId: string,
+  field: string,
+): { channel: string; channelName?: string; ts: string } | undefined {
   const parent = readDeliveryState(ctx.lookupTask(taskId)?.state);
   if (parent?.state === 'sent' && parent.ts && parent.channel) {
-    return { channel: parent.channel, ...(parent.channel_name ? { channelName: parent.channel_name } : {}), ts: parent.ts };
+    return {
+      channel: parent.channel,
+      ...(parent.channel_name ? { channelName: parent.channel_name } : {}),
+      ts: parent.ts,
+    };
   }
   // In a rehearsal the parent may have been skipped: then this message stands on its own.
   if (ctx.run.mode === 'rehearsal') return undefined;
-  throw new RunwireError('runwire.slack.no_parent_message', `${field}: task "${taskId}" has no sent message to ${field === 'thread' ? 'reply to' : 'edit'}.`, {
-    fix: `Make sure task "${taskId}" posted its message (it must succeed first).`,
-  });
+  throw new RunwireError(
+    'runwire.slack.no_parent_message',
+    `${field}: task "${taskId}" has no sent message to ${field === 'thread' ? 'reply to' : 'edit'}.`,
+    {
+      fix: `Make sure task "${taskId}" posted its message (it must succeed first).`,
+    },
+  );
 }
 
 export function createSlackMessageType(deps: SlackMessageDeps = {}) {
@@ -173,14 +224,15 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
     if (resolver) return resolver;
     if (!deps.connections) {
       throw new RunwireError('runwire.slack.no_connections', 'Slack connections are not available in this process.', {
-        fix: 'Run the runbook with `runwire run` (which opens the data dir\'s connections).',
+        fix: "Run the runbook with `runwire run` (which opens the data dir's connections).",
       });
     }
     resolver = typeof deps.connections === 'function' ? await deps.connections() : deps.connections;
     return resolver;
   };
 
-  const save = (ctx: TaskContext) => (s: DeliveryState, event?: string) => ctx.saveState(s as unknown as Record<string, unknown>, event);
+  const save = (ctx: TaskContext) => (s: DeliveryState, event?: string) =>
+    ctx.saveState(s as unknown as Record<string, unknown>, event);
 
   return defineTaskType({
     type: SLACK_MESSAGE_TYPE,
@@ -198,7 +250,9 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
     validate: validateSlackMessage,
 
     async preview(input, ctx) {
-      const label = Array.isArray(input.channel) ? input.channel.join(', ') : (input.channel ?? (input.thread ? `thread of ${input.thread}` : `message of ${input.update}`));
+      const label = Array.isArray(input.channel)
+        ? input.channel.join(', ')
+        : (input.channel ?? (input.thread ? `thread of ${input.thread}` : `message of ${input.update}`));
       const st: DeliveryState = { state: 'skipped', attempts: 0, text: input.message, channel_name: String(label) };
       await save(ctx)(st, 'Not sent (rehearsal)');
     },
@@ -208,7 +262,10 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
       if (!plan.send) return [];
       const raw = plan.channelOverride ?? input.channel;
       // Thread replies and updates post where their parent did; a templated channel is only known at run time.
-      const target = raw === undefined || isTemplated(raw) || ((input.thread || input.update) && plan.channelOverride === undefined) ? undefined : targetOf(raw, 'channel');
+      const target =
+        raw === undefined || isTemplated(raw) || ((input.thread || input.update) && plan.channelOverride === undefined)
+          ? undefined
+          : targetOf(raw, 'channel');
       const name = input.connection ?? DEFAULT_CONNECTION;
       const resolver = await connections();
       let conn: ResolvedConnection | undefined;
@@ -218,7 +275,13 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
         // checkMessageTask reports the missing connection with its fix.
       }
       if (conn && usesWebhook(conn)) {
-        return webhookProblems(conn, { target, asUser: input.as_user === true, thread: Boolean(input.thread), update: Boolean(input.update), redirect: plan.channelOverride !== undefined });
+        return webhookProblems(conn, {
+          target,
+          asUser: input.as_user === true,
+          thread: Boolean(input.thread),
+          update: Boolean(input.update),
+          redirect: plan.channelOverride !== undefined,
+        });
       }
       if (raw === undefined && !input.thread && !input.update) {
         return [{ ...noChannel(name), severity: 'error' as const }];
@@ -236,7 +299,13 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
       const ticket = service.nextTicket(); // first, before any other await: task-start order
       const plan = rehearsalPlan(ctx.run.mode, readRehearsal(input.rehearsal));
       const text = plan.send ? `${plan.prefix}${input.message}` : input.message;
-      const hooks = { state: readDeliveryState(ctx.state), save: save(ctx), log: ctx.log, signal: ctx.signal, now: () => ctx.now() };
+      const hooks = {
+        state: readDeliveryState(ctx.state),
+        save: save(ctx),
+        log: ctx.log,
+        signal: ctx.signal,
+        now: () => ctx.now(),
+      };
       let spec: MessageSpec;
       try {
         const redirect = plan.send && plan.channelOverride !== undefined;
@@ -249,7 +318,15 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
           } catch {
             // Reported with its fix when the connection is resolved below.
           }
-          const bad = early && usesWebhook(early) ? webhookProblems(early, { target: undefined, asUser: input.as_user === true, thread: Boolean(input.thread), update: Boolean(input.update) }).find((p) => p.severity === 'error') : undefined;
+          const bad =
+            early && usesWebhook(early)
+              ? webhookProblems(early, {
+                  target: undefined,
+                  asUser: input.as_user === true,
+                  thread: Boolean(input.thread),
+                  update: Boolean(input.update),
+                }).find((p) => p.severity === 'error')
+              : undefined;
           if (bad) throw problemError(bad);
         }
         const thread = input.thread ? parentMessage(ctx, input.thread, 'thread') : undefined;
@@ -258,13 +335,30 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
         const needsTarget = !(thread || update);
         if ((input.thread || input.update) && needsTarget && rawTarget === undefined && ctx.run.mode === 'rehearsal') {
           // The message it replies to or edits was not sent in this rehearsal: nothing to do either.
-          await hooks.save({ state: 'skipped', attempts: 0, text, channel_name: `${input.thread ? 'thread' : 'message'} of ${input.thread ?? input.update}` }, 'Not sent (rehearsal)');
+          await hooks.save(
+            {
+              state: 'skipped',
+              attempts: 0,
+              text,
+              channel_name: `${input.thread ? 'thread' : 'message'} of ${input.thread ?? input.update}`,
+            },
+            'Not sent (rehearsal)',
+          );
           return { status: 'succeeded', output: { text } };
         }
         const conn = await (await connections()).resolve(input.connection ?? DEFAULT_CONNECTION);
         if (usesWebhook(conn)) {
-          const target = needsTarget && rawTarget !== undefined ? targetOf(rawTarget, redirect ? 'rehearsal.channel' : 'channel') : undefined;
-          const bad = webhookProblems(conn, { target, asUser: input.as_user === true, thread: Boolean(input.thread), update: Boolean(input.update), redirect }).find((p) => p.severity === 'error');
+          const target =
+            needsTarget && rawTarget !== undefined
+              ? targetOf(rawTarget, redirect ? 'rehearsal.channel' : 'channel')
+              : undefined;
+          const bad = webhookProblems(conn, {
+            target,
+            asUser: input.as_user === true,
+            thread: Boolean(input.thread),
+            update: Boolean(input.update),
+            redirect,
+          }).find((p) => p.severity === 'error');
           if (bad) throw problemError(bad);
         } else if (needsTarget && rawTarget === undefined) {
           const p = noChannel(conn.name);
@@ -277,7 +371,9 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
           text,
           run: { id: ctx.run.id, taskId: ctx.task.id },
           ticket,
-          ...(needsTarget && rawTarget !== undefined ? { target: targetOf(rawTarget, redirect ? 'rehearsal.channel' : 'channel') } : {}),
+          ...(needsTarget && rawTarget !== undefined
+            ? { target: targetOf(rawTarget, redirect ? 'rehearsal.channel' : 'channel') }
+            : {}),
           ...(blocks ? { blocks } : {}),
           ...(input.unfurl_links !== undefined ? { unfurlLinks: input.unfurl_links } : {}),
           ...(thread ? { thread: { ...thread, broadcast: input.broadcast === true } } : {}),
@@ -287,7 +383,13 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
         const e = toRunwireError(err, 'runwire.slack.internal');
         const label = Array.isArray(input.channel) ? input.channel.join(', ') : (input.channel ?? '');
         await hooks.save(
-          { state: 'failed', attempts: hooks.state?.attempts ?? 0, text, channel_name: label, error: { code: e.code, message: e.message, ...(e.fix ? { fix: e.fix } : {}) } },
+          {
+            state: 'failed',
+            attempts: hooks.state?.attempts ?? 0,
+            text,
+            channel_name: label,
+            error: { code: e.code, message: e.message, ...(e.fix ? { fix: e.fix } : {}) },
+          },
           `Connection failed: ${e.message}`,
         );
         throw e;
@@ -303,13 +405,23 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
         // A rotating token may expire before the resolver's margin says so (clock skew, revoked
         // early): refresh it once (the resolver stores the new pair) and deliver again.
         const refresher = (await connections()) as Partial<Refresher>;
-        if (!(err instanceof RunwireError) || err.code !== 'runwire.slack.token_expired' || typeof refresher.refreshNow !== 'function') throw err;
+        if (
+          !(err instanceof RunwireError) ||
+          err.code !== 'runwire.slack.token_expired' ||
+          typeof refresher.refreshNow !== 'function'
+        )
+          throw err;
         const which = spec.asUser || !spec.connection.botToken ? 'user' : 'bot';
-        ctx.log.info(`The ${which} token of connection "${spec.connection.name}" expired; refreshing it and sending again`);
+        ctx.log.info(
+          `The ${which} token of connection "${spec.connection.name}" expired; refreshing it and sending again`,
+        );
         const fresh = await refresher.refreshNow(spec.connection.name, which);
         sent = await service.deliver({ ...spec, connection: fresh }, { ...hooks, state: readDeliveryState(ctx.state) });
       }
-      return { status: 'succeeded', output: { channel: sent.channel, ts: sent.ts, permalink: sent.permalink, text: sent.text } };
+      return {
+        status: 'succeeded',
+        output: { channel: sent.channel, ts: sent.ts, permalink: sent.permalink, text: sent.text },
+      };
     },
   });
 }

@@ -24,7 +24,7 @@ export const waitType = defineTaskType({
   retry: { attempts: 1, backoffMs: 1000 },
   async run(input, ctx) {
     const ms = parseDuration(input.duration);
-    const saved = ctx.state?.['until'];
+    const saved = ctx.state?.until;
     let until = typeof saved === 'string' ? Date.parse(saved) : NaN;
     if (Number.isNaN(until)) {
       until = ctx.now().getTime() + ms;
@@ -39,7 +39,9 @@ export const waitType = defineTaskType({
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const aborted = (): RunwireError =>
-      new RunwireError('runwire.task.aborted', 'the wait was interrupted (run cancelled or Runwire shutting down)', { cause: signal.reason });
+      new RunwireError('runwire.task.aborted', 'the wait was interrupted (run cancelled or Runwire shutting down)', {
+        cause: signal.reason,
+      });
     if (signal.aborted) {
       reject(aborted());
       return;

@@ -19,7 +19,11 @@ test('the sandbox page shows messages, posts as a user, and updates live', { tim
   const receiver = await startReceiver();
   const browser = await launchBrowser();
   try {
-    const set = await fetch(`${sb.url}sandbox/app`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request_url: receiver.url, skip_verification: true }) });
+    const set = await fetch(`${sb.url}sandbox/app`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ request_url: receiver.url, skip_verification: true }),
+    });
     assert.equal(set.status, 200);
     const general = [...sb.workspace.channels.values()].find((c) => c.name === 'general')!;
     const bob = [...sb.workspace.users.values()].find((u) => u.name === 'bob')!;
@@ -30,19 +34,27 @@ test('the sandbox page shows messages, posts as a user, and updates live', { tim
     await page.goto(`${sb.url}#${general.id}`);
     await page.locator('[data-testid=channel-title]', { hasText: 'general' }).waitFor({ timeout: 30_000 });
     // The seeded welcome message is shown.
-    await page.locator('[data-testid=message-text]', { hasText: 'Welcome to the Runwire sandbox!' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid=message-text]', { hasText: 'Welcome to the Runwire sandbox!' })
+      .waitFor({ timeout: 30_000 });
     // The sidebar lists public, private, archived channels and DMs' section headers as they exist.
     const sidebar = await page.locator('[data-testid=channel-list]').innerText();
-    for (const name of ['general', 'security', 'old-project']) assert.ok(sidebar.includes(name), `sidebar shows ${name}`);
+    for (const name of ['general', 'security', 'old-project'])
+      assert.ok(sidebar.includes(name), `sidebar shows ${name}`);
     await page.locator('[data-testid=live-state].on').waitFor({ timeout: 30_000 });
     // A marker that a reload would wipe: everything below must arrive without one.
-    await page.evaluate(() => { (globalThis as unknown as { __noReload: boolean }).__noReload = true; });
+    await page.evaluate(() => {
+      (globalThis as unknown as { __noReload: boolean }).__noReload = true;
+    });
 
     // Post as Bob through the box: it lands in the workspace and fires the app's event.
     await page.selectOption('[data-testid=post-user]', bob.id);
     await page.fill('[data-testid=post-text]', 'Typed in the sandbox page');
     await page.click('[data-testid=post-send]');
-    await page.locator('[data-testid=message]', { hasText: 'Typed in the sandbox page' }).locator('.author', { hasText: 'Bob Baker' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid=message]', { hasText: 'Typed in the sandbox page' })
+      .locator('.author', { hasText: 'Bob Baker' })
+      .waitFor({ timeout: 30_000 });
     const stored = sb.workspace.allMessages(general.id).find((m) => m.text === 'Typed in the sandbox page');
     assert.equal(stored?.user, bob.id);
     const [event] = await receiver.waitFor(1);
@@ -55,18 +67,28 @@ test('the sandbox page shows messages, posts as a user, and updates live', { tim
     const dm = await web.conversations.open({ users: bob.id });
     await web.chat.postMessage({ channel: dm.channel!.id!, text: 'Your approval is needed for step 5' });
     await page.locator(`[data-channel="${dm.channel!.id!}"].unread`).waitFor({ timeout: 30_000 });
-    const posted = await web.chat.postMessage({ channel: general.id, text: '[REHEARSAL] Step 3: switch traffic to the new cluster' });
+    const posted = await web.chat.postMessage({
+      channel: general.id,
+      text: '[REHEARSAL] Step 3: switch traffic to the new cluster',
+    });
     const appMsg = page.locator('[data-testid=message]', { hasText: 'Step 3: switch traffic' });
     await appMsg.locator('[data-testid=app-badge]').waitFor({ timeout: 30_000 });
     await appMsg.locator('[data-testid=rehearsal-badge]').waitFor({ timeout: 30_000 });
 
     // A thread reply is shown indented under its parent; an edit shows "(edited)".
-    await web.chat.postMessage({ channel: general.id, thread_ts: posted.ts!, text: 'Traffic switched, error rate flat' });
+    await web.chat.postMessage({
+      channel: general.id,
+      thread_ts: posted.ts!,
+      text: 'Traffic switched, error rate flat',
+    });
     await page.locator('.msg.reply', { hasText: 'Traffic switched, error rate flat' }).waitFor({ timeout: 30_000 });
     await web.chat.postMessage({ channel: general.id, text: 'Step 4: verify dashboards (running)' });
     const live = await web.chat.postMessage({ channel: general.id, text: 'Status: 3 of 5 steps done' });
     await web.chat.update({ channel: general.id, ts: live.ts!, text: 'Status: 4 of 5 steps done' });
-    await page.locator('[data-testid=message-text]', { hasText: 'Status: 4 of 5 steps done' }).locator('.edited').waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid=message-text]', { hasText: 'Status: 4 of 5 steps done' })
+      .locator('.edited')
+      .waitFor({ timeout: 30_000 });
 
     // Posting as a user in a thread from the page.
     await page.locator('[data-testid=message]', { hasText: 'Step 3: switch traffic' }).locator('[data-reply]').click();
@@ -76,12 +98,20 @@ test('the sandbox page shows messages, posts as a user, and updates live', { tim
     const reply = sb.workspace.allMessages(general.id).find((m) => m.text === 'Looks good from support');
     assert.equal(reply?.thread_ts, posted.ts);
 
-    assert.equal(await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload), true, 'updates arrived without a reload');
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload),
+      true,
+      'updates arrived without a reload',
+    );
     // The DM's messages show when it is selected; then back to #general for the screenshot.
     await page.click(`[data-channel="${dm.channel!.id!}"]`);
-    await page.locator('[data-testid=message-text]', { hasText: 'Your approval is needed for step 5' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid=message-text]', { hasText: 'Your approval is needed for step 5' })
+      .waitFor({ timeout: 30_000 });
     await page.click(`[data-channel="${general.id}"]`);
-    await page.locator('[data-testid=message-text]', { hasText: 'Looks good from support' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid=message-text]', { hasText: 'Looks good from support' })
+      .waitFor({ timeout: 30_000 });
     assert.deepEqual(pageErrors, []);
     await page.mouse.move(700, 240);
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
@@ -92,7 +122,9 @@ test('the sandbox page shows messages, posts as a user, and updates live', { tim
   }
 });
 
-test('the sandbox page renders Slack formatting, emoji, links, broadcasts and blocks — and never runs message text', { timeout: 600_000 }, async () => {
+test('the sandbox page renders Slack formatting, emoji, links, broadcasts and blocks — and never runs message text', {
+  timeout: 600_000,
+}, async () => {
   const sb = await startSandbox({ rateLimits: false });
   const browser = await launchBrowser();
   try {
@@ -123,21 +155,43 @@ test('the sandbox page renders Slack formatting, emoji, links, broadcasts and bl
     assert.ok(!/[*`<>]|:rocket:/.test(shown), `formatted text shows no markup: ${shown}`);
 
     // A plain reply stays in the thread; a broadcast reply is in the thread and in the channel.
-    await web.chat.postMessage({ channel: releases.id, thread_ts: parent.ts!, text: 'api deployed :white_check_mark:' });
-    await web.chat.postMessage({ channel: releases.id, thread_ts: parent.ts!, reply_broadcast: true, text: ':tada: Release 42 is live.' });
+    await web.chat.postMessage({
+      channel: releases.id,
+      thread_ts: parent.ts!,
+      text: 'api deployed :white_check_mark:',
+    });
+    await web.chat.postMessage({
+      channel: releases.id,
+      thread_ts: parent.ts!,
+      reply_broadcast: true,
+      text: ':tada: Release 42 is live.',
+    });
     const inThread = page.locator('.msg.reply', { hasText: 'Release 42 is live.' });
     await inThread.locator('[data-testid=also-sent]').waitFor({ timeout: 30_000 });
     const inChannel = page.locator('.msg.broadcast:not(.reply)', { hasText: 'Release 42 is live.' });
     await inChannel.waitFor({ timeout: 30_000 });
-    assert.match(await inChannel.locator('[data-testid=broadcast-head]').innerText(), /replied to a thread: 🚀 Release 42 cutover is starting/);
+    assert.match(
+      await inChannel.locator('[data-testid=broadcast-head]').innerText(),
+      /replied to a thread: 🚀 Release 42 cutover is starting/,
+    );
     assert.equal(await inChannel.locator('[data-testid=message-text] .emoji').innerText(), '🎉');
-    assert.equal(await page.locator('.msg:not(.reply)', { hasText: 'api deployed' }).count(), 0, 'a plain reply is not in the channel list');
+    assert.equal(
+      await page.locator('.msg:not(.reply)', { hasText: 'api deployed' }).count(),
+      0,
+      'a plain reply is not in the channel list',
+    );
     // Replying to the broadcast copy replies in its thread.
     await inChannel.locator('[data-reply]').click();
     await page.fill('[data-testid=post-text]', 'Congrats *team* :fire:');
     await page.click('[data-testid=post-send]');
-    await page.locator('.msg.reply', { hasText: 'Congrats team' }).locator('b', { hasText: 'team' }).waitFor({ timeout: 30_000 });
-    assert.equal(sb.workspace.allMessages(releases.id).find((m) => m.text === 'Congrats *team* :fire:')?.thread_ts, parent.ts);
+    await page
+      .locator('.msg.reply', { hasText: 'Congrats team' })
+      .locator('b', { hasText: 'team' })
+      .waitFor({ timeout: 30_000 });
+    assert.equal(
+      sb.workspace.allMessages(releases.id).find((m) => m.text === 'Congrats *team* :fire:')?.thread_ts,
+      parent.ts,
+    );
 
     // Block Kit: the blocks' text is shown instead of the fallback text.
     await web.chat.postMessage({
@@ -157,7 +211,8 @@ test('the sandbox page renders Slack formatting, emoji, links, broadcasts and bl
     assert.equal(await page.locator('[data-testid=message]', { hasText: 'fallback only' }).count(), 0);
 
     // Message text that looks like HTML is shown as text and never runs — from the API and typed by a person.
-    const attack = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"> &lt;img src=y onerror=window.__xss=3&gt;';
+    const attack =
+      '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"> &lt;img src=y onerror=window.__xss=3&gt;';
     await web.chat.postMessage({ channel: releases.id, text: attack });
     await page.selectOption('[data-testid=post-user]', alice.id);
     await page.fill('[data-testid=post-text]', '<img src=z onerror="window.__xss = 4"> typed by alice');
@@ -166,7 +221,10 @@ test('the sandbox page renders Slack formatting, emoji, links, broadcasts and bl
     await typed.waitFor({ timeout: 30_000 });
     assert.equal(await typed.innerText(), '<img src=z onerror="window.__xss = 4"> typed by alice');
     const apiText = await page.locator('[data-testid=message-text]', { hasText: 'window.__xss = 1' }).innerText();
-    assert.equal(apiText, '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"> <img src=y onerror=window.__xss=3>');
+    assert.equal(
+      apiText,
+      '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"> <img src=y onerror=window.__xss=3>',
+    );
     assert.equal(await page.locator('[data-testid=messages] img, [data-testid=messages] script').count(), 0);
     assert.equal(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss), undefined);
 
@@ -177,7 +235,9 @@ test('the sandbox page renders Slack formatting, emoji, links, broadcasts and bl
     assert.equal(await page.locator('.msg.focused').count(), 1);
 
     assert.deepEqual(pageErrors, []);
-    await page.locator('[data-testid=messages]').evaluate((box) => { box.scrollTop = 0; });
+    await page.locator('[data-testid=messages]').evaluate((box) => {
+      box.scrollTop = 0;
+    });
     await page.screenshot({ path: FORMAT_SCREENSHOT, fullPage: false });
   } finally {
     await browser.close();

@@ -15,7 +15,10 @@ export interface ReceivedRequest {
 }
 
 /** How to answer request number `index` (0-based): a status and body, or `hang` (never answer). */
-export type Responder = (req: ReceivedRequest, index: number) => { status: number; body?: string; headers?: Record<string, string> } | 'hang';
+export type Responder = (
+  req: ReceivedRequest,
+  index: number,
+) => { status: number; body?: string; headers?: Record<string, string> } | 'hang';
 
 export interface EventReceiver {
   url: string;
@@ -26,7 +29,9 @@ export interface EventReceiver {
 }
 
 /** Starts a receiver; by default every request gets `200 ok`. */
-export async function startReceiver(responder: Responder = () => ({ status: 200, body: 'ok' })): Promise<EventReceiver> {
+export async function startReceiver(
+  responder: Responder = () => ({ status: 200, body: 'ok' }),
+): Promise<EventReceiver> {
   const received: ReceivedRequest[] = [];
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const hanging: ServerResponse[] = [];
@@ -65,9 +70,19 @@ export async function startReceiver(responder: Responder = () => ({ status: 200,
       if (received.length >= n) return Promise.resolve(received);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
-          reject(new Error(`expected ${n} request(s) at the receiver, got ${received.length}: ${JSON.stringify(received.map((r) => r.json?.event?.type ?? r.json?.type))}`));
+          reject(
+            new Error(
+              `expected ${n} request(s) at the receiver, got ${received.length}: ${JSON.stringify(received.map((r) => r.json?.event?.type ?? r.json?.type))}`,
+            ),
+          );
         }, timeoutMs);
-        waiters.push({ n, resolve: () => { clearTimeout(timer); resolve(received); } });
+        waiters.push({
+          n,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve(received);
+          },
+        });
       });
     },
     async close() {

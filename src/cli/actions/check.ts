@@ -16,7 +16,12 @@ export async function check(file: string, opts: CheckOpts, dataDir: string, ctx:
   const runbook = await loadRunbookOrReport(file, types, ctx, overrides);
   if (!runbook) return;
   const mode = opts.rehearsal ? 'rehearsal' : 'live';
-  const found = await preflight(runbook, { vars: { ...runbook.vars, ...overrides }, mode, types, signal: AbortSignal.timeout(60_000) });
+  const found = await preflight(runbook, {
+    vars: { ...runbook.vars, ...overrides },
+    mode,
+    types,
+    signal: AbortSignal.timeout(60_000),
+  });
   const problems = found.map(({ taskId, problem }) => ({ task: taskId, ...problem }));
   if (problems.length > 0) ctx.exitCode = EXIT_INVALID;
   if (opts.json) {
@@ -32,5 +37,7 @@ export async function check(file: string, opts: CheckOpts, dataDir: string, ctx:
     ctx.stdout.write(`${p.severity}: ${p.task}: ${p.message} [${p.code}]\n${p.fix ? `  fix: ${p.fix}\n` : ''}`);
   }
   const errors = problems.filter((p) => p.severity === 'error').length;
-  ctx.stdout.write(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'})\n`);
+  ctx.stdout.write(
+    `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'})\n`,
+  );
 }

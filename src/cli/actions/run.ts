@@ -29,9 +29,14 @@ export async function runFile(file: string, opts: RunOpts, dataDir: string, ctx:
     const mode = opts.rehearsal ? 'rehearsal' : 'live';
     const vars = { ...runbook.vars, ...overrides };
     if (!json) for (const t of runbook.tasks) s.taskTypes.set(t.id, t.type);
-    const problems = mode === 'live' ? await preflight(runbook, { vars, mode, types: s.types, signal: AbortSignal.timeout(30_000) }) : [];
+    const problems =
+      mode === 'live'
+        ? await preflight(runbook, { vars, mode, types: s.types, signal: AbortSignal.timeout(30_000) })
+        : [];
     for (const { taskId, problem } of problems) {
-      ctx.stderr.write(`${opts.strict ? 'error' : 'warning'}: ${taskId}: ${problem.message}${problem.fix ? ` (fix: ${problem.fix})` : ''} [${problem.code}]\n`);
+      ctx.stderr.write(
+        `${opts.strict ? 'error' : 'warning'}: ${taskId}: ${problem.message}${problem.fix ? ` (fix: ${problem.fix})` : ''} [${problem.code}]\n`,
+      );
     }
     if (opts.strict && problems.length > 0) {
       ctx.stderr.write(`Not started: ${problems.length} pre-flight problem(s) and --strict.\n`);
@@ -39,29 +44,42 @@ export async function runFile(file: string, opts: RunOpts, dataDir: string, ctx:
       return;
     }
     const events = problems.map(({ taskId, problem }) => ({
-      kind: 'run.preflight', taskId, message: `pre-flight ${problem.severity}: ${problem.message}`,
+      kind: 'run.preflight',
+      taskId,
+      message: `pre-flight ${problem.severity}: ${problem.message}`,
       data: { code: problem.code, severity: problem.severity, ...(problem.fix ? { fix: problem.fix } : {}) },
     }));
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
     let runId: string | undefined;
     const dispose = onInterrupt(ctx, () => runId);
-    const outcome = await s.engine.start(runbook, {
-      mode, vars, actor: cliActor(ctx.env), events,
-      onCreated: (id) => {
-        runId = id;
-        if (!json) ctx.stdout.write(`Run ${id} (${mode}) of "${runbook.name}"\n`);
-      },
-    }).finally(dispose);
-    if (ctx.env['RUNWIRE_REPORT_STATS'] === '1') {
+    const outcome = await s.engine
+      .start(runbook, {
+        mode,
+        vars,
+        actor: cliActor(ctx.env),
+        events,
+        onCreated: (id) => {
+          runId = id;
+          if (!json) ctx.stdout.write(`Run ${id} (${mode}) of "${runbook.name}"\n`);
+        },
+      })
+      .finally(dispose);
+    if (ctx.env.RUNWIRE_REPORT_STATS === '1') {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const cpu = process.cpuUsage(cpuBefore);
       const total = process.cpuUsage();
       // For the bench: where the time went (uptime = since the process started).
-      ctx.stderr.write(`runwire-stats ${JSON.stringify({
-        parse_ms: parseMs, engine_ms: ms, engine_cpu_ms: (cpu.user + cpu.system) / 1000,
-        uptime_ms: performance.now(), process_cpu_ms: (total.user + total.system) / 1000, tasks: outcome.tasks.length,
-      })}\n`);
+      ctx.stderr.write(
+        `runwire-stats ${JSON.stringify({
+          parse_ms: parseMs,
+          engine_ms: ms,
+          engine_cpu_ms: (cpu.user + cpu.system) / 1000,
+          uptime_ms: performance.now(),
+          process_cpu_ms: (total.user + total.system) / 1000,
+          tasks: outcome.tasks.length,
+        })}\n`,
+      );
     }
     report(ctx, s, outcome, json);
   } finally {

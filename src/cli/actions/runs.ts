@@ -18,7 +18,7 @@ function taskLines(t: TaskRecord, types: TaskTypeRegistry): string {
   const extra = t.error ? ` — ${t.error.message}` : t.reason ? ` — ${t.reason}` : '';
   const lines = [`  ${pad(t.taskId, 22)} ${pad(t.status, 10)} ${pad(t.type, 14)} attempts ${t.attempts}${extra}`];
   // The type's own detail (slack.message: state, channel, message), else the error's fix.
-  const detail = t.state ? types.get(t.type)?.describe?.(t.state) ?? [] : [];
+  const detail = t.state ? (types.get(t.type)?.describe?.(t.state) ?? []) : [];
   if (t.error?.fix && !detail.some((l) => l.startsWith('fix: '))) detail.push(`fix: ${t.error.fix}`);
   for (const d of detail) lines.push(`      ${d}`);
   return lines.join('\n');
@@ -28,7 +28,11 @@ function eventLine(e: RunEvent): string {
   return `  ${e.at}  ${pad(e.actor, 16)} ${pad(e.kind, 15)} ${e.message}`;
 }
 
-export async function listRuns(opts: { json?: boolean; limit: string }, dataDir: string, ctx: CliContext): Promise<void> {
+export async function listRuns(
+  opts: { json?: boolean; limit: string },
+  dataDir: string,
+  ctx: CliContext,
+): Promise<void> {
   const limit = Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) {
     ctx.exitCode = 2;
@@ -39,12 +43,23 @@ export async function listRuns(opts: { json?: boolean; limit: string }, dataDir:
   try {
     const runs = await store.listRuns(limit);
     if (opts.json) {
-      const out = runs.map((r) => ({ id: r.id, runbook: r.runbook, mode: r.mode, status: r.status, started_at: r.startedAt, finished_at: r.finishedAt, vars: r.vars, task_count: r.taskCount }));
+      const out = runs.map((r) => ({
+        id: r.id,
+        runbook: r.runbook,
+        mode: r.mode,
+        status: r.status,
+        started_at: r.startedAt,
+        finished_at: r.finishedAt,
+        vars: r.vars,
+        task_count: r.taskCount,
+      }));
       ctx.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else if (runs.length === 0) {
       ctx.stdout.write('No runs yet. Start one with: runwire run examples/release-cutover.yaml\n');
     } else {
-      ctx.stdout.write(`${pad('RUN', 18)} ${pad('STATUS', 10)} ${pad('MODE', 10)} ${pad('STARTED', 25)} ${pad('TASKS', 6)} RUNBOOK\n`);
+      ctx.stdout.write(
+        `${pad('RUN', 18)} ${pad('STATUS', 10)} ${pad('MODE', 10)} ${pad('STARTED', 25)} ${pad('TASKS', 6)} RUNBOOK\n`,
+      );
       for (const r of runs) ctx.stdout.write(`${listLine(r)}\n`);
     }
   } finally {
@@ -52,7 +67,12 @@ export async function listRuns(opts: { json?: boolean; limit: string }, dataDir:
   }
 }
 
-export async function showRun(runId: string, opts: { json?: boolean }, dataDir: string, ctx: CliContext): Promise<void> {
+export async function showRun(
+  runId: string,
+  opts: { json?: boolean },
+  dataDir: string,
+  ctx: CliContext,
+): Promise<void> {
   const { openSession } = await import('../run-session.js');
   const s = openSession(dataDir, ctx, { json: true });
   try {
@@ -61,8 +81,13 @@ export async function showRun(runId: string, opts: { json?: boolean }, dataDir: 
       writeRunJson(run, tasks, s.types, (chunk) => ctx.stdout.write(chunk));
       return;
     }
-    const varText = Object.entries(run.vars).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
-    ctx.stdout.write(`Run ${run.id}  ${run.status}  (${run.mode})\nRunbook: ${run.runbook}\nStarted: ${run.startedAt ?? '-'}  Finished: ${run.finishedAt ?? '-'}\nVars: ${varText}\n\nTasks:\n`);
+    const varText =
+      Object.entries(run.vars)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || '-';
+    ctx.stdout.write(
+      `Run ${run.id}  ${run.status}  (${run.mode})\nRunbook: ${run.runbook}\nStarted: ${run.startedAt ?? '-'}  Finished: ${run.finishedAt ?? '-'}\nVars: ${varText}\n\nTasks:\n`,
+    );
     for (const t of tasks) ctx.stdout.write(`${taskLines(t, s.types)}\n`);
     ctx.stdout.write('\nEvents:\n');
     for (const e of await s.store.getEvents(runId)) ctx.stdout.write(`${eventLine(e)}\n`);
@@ -71,7 +96,12 @@ export async function showRun(runId: string, opts: { json?: boolean }, dataDir: 
   }
 }
 
-export async function cancelRun(runId: string, opts: { json?: boolean }, dataDir: string, ctx: CliContext): Promise<void> {
+export async function cancelRun(
+  runId: string,
+  opts: { json?: boolean },
+  dataDir: string,
+  ctx: CliContext,
+): Promise<void> {
   const json = opts.json === true;
   const { cliActor, openSession, report } = await import('../run-session.js');
   const s = openSession(dataDir, ctx, { json: true });

@@ -52,8 +52,11 @@ async function connectToSandbox(sb: Sandbox, dataDir: string, env: NodeJS.Proces
   try {
     await c.service.store.remove(DEFAULT_CONNECTION);
     await c.service.addToken({
-      name: DEFAULT_CONNECTION, token: sb.credentials.bot_token, slackUrl: sb.url,
-      signingSecret: sb.credentials.signing_secret, appToken: sb.credentials.app_token,
+      name: DEFAULT_CONNECTION,
+      token: sb.credentials.bot_token,
+      slackUrl: sb.url,
+      signingSecret: sb.credentials.signing_secret,
+      appToken: sb.credentials.app_token,
     });
     await c.service.verify(DEFAULT_CONNECTION);
   } finally {
@@ -81,7 +84,9 @@ export async function start(opts: StartOpts, dataDir: string, ctx: CliContext): 
   }
   const kind = await defaultConnectionKind(dataDir, ctx.env);
   if (kind === 'real') {
-    ctx.stdout.write(`Using your Slack connection "${DEFAULT_CONNECTION}" (no sandbox). The example runs as a rehearsal, so Slack tasks are not sent unless they opt in.\n\n`);
+    ctx.stdout.write(
+      `Using your Slack connection "${DEFAULT_CONNECTION}" (no sandbox). The example runs as a rehearsal, so Slack tasks are not sent unless they opt in.\n\n`,
+    );
     await runFile(resolve(opts.runbook), { var: [], rehearsal: true }, dataDir, ctx);
     return;
   }
@@ -90,15 +95,15 @@ export async function start(opts: StartOpts, dataDir: string, ctx: CliContext): 
     await connectToSandbox(sb, dataDir, ctx.env);
     ctx.stdout.write(
       `Slack sandbox: ${sb.url}  (open it in a browser to watch the runbook speak)\n` +
-      `Connection "${DEFAULT_CONNECTION}" points at it; data dir: ${resolve(dataDir)}\n\n`,
+        `Connection "${DEFAULT_CONNECTION}" points at it; data dir: ${resolve(dataDir)}\n\n`,
     );
     await runFile(resolve(opts.runbook), { var: [], ...(opts.rehearsal ? { rehearsal: true } : {}) }, dataDir, ctx);
     if (opts.exit) return;
     ctx.stdout.write(
       `\nThe sandbox stays up at ${sb.url} — post there as a user, or in another terminal:\n` +
-      `  npx runwire run examples/slack-release.yaml --rehearsal\n` +
-      `  npx runwire runs list\n` +
-      `Press Ctrl-C to stop.\n`,
+        `  npx runwire run examples/slack-release.yaml --rehearsal\n` +
+        `  npx runwire runs list\n` +
+        `Press Ctrl-C to stop.\n`,
     );
     await untilSignal();
     ctx.stdout.write('Stopping the sandbox.\n');

@@ -23,8 +23,12 @@ export async function validate(file: string, opts: { var: string[]; json?: boole
   const { runbook, issues } = result;
   if (!runbook) ctx.exitCode = EXIT_INVALID;
   if (opts.json) {
-    const summary = runbook ? { name: runbook.name, tasks: runbook.tasks.length, vars: Object.keys(runbook.vars) } : undefined;
-    ctx.stdout.write(`${JSON.stringify({ file, valid: runbook !== undefined, ...(summary ? { runbook: summary } : {}), issues }, null, 2)}\n`);
+    const summary = runbook
+      ? { name: runbook.name, tasks: runbook.tasks.length, vars: Object.keys(runbook.vars) }
+      : undefined;
+    ctx.stdout.write(
+      `${JSON.stringify({ file, valid: runbook !== undefined, ...(summary ? { runbook: summary } : {}), issues }, null, 2)}\n`,
+    );
     return;
   }
   if (runbook) {

@@ -14,7 +14,9 @@ export const checkCommand: CommandModule = {
   register(program: Command, ctx: CliContext): void {
     program
       .command('check')
-      .description('pre-flight a runbook without running it: connections, channels, scopes, membership (exit 0 clean, 2 problems)')
+      .description(
+        'pre-flight a runbook without running it: connections, channels, scopes, membership (exit 0 clean, 2 problems)',
+      )
       .argument('<file>', 'runbook .yaml or .json file')
       .option('--var <name=value>', 'set a runbook variable (repeatable)', collectVar, [])
       .option('--rehearsal', 'check what a rehearsal would need (only tasks that send in rehearsal)')

@@ -11,7 +11,9 @@ import { registerView } from './connection/view.js';
 
 export const connectionCommands: CommandModule = {
   register(program: Command, ctx: CliContext): void {
-    const group = program.command('connection').description('Slack connections: tokens, OAuth apps, webhooks; authenticate and check scopes');
+    const group = program
+      .command('connection')
+      .description('Slack connections: tokens, OAuth apps, webhooks; authenticate and check scopes');
     registerAdd(group, ctx);
     registerView(group, ctx);
     registerDoctor(group, ctx);

@@ -14,6 +14,10 @@ export const commandModules: CommandModule[] = [
   checkCommand,
   connectionCommands,
   validateCommand,
-  runCommand, runsCommand, taskCommand, resumeCommand, startCommand,
+  runCommand,
+  runsCommand,
+  taskCommand,
+  resumeCommand,
+  startCommand,
   sandboxCommand,
 ];

@@ -6,7 +6,9 @@ export const resumeCommand: CommandModule = {
   register(program: Command, ctx: CliContext): void {
     program
       .command('resume')
-      .description('continue a run after a crash or stop: idempotent tasks that were running are re-run, others fail "interrupted"')
+      .description(
+        'continue a run after a crash or stop: idempotent tasks that were running are re-run, others fail "interrupted"',
+      )
       .argument('<run>', 'run id (see `runwire runs list`)')
       .option('--json', 'print only the run as JSON')
       .action(async (runId: string, opts: { json?: boolean }, cmd: Command) => {

@@ -12,7 +12,9 @@ export const runCommand: CommandModule = {
   register(program: Command, ctx: CliContext): void {
     program
       .command('run')
-      .description('run a runbook until every task is finished or it waits on an operator (exit 0 succeeded, 1 failed, 3 waiting, 2 invalid)')
+      .description(
+        'run a runbook until every task is finished or it waits on an operator (exit 0 succeeded, 1 failed, 3 waiting, 2 invalid)',
+      )
       .argument('<file>', 'runbook file (YAML or JSON)')
       .option('--rehearsal', 'a rehearsal: integrations that do not run in rehearsal are skipped')
       .option('--var <name=value>', 'set a runbook variable (repeatable)', collectVar, [] as string[])

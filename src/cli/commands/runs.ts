@@ -7,7 +7,8 @@ export const runsCommand: CommandModule = {
   register(program: Command, ctx: CliContext): void {
     const group = program.command('runs').description('list, show and cancel runs');
 
-    group.command('list')
+    group
+      .command('list')
       .description('runs in the data dir, newest first')
       .option('--json', 'print the runs as JSON')
       .option('--limit <n>', 'how many runs', '50')
@@ -16,7 +17,8 @@ export const runsCommand: CommandModule = {
         await listRuns(opts, dataDirOf(cmd), ctx);
       });
 
-    group.command('show')
+    group
+      .command('show')
       .description('one run: its tasks and its event log')
       .argument('<run>', 'run id')
       .option('--json', 'print only the run as JSON')
@@ -25,7 +27,8 @@ export const runsCommand: CommandModule = {
         await showRun(runId, opts, dataDirOf(cmd), ctx);
       });
 
-    group.command('cancel')
+    group
+      .command('cancel')
       .description('cancel an unfinished run: it and its unfinished tasks become cancelled')
       .argument('<run>', 'run id')
       .option('--json', 'print only the run as JSON')

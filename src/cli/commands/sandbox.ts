@@ -27,8 +27,13 @@ export function shorten(secret: string): string {
 export function credentialsJson(sb: Pick<Sandbox, 'url' | 'apiUrl' | 'credentials'>): Record<string, string> {
   const c = sb.credentials;
   return {
-    url: sb.url, api_url: sb.apiUrl, bot_token: c.bot_token, app_token: c.app_token,
-    signing_secret: c.signing_secret, client_id: c.client_id, client_secret: c.client_secret,
+    url: sb.url,
+    api_url: sb.apiUrl,
+    bot_token: c.bot_token,
+    app_token: c.app_token,
+    signing_secret: c.signing_secret,
+    client_id: c.client_id,
+    client_secret: c.client_secret,
     ...(c.user_token ? { user_token: c.user_token } : {}),
   };
 }
@@ -62,7 +67,9 @@ export function banner(sb: Pick<Sandbox, 'url' | 'apiUrl' | 'credentials' | 'wor
 function parsePort(s: string): number {
   const n = Number(s);
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new RunwireError('runwire.cli.bad_port', `--port must be a whole number from 0 to 65535, not "${s}"`, { fix: 'Use --port 0 for any free port.' });
+    throw new RunwireError('runwire.cli.bad_port', `--port must be a whole number from 0 to 65535, not "${s}"`, {
+      fix: 'Use --port 0 for any free port.',
+    });
   }
   return n;
 }
@@ -70,12 +77,17 @@ function parsePort(s: string): number {
 async function run(o: SandboxCliOptions, ctx: CliContext): Promise<void> {
   const port = parsePort(o.port);
   // The sandbox (ws, the web page, yaml for seed files) loads only when this command runs.
-  const [{ loadSeedFile }, { startSandbox }] = await Promise.all([import('../../sandbox/seed-file.js'), import('../../sandbox/server.js')]);
+  const [{ loadSeedFile }, { startSandbox }] = await Promise.all([
+    import('../../sandbox/seed-file.js'),
+    import('../../sandbox/server.js'),
+  ]);
   const seed = o.workspace ? await loadSeedFile(o.workspace) : undefined;
   let sb: Sandbox;
   try {
     sb = await startSandbox({
-      port, host: o.host, rateLimits: o.rateLimits,
+      port,
+      host: o.host,
+      rateLimits: o.rateLimits,
       oauth: { consent: o.consent === true, tokenRotation: o.tokenRotation === true },
       log: (line) => ctx.stderr.write(`${line}\n`),
       ...(seed ? { workspace: seed } : {}),
@@ -84,7 +96,9 @@ async function run(o: SandboxCliOptions, ctx: CliContext): Promise<void> {
     if (err instanceof RunwireError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
-      throw new RunwireError('runwire.sandbox.listen_failed', `cannot listen on ${o.host}:${port} (${code})`, { fix: 'Pick another --port, or --port 0 for any free one.' });
+      throw new RunwireError('runwire.sandbox.listen_failed', `cannot listen on ${o.host}:${port} (${code})`, {
+        fix: 'Pick another --port, or --port 0 for any free one.',
+      });
     }
     throw err;
   }
@@ -103,7 +117,8 @@ async function run(o: SandboxCliOptions, ctx: CliContext): Promise<void> {
 
 export const sandboxCommand: CommandModule = {
   register(program: Command, ctx: CliContext): void {
-    program.command('sandbox')
+    program
+      .command('sandbox')
       .description('run a local Slack (Web API, OAuth, webhooks, events, web page) for demos, rehearsals and tests')
       .option('--port <n>', 'port to listen on (0 = any free port)', '0')
       .option('--host <addr>', 'address to listen on', '127.0.0.1')

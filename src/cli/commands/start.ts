@@ -23,7 +23,9 @@ export const startCommand: CommandModule = {
   register(program: Command, ctx: CliContext): void {
     program
       .command('start')
-      .description('run Runwire on its embedded defaults: the Slack sandbox and the Slack release example, with live progress')
+      .description(
+        'run Runwire on its embedded defaults: the Slack sandbox and the Slack release example, with live progress',
+      )
       .option('--port <n>', 'port of the embedded Slack sandbox and its web page', String(DEFAULT_PORT))
       .option('--runbook <file>', 'the runbook to run', DEFAULT_EXAMPLE)
       .option('--rehearsal', 'run it as a rehearsal')

@@ -25,7 +25,9 @@ export const taskCommand: CommandModule = {
         .action(async (runId: string, taskId: string, opts: { json?: boolean }, cmd: Command) => {
           // The store, the engine and the task types load only when the command runs.
           const { driveRun } = await import('../run-session.js');
-          await driveRun(dataDirOf(cmd), ctx, opts.json === true, runId, (s, actor) => s.engine.taskAction(runId, taskId, action, actor));
+          await driveRun(dataDirOf(cmd), ctx, opts.json === true, runId, (s, actor) =>
+            s.engine.taskAction(runId, taskId, action, actor),
+          );
         });
     }
   },

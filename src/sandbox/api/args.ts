@@ -34,7 +34,14 @@ export function jsonArg(args: Record<string, unknown>, name: string): { value?: 
  * An integer argument clamped to bounds. A value that is not a whole number answers `error` when the
  * method documents one (conversations.list: invalid_limit), else falls back to the default.
  */
-export function int(args: Record<string, unknown>, name: string, dflt: number, min: number, max: number, error?: string): number {
+export function int(
+  args: Record<string, unknown>,
+  name: string,
+  dflt: number,
+  min: number,
+  max: number,
+  error?: string,
+): number {
   const s = str(args, name);
   if (s === undefined) return dflt;
   const n = Number(s);

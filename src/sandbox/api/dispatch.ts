@@ -13,7 +13,11 @@ import { possibleErrors, RateLimitedError, SlackApiError, type MethodCall, type 
 import type { Sandbox } from '../server.js';
 
 /** Decide the authentication outcome of a token (pure). */
-export function checkToken(token: SandboxToken | undefined, presented: string | undefined, now: number): string | undefined {
+export function checkToken(
+  token: SandboxToken | undefined,
+  presented: string | undefined,
+  now: number,
+): string | undefined {
   if (!presented) return 'not_authed';
   if (!token) return 'invalid_auth';
   if (token.revoked) return 'token_revoked';
@@ -47,11 +51,15 @@ export function createApiHandler(sb: Sandbox): RouteHandler {
     if (!def) return sendJson(res, 200, { ok: false, error: 'unknown_method', req_method: name });
     const parsed = parseArgs(req, body, url);
     const ws = sb.workspace;
-    const presented = parsed.bearer ?? (typeof parsed.args['token'] === 'string' ? parsed.args['token'] : undefined);
+    const presented = parsed.bearer ?? (typeof parsed.args.token === 'string' ? parsed.args.token : undefined);
     const token = presented ? ws.tokens.get(presented) : undefined;
 
-    const channelArg = typeof parsed.args['channel'] === 'string' ? parsed.args['channel'] : undefined;
-    const fault = sb.faults.take(name, channelArg === undefined ? [] : [channelArg.replace(/^#/, ''), ...channelAliases(sb, channelArg, token)], parsed.args);
+    const channelArg = typeof parsed.args.channel === 'string' ? parsed.args.channel : undefined;
+    const fault = sb.faults.take(
+      name,
+      channelArg === undefined ? [] : [channelArg.replace(/^#/, ''), ...channelAliases(sb, channelArg, token)],
+      parsed.args,
+    );
     if (fault && fault.kind !== 'lost_response') return applyFault(fault, req, res);
 
     const headers: Record<string, string> = {};
@@ -70,19 +78,33 @@ export function createApiHandler(sb: Sandbox): RouteHandler {
       if (authError) return answer(200, { ok: false, error: authError });
       const t = token!;
       headers['x-oauth-scopes'] = t.scopes.join(',');
-      const accepted = (t.kind === 'app' ? [] : def.scopes?.[t.kind] ?? []).join(',');
+      const accepted = (t.kind === 'app' ? [] : (def.scopes?.[t.kind] ?? [])).join(',');
       if (accepted) headers['x-accepted-oauth-scopes'] = accepted;
-      if (!(def.tokenKinds ?? ['bot', 'user']).includes(t.kind)) return answer(200, { ok: false, error: 'not_allowed_token_type' });
+      if (!(def.tokenKinds ?? ['bot', 'user']).includes(t.kind))
+        return answer(200, { ok: false, error: 'not_allowed_token_type' });
       const needed = missingScopes(def, t);
-      if (needed) return answer(200, { ok: false, error: 'missing_scope', needed: needed.join(','), provided: t.scopes.join(',') });
+      if (needed)
+        return answer(200, {
+          ok: false,
+          error: 'missing_scope',
+          needed: needed.join(','),
+          provided: t.scopes.join(','),
+        });
       if (typeof def.tier === 'number') {
         const wait = sb.rateLimiter.take(`${name}:${t.token}`, tierRule(def.tier, sb.rateLimiter.config), ws.now());
-        if (wait > 0) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfterSeconds(wait)) });
+        if (wait > 0)
+          return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfterSeconds(wait)) });
       }
     }
 
     const call: MethodCall = {
-      method: name, args: parsed.args, token, workspace: ws, baseUrl: sb.url, services: sb.services, limits: sb.rateLimiter.config,
+      method: name,
+      args: parsed.args,
+      token,
+      workspace: ws,
+      baseUrl: sb.url,
+      services: sb.services,
+      limits: sb.rateLimiter.config,
       ...(parsed.basic ? { basicAuth: parsed.basic } : {}),
       rateLimit(key, rule) {
         const wait = sb.rateLimiter.take(key, perSecondRule(rule, sb.rateLimiter.config), ws.now());
@@ -93,11 +115,16 @@ export function createApiHandler(sb: Sandbox): RouteHandler {
       const result = await def.handler(call);
       answer(200, { ok: true, ...result });
     } catch (err) {
-      if (err instanceof RateLimitedError) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(err.retryAfterSeconds) });
+      if (err instanceof RateLimitedError)
+        return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(err.retryAfterSeconds) });
       if (err instanceof SlackApiError) {
         if (!possibleErrors(def).includes(err.error)) {
           // A handler answered an error it does not declare: a sandbox bug, made loud.
-          return answer(500, { ok: false, error: 'fatal_error', sandbox_bug: `${name} answered undeclared error ${err.error}` });
+          return answer(500, {
+            ok: false,
+            error: 'fatal_error',
+            sandbox_bug: `${name} answered undeclared error ${err.error}`,
+          });
         }
         return answer(200, { ok: false, error: err.error, ...err.extra });
       }

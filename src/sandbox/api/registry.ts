@@ -18,7 +18,8 @@ export type MethodTier = 1 | 2 | 3 | 4 | 'special';
 export function possibleErrors(def: MethodDefinition): string[] {
   const out = new Set<string>(['invalid_form_data', 'fatal_error', ...def.errors]);
   if (def.auth !== false) {
-    for (const e of ['not_authed', 'invalid_auth', 'token_revoked', 'token_expired', 'not_allowed_token_type']) out.add(e);
+    for (const e of ['not_authed', 'invalid_auth', 'token_revoked', 'token_expired', 'not_allowed_token_type'])
+      out.add(e);
     if ((def.scopes?.bot?.length ?? 0) > 0 || (def.scopes?.user?.length ?? 0) > 0) out.add('missing_scope');
     if (def.tier !== 'special' || def.name === 'chat.postMessage') out.add('ratelimited');
   }
@@ -27,7 +28,10 @@ export function possibleErrors(def: MethodDefinition): string[] {
 
 /** A platform error: HTTP 200 `{ok:false, error, ...extra}`. */
 export class SlackApiError extends Error {
-  constructor(readonly error: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly error: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(error);
     this.name = 'SlackApiError';
   }

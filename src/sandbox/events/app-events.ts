@@ -8,8 +8,15 @@ import { nextTs } from '../ids.js';
 import type { Workspace } from '../workspace.js';
 import type { MessageEvent, SandboxChannel, SandboxMessage } from '../workspace-types.js';
 import {
-  DEFAULT_SUBSCRIPTIONS, SUPPORTED_SUBSCRIPTIONS, eventsForChange, urlVerificationBody, wrapEvent,
-  type AppIdentity, type ConversationView, type MessageView, type WorkspaceChange,
+  DEFAULT_SUBSCRIPTIONS,
+  SUPPORTED_SUBSCRIPTIONS,
+  eventsForChange,
+  urlVerificationBody,
+  wrapEvent,
+  type AppIdentity,
+  type ConversationView,
+  type MessageView,
+  type WorkspaceChange,
 } from './event-callback.js';
 import { HttpEventDeliverer, type DeliveryRecord } from './http-delivery.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
@@ -55,7 +62,10 @@ export interface DispatchRecord {
 
 /** A failed handshake or bad configuration; `error` is a stable code. */
 export class EventConfigError extends Error {
-  constructor(readonly error: string, message: string) {
+  constructor(
+    readonly error: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'EventConfigError';
   }
@@ -103,17 +113,27 @@ export class AppEvents {
       // Thread replies name the parent's author, as Slack's message events do.
       if (message.thread_ts !== undefined && message.thread_ts !== message.ts) {
         const parent = ws.findMessage(e.channel.id, message.thread_ts);
-        if (parent) message['parent_user_id'] = parent.user;
+        if (parent) message.parent_user_id = parent.user;
       }
       this.onChange({ kind: 'posted', conversation: this.view(e.channel), message });
     });
-    on('message_changed', (e) => this.onChange({
-      kind: 'changed', conversation: this.view(e.channel), message: snapshot(e.message),
-      previous: snapshot(e.previous ?? e.message), eventTs: e.message.edited?.ts ?? e.message.ts,
-    }));
-    on('message_deleted', (e) => this.onChange({
-      kind: 'deleted', conversation: this.view(e.channel), previous: snapshot(e.previous ?? e.message), eventTs: nextTs(undefined, ws.now()),
-    }));
+    on('message_changed', (e) =>
+      this.onChange({
+        kind: 'changed',
+        conversation: this.view(e.channel),
+        message: snapshot(e.message),
+        previous: snapshot(e.previous ?? e.message),
+        eventTs: e.message.edited?.ts ?? e.message.ts,
+      }),
+    );
+    on('message_deleted', (e) =>
+      this.onChange({
+        kind: 'deleted',
+        conversation: this.view(e.channel),
+        previous: snapshot(e.previous ?? e.message),
+        eventTs: nextTs(undefined, ws.now()),
+      }),
+    );
   }
 
   /** The current configuration (no secrets in it). */
@@ -144,7 +164,10 @@ export class AppEvents {
     if (next.events !== undefined) {
       const unknown = next.events.filter((e) => !SUPPORTED_SUBSCRIPTIONS.includes(e));
       if (unknown.length > 0) {
-        throw new EventConfigError('invalid_event_type', `unsupported event type(s): ${unknown.join(', ')}; supported: ${SUPPORTED_SUBSCRIPTIONS.join(', ')}`);
+        throw new EventConfigError(
+          'invalid_event_type',
+          `unsupported event type(s): ${unknown.join(', ')}; supported: ${SUPPORTED_SUBSCRIPTIONS.join(', ')}`,
+        );
       }
       this.config.events = [...new Set(next.events)];
     }
@@ -159,38 +182,64 @@ export class AppEvents {
     try {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...signedHeaders(this.opts.workspace.app.signing_secret, this.opts.workspace.now(), body) },
+        headers: {
+          'Content-Type': 'application/json',
+          ...signedHeaders(this.opts.workspace.app.signing_secret, this.opts.workspace.now(), body),
+        },
         body,
         redirect: 'manual',
         signal: AbortSignal.timeout(this.policy.ackTimeoutMs),
       });
       text = await res.text();
       if (res.status < 200 || res.status >= 300) {
-        throw new EventConfigError('url_verification_failed', `Your URL answered HTTP ${res.status} to the url_verification request.`);
+        throw new EventConfigError(
+          'url_verification_failed',
+          `Your URL answered HTTP ${res.status} to the url_verification request.`,
+        );
       }
     } catch (err) {
       if (err instanceof EventConfigError) throw err;
-      throw new EventConfigError('url_verification_failed', `Your URL didn't respond: ${err instanceof Error ? err.message : String(err)}`);
+      throw new EventConfigError(
+        'url_verification_failed',
+        `Your URL didn't respond: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     if (echoedChallenge(text) !== challenge) {
-      throw new EventConfigError('url_verification_failed', "Your URL didn't respond with the value of the challenge parameter.");
+      throw new EventConfigError(
+        'url_verification_failed',
+        "Your URL didn't respond with the value of the challenge parameter.",
+      );
     }
   }
 
   private view(channel: SandboxChannel): ConversationView {
-    return { id: channel.id, type: channel.type, botIsMember: channel.members.has(this.opts.workspace.app.bot_user_id) };
+    return {
+      id: channel.id,
+      type: channel.type,
+      botIsMember: channel.members.has(this.opts.workspace.app.bot_user_id),
+    };
   }
 
   private identity(): AppIdentity {
     const ws = this.opts.workspace;
-    return { teamId: ws.team.id, appId: ws.app.id, botUserId: ws.app.bot_user_id, verificationToken: this.verificationToken };
+    return {
+      teamId: ws.team.id,
+      appId: ws.app.id,
+      botUserId: ws.app.bot_user_id,
+      verificationToken: this.verificationToken,
+    };
   }
 
   private onChange(change: WorkspaceChange): void {
     const app = this.identity();
     for (const event of eventsForChange(change, app, this.config.events)) {
       const callback = wrapEvent(event, app, newEventId(), this.opts.workspace.now());
-      const record: DispatchRecord = { event_id: callback.event_id, event_type: event.type, channel: change.conversation.id, via: 'none' };
+      const record: DispatchRecord = {
+        event_id: callback.event_id,
+        event_type: event.type,
+        channel: change.conversation.id,
+        via: 'none',
+      };
       const socket = this.config.socket_mode ? this.opts.socket?.() : undefined;
       if (socket?.connected) {
         record.via = 'socket_mode';
@@ -237,7 +286,10 @@ function checkUrl(url: string): string {
     throw new EventConfigError('invalid_request_url', `request_url ${JSON.stringify(url)} is not a URL`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new EventConfigError('invalid_request_url', `request_url must be http:// or https://, got ${parsed.protocol}`);
+    throw new EventConfigError(
+      'invalid_request_url',
+      `request_url must be http:// or https://, got ${parsed.protocol}`,
+    );
   }
   return parsed.toString();
 }

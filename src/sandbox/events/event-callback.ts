@@ -101,7 +101,11 @@ export const SUPPORTED_SUBSCRIPTIONS: readonly string[] = DEFAULT_SUBSCRIPTIONS;
  * conversations it is in; its own posts come back as `bot_message`s like on Slack, so consumers
  * must filter them. Mentions of the bot also give an `app_mention` (never for the bot's own posts).
  */
-export function eventsForChange(change: WorkspaceChange, app: AppIdentity, subscriptions: readonly string[]): SlackEvent[] {
+export function eventsForChange(
+  change: WorkspaceChange,
+  app: AppIdentity,
+  subscriptions: readonly string[],
+): SlackEvent[] {
   const conv = change.conversation;
   if (!conv.botIsMember) return [];
   const events: SlackEvent[] = [];
@@ -109,7 +113,13 @@ export function eventsForChange(change: WorkspaceChange, app: AppIdentity, subsc
   if (change.kind === 'posted') {
     const message = asEventMessage(change.message);
     if (wantsMessages) {
-      events.push({ ...message, type: 'message', channel: conv.id, event_ts: change.message.ts, channel_type: conv.type });
+      events.push({
+        ...message,
+        type: 'message',
+        channel: conv.id,
+        event_ts: change.message.ts,
+        channel_type: conv.type,
+      });
     }
     const mentioned = typeof message.text === 'string' && message.text.includes(`<@${app.botUserId}>`);
     if (mentioned && message.bot_id === undefined && subscriptions.includes('app_mention')) {
@@ -155,7 +165,7 @@ function asEventMessage(message: MessageView): MessageView {
 
 /** Wraps one event for delivery. `eventId` and `nowMs` come from the caller (ids and clock are not read here). */
 export function wrapEvent(event: SlackEvent, app: AppIdentity, eventId: string, nowMs: number): EventCallback {
-  const channel = typeof event['channel'] === 'string' ? event['channel'] : '';
+  const channel = typeof event.channel === 'string' ? event.channel : '';
   return {
     token: app.verificationToken,
     team_id: app.teamId,
@@ -175,6 +185,9 @@ export function wrapEvent(event: SlackEvent, app: AppIdentity, eventId: string, 
 }
 
 /** The body Slack sends to verify a newly set Request URL. */
-export function urlVerificationBody(token: string, challenge: string): { token: string; challenge: string; type: 'url_verification' } {
+export function urlVerificationBody(
+  token: string,
+  challenge: string,
+): { token: string; challenge: string; type: 'url_verification' } {
   return { token, challenge, type: 'url_verification' };
 }

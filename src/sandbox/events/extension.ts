@@ -35,26 +35,31 @@ export function eventsExtension(opts: EventsExtensionOptions = {}): SandboxExten
       workspace: sb.workspace,
       ...(config ? { config } : {}),
       ...(opts.policy ? { policy: opts.policy } : {}),
-      socket: () => sb.services['socketMode'] as SocketTransport | undefined,
+      socket: () => sb.services.socketMode as SocketTransport | undefined,
     });
     sb.services[EVENTS_SERVICE] = events;
-    sb.services['socketModeEnabled'] = () => events.current().socket_mode !== false;
+    sb.services.socketModeEnabled = () => events.current().socket_mode !== false;
     events.start();
 
     sb.route('GET', '/sandbox/app', (_req, res) => {
-      const socket = sb.services['socketMode'] as SocketTransport | undefined;
+      const socket = sb.services.socketMode as SocketTransport | undefined;
       sendJson(res, 200, {
-        ok: true, app_id: sb.workspace.app.id, ...events.current(),
-        socket_mode_connected: socket?.connected ?? false, dispatches: events.dispatches(),
+        ok: true,
+        app_id: sb.workspace.app.id,
+        ...events.current(),
+        socket_mode_connected: socket?.connected ?? false,
+        dispatches: events.dispatches(),
       });
     });
     sb.route('POST', '/sandbox/app', async (req, res) => {
       const parsed = parseSettings((await readBody(req)).toString('utf8'));
-      if (typeof parsed === 'string') return sendJson(res, 400, { ok: false, error: 'invalid_arguments', detail: parsed });
+      if (typeof parsed === 'string')
+        return sendJson(res, 400, { ok: false, error: 'invalid_arguments', detail: parsed });
       try {
         sendJson(res, 200, { ok: true, app_id: sb.workspace.app.id, ...(await events.configure(parsed)) });
       } catch (err) {
-        if (err instanceof EventConfigError) return sendJson(res, 400, { ok: false, error: err.error, detail: err.message });
+        if (err instanceof EventConfigError)
+          return sendJson(res, 400, { ok: false, error: err.error, detail: err.message });
         throw err;
       }
     });
@@ -86,21 +91,22 @@ export function parseSettings(text: string): (EventSubscriptionConfig & { skip_v
   for (const key of Object.keys(b)) {
     if (!['request_url', 'socket_mode', 'events', 'skip_verification'].includes(key)) return `unknown field "${key}"`;
   }
-  if (b['request_url'] !== undefined) {
-    if (typeof b['request_url'] !== 'string') return 'request_url must be a string';
-    out.request_url = b['request_url'];
+  if (b.request_url !== undefined) {
+    if (typeof b.request_url !== 'string') return 'request_url must be a string';
+    out.request_url = b.request_url;
   }
-  if (b['socket_mode'] !== undefined) {
-    if (typeof b['socket_mode'] !== 'boolean') return 'socket_mode must be true or false';
-    out.socket_mode = b['socket_mode'];
+  if (b.socket_mode !== undefined) {
+    if (typeof b.socket_mode !== 'boolean') return 'socket_mode must be true or false';
+    out.socket_mode = b.socket_mode;
   }
-  if (b['skip_verification'] !== undefined) {
-    if (typeof b['skip_verification'] !== 'boolean') return 'skip_verification must be true or false';
-    out.skip_verification = b['skip_verification'];
+  if (b.skip_verification !== undefined) {
+    if (typeof b.skip_verification !== 'boolean') return 'skip_verification must be true or false';
+    out.skip_verification = b.skip_verification;
   }
-  if (b['events'] !== undefined) {
-    if (!Array.isArray(b['events']) || !b['events'].every((e) => typeof e === 'string')) return 'events must be an array of event type names';
-    out.events = b['events'] as string[];
+  if (b.events !== undefined) {
+    if (!Array.isArray(b.events) || !b.events.every((e) => typeof e === 'string'))
+      return 'events must be an array of event type names';
+    out.events = b.events as string[];
   }
   return out;
 }

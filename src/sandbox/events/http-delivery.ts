@@ -51,7 +51,11 @@ export class HttpEventDeliverer {
     let retry: { retryNum: number; reason: string } | undefined;
     for (let attempt = 0; !this.closed; attempt++) {
       const outcome = await this.attempt(url, body, retry);
-      record.attempts.push({ retryNum: attempt, outcome: outcome.kind, ...('status' in outcome ? { status: outcome.status } : {}) });
+      record.attempts.push({
+        retryNum: attempt,
+        outcome: outcome.kind,
+        ...('status' in outcome ? { status: outcome.status } : {}),
+      });
       const step = nextStep(attempt, outcome, this.opts.policy);
       if (step.kind === 'done') record.state = 'acked';
       if (step.kind === 'give_up') record.state = 'failed';
@@ -65,7 +69,11 @@ export class HttpEventDeliverer {
   }
 
   /** One signed POST; never throws — failures are outcomes. */
-  private async attempt(url: string, body: string, retry?: { retryNum: number; reason: string }): Promise<AttemptOutcome> {
+  private async attempt(
+    url: string,
+    body: string,
+    retry?: { retryNum: number; reason: string },
+  ): Promise<AttemptOutcome> {
     const controller = new AbortController();
     this.inFlight.add(controller);
     const timer = setTimeout(() => controller.abort(new Error('http_timeout')), this.opts.policy.ackTimeoutMs);

@@ -42,7 +42,12 @@ export interface RefreshGrant {
 }
 
 /** What redeeming a code yields (pure): the grant, or the oauth.v2.access error to answer. */
-export function redeemCode(grant: CodeGrant | undefined, clientId: string, redirectUri: string | undefined, now: number): { error: string } | { grant: CodeGrant } {
+export function redeemCode(
+  grant: CodeGrant | undefined,
+  clientId: string,
+  redirectUri: string | undefined,
+  now: number,
+): { error: string } | { grant: CodeGrant } {
   // A reused code gets `invalid_code`: Slack's reference error list for oauth.v2.access has no separate code.
   if (!grant || grant.used || grant.client_id !== clientId || now >= grant.expires_at) return { error: 'invalid_code' };
   if (grant.redirect_uri !== undefined && redirectUri !== grant.redirect_uri) return { error: 'bad_redirect_uri' };
@@ -56,7 +61,12 @@ export class OAuthGrants {
   constructor(readonly options: OAuthOptions) {}
 
   issueCode(g: Omit<CodeGrant, 'code' | 'used' | 'expires_at'>, now: number): CodeGrant {
-    const grant: CodeGrant = { ...g, code: `${Math.floor(now / 1000)}.${randomBytes(16).toString('hex')}`, used: false, expires_at: now + CODE_TTL_MS };
+    const grant: CodeGrant = {
+      ...g,
+      code: `${Math.floor(now / 1000)}.${randomBytes(16).toString('hex')}`,
+      used: false,
+      expires_at: now + CODE_TTL_MS,
+    };
     this.codes.set(grant.code, grant);
     return grant;
   }

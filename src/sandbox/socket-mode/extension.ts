@@ -25,26 +25,35 @@ export function socketModeExtension(opts: SocketModeExtensionOptions = {}): Sand
   return (sb: Sandbox) => {
     const link = new SocketModeLink({ ...opts, appId: sb.workspace.app.id, now: () => sb.workspace.now() });
     const transport: SocketTransport = {
-      get connected() { return link.connected; },
+      get connected() {
+        return link.connected;
+      },
       send: (p) => link.send(p),
-      disable: () => { void link.disconnectAll('link_disabled'); },
+      disable: () => {
+        void link.disconnectAll('link_disabled');
+      },
     };
     sb.services[SOCKET_MODE_SERVICE] = transport;
     // The events extension decides whether Socket Mode is switched on; absent that, it is.
-    const enabled = (): boolean => (sb.services['socketModeEnabled'] as (() => boolean) | undefined)?.() ?? true;
+    const enabled = (): boolean => (sb.services.socketModeEnabled as (() => boolean) | undefined)?.() ?? true;
     sb.methods.register(appsConnectionsOpen(link, enabled));
 
     sb.http.on('upgrade', (req, socket, head) => {
       if (link.handleUpgrade(req, socket, head)) return;
       // Nobody else takes WebSockets on the sandbox: refuse rather than leave the socket hanging.
-      if (sb.http.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      if (sb.http.listenerCount('upgrade') === 1)
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
 
     sb.route('GET', '/sandbox/socket-mode', (_req, res) => sendJson(res, 200, { ok: true, ...link.status() }));
     sb.route('POST', '/sandbox/socket-mode/disconnect', async (req, res) => {
       const reason = await readReason(req);
       if (reason === undefined) {
-        return sendJson(res, 400, { ok: false, error: 'invalid_reason', detail: `reason must be one of ${DISCONNECT_REASONS.join(', ')}` });
+        return sendJson(res, 400, {
+          ok: false,
+          error: 'invalid_reason',
+          detail: `reason must be one of ${DISCONNECT_REASONS.join(', ')}`,
+        });
       }
       const sentTo = await link.disconnectAll(reason);
       sendJson(res, 200, { ok: true, sent_to: sentTo });

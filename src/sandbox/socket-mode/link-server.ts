@@ -8,7 +8,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WebSocketServer, WebSocket } from 'ws';
-import { ackedEnvelopeId, disconnectMessage, eventsApiEnvelope, helloMessage, type DisconnectReason } from './messages.js';
+import {
+  ackedEnvelopeId,
+  disconnectMessage,
+  eventsApiEnvelope,
+  helloMessage,
+  type DisconnectReason,
+} from './messages.js';
 
 /** Tunables; defaults follow Slack where it documents them. */
 export interface SocketModeLinkOptions {
@@ -186,7 +192,8 @@ export class SocketModeLink {
     const targets = [...this.sockets.keys()];
     const sendAll = (r: DisconnectReason): void => {
       for (const ws of targets) {
-        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(disconnectMessage(this.o.appId, r, this.sockets.size)));
+        if (ws.readyState === WebSocket.OPEN)
+          ws.send(JSON.stringify(disconnectMessage(this.o.appId, r, this.sockets.size)));
       }
     };
     sendAll(reason);
@@ -203,7 +210,12 @@ export class SocketModeLink {
 
   /** A snapshot for the admin endpoint. */
   status(): LinkStatus {
-    return { connections: this.sockets.size, pending: [...this.pending.keys()], acked: this.acked, dropped: this.dropped };
+    return {
+      connections: this.sockets.size,
+      pending: [...this.pending.keys()],
+      acked: this.acked,
+      dropped: this.dropped,
+    };
   }
 
   private wait(ms: number): Promise<void> {

@@ -19,7 +19,12 @@ export function helloMessage(appId: string, numConnections: number, connectedFor
 export type DisconnectReason = 'warning' | 'refresh_requested' | 'too_many_websockets' | 'link_disabled';
 
 /** Every reason the sandbox will send. */
-export const DISCONNECT_REASONS: readonly DisconnectReason[] = ['warning', 'refresh_requested', 'too_many_websockets', 'link_disabled'];
+export const DISCONNECT_REASONS: readonly DisconnectReason[] = [
+  'warning',
+  'refresh_requested',
+  'too_many_websockets',
+  'link_disabled',
+];
 
 /** Asks the client to reconnect (or warns that it soon must). */
 export function disconnectMessage(appId: string, reason: DisconnectReason, numConnections: number): object {
@@ -43,8 +48,20 @@ export interface EventsApiEnvelope {
 }
 
 /** Builds an envelope; `retryAttempt` 0 with an empty reason on first delivery, as in the fixtures. */
-export function eventsApiEnvelope(envelopeId: string, payload: unknown, retryAttempt: number, retryReason: string): EventsApiEnvelope {
-  return { envelope_id: envelopeId, payload, type: 'events_api', accepts_response_payload: false, retry_attempt: retryAttempt, retry_reason: retryReason };
+export function eventsApiEnvelope(
+  envelopeId: string,
+  payload: unknown,
+  retryAttempt: number,
+  retryReason: string,
+): EventsApiEnvelope {
+  return {
+    envelope_id: envelopeId,
+    payload,
+    type: 'events_api',
+    accepts_response_payload: false,
+    retry_attempt: retryAttempt,
+    retry_reason: retryReason,
+  };
 }
 
 /**
@@ -54,7 +71,11 @@ export function eventsApiEnvelope(envelopeId: string, payload: unknown, retryAtt
 export function ackedEnvelopeId(frame: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(frame);
-    if (parsed !== null && typeof parsed === 'object' && typeof (parsed as { envelope_id?: unknown }).envelope_id === 'string') {
+    if (
+      parsed !== null &&
+      typeof parsed === 'object' &&
+      typeof (parsed as { envelope_id?: unknown }).envelope_id === 'string'
+    ) {
       return (parsed as { envelope_id: string }).envelope_id;
     }
   } catch {

@@ -22,18 +22,18 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** A Block Kit text object (`{type: 'mrkdwn'|'plain_text', text}`), or undefined if it is not one. */
 function textOf(v: unknown): ViewText | undefined {
-  if (!isObject(v) || typeof v['text'] !== 'string') return undefined;
-  return { text: v['text'], mrkdwn: v['type'] === 'mrkdwn' };
+  if (!isObject(v) || typeof v.text !== 'string') return undefined;
+  return { text: v.text, mrkdwn: v.type === 'mrkdwn' };
 }
 
 /** The text of a rich_text block (what Slack's own composer sends), flattened to plain text. */
 function richText(v: unknown): string {
   if (!isObject(v)) return '';
-  if (typeof v['text'] === 'string') return v['text'];
-  if (v['type'] === 'emoji' && typeof v['name'] === 'string') return `:${v['name']}:`;
-  if (v['type'] === 'link' && typeof v['url'] === 'string') return v['url'];
-  const children = Array.isArray(v['elements']) ? v['elements'] : [];
-  const sep = v['type'] === 'rich_text_list' ? '\n• ' : '';
+  if (typeof v.text === 'string') return v.text;
+  if (v.type === 'emoji' && typeof v.name === 'string') return `:${v.name}:`;
+  if (v.type === 'link' && typeof v.url === 'string') return v.url;
+  const children = Array.isArray(v.elements) ? v.elements : [];
+  const sep = v.type === 'rich_text_list' ? '\n• ' : '';
   return (sep ? sep.slice(1) : '') + children.map(richText).join(sep);
 }
 
@@ -46,20 +46,22 @@ export function blocksView(blocks: unknown): ViewBlock[] | undefined {
   const out: ViewBlock[] = [];
   for (const b of blocks) {
     if (!isObject(b)) continue;
-    switch (b['type']) {
+    switch (b.type) {
       case 'header': {
-        const t = textOf(b['text']);
+        const t = textOf(b.text);
         if (t) out.push({ kind: 'header', text: { text: t.text, mrkdwn: false } });
         break;
       }
       case 'section': {
-        const fields = Array.isArray(b['fields']) ? b['fields'].map(textOf).filter((f): f is ViewText => f !== undefined) : [];
-        const text = textOf(b['text']);
+        const fields = Array.isArray(b.fields)
+          ? b.fields.map(textOf).filter((f): f is ViewText => f !== undefined)
+          : [];
+        const text = textOf(b.text);
         if (text || fields.length) out.push({ kind: 'section', ...(text ? { text } : {}), fields });
         break;
       }
       case 'context': {
-        const items = (Array.isArray(b['elements']) ? b['elements'] : [])
+        const items = (Array.isArray(b.elements) ? b.elements : [])
           .map(textOf) // image elements have no text: skipped
           .filter((t): t is ViewText => t !== undefined);
         if (items.length) out.push({ kind: 'context', items });
@@ -69,14 +71,14 @@ export function blocksView(blocks: unknown): ViewBlock[] | undefined {
         out.push({ kind: 'divider' });
         break;
       case 'actions': {
-        const labels = (Array.isArray(b['elements']) ? b['elements'] : [])
-          .map((e) => (isObject(e) ? textOf(e['text'])?.text ?? textOf(e['placeholder'])?.text : undefined))
+        const labels = (Array.isArray(b.elements) ? b.elements : [])
+          .map((e) => (isObject(e) ? (textOf(e.text)?.text ?? textOf(e.placeholder)?.text) : undefined))
           .filter((l): l is string => typeof l === 'string');
         if (labels.length) out.push({ kind: 'actions', labels });
         break;
       }
       case 'image':
-        out.push({ kind: 'image', alt: typeof b['alt_text'] === 'string' ? b['alt_text'] : 'image' });
+        out.push({ kind: 'image', alt: typeof b.alt_text === 'string' ? b.alt_text : 'image' });
         break;
       case 'rich_text': {
         const text = richText(b);

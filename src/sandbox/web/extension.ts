@@ -30,8 +30,10 @@ export function webExtension(): SandboxExtension {
       const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
       for (const res of streams) res.write(frame);
     };
-    const onChange = (kind: string) => (e: MessageEvent): void =>
-      broadcast('change', { channel: e.channel.id, kind, ts: e.message.ts });
+    const onChange =
+      (kind: string) =>
+      (e: MessageEvent): void =>
+        broadcast('change', { channel: e.channel.id, kind, ts: e.message.ts });
     const listeners: Array<[string, Parameters<typeof ws.on>[1]]> = [
       ['message', onChange('message')],
       ['message_changed', onChange('message_changed')],
@@ -64,7 +66,13 @@ export function webExtension(): SandboxExtension {
         ok: true,
         team: ws.team,
         app: { id: ws.app.id, name: ws.app.name, bot_user_id: ws.app.bot_user_id },
-        users: [...ws.users.values()].map((u) => ({ id: u.id, name: u.name, real_name: u.real_name, is_bot: u.is_bot, deleted: u.deleted })),
+        users: [...ws.users.values()].map((u) => ({
+          id: u.id,
+          name: u.name,
+          real_name: u.real_name,
+          is_bot: u.is_bot,
+          deleted: u.deleted,
+        })),
         channels: channelItems(ws.channels.values(), ws.users, ws.app.bot_user_id),
       });
     });
@@ -76,7 +84,11 @@ export function webExtension(): SandboxExtension {
     });
 
     sb.route('GET', '/sandbox/web/stream', (req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       // Tell the browser to reconnect quickly if the sandbox restarts.
       res.write('retry: 1000\n\n');
       streams.add(res);
@@ -91,16 +103,34 @@ export function webExtension(): SandboxExtension {
         return sendJson(res, 400, { ok: false, error: 'invalid_json' });
       }
       const { channel, user, text, thread_ts: threadTs } = body ?? {};
-      if (typeof channel !== 'string' || typeof user !== 'string' || typeof text !== 'string' || (threadTs !== undefined && typeof threadTs !== 'string')) {
-        return sendJson(res, 400, { ok: false, error: 'invalid_arguments', detail: 'need { channel, user, text, thread_ts? } as strings' });
+      if (
+        typeof channel !== 'string' ||
+        typeof user !== 'string' ||
+        typeof text !== 'string' ||
+        (threadTs !== undefined && typeof threadTs !== 'string')
+      ) {
+        return sendJson(res, 400, {
+          ok: false,
+          error: 'invalid_arguments',
+          detail: 'need { channel, user, text, thread_ts? } as strings',
+        });
       }
       if (text.trim() === '') return sendJson(res, 400, { ok: false, error: 'no_text' });
-      if (ws.users.get(user)?.is_bot) return sendJson(res, 400, { ok: false, error: 'cannot_post_as_bot', detail: 'post as a person; apps post through the Web API' });
+      if (ws.users.get(user)?.is_bot)
+        return sendJson(res, 400, {
+          ok: false,
+          error: 'cannot_post_as_bot',
+          detail: 'post as a person; apps post through the Web API',
+        });
       try {
         const msg = ws.postAsUser(user, channel, text, threadTs);
         sendJson(res, 200, { ok: true, ts: msg.ts });
       } catch (err) {
-        sendJson(res, 400, { ok: false, error: 'post_failed', detail: err instanceof Error ? err.message : String(err) });
+        sendJson(res, 400, {
+          ok: false,
+          error: 'post_failed',
+          detail: err instanceof Error ? err.message : String(err),
+        });
       }
     });
 

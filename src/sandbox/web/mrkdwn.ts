@@ -40,7 +40,7 @@ export function renderMrkdwn(text: string, ctx: MrkdwnContext): string {
   /** Slack text → escaped HTML text: entities decoded once, then everything escaped. */
   const plain = (s: string): string => esc(decode(s));
 
-  const mention = (label: string, cls: string): string => keep('<span class="' + cls + '">' + esc(label) + '</span>');
+  const mention = (label: string, cls: string): string => keep(`<span class="${cls}">${esc(label)}</span>`);
 
   /** One `<…>` control sequence: a mention, a special mention, or a link. */
   const control = (inner: string): string => {
@@ -49,34 +49,38 @@ export function renderMrkdwn(text: string, ctx: MrkdwnContext): string {
     const label = bar === -1 ? '' : decode(inner.slice(bar + 1));
     if (target.startsWith('@')) {
       const id = target.slice(1);
-      return mention('@' + (ctx.userName(id) ?? (label || id)), 'mention');
+      return mention(`@${ctx.userName(id) ?? (label || id)}`, 'mention');
     }
     if (target.startsWith('#')) {
       const id = target.slice(1);
-      return mention('#' + (ctx.channelName(id) ?? (label || id)), 'mention');
+      return mention(`#${ctx.channelName(id) ?? (label || id)}`, 'mention');
     }
     if (target.startsWith('!')) {
       const word = target.slice(1);
-      if (word === 'here' || word === 'channel' || word === 'everyone') return mention('@' + word, 'mention');
+      if (word === 'here' || word === 'channel' || word === 'everyone') return mention(`@${word}`, 'mention');
       // <!subteam^S123|@oncall>, <!date^1700000000^{date}|fallback>: Slack shows the label.
-      return label ? (word.startsWith('subteam') ? mention(label, 'mention') : keep(esc(label))) : keep(esc('<' + decode(inner) + '>'));
+      return label
+        ? word.startsWith('subteam')
+          ? mention(label, 'mention')
+          : keep(esc(label))
+        : keep(esc(`<${decode(inner)}>`));
     }
     const url = decode(target);
     if (/^(https?:\/\/|mailto:)/i.test(url)) {
       const shown = label || url.replace(/^mailto:/i, '');
-      return keep('<a href="' + esc(url) + '" target="_blank" rel="noopener noreferrer">' + esc(shown) + '</a>');
+      return keep(`<a href="${esc(url)}" target="_blank" rel="noopener noreferrer">${esc(shown)}</a>`);
     }
     // Not a scheme a link may carry (javascript:, data:, …): show the label, link nothing. With no
     // label it was never meant as a link (a literal `<b>` someone typed), so show it as written.
-    return keep(esc(label || '<' + url + '>'));
+    return keep(esc(label || `<${url}>`));
   };
 
   /** Bold, italic and strike over escaped text; markers need a non-word character outside them. */
   const format = (s: string): string => {
     const span = (marker: string, tag: string, input: string): string => {
       const m = marker === '*' ? '\\*' : marker;
-      const re = new RegExp('(^|[^\\w' + m + '])' + m + '(?=[^\\s' + m + '])([^' + m + '\\n]*?[^\\s' + m + '])' + m + '(?![\\w' + m + '])', 'g');
-      return input.replace(re, (_all, pre: string, body: string) => pre + '<' + tag + '>' + body + '</' + tag + '>');
+      const re = new RegExp(`(^|[^\\w${m}])${m}(?=[^\\s${m}])([^${m}\\n]*?[^\\s${m}])${m}(?![\\w${m}])`, 'g');
+      return input.replace(re, (_all, pre: string, body: string) => `${pre}<${tag}>${body}</${tag}>`);
     };
     return span('~', 's', span('_', 'i', span('*', 'b', s)));
   };
@@ -86,9 +90,9 @@ export function renderMrkdwn(text: string, ctx: MrkdwnContext): string {
     s.replace(/:([a-z0-9_+'-]+):(?::(skin-tone-[2-6]):)?/gi, (all, name: string, tone: string | undefined) => {
       const e = ctx.emoji(name.toLowerCase());
       if (e === undefined) return all;
-      const t = tone ? ctx.emoji(tone.toLowerCase()) ?? '' : '';
-      const title = ':' + name + ':' + (tone ? ':' + tone + ':' : '');
-      return keep('<span class="emoji" title="' + esc(title) + '">' + esc(e + t) + '</span>');
+      const t = tone ? (ctx.emoji(tone.toLowerCase()) ?? '') : '';
+      const title = `:${name}:${tone ? `:${tone}:` : ''}`;
+      return keep(`<span class="emoji" title="${esc(title)}">${esc(e + t)}</span>`);
     });
 
   /** A run of text outside code: controls first (on the raw text), then escape, emoji, formatting. */
@@ -98,7 +102,7 @@ export function renderMrkdwn(text: string, ctx: MrkdwnContext): string {
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i] ?? '';
       if (i % 2 === 1) {
-        out += keep('<code>' + plain(part.slice(1, -1)) + '</code>');
+        out += keep(`<code>${plain(part.slice(1, -1))}</code>`);
         continue;
       }
       const withControls = part
@@ -118,7 +122,7 @@ export function renderMrkdwn(text: string, ctx: MrkdwnContext): string {
     const out: string[] = [];
     let quote: string[] = [];
     const flush = (): void => {
-      if (quote.length) out.push('<blockquote>' + quote.join('\n') + '</blockquote>');
+      if (quote.length) out.push(`<blockquote>${quote.join('\n')}</blockquote>`);
       quote = [];
     };
     for (const line of raw.split('\n')) {
@@ -140,7 +144,7 @@ export function renderMrkdwn(text: string, ctx: MrkdwnContext): string {
   let html = '';
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[i] ?? '';
-    if (i % 2 === 1) html += keep('<pre>' + plain(chunk.replace(/^\n/, '').replace(/\n$/, '')) + '</pre>');
+    if (i % 2 === 1) html += keep(`<pre>${plain(chunk.replace(/^\n/, '').replace(/\n$/, ''))}</pre>`);
     else {
       // A pre is a block: the newlines that set it apart in the source would show as blank lines.
       let around = i > 0 ? chunk.replace(/^\n/, '') : chunk;

@@ -45,15 +45,27 @@ const view = (m: SandboxMessage): ViewMessage => {
 const ORDER: Record<SandboxChannel['type'], number> = { channel: 0, group: 1, mpim: 2, im: 3 };
 
 /** Sidebar items: channels by kind then name. */
-export function channelItems(channels: Iterable<SandboxChannel>, users: ReadonlyMap<string, SandboxUser>, botUserId: string): ChannelItem[] {
+export function channelItems(
+  channels: Iterable<SandboxChannel>,
+  users: ReadonlyMap<string, SandboxUser>,
+  botUserId: string,
+): ChannelItem[] {
   const nameOf = (id: string): string => users.get(id)?.name ?? id;
   return [...channels]
     .map((c) => {
       const people = [...c.members].map(nameOf).sort();
       const label = c.type === 'im' || c.type === 'mpim' || c.name === '' ? people.join(', ') : c.name;
       return {
-        id: c.id, name: c.name, label, type: c.type, is_archived: c.is_archived, is_general: c.is_general,
-        topic: c.topic, purpose: c.purpose, num_members: c.members.size, bot_is_member: c.members.has(botUserId),
+        id: c.id,
+        name: c.name,
+        label,
+        type: c.type,
+        is_archived: c.is_archived,
+        is_general: c.is_general,
+        topic: c.topic,
+        purpose: c.purpose,
+        num_members: c.members.size,
+        bot_is_member: c.members.has(botUserId),
       };
     })
     .sort((a, b) => ORDER[a.type] - ORDER[b.type] || a.label.localeCompare(b.label));
@@ -82,7 +94,8 @@ export function threadedMessages(all: readonly SandboxMessage[]): ThreadedMessag
       continue;
     }
     parent.replies.push(view(m));
-    if (m.reply_broadcast) top.push({ ...view(m), replies: [], broadcast_of: { thread_ts: m.thread_ts, parent_text: parent.text } });
+    if (m.reply_broadcast)
+      top.push({ ...view(m), replies: [], broadcast_of: { thread_ts: m.thread_ts, parent_text: parent.text } });
   }
   const cmp = (a: SandboxMessage, b: SandboxMessage): number => compareTs(a.ts, b.ts);
   top.sort(cmp);

@@ -31,10 +31,15 @@ export async function authTest(conn: ResolvedConnection, which: 'bot' | 'user'):
     const f = slackFailureOf(err);
     if (f.kind === 'platform' && f.error && DEAD_TOKEN_ERRORS.has(f.error)) throw deadTokenError(f.error, conn);
     if (f.kind === 'platform') {
-      throw new RunwireError('runwire.slack.auth_test_failed', `auth.test failed for connection ${conn.name}: ${f.error}`, { fix: 'check the token and the app\'s installation' });
+      throw new RunwireError(
+        'runwire.slack.auth_test_failed',
+        `auth.test failed for connection ${conn.name}: ${f.error}`,
+        { fix: "check the token and the app's installation" },
+      );
     }
     throw new RunwireError('runwire.slack.unreachable', `cannot reach Slack at ${conn.apiUrl}: ${f.message}`, {
-      fix: 'check the Slack URL (--slack-url / RUNWIRE_SLACK_URL) and your network, or add with --no-verify when offline', retryable: true,
+      fix: 'check the Slack URL (--slack-url / RUNWIRE_SLACK_URL) and your network, or add with --no-verify when offline',
+      retryable: true,
     });
   }
 }

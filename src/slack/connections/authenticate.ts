@@ -24,14 +24,21 @@ export interface AuthenticateResult {
   rotating: boolean;
 }
 
-interface Callback { code: string }
+interface Callback {
+  code: string;
+}
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(res: ServerResponse, status: number, title: string, body: string): void {
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>Runwire – ${esc(title)}</title></head>` +
+  const html =
+    `<!doctype html><html><head><meta charset="utf-8"><title>Runwire – ${esc(title)}</title></head>` +
     `<body style="font-family:sans-serif;max-width:36em;margin:4em auto"><h1>${esc(title)}</h1><p>${esc(body)}</p></body></html>`;
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'close',
+  });
   res.end(html);
 }
 
@@ -52,7 +59,10 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, h, () => { server.off('error', reject); resolve(); });
+        server.listen(port, h, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
       servers.push(server);
     } catch (err) {
@@ -60,47 +70,71 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
       if (i > 0 && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) continue; // no IPv6 loopback here
       for (const s of servers) s.close();
       if (code === 'EADDRINUSE') {
-        throw new RunwireError('runwire.slack.oauth.port_in_use', `cannot listen on ${redirect.host}: the port is in use`, {
-          fix: 'stop what uses the port, or use another redirect URL (add it to the app\'s Redirect URLs and re-add the connection with --redirect-url)',
-        });
+        throw new RunwireError(
+          'runwire.slack.oauth.port_in_use',
+          `cannot listen on ${redirect.host}: the port is in use`,
+          {
+            fix: "stop what uses the port, or use another redirect URL (add it to the app's Redirect URLs and re-add the connection with --redirect-url)",
+          },
+        );
       }
-      throw new RunwireError('runwire.slack.oauth.cannot_listen', `cannot listen on ${redirect.host}: ${code ?? String(err)}`, {
-        fix: 'use a redirect URL on this machine, e.g. http://localhost:9999',
-      });
+      throw new RunwireError(
+        'runwire.slack.oauth.cannot_listen',
+        `cannot listen on ${redirect.host}: ${code ?? String(err)}`,
+        {
+          fix: 'use a redirect URL on this machine, e.g. http://localhost:9999',
+        },
+      );
     }
   }
   return servers;
 }
 
 /** Run the flow for connection `name` (an OAuth app). */
-export async function authenticate(service: ConnectionService, name: string, opts: AuthenticateOptions): Promise<AuthenticateResult> {
+export async function authenticate(
+  service: ConnectionService,
+  name: string,
+  opts: AuthenticateOptions,
+): Promise<AuthenticateResult> {
   const rec = await service.get(name);
   if (rec.kind !== 'oauth_app' || !rec.clientId) {
-    throw new RunwireError('runwire.slack.not_oauth_app', `connection ${name} is a ${rec.kind} connection, not an OAuth app`, {
-      fix: `add an OAuth app connection: runwire connection add NAME --client-id ID --client-secret SECRET`,
-    });
+    throw new RunwireError(
+      'runwire.slack.not_oauth_app',
+      `connection ${name} is a ${rec.kind} connection, not an OAuth app`,
+      {
+        fix: `add an OAuth app connection: runwire connection add NAME --client-id ID --client-secret SECRET`,
+      },
+    );
   }
   const secrets = service.openSecrets(rec);
   if (!secrets.clientSecret) {
-    throw new RunwireError('runwire.slack.not_oauth_app', `connection ${name} has no client secret`, { fix: `re-add it with --client-id and --client-secret` });
+    throw new RunwireError('runwire.slack.not_oauth_app', `connection ${name} has no client secret`, {
+      fix: `re-add it with --client-id and --client-secret`,
+    });
   }
   const redirect = new URL(rec.redirectUrl);
   if (redirect.protocol !== 'http:') {
-    throw new RunwireError('runwire.slack.oauth.https_redirect', `the redirect URL ${rec.redirectUrl} is https; the local listener speaks plain http`, {
-      fix: 'use an http://localhost:PORT redirect URL (Slack allows http for localhost) and add it to the app\'s Redirect URLs',
-    });
+    throw new RunwireError(
+      'runwire.slack.oauth.https_redirect',
+      `the redirect URL ${rec.redirectUrl} is https; the local listener speaks plain http`,
+      {
+        fix: "use an http://localhost:PORT redirect URL (Slack allows http for localhost) and add it to the app's Redirect URLs",
+      },
+    );
   }
   const state = newOAuthState();
   const wantPath = redirect.pathname || '/';
   let settle!: { resolve: (c: Callback) => void; reject: (e: RunwireError) => void };
-  const answered = new Promise<Callback>((resolve, reject) => { settle = { resolve, reject }; });
+  const answered = new Promise<Callback>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
   let pending: ServerResponse | undefined;
   let done = false;
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://callback.invalid');
     if (done || req.method !== 'GET' || url.pathname !== wantPath) {
-      page(res, 404, 'Not found', 'This address only answers Slack\'s redirect for runwire connection authenticate.');
+      page(res, 404, 'Not found', "This address only answers Slack's redirect for runwire connection authenticate.");
       return;
     }
     done = true;
@@ -108,22 +142,42 @@ export async function authenticate(service: ConnectionService, name: string, opt
     const error = q.get('error');
     if (error) {
       page(res, 400, 'Installation not completed', `Slack answered: ${error}. Return to the terminal for what to do.`);
-      settle.reject(error === 'access_denied'
-        ? new RunwireError('runwire.slack.oauth.access_denied', `the installation of connection ${name} was denied in Slack`, { fix: `run runwire connection authenticate ${name} again and click Allow` })
-        : new RunwireError(`runwire.slack.oauth.${error.replace(/[^a-z0-9_]/gi, '_')}`, `Slack did not authorize connection ${name}: ${error}`, { fix: `run runwire connection authenticate ${name} again` }));
+      settle.reject(
+        error === 'access_denied'
+          ? new RunwireError(
+              'runwire.slack.oauth.access_denied',
+              `the installation of connection ${name} was denied in Slack`,
+              { fix: `run runwire connection authenticate ${name} again and click Allow` },
+            )
+          : new RunwireError(
+              `runwire.slack.oauth.${error.replace(/[^a-z0-9_]/gi, '_')}`,
+              `Slack did not authorize connection ${name}: ${error}`,
+              { fix: `run runwire connection authenticate ${name} again` },
+            ),
+      );
       return;
     }
     if (!sameState(q.get('state') ?? '', state)) {
       page(res, 400, 'Invalid request', 'The state parameter does not match this authentication attempt.');
-      settle.reject(new RunwireError('runwire.slack.oauth.bad_state', `the redirect's state does not match the one this authentication sent (a stale or forged link)`, {
-        fix: `run runwire connection authenticate ${name} again and use the URL it prints`,
-      }));
+      settle.reject(
+        new RunwireError(
+          'runwire.slack.oauth.bad_state',
+          `the redirect's state does not match the one this authentication sent (a stale or forged link)`,
+          {
+            fix: `run runwire connection authenticate ${name} again and use the URL it prints`,
+          },
+        ),
+      );
       return;
     }
     const code = q.get('code');
     if (!code) {
       page(res, 400, 'Invalid request', 'The redirect carries no authorization code.');
-      settle.reject(new RunwireError('runwire.slack.oauth.no_code', 'Slack redirected without an authorization code', { fix: `run runwire connection authenticate ${name} again` }));
+      settle.reject(
+        new RunwireError('runwire.slack.oauth.no_code', 'Slack redirected without an authorization code', {
+          fix: `run runwire connection authenticate ${name} again`,
+        }),
+      );
       return;
     }
     pending = res; // answered after the exchange, so the page can say whether it worked
@@ -132,28 +186,57 @@ export async function authenticate(service: ConnectionService, name: string, opt
 
   const servers = await listen(handler, redirect);
   const timer = setTimeout(() => {
-    settle.reject(new RunwireError('runwire.slack.oauth.timeout', `no redirect from Slack within ${Math.round(opts.timeoutMs / 1000)}s`, {
-      fix: `run runwire connection authenticate ${name} again, open the printed URL, and check the app's Redirect URLs include ${rec.redirectUrl}`,
-    }));
+    settle.reject(
+      new RunwireError(
+        'runwire.slack.oauth.timeout',
+        `no redirect from Slack within ${Math.round(opts.timeoutMs / 1000)}s`,
+        {
+          fix: `run runwire connection authenticate ${name} again, open the printed URL, and check the app's Redirect URLs include ${rec.redirectUrl}`,
+        },
+      ),
+    );
   }, opts.timeoutMs);
-  const closeAll = () => { for (const s of servers) { s.close(); s.closeAllConnections(); } };
+  const closeAll = () => {
+    for (const s of servers) {
+      s.close();
+      s.closeAllConnections();
+    }
+  };
 
   try {
     opts.onAuthorizeUrl(
-      buildAuthorizeUrl({ slackUrl: rec.slackUrl, clientId: rec.clientId, botScopes: rec.botScopes, userScopes: rec.userScopes, redirectUrl: rec.redirectUrl, state }),
+      buildAuthorizeUrl({
+        slackUrl: rec.slackUrl,
+        clientId: rec.clientId,
+        botScopes: rec.botScopes,
+        userScopes: rec.userScopes,
+        redirectUrl: rec.redirectUrl,
+        state,
+      }),
       `${redirect.origin}${wantPath}`,
     );
     const { code } = await answered;
     clearTimeout(timer);
     try {
-      const grant = await exchangeCode(apiUrlOf(rec.slackUrl), { clientId: rec.clientId, clientSecret: secrets.clientSecret, code, redirectUrl: rec.redirectUrl },
-        { name, clientId: rec.clientId, redirectUrl: rec.redirectUrl }, service.now);
+      const grant = await exchangeCode(
+        apiUrlOf(rec.slackUrl),
+        { clientId: rec.clientId, clientSecret: secrets.clientSecret, code, redirectUrl: rec.redirectUrl },
+        { name, clientId: rec.clientId, redirectUrl: rec.redirectUrl },
+        service.now,
+      );
       await service.applyGrant(name, grant);
       const record = await service.verify(name);
-      if (pending) page(pending, 200, 'Runwire is connected to Slack', 'You can close this tab and return to the terminal.');
+      if (pending)
+        page(pending, 200, 'Runwire is connected to Slack', 'You can close this tab and return to the terminal.');
       return { record, rotating: grant.botExpiresAt !== undefined || grant.userExpiresAt !== undefined };
     } catch (err) {
-      if (pending) page(pending, 400, 'Installation not completed', `${err instanceof RunwireError ? err.message : 'the token exchange failed'}. Return to the terminal for what to do.`);
+      if (pending)
+        page(
+          pending,
+          400,
+          'Installation not completed',
+          `${err instanceof RunwireError ? err.message : 'the token exchange failed'}. Return to the terminal for what to do.`,
+        );
       throw err;
     }
   } finally {

@@ -11,8 +11,14 @@ export interface SlackAppManifest {
   settings: { org_deploy_enabled: boolean; socket_mode_enabled: boolean; token_rotation_enabled: boolean };
 }
 
-export function buildManifest(rec: ConnectionRecord, extraBotScopes: readonly string[] = [], appName = 'Runwire'): SlackAppManifest {
-  const bot = [...new Set([...rec.botScopes, ...extraBotScopes, ...(rec.kind === 'webhook' ? ['incoming-webhook'] : [])])];
+export function buildManifest(
+  rec: ConnectionRecord,
+  extraBotScopes: readonly string[] = [],
+  appName = 'Runwire',
+): SlackAppManifest {
+  const bot = [
+    ...new Set([...rec.botScopes, ...extraBotScopes, ...(rec.kind === 'webhook' ? ['incoming-webhook'] : [])]),
+  ];
   return {
     display_information: { name: appName, description: 'Runbook automation: posts runbook progress to Slack' },
     features: { bot_user: { display_name: appName.toLowerCase(), always_online: false } },

@@ -14,7 +14,14 @@ export const SLACK_URL_ENV = 'RUNWIRE_SLACK_URL';
 
 /** Every secret a connection may hold; each is sealed separately in the store. */
 export const SECRET_FIELDS = [
-  'botToken', 'userToken', 'clientSecret', 'signingSecret', 'appToken', 'webhookUrl', 'botRefreshToken', 'userRefreshToken',
+  'botToken',
+  'userToken',
+  'clientSecret',
+  'signingSecret',
+  'appToken',
+  'webhookUrl',
+  'botRefreshToken',
+  'userRefreshToken',
 ] as const;
 export type SecretField = (typeof SECRET_FIELDS)[number];
 export type SealedSecrets = Partial<Record<SecretField, string>>;
@@ -79,9 +86,13 @@ export function inferTokenKind(token: string): 'bot_token' | 'user_token' {
       fix: 'pass it with --app-token, and the bot token (xoxb-) or user token (xoxp-) with --token',
     });
   }
-  throw new RunwireError('runwire.slack.bad_token', 'the token is neither a bot token (xoxb-) nor a user token (xoxp-)', {
-    fix: 'copy the "Bot User OAuth Token" (xoxb-…) or "User OAuth Token" (xoxp-…) from your app\'s OAuth & Permissions page',
-  });
+  throw new RunwireError(
+    'runwire.slack.bad_token',
+    'the token is neither a bot token (xoxb-) nor a user token (xoxp-)',
+    {
+      fix: 'copy the "Bot User OAuth Token" (xoxb-…) or "User OAuth Token" (xoxp-…) from your app\'s OAuth & Permissions page',
+    },
+  );
 }
 
 /** Validate and normalise a Slack base URL (no trailing slash, no `/api`). */
@@ -90,10 +101,14 @@ export function normalizeSlackUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new RunwireError('runwire.slack.bad_url', `"${raw}" is not a URL`, { fix: 'give a base URL such as https://slack.com' });
+    throw new RunwireError('runwire.slack.bad_url', `"${raw}" is not a URL`, {
+      fix: 'give a base URL such as https://slack.com',
+    });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new RunwireError('runwire.slack.bad_url', `"${raw}" is not an http(s) URL`, { fix: 'give a base URL such as https://slack.com' });
+    throw new RunwireError('runwire.slack.bad_url', `"${raw}" is not an http(s) URL`, {
+      fix: 'give a base URL such as https://slack.com',
+    });
   }
   let path = url.pathname.replace(/\/+$/, '');
   if (path.endsWith('/api')) path = path.slice(0, -4); // accept `…/api/` too: people paste the API root
@@ -119,7 +134,14 @@ export function authorizeUrlOf(slackUrl: string): string {
 /** Split `a,b c` into scopes, dropping empties and duplicates. */
 export function parseScopes(list: string | undefined): string[] {
   if (!list) return [];
-  return [...new Set(list.split(/[\s,]+/).map((s) => s.trim()).filter((s) => s !== ''))];
+  return [
+    ...new Set(
+      list
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
 }
 
 /** Validate a redirect URL (http or https, with host and port or default port). */
@@ -128,10 +150,14 @@ export function checkRedirectUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new RunwireError('runwire.slack.bad_redirect_url', `"${raw}" is not a URL`, { fix: `use e.g. ${DEFAULT_REDIRECT_URL}` });
+    throw new RunwireError('runwire.slack.bad_redirect_url', `"${raw}" is not a URL`, {
+      fix: `use e.g. ${DEFAULT_REDIRECT_URL}`,
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new RunwireError('runwire.slack.bad_redirect_url', `"${raw}" is not an http(s) URL`, { fix: `use e.g. ${DEFAULT_REDIRECT_URL}` });
+    throw new RunwireError('runwire.slack.bad_redirect_url', `"${raw}" is not an http(s) URL`, {
+      fix: `use e.g. ${DEFAULT_REDIRECT_URL}`,
+    });
   }
   return raw;
 }

@@ -14,7 +14,11 @@ export interface OpenedConnections {
   close(): Promise<void>;
 }
 
-export function openConnections(dataDir: string, env: NodeJS.ProcessEnv, opts: ResolverOptions & { now?: () => number } = {}): OpenedConnections {
+export function openConnections(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  opts: ResolverOptions & { now?: () => number } = {},
+): OpenedConnections {
   const store = SqliteConnectionStore.open(dataDir);
   try {
     const vault = new ConnectionVault(loadSecretKey(dataDir, env));

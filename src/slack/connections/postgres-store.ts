@@ -3,7 +3,7 @@
  * `slack_connections` from migration 100 (applied by the shared `openPostgresPool`), `update` as
  * `SELECT … FOR UPDATE` + `UPDATE` in one transaction.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { RunwireError } from '../../core/errors.js';
 import { openPostgresPool, type PostgresOpenOptions } from '../../store/postgres/pool.js';
 import type { ConnectionRecord } from './model.js';
@@ -19,7 +19,10 @@ function notFound(name: string): RunwireError {
 }
 
 export class PostgresConnectionStore implements ConnectionStore {
-  private constructor(private readonly pool: pg.Pool, private readonly owned: boolean) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly owned: boolean,
+  ) {}
 
   /** Connect, create the schema if asked, and apply pending migrations. */
   static async open(o: PostgresConnectionStoreOptions = {}): Promise<PostgresConnectionStore> {
@@ -36,7 +39,9 @@ export class PostgresConnectionStore implements ConnectionStore {
   }
 
   async get(name: string): Promise<ConnectionRecord | undefined> {
-    const r = (await this.pool.query('SELECT * FROM slack_connections WHERE name = $1', [name])).rows[0] as Row | undefined;
+    const r = (await this.pool.query('SELECT * FROM slack_connections WHERE name = $1', [name])).rows[0] as
+      | Row
+      | undefined;
     return r ? fromRow(r) : undefined;
   }
 
@@ -44,12 +49,19 @@ export class PostgresConnectionStore implements ConnectionStore {
     const row = toRow(record);
     const cols = Object.keys(row);
     try {
-      await this.pool.query(`INSERT INTO slack_connections (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => row[c]));
+      await this.pool.query(
+        `INSERT INTO slack_connections (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+        cols.map((c) => row[c]),
+      );
     } catch (err) {
       if ((err as { code?: string }).code === '23505') {
-        throw new RunwireError('runwire.slack.connection_exists', `a connection named "${record.name}" already exists`, {
-          fix: `choose another name, or remove it first: runwire connection remove ${record.name}`,
-        });
+        throw new RunwireError(
+          'runwire.slack.connection_exists',
+          `a connection named "${record.name}" already exists`,
+          {
+            fix: `choose another name, or remove it first: runwire connection remove ${record.name}`,
+          },
+        );
       }
       throw err;
     }
@@ -59,12 +71,17 @@ export class PostgresConnectionStore implements ConnectionStore {
     const c = await this.pool.connect();
     try {
       await c.query('BEGIN');
-      const r = (await c.query('SELECT * FROM slack_connections WHERE name = $1 FOR UPDATE', [name])).rows[0] as Row | undefined;
+      const r = (await c.query('SELECT * FROM slack_connections WHERE name = $1 FOR UPDATE', [name])).rows[0] as
+        | Row
+        | undefined;
       if (!r) throw notFound(name);
       const next = mutate(fromRow(r));
       const row = toRow({ ...next, name });
       const cols = Object.keys(row).filter((k) => k !== 'name' && k !== 'created_at');
-      await c.query(`UPDATE slack_connections SET ${cols.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE name = $1`, [name, ...cols.map((k) => row[k])]);
+      await c.query(
+        `UPDATE slack_connections SET ${cols.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE name = $1`,
+        [name, ...cols.map((k) => row[k])],
+      );
       await c.query('COMMIT');
       return next;
     } catch (err) {

@@ -30,7 +30,10 @@ export class StoreConnectionResolver implements ConnectionResolver {
   /** One refresh at a time per connection and token within this process. */
   private readonly inflight = new Map<string, Promise<ConnectionRecord>>();
 
-  constructor(private readonly service: ConnectionService, opts: ResolverOptions = {}) {
+  constructor(
+    private readonly service: ConnectionService,
+    opts: ResolverOptions = {},
+  ) {
     this.margin = opts.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
   }
 
@@ -80,13 +83,21 @@ export class StoreConnectionResolver implements ConnectionResolver {
     const secrets = this.service.openSecrets(rec);
     const refreshToken = which === 'bot' ? secrets.botRefreshToken : secrets.userRefreshToken;
     if (!rec.clientId || !secrets.clientSecret || !refreshToken) {
-      throw new RunwireError('runwire.slack.token_expired', `the ${which} token of connection ${rec.name} has expired and cannot be refreshed`, {
-        fix: `re-authenticate: runwire connection authenticate ${rec.name}`,
-      });
+      throw new RunwireError(
+        'runwire.slack.token_expired',
+        `the ${which} token of connection ${rec.name} has expired and cannot be refreshed`,
+        {
+          fix: `re-authenticate: runwire connection authenticate ${rec.name}`,
+        },
+      );
     }
     try {
-      const grant = await refreshAccessToken(apiUrlOf(rec.slackUrl), { clientId: rec.clientId, clientSecret: secrets.clientSecret, refreshToken },
-        { name: rec.name, clientId: rec.clientId, redirectUrl: rec.redirectUrl }, this.service.now);
+      const grant = await refreshAccessToken(
+        apiUrlOf(rec.slackUrl),
+        { clientId: rec.clientId, clientSecret: secrets.clientSecret, refreshToken },
+        { name: rec.name, clientId: rec.clientId, redirectUrl: rec.redirectUrl },
+        this.service.now,
+      );
       return await this.service.applyGrant(rec.name, grant);
     } catch (err) {
       // Refresh tokens are single use: another process may have refreshed first. Its new pair lands

@@ -33,22 +33,29 @@ export function fromRow(r: Row): ConnectionRecord {
     if (v !== undefined) sealed[field] = v;
   }
   const rec: ConnectionRecord = {
-    name: String(r['name']),
-    kind: String(r['kind']) as ConnectionKind,
-    slackUrl: String(r['slack_url']),
-    redirectUrl: String(r['redirect_url']),
-    botScopes: list(r['bot_scopes']),
-    userScopes: list(r['user_scopes']),
-    grantedBotScopes: list(r['granted_bot_scopes']),
-    grantedUserScopes: list(r['granted_user_scopes']),
+    name: String(r.name),
+    kind: String(r.kind) as ConnectionKind,
+    slackUrl: String(r.slack_url),
+    redirectUrl: String(r.redirect_url),
+    botScopes: list(r.bot_scopes),
+    userScopes: list(r.user_scopes),
+    grantedBotScopes: list(r.granted_bot_scopes),
+    grantedUserScopes: list(r.granted_user_scopes),
     sealed,
-    createdAt: opt(r['created_at']) ?? '',
-    updatedAt: opt(r['updated_at']) ?? '',
+    createdAt: opt(r.created_at) ?? '',
+    updatedAt: opt(r.updated_at) ?? '',
   };
   const optional: [keyof ConnectionRecord, string][] = [
-    ['clientId', 'client_id'], ['teamId', 'team_id'], ['teamName', 'team_name'], ['botUserId', 'bot_user_id'],
-    ['userId', 'user_id'], ['appId', 'app_id'], ['webhookChannel', 'webhook_channel'],
-    ['botTokenExpiresAt', 'bot_token_expires_at'], ['userTokenExpiresAt', 'user_token_expires_at'], ['verifiedAt', 'verified_at'],
+    ['clientId', 'client_id'],
+    ['teamId', 'team_id'],
+    ['teamName', 'team_name'],
+    ['botUserId', 'bot_user_id'],
+    ['userId', 'user_id'],
+    ['appId', 'app_id'],
+    ['webhookChannel', 'webhook_channel'],
+    ['botTokenExpiresAt', 'bot_token_expires_at'],
+    ['userTokenExpiresAt', 'user_token_expires_at'],
+    ['verifiedAt', 'verified_at'],
   ];
   for (const [key, col] of optional) {
     const v = opt(r[col]);
@@ -80,6 +87,7 @@ export function toRow(rec: ConnectionRecord): Row {
     updated_at: rec.updatedAt,
     verified_at: rec.verifiedAt ?? null,
   };
-  for (const [field, col] of Object.entries(SECRET_COLUMNS) as [SecretField, string][]) row[col] = rec.sealed[field] ?? null;
+  for (const [field, col] of Object.entries(SECRET_COLUMNS) as [SecretField, string][])
+    row[col] = rec.sealed[field] ?? null;
   return row;
 }

@@ -42,7 +42,12 @@ export function loadSecretKey(dataDir: string, env: NodeJS.ProcessEnv): SecretKe
       });
     }
     const salt = readOrCreate(join(dataDir, SALT_FILE), () => randomBytes(16).toString('base64'), dataDir);
-    const bytes = scryptSync(fromEnv, Buffer.from(salt.trim(), 'base64'), 32, { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    const bytes = scryptSync(fromEnv, Buffer.from(salt.trim(), 'base64'), 32, {
+      N: 1 << 15,
+      r: 8,
+      p: 1,
+      maxmem: 64 * 1024 * 1024,
+    });
     return secretKeyFromBytes(bytes, SECRET_KEY_ENV);
   }
   const path = join(dataDir, KEY_FILE);
@@ -60,16 +65,20 @@ export function loadSecretKey(dataDir: string, env: NodeJS.ProcessEnv): SecretKe
 function readOrCreate(path: string, make: () => string, dataDir: string): string {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
-    writeFileSync(path, make() + '\n', { mode: 0o600, flag: 'wx' });
+    writeFileSync(path, `${make()}\n`, { mode: 0o600, flag: 'wx' });
     chmodSync(path, 0o600); // independent of the umask
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   const mode = statSync(path).mode & 0o777;
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    throw new RunwireError('runwire.secret_key.loose_permissions', `${path} is readable by other users (mode ${mode.toString(8)})`, {
-      fix: `chmod 600 ${path}`,
-    });
+    throw new RunwireError(
+      'runwire.secret_key.loose_permissions',
+      `${path} is readable by other users (mode ${mode.toString(8)})`,
+      {
+        fix: `chmod 600 ${path}`,
+      },
+    );
   }
   return readFileSync(path, 'utf8');
 }

@@ -6,8 +6,16 @@
 import { RunwireError } from '../../core/errors.js';
 import { authTest } from './auth-test.js';
 import {
-  apiUrlOf, checkConnectionName, checkRedirectUrl, DEFAULT_BOT_SCOPES, DEFAULT_REDIRECT_URL, defaultSlackUrl, inferTokenKind,
-  normalizeSlackUrl, type ConnectionRecord, type OpenSecrets,
+  apiUrlOf,
+  checkConnectionName,
+  checkRedirectUrl,
+  DEFAULT_BOT_SCOPES,
+  DEFAULT_REDIRECT_URL,
+  defaultSlackUrl,
+  inferTokenKind,
+  normalizeSlackUrl,
+  type ConnectionRecord,
+  type OpenSecrets,
 } from './model.js';
 import type { OAuthGrant } from './oauth.js';
 import type { ConnectionStore } from './store.js';
@@ -22,16 +30,35 @@ export interface ServiceDeps {
   now?: () => number;
 }
 
-export interface AddTokenInput { name: string; token: string; signingSecret?: string; appToken?: string; slackUrl?: string }
-export interface AddOAuthAppInput {
-  name: string; clientId: string; clientSecret: string; redirectUrl?: string; scopes?: string[]; userScopes?: string[];
-  slackUrl?: string; signingSecret?: string; appToken?: string;
+export interface AddTokenInput {
+  name: string;
+  token: string;
+  signingSecret?: string;
+  appToken?: string;
+  slackUrl?: string;
 }
-export interface AddWebhookInput { name: string; webhookUrl: string; slackUrl?: string }
+export interface AddOAuthAppInput {
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUrl?: string;
+  scopes?: string[];
+  userScopes?: string[];
+  slackUrl?: string;
+  signingSecret?: string;
+  appToken?: string;
+}
+export interface AddWebhookInput {
+  name: string;
+  webhookUrl: string;
+  slackUrl?: string;
+}
 
 function checkAppToken(appToken: string | undefined): void {
   if (appToken !== undefined && !appToken.startsWith('xapp-')) {
-    throw new RunwireError('runwire.slack.bad_token', 'the app-level token must start with xapp-', { fix: 'copy it from Basic Information → App-Level Tokens' });
+    throw new RunwireError('runwire.slack.bad_token', 'the app-level token must start with xapp-', {
+      fix: 'copy it from Basic Information → App-Level Tokens',
+    });
   }
 }
 
@@ -51,10 +78,17 @@ export class ConnectionService {
   private base(name: string, kind: ConnectionRecord['kind'], slackUrl: string | undefined): ConnectionRecord {
     const t = new Date(this.now()).toISOString();
     return {
-      name: checkConnectionName(name), kind,
+      name: checkConnectionName(name),
+      kind,
       slackUrl: slackUrl ? normalizeSlackUrl(slackUrl) : defaultSlackUrl(this.env),
-      redirectUrl: DEFAULT_REDIRECT_URL, botScopes: [...DEFAULT_BOT_SCOPES], userScopes: [],
-      grantedBotScopes: [], grantedUserScopes: [], sealed: {}, createdAt: t, updatedAt: t,
+      redirectUrl: DEFAULT_REDIRECT_URL,
+      botScopes: [...DEFAULT_BOT_SCOPES],
+      userScopes: [],
+      grantedBotScopes: [],
+      grantedUserScopes: [],
+      sealed: {},
+      createdAt: t,
+      updatedAt: t,
     };
   }
 
@@ -78,7 +112,9 @@ export class ConnectionService {
     const rec = this.base(i.name, 'oauth_app', i.slackUrl);
     checkAppToken(i.appToken);
     if (!/^[A-Za-z0-9._-]+$/.test(i.clientId)) {
-      throw new RunwireError('runwire.slack.bad_client_id', 'the client id has unexpected characters', { fix: 'copy the Client ID from your app\'s Basic Information page' });
+      throw new RunwireError('runwire.slack.bad_client_id', 'the client id has unexpected characters', {
+        fix: "copy the Client ID from your app's Basic Information page",
+      });
     }
     rec.clientId = i.clientId;
     rec.redirectUrl = checkRedirectUrl(i.redirectUrl ?? DEFAULT_REDIRECT_URL);
@@ -99,10 +135,14 @@ export class ConnectionService {
     try {
       url = new URL(i.webhookUrl);
     } catch {
-      throw new RunwireError('runwire.slack.bad_webhook_url', 'the webhook URL is not a URL', { fix: 'copy it from your app\'s Incoming Webhooks page (https://hooks.slack.com/services/…)' });
+      throw new RunwireError('runwire.slack.bad_webhook_url', 'the webhook URL is not a URL', {
+        fix: "copy it from your app's Incoming Webhooks page (https://hooks.slack.com/services/…)",
+      });
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new RunwireError('runwire.slack.bad_webhook_url', 'the webhook URL must be http(s)', { fix: 'copy it from your app\'s Incoming Webhooks page' });
+      throw new RunwireError('runwire.slack.bad_webhook_url', 'the webhook URL must be http(s)', {
+        fix: "copy it from your app's Incoming Webhooks page",
+      });
     }
     const rec = this.base(i.name, 'webhook', i.slackUrl);
     rec.botScopes = [];
@@ -117,9 +157,10 @@ export class ConnectionService {
     if (rec) return rec;
     const names = (await this.store.list()).map((r) => r.name);
     throw new RunwireError('runwire.slack.connection_not_found', `no Slack connection named "${name}"`, {
-      fix: names.length > 0
-        ? `use one of: ${names.join(', ')} (or add it: runwire connection add ${name} …)`
-        : `add one first: runwire connection add ${name} --token xoxb-… (no connections are configured)`,
+      fix:
+        names.length > 0
+          ? `use one of: ${names.join(', ')} (or add it: runwire connection add ${name} …)`
+          : `add one first: runwire connection add ${name} --token xoxb-… (no connections are configured)`,
     });
   }
 
@@ -127,12 +168,22 @@ export class ConnectionService {
   resolveRecord(rec: ConnectionRecord): ResolvedConnection {
     const s: OpenSecrets = this.vault.open(rec);
     const out: ResolvedConnection = {
-      name: rec.name, kind: rec.kind, slackUrl: rec.slackUrl, apiUrl: apiUrlOf(rec.slackUrl),
-      botScopes: rec.grantedBotScopes, userScopes: rec.grantedUserScopes,
+      name: rec.name,
+      kind: rec.kind,
+      slackUrl: rec.slackUrl,
+      apiUrl: apiUrlOf(rec.slackUrl),
+      botScopes: rec.grantedBotScopes,
+      userScopes: rec.grantedUserScopes,
     };
     const copy: [keyof ResolvedConnection, string | undefined][] = [
-      ['botToken', s.botToken], ['userToken', s.userToken], ['webhookUrl', s.webhookUrl], ['signingSecret', s.signingSecret],
-      ['appToken', s.appToken], ['teamId', rec.teamId], ['teamName', rec.teamName], ['botUserId', rec.botUserId],
+      ['botToken', s.botToken],
+      ['userToken', s.userToken],
+      ['webhookUrl', s.webhookUrl],
+      ['signingSecret', s.signingSecret],
+      ['appToken', s.appToken],
+      ['teamId', rec.teamId],
+      ['teamName', rec.teamName],
+      ['botUserId', rec.botUserId],
       ['webhookChannel', rec.webhookChannel],
     ];
     for (const [k, v] of copy) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;

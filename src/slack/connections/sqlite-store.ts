@@ -13,7 +13,10 @@ function notFound(name: string): RunwireError {
 }
 
 export class SqliteConnectionStore implements ConnectionStore {
-  private constructor(private readonly db: Database.Database, private readonly owned: boolean) {}
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly owned: boolean,
+  ) {}
 
   /** Open the data dir's database (applying migrations). */
   static open(dataDir: string): SqliteConnectionStore {
@@ -38,12 +41,18 @@ export class SqliteConnectionStore implements ConnectionStore {
     const row = toRow(record);
     const cols = Object.keys(row);
     try {
-      this.db.prepare(`INSERT INTO slack_connections (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`).run(row);
+      this.db
+        .prepare(`INSERT INTO slack_connections (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`)
+        .run(row);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-        throw new RunwireError('runwire.slack.connection_exists', `a connection named "${record.name}" already exists`, {
-          fix: `choose another name, or remove it first: runwire connection remove ${record.name}`,
-        });
+        throw new RunwireError(
+          'runwire.slack.connection_exists',
+          `a connection named "${record.name}" already exists`,
+          {
+            fix: `choose another name, or remove it first: runwire connection remove ${record.name}`,
+          },
+        );
       }
       throw err;
     }
@@ -51,18 +60,22 @@ export class SqliteConnectionStore implements ConnectionStore {
 
   async update(name: string, mutate: (rec: ConnectionRecord) => ConnectionRecord): Promise<ConnectionRecord> {
     // IMMEDIATE takes the write lock before the read: no other process can write in between.
-    return this.db.transaction(() => {
-      const r = this.db.prepare('SELECT * FROM slack_connections WHERE name = ?').get(name) as Row | undefined;
-      if (!r) throw notFound(name);
-      const next = mutate(fromRow(r));
-      this.write({ ...next, name });
-      return next;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const r = this.db.prepare('SELECT * FROM slack_connections WHERE name = ?').get(name) as Row | undefined;
+        if (!r) throw notFound(name);
+        const next = mutate(fromRow(r));
+        this.write({ ...next, name });
+        return next;
+      })
+      .immediate();
   }
 
   private write(record: ConnectionRecord): void {
     const row = toRow(record);
-    const sets = Object.keys(row).filter((c) => c !== 'name' && c !== 'created_at').map((c) => `${c} = @${c}`);
+    const sets = Object.keys(row)
+      .filter((c) => c !== 'name' && c !== 'created_at')
+      .map((c) => `${c} = @${c}`);
     const res = this.db.prepare(`UPDATE slack_connections SET ${sets.join(', ')} WHERE name = @name`).run(row);
     if (res.changes === 0) throw notFound(record.name);
   }

@@ -5,7 +5,13 @@
  */
 import { RunwireError } from '../../core/errors.js';
 import { open, seal, SecretOpenError, type SecretKey } from '../secret-box.js';
-import { SECRET_FIELDS, type ConnectionRecord, type OpenSecrets, type SealedSecrets, type SecretField } from './model.js';
+import {
+  SECRET_FIELDS,
+  type ConnectionRecord,
+  type OpenSecrets,
+  type SealedSecrets,
+  type SecretField,
+} from './model.js';
 import { SECRET_KEY_ENV } from './secret-key.js';
 
 const aadOf = (name: string, field: SecretField): string => `runwire/slack_connection/${name}/${field}`;
@@ -41,12 +47,20 @@ export class ConnectionVault {
   private explain(name: string, err: unknown): RunwireError {
     const source = this.key.source === SECRET_KEY_ENV ? SECRET_KEY_ENV : `the key file ${this.key.source}`;
     if (err instanceof SecretOpenError && err.reason === 'wrong_key') {
-      return new RunwireError('runwire.secret_key.mismatch', `cannot decrypt connection ${name}: ${source} differs from the one used to store it`, {
-        fix: `set ${SECRET_KEY_ENV} to the key used when the connection was stored (or restore that data dir's secret.key), or remove and re-add the connection`,
-      });
+      return new RunwireError(
+        'runwire.secret_key.mismatch',
+        `cannot decrypt connection ${name}: ${source} differs from the one used to store it`,
+        {
+          fix: `set ${SECRET_KEY_ENV} to the key used when the connection was stored (or restore that data dir's secret.key), or remove and re-add the connection`,
+        },
+      );
     }
-    return new RunwireError('runwire.secret_key.tampered', `cannot decrypt connection ${name}: its stored secrets were altered or damaged`, {
-      fix: `remove and re-add the connection: runwire connection remove ${name}`,
-    });
+    return new RunwireError(
+      'runwire.secret_key.tampered',
+      `cannot decrypt connection ${name}: its stored secrets were altered or damaged`,
+      {
+        fix: `remove and re-add the connection: runwire connection remove ${name}`,
+      },
+    );
   }
 }

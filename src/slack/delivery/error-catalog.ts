@@ -53,19 +53,35 @@ export const slackErrorCatalog: Readonly<Record<string, CatalogEntry>> = {
   // --- authentication: the connection needs attention
   invalid_auth: perm((c) => `Slack rejected the token of connection "${c.connection}" (invalid_auth).`, reauth),
   not_authed: perm((c) => `Connection "${c.connection}" sent no token to Slack.`, reauth),
-  token_revoked: perm((c) => `The token of connection "${c.connection}" was revoked (the app was removed or the user left).`, reauth),
+  token_revoked: perm(
+    (c) => `The token of connection "${c.connection}" was revoked (the app was removed or the user left).`,
+    reauth,
+  ),
   token_expired: perm((c) => `The token of connection "${c.connection}" has expired.`, reauth),
-  account_inactive: perm((c) => `The token of connection "${c.connection}" belongs to a deleted user or workspace.`, reauth),
+  account_inactive: perm(
+    (c) => `The token of connection "${c.connection}" belongs to a deleted user or workspace.`,
+    reauth,
+  ),
   not_allowed_token_type: perm(
     (c) => `Slack does not accept this kind of token of connection "${c.connection}" for ${c.method ?? 'this method'}.`,
     (c) => `Use a bot token (xoxb-) for connection "${c.connection}", or drop as_user: true from the task.`,
   ),
-  two_factor_setup_required: perm('The Slack user behind this token must set up two-factor authentication.', 'Set up two-factor authentication for that Slack user, then resume the run.'),
-  org_login_required: perm('The Slack workspace is being migrated to an Enterprise organisation.', 'Wait until the migration finishes, then resume the run.'),
+  two_factor_setup_required: perm(
+    'The Slack user behind this token must set up two-factor authentication.',
+    'Set up two-factor authentication for that Slack user, then resume the run.',
+  ),
+  org_login_required: perm(
+    'The Slack workspace is being migrated to an Enterprise organisation.',
+    'Wait until the migration finishes, then resume the run.',
+  ),
   team_added_to_org: { ...transient('the workspace is migrating to an Enterprise organisation'), retryable: true },
-  enterprise_is_restricted: perm('This method cannot be called from an Enterprise organisation token.', (c) => `Connect "${c.connection}" to the workspace rather than the organisation.`),
+  enterprise_is_restricted: perm(
+    'This method cannot be called from an Enterprise organisation token.',
+    (c) => `Connect "${c.connection}" to the workspace rather than the organisation.`,
+  ),
   team_not_found: perm(
-    (c) => `Slack could not tell which workspace ${c.channel} is in (an org-wide token needs a channel id, not a name).`,
+    (c) =>
+      `Slack could not tell which workspace ${c.channel} is in (an org-wide token needs a channel id, not a name).`,
     'Write the channel as its id (C…) in the task.',
   ),
 
@@ -80,11 +96,13 @@ export const slackErrorCatalog: Readonly<Record<string, CatalogEntry>> = {
   ),
   not_in_channel: perm(
     (c) => `The bot of connection "${c.connection}" is not a member of ${c.channel}, so it cannot post there.`,
-    (c) => `Invite the bot: type /invite @<your bot> in ${c.channel}; or, for a public channel, add the chat:write.public scope to the app and reauthenticate (runwire connection authenticate ${c.connection}).`,
+    (c) =>
+      `Invite the bot: type /invite @<your bot> in ${c.channel}; or, for a public channel, add the chat:write.public scope to the app and reauthenticate (runwire connection authenticate ${c.connection}).`,
   ),
   channel_not_found: perm(
     (c) => `Slack found no channel ${c.channel} that connection "${c.connection}" can see.`,
-    (c) => `Check the name or id of ${c.channel}; if it is a private channel, invite the bot to it first (/invite @<your bot> in that channel).`,
+    (c) =>
+      `Check the name or id of ${c.channel}; if it is a private channel, invite the bot to it first (/invite @<your bot> in that channel).`,
   ),
   is_archived: perm(
     (c) => `${c.channel} is archived, so nothing can be posted there.`,
@@ -95,40 +113,88 @@ export const slackErrorCatalog: Readonly<Record<string, CatalogEntry>> = {
     (c) => `Make sure the app is a member of ${c.channel} (/invite @<your bot>) and has chat:write.`,
   ),
   access_denied: perm((c) => `Slack denied access to ${c.channel}.`, admin),
-  accesslimited: perm('Access to this Slack method is limited on the network Runwire runs from.', 'Ask a Slack admin about IP allow-lists for the app.'),
+  accesslimited: perm(
+    'Access to this Slack method is limited on the network Runwire runs from.',
+    'Ask a Slack admin about IP allow-lists for the app.',
+  ),
   app_access_restricted: perm('The Slack user behind this token may not use this app.', admin),
-  ekm_access_denied: perm((c) => `Workspace admins have disabled sending messages to ${c.channel} (Enterprise Key Management).`, admin),
+  ekm_access_denied: perm(
+    (c) => `Workspace admins have disabled sending messages to ${c.channel} (Enterprise Key Management).`,
+    admin,
+  ),
   restricted_action: perm('A workspace preference prevents this token from posting.', admin),
-  restricted_action_read_only_channel: perm((c) => `${c.channel} is read-only: nothing can be posted there.`, 'Post to another channel, or ask an admin to allow posting.'),
+  restricted_action_read_only_channel: perm(
+    (c) => `${c.channel} is read-only: nothing can be posted there.`,
+    'Post to another channel, or ask an admin to allow posting.',
+  ),
   restricted_action_thread_only_channel: perm(
     (c) => `${c.channel} only accepts thread replies, not top-level messages.`,
     'Give the task `thread: <task id>` of an earlier message, or post to another channel.',
   ),
-  restricted_action_non_threadable_channel: perm((c) => `${c.channel} does not allow thread replies.`, 'Remove `thread:` from the task.'),
-  restricted_action_thread_locked: perm('The thread this task replies to has been locked by an admin.', 'Remove `thread:` from the task, or ask an admin to unlock the thread.'),
-  send_on_behalf_not_allowed: perm('Slack does not allow posting on behalf of that user.', 'Remove as_user: true from the task.'),
-  as_user_not_supported: perm('as_user does not work with this kind of Slack app.', 'Remove as_user: true from the task.'),
-  is_bot: perm('This method cannot be called with a legacy bot token.', (c) => `Reconnect "${c.connection}" with a modern Slack app (bot token xoxb-).`),
-  messages_tab_disabled: perm('The app\'s Messages tab is disabled, so it cannot send direct messages.', 'Enable "Messages Tab" under App Home in the Slack app settings.'),
+  restricted_action_non_threadable_channel: perm(
+    (c) => `${c.channel} does not allow thread replies.`,
+    'Remove `thread:` from the task.',
+  ),
+  restricted_action_thread_locked: perm(
+    'The thread this task replies to has been locked by an admin.',
+    'Remove `thread:` from the task, or ask an admin to unlock the thread.',
+  ),
+  send_on_behalf_not_allowed: perm(
+    'Slack does not allow posting on behalf of that user.',
+    'Remove as_user: true from the task.',
+  ),
+  as_user_not_supported: perm(
+    'as_user does not work with this kind of Slack app.',
+    'Remove as_user: true from the task.',
+  ),
+  is_bot: perm(
+    'This method cannot be called with a legacy bot token.',
+    (c) => `Reconnect "${c.connection}" with a modern Slack app (bot token xoxb-).`,
+  ),
+  messages_tab_disabled: perm(
+    "The app's Messages tab is disabled, so it cannot send direct messages.",
+    'Enable "Messages Tab" under App Home in the Slack app settings.',
+  ),
   metadata_must_be_sent_from_app: perm(
     'Slack refused the message metadata Runwire uses for exactly-once delivery (only app tokens may send it).',
     'Post with the bot token (remove as_user: true).',
   ),
   slack_connect_canvas_sharing_blocked: perm('An admin has blocked sharing canvases in Slack Connect channels.', admin),
-  slack_connect_file_link_sharing_blocked: perm('An admin has blocked sharing Slack file links in Slack Connect channels.', admin),
+  slack_connect_file_link_sharing_blocked: perm(
+    'An admin has blocked sharing Slack file links in Slack Connect channels.',
+    admin,
+  ),
   slack_connect_lists_sharing_blocked: perm('An admin has blocked sharing lists in Slack Connect channels.', admin),
-  message_limit_exceeded: perm('Members of this (free) workspace have sent too many messages.', 'Upgrade the workspace or wait for the usage limit to reset, then resume the run.'),
+  message_limit_exceeded: perm(
+    'Members of this (free) workspace have sent too many messages.',
+    'Upgrade the workspace or wait for the usage limit to reset, then resume the run.',
+  ),
 
   // --- the message itself
-  no_text: perm('The message is empty after rendering.', 'Give the task a non-empty `message` (check the template variables it uses).'),
-  invalid_blocks: perm('Slack rejected the task\'s `blocks` as invalid Block Kit.', 'Check the blocks in Slack\'s Block Kit Builder and fix the task.'),
-  invalid_blocks_format: perm('The task\'s `blocks` are not a valid Block Kit JSON array.', 'Make `blocks` a JSON array of Block Kit blocks.'),
-  msg_blocks_too_long: perm('The task\'s `blocks` are too long for one message.', 'Shorten the blocks or split the message over several tasks.'),
+  no_text: perm(
+    'The message is empty after rendering.',
+    'Give the task a non-empty `message` (check the template variables it uses).',
+  ),
+  invalid_blocks: perm(
+    "Slack rejected the task's `blocks` as invalid Block Kit.",
+    "Check the blocks in Slack's Block Kit Builder and fix the task.",
+  ),
+  invalid_blocks_format: perm(
+    "The task's `blocks` are not a valid Block Kit JSON array.",
+    'Make `blocks` a JSON array of Block Kit blocks.',
+  ),
+  msg_blocks_too_long: perm(
+    "The task's `blocks` are too long for one message.",
+    'Shorten the blocks or split the message over several tasks.',
+  ),
   markdown_text_conflict: perm('markdown_text was sent together with text or blocks.', bug()),
   too_many_attachments: perm('The message has more than 100 attachments.', 'Send fewer attachments.'),
   too_many_contact_cards: perm('The message has more than 10 contact cards.', 'Send fewer contact cards.'),
   attachment_payload_limit_exceeded: perm('The message attachments are too large.', 'Send smaller attachments.'),
-  cannot_reply_to_message: perm('The message named in `thread:` cannot have thread replies.', 'Point `thread:` at an ordinary message task.'),
+  cannot_reply_to_message: perm(
+    'The message named in `thread:` cannot have thread replies.',
+    'Point `thread:` at an ordinary message task.',
+  ),
   metadata_too_large: perm('The exactly-once metadata on the message is too large.', bug()),
   invalid_metadata_format: perm('Slack rejected the exactly-once metadata format.', bug()),
   invalid_metadata_schema: perm('Slack rejected the exactly-once metadata schema.', bug()),
@@ -151,7 +217,10 @@ export const slackErrorCatalog: Readonly<Record<string, CatalogEntry>> = {
   missing_post_type: perm('The request had no content type.', bug()),
   deprecated_endpoint: perm('The Slack endpoint is deprecated.', bug()),
   method_deprecated: perm('The Slack method is deprecated.', bug()),
-  unknown_method: perm((c) => `Slack does not know the method ${c.method ?? ''}.`.replace(' .', '.'), 'If this is a sandbox or proxy, check its URL; otherwise report a Runwire bug.'),
+  unknown_method: perm(
+    (c) => `Slack does not know the method ${c.method ?? ''}.`.replace(' .', '.'),
+    'If this is a sandbox or proxy, check its URL; otherwise report a Runwire bug.',
+  ),
 
   // --- transient: retried with backoff by the delivery queue
   ratelimited: transient('rate limited; Runwire waits as long as Slack asks'),
@@ -162,17 +231,38 @@ export const slackErrorCatalog: Readonly<Record<string, CatalogEntry>> = {
   request_timeout: transient('the request was truncated or timed out'),
 
   // --- chat.update (`update:`) and the lookups that resolve a channel
-  message_not_found: perm('The message to update no longer exists in Slack.', 'Check that the message of the task named in `update:` was not deleted.'),
-  cant_update_message: perm('Slack does not allow this token to edit that message.', 'Update only messages posted by the same connection (and the same as_user setting).'),
+  message_not_found: perm(
+    'The message to update no longer exists in Slack.',
+    'Check that the message of the task named in `update:` was not deleted.',
+  ),
+  cant_update_message: perm(
+    'Slack does not allow this token to edit that message.',
+    'Update only messages posted by the same connection (and the same as_user setting).',
+  ),
   edit_window_closed: perm('The message is too old to be edited.', 'Post a new message instead of `update:`.'),
   msg_too_long: perm('The message text is too long.', 'Shorten the message.'),
-  users_not_found: perm((c) => `Slack found no user ${c.channel}.`, 'Check the user name, id or e-mail address in `channel:`.'),
-  user_not_found: perm((c) => `Slack found no user ${c.channel}.`, 'Check the user name, id or e-mail address in `channel:`.'),
-  user_not_visible: perm((c) => `The bot cannot see the user ${c.channel}.`, 'Check that the user is in the same workspace as the app.'),
+  users_not_found: perm(
+    (c) => `Slack found no user ${c.channel}.`,
+    'Check the user name, id or e-mail address in `channel:`.',
+  ),
+  user_not_found: perm(
+    (c) => `Slack found no user ${c.channel}.`,
+    'Check the user name, id or e-mail address in `channel:`.',
+  ),
+  user_not_visible: perm(
+    (c) => `The bot cannot see the user ${c.channel}.`,
+    'Check that the user is in the same workspace as the app.',
+  ),
   user_disabled: perm((c) => `The user ${c.channel} is deactivated.`, 'Send the message to someone else.'),
-  cannot_dm_bot: perm((c) => `${c.channel} is a bot; bots cannot receive direct messages.`, 'Send the message to a person.'),
+  cannot_dm_bot: perm(
+    (c) => `${c.channel} is a bot; bots cannot receive direct messages.`,
+    'Send the message to a person.',
+  ),
   too_many_users: perm('A group DM can have at most 8 other people.', 'List at most 8 users in `channel:`.'),
-  not_enough_users: perm('A group DM needs at least two other people.', 'List at least two users, or a single user for a DM.'),
+  not_enough_users: perm(
+    'A group DM needs at least two other people.',
+    'List at least two users, or a single user for a DM.',
+  ),
 };
 
 /** Codes Runwire itself raises for transport problems (no Slack answer), all retryable. */
@@ -187,11 +277,15 @@ export function slackError(code: string, ctx: SlackErrorContext = {}, cause?: un
   const c: Ctx = { ...ctx, channel: ctx.channel ?? 'the channel', connection: ctx.connection ?? 'default' };
   const entry = slackErrorCatalog[code];
   if (!entry) {
-    return new RunwireError(`runwire.slack.${code}`, `Slack answered "${code}"${ctx.method ? ` to ${ctx.method}` : ''} for ${c.channel}.`, {
-      fix: `Look up "${code}" in Slack's documentation for ${ctx.method ?? 'the method'}.`,
-      retryable: false,
-      cause,
-    });
+    return new RunwireError(
+      `runwire.slack.${code}`,
+      `Slack answered "${code}"${ctx.method ? ` to ${ctx.method}` : ''} for ${c.channel}.`,
+      {
+        fix: `Look up "${code}" in Slack's documentation for ${ctx.method ?? 'the method'}.`,
+        retryable: false,
+        cause,
+      },
+    );
   }
   return new RunwireError(`runwire.slack.${code}`, entry.message(c), {
     ...(entry.fix ? { fix: entry.fix(c) } : {}),
@@ -201,8 +295,18 @@ export function slackError(code: string, ctx: SlackErrorContext = {}, cause?: un
 }
 
 /** A transport failure: no usable answer from Slack (network, non-200 status, timeout). */
-export function transportError(kind: (typeof TRANSPORT_CODES)[number], detail: string, ctx: SlackErrorContext = {}, cause?: unknown): RunwireError {
-  const what = kind === 'timeout' ? 'timed out' : kind === 'http_error' ? `answered ${detail}` : `could not be reached (${detail})`;
+export function transportError(
+  kind: (typeof TRANSPORT_CODES)[number],
+  detail: string,
+  ctx: SlackErrorContext = {},
+  cause?: unknown,
+): RunwireError {
+  const what =
+    kind === 'timeout'
+      ? 'timed out'
+      : kind === 'http_error'
+        ? `answered ${detail}`
+        : `could not be reached (${detail})`;
   return new RunwireError(`runwire.slack.${kind}`, `Slack ${what}${ctx.method ? ` on ${ctx.method}` : ''}.`, {
     fix: 'Nothing to do: Runwire retries with backoff. If it keeps failing, check the network and https://slack-status.com.',
     retryable: true,

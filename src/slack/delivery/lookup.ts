@@ -40,19 +40,27 @@ export async function lookupDelivery(
   do {
     const out = await ws.read(method, cursor ? { ...base, cursor } : base, signal);
     if (out.kind === 'refused') {
-      if (out.error === 'ratelimited' || out.error === 'internal_error' || out.error === 'fatal_error' || out.error === 'service_unavailable') {
+      if (
+        out.error === 'ratelimited' ||
+        out.error === 'internal_error' ||
+        out.error === 'fatal_error' ||
+        out.error === 'service_unavailable'
+      ) {
         return { kind: 'retry', reason: out.error };
       }
-      return { kind: 'cannot', reason: out.error === 'missing_scope' ? `missing_scope ${out.needed ?? ''}`.trim() : out.error };
+      return {
+        kind: 'cannot',
+        reason: out.error === 'missing_scope' ? `missing_scope ${out.needed ?? ''}`.trim() : out.error,
+      };
     }
     if (out.kind !== 'ok') return { kind: 'retry', reason: out.kind === 'rate_limited' ? 'ratelimited' : out.detail };
-    for (const m of (out.data['messages'] as HistoryMessage[] | undefined) ?? []) {
+    for (const m of (out.data.messages as HistoryMessage[] | undefined) ?? []) {
       const md = m.metadata;
-      if (md?.event_type === METADATA_EVENT_TYPE && md.event_payload?.['delivery_id'] === args.deliveryId && m.ts) {
+      if (md?.event_type === METADATA_EVENT_TYPE && md.event_payload?.delivery_id === args.deliveryId && m.ts) {
         return { kind: 'found', ts: m.ts };
       }
     }
-    cursor = (out.data['response_metadata'] as { next_cursor?: string } | undefined)?.next_cursor || undefined;
+    cursor = (out.data.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;
   } while (cursor);
   return { kind: 'absent' };
 }

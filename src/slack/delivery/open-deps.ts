@@ -17,12 +17,22 @@ export interface SlackTaskDeps {
 /** `RUNWIRE_SLACK_TIMEOUT_MS`: how long one Slack call may take before its outcome counts as unknown. */
 export const SLACK_TIMEOUT_ENV = 'RUNWIRE_SLACK_TIMEOUT_MS';
 
-export function openSlackTaskDeps(dataDir: string, env: NodeJS.ProcessEnv, opts: DeliveryServiceOptions = {}): SlackTaskDeps {
+export function openSlackTaskDeps(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  opts: DeliveryServiceOptions = {},
+): SlackTaskDeps {
   let opened: OpenedConnections | undefined;
   const timeout = Number(env[SLACK_TIMEOUT_ENV]);
   return {
-    connections: () => (opened ??= openConnections(dataDir, env)).resolver,
-    delivery: new DeliveryService({ ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout } : {}), ...opts }),
+    connections: () => {
+      opened ??= openConnections(dataDir, env);
+      return opened.resolver;
+    },
+    delivery: new DeliveryService({
+      ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout } : {}),
+      ...opts,
+    }),
     close: async () => {
       if (opened) await opened.close();
       opened = undefined;

@@ -43,7 +43,11 @@ export function freshBucket(policy: BucketPolicy, now: number): BucketState {
 
 function refill(policy: BucketPolicy, s: BucketState, now: number): BucketState {
   const elapsed = Math.max(0, now - s.updatedAt);
-  return { ...s, tokens: Math.min(policy.burst, s.tokens + (elapsed * policy.ratePerSec) / 1000), updatedAt: Math.max(now, s.updatedAt) };
+  return {
+    ...s,
+    tokens: Math.min(policy.burst, s.tokens + (elapsed * policy.ratePerSec) / 1000),
+    updatedAt: Math.max(now, s.updatedAt),
+  };
 }
 
 /**

@@ -35,14 +35,18 @@ export function usesFor(target: SlackTarget | undefined): ScopeUse[] {
   return uses;
 }
 
-export async function checkMessageTask(svc: DeliveryService, resolver: ConnectionResolver, i: PreflightInput): Promise<CheckProblem[]> {
-  let conn;
+export async function checkMessageTask(
+  svc: DeliveryService,
+  resolver: ConnectionResolver,
+  i: PreflightInput,
+): Promise<CheckProblem[]> {
+  let conn: Awaited<ReturnType<ConnectionResolver['resolve']>>;
   try {
     conn = await resolver.resolve(i.connection);
   } catch (err) {
     return [problemOf(err)];
   }
-  let ws;
+  let ws: ReturnType<typeof svc.workspaceFor>;
   try {
     ws = svc.workspaceFor(conn, i.asUser);
   } catch (err) {
@@ -54,9 +58,10 @@ export async function checkMessageTask(svc: DeliveryService, resolver: Connectio
   // The token works, and what it may do (Slack sends the granted scopes with every answer).
   const auth = await ws.authTest(i.signal);
   if (auth.kind !== 'ok') return [problemOf(outcomeError(auth, 'auth.test', label, conn.name))];
-  const fromSlack = (auth.data['response_metadata'] as { scopes?: string[] } | undefined)?.scopes;
+  const fromSlack = (auth.data.response_metadata as { scopes?: string[] } | undefined)?.scopes;
   const tokenType = ws.tokenKind;
-  const granted = fromSlack && fromSlack.length > 0 ? fromSlack : tokenType === 'user' ? conn.userScopes : conn.botScopes;
+  const granted =
+    fromSlack && fromSlack.length > 0 ? fromSlack : tokenType === 'user' ? conn.userScopes : conn.botScopes;
   const findings = diagnoseScopes(granted, usesFor(i.target), tokenType).filter((f) => f.use !== 'post_public');
   for (const f of findings) {
     problems.push({
@@ -70,7 +75,7 @@ export async function checkMessageTask(svc: DeliveryService, resolver: Connectio
   if (findings.some((f) => f.severity === 'error')) return problems;
   if (!i.target) return problems;
 
-  let conv;
+  let conv: Awaited<ReturnType<typeof resolveConversation>>;
   try {
     conv = await resolveConversation(ws, i.target, i.signal);
   } catch (err) {
@@ -83,9 +88,10 @@ export async function checkMessageTask(svc: DeliveryService, resolver: Connectio
   // conversations.info is asked only about channels the listing does not show.
   await ws.listChannels(i.signal);
   const listed = ws.channelsById?.get(conv.id);
-  const info = listed && listed.is_member !== undefined
-    ? ({ kind: 'ok', data: { channel: listed } } as const)
-    : await ws.memoise(`info:${conv.id}`, () => ws.read('conversations.info', { channel: conv.id }, i.signal));
+  const info =
+    listed && listed.is_member !== undefined
+      ? ({ kind: 'ok', data: { channel: listed } } as const)
+      : await ws.memoise(`info:${conv.id}`, () => ws.read('conversations.info', { channel: conv.id }, i.signal));
   if (info.kind !== 'ok') {
     if (info.kind === 'refused' && info.error === 'missing_scope') {
       problems.push({
@@ -99,7 +105,13 @@ export async function checkMessageTask(svc: DeliveryService, resolver: Connectio
     }
     return problems;
   }
-  const ch = (info.data['channel'] ?? {}) as { is_archived?: boolean; is_member?: boolean; is_private?: boolean; is_im?: boolean; is_mpim?: boolean };
+  const ch = (info.data.channel ?? {}) as {
+    is_archived?: boolean;
+    is_member?: boolean;
+    is_private?: boolean;
+    is_im?: boolean;
+    is_mpim?: boolean;
+  };
   const ctx = { channel: conv.name, connection: conn.name };
   if (ch.is_archived) problems.push(problemOf(slackError('is_archived', ctx)));
   else if (ch.is_member === false && !ch.is_im && !ch.is_mpim) {

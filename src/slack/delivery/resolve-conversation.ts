@@ -11,9 +11,20 @@ import type { CallOutcome } from './slack-call.js';
 import type { Conversation, WorkspaceClient } from './workspace-client.js';
 
 /** The error for a failed look-up call. */
-export function outcomeError(out: Exclude<CallOutcome, { kind: 'ok' }>, method: string, channel: string, connection: string): RunwireError {
+export function outcomeError(
+  out: Exclude<CallOutcome, { kind: 'ok' }>,
+  method: string,
+  channel: string,
+  connection: string,
+): RunwireError {
   if (out.kind === 'refused') {
-    return slackError(out.error, { method, channel, connection, ...(out.needed ? { needed: out.needed } : {}), ...(out.provided ? { provided: out.provided } : {}) });
+    return slackError(out.error, {
+      method,
+      channel,
+      connection,
+      ...(out.needed ? { needed: out.needed } : {}),
+      ...(out.provided ? { provided: out.provided } : {}),
+    });
   }
   if (out.kind === 'rate_limited') return slackError('ratelimited', { method, channel, connection });
   return transportError(out.transport, out.detail, { method, channel, connection });
@@ -26,7 +37,7 @@ async function lookupUser(ws: WorkspaceClient, ref: UserRef, label: string, sign
     return ws.memoise(`email:${ref.email}`, async () => {
       const out = await ws.read('users.lookupByEmail', { email: ref.email }, signal);
       if (out.kind !== 'ok') throw outcomeError(out, 'users.lookupByEmail', label, conn);
-      return String((out.data['user'] as { id: string }).id);
+      return String((out.data.user as { id: string }).id);
     });
   }
   // A handle: users.list once (cached), matching the handle or the display name.
@@ -36,31 +47,44 @@ async function lookupUser(ws: WorkspaceClient, ref: UserRef, label: string, sign
     do {
       const out = await ws.read('users.list', { limit: 1000, ...(cursor ? { cursor } : {}) }, signal);
       if (out.kind !== 'ok') throw outcomeError(out, 'users.list', label, conn);
-      all.push(...((out.data['members'] as typeof all | undefined) ?? []));
-      cursor = (out.data['response_metadata'] as { next_cursor?: string } | undefined)?.next_cursor || undefined;
+      all.push(...((out.data.members as typeof all | undefined) ?? []));
+      cursor = (out.data.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;
     } while (cursor);
     return all;
   });
   const found = users.find((u) => u.name === ref.name) ?? users.find((u) => u.profile?.display_name === ref.name);
   if (!found) {
-    throw new RunwireError('runwire.slack.user_not_found', `Slack has no user @${ref.name} that connection "${conn}" can see.`, {
-      fix: 'Check the handle in `channel:`, or write the user id (U…) or e-mail address instead.',
-    });
+    throw new RunwireError(
+      'runwire.slack.user_not_found',
+      `Slack has no user @${ref.name} that connection "${conn}" can see.`,
+      {
+        fix: 'Check the handle in `channel:`, or write the user id (U…) or e-mail address instead.',
+      },
+    );
   }
   return found.id;
 }
 
-async function openConversation(ws: WorkspaceClient, userIds: string[], label: string, signal?: AbortSignal): Promise<string> {
+async function openConversation(
+  ws: WorkspaceClient,
+  userIds: string[],
+  label: string,
+  signal?: AbortSignal,
+): Promise<string> {
   const users = [...userIds].sort().join(',');
   return ws.memoise(`open:${users}`, async () => {
     const out = await ws.read('conversations.open', { users, return_im: false }, signal);
     if (out.kind !== 'ok') throw outcomeError(out, 'conversations.open', label, ws.connection.name);
-    return String((out.data['channel'] as { id: string }).id);
+    return String((out.data.channel as { id: string }).id);
   });
 }
 
 /** Resolve a target to a conversation id and a name to show. Throws RunwireError. */
-export async function resolveConversation(ws: WorkspaceClient, target: SlackTarget, signal?: AbortSignal): Promise<Conversation> {
+export async function resolveConversation(
+  ws: WorkspaceClient,
+  target: SlackTarget,
+  signal?: AbortSignal,
+): Promise<Conversation> {
   switch (target.kind) {
     case 'channel_id':
       return { id: target.id, name: target.label };
@@ -72,8 +96,19 @@ export async function resolveConversation(ws: WorkspaceClient, target: SlackTarg
         failed = await ws.listChannels(signal, true);
         hit = ws.channelsByName?.get(target.name);
       }
-      if (failed) throw outcomeError(failed as Exclude<CallOutcome, { kind: 'ok' }>, 'conversations.list', target.label, ws.connection.name);
-      if (!hit) throw slackError('channel_not_found', { channel: target.label, connection: ws.connection.name, method: 'conversations.list' });
+      if (failed)
+        throw outcomeError(
+          failed as Exclude<CallOutcome, { kind: 'ok' }>,
+          'conversations.list',
+          target.label,
+          ws.connection.name,
+        );
+      if (!hit)
+        throw slackError('channel_not_found', {
+          channel: target.label,
+          connection: ws.connection.name,
+          method: 'conversations.list',
+        });
       return hit;
     }
     case 'dm': {

@@ -118,8 +118,19 @@ export class DeliveryService {
       return start.state;
     }
     const prev = hooks.state;
-    const label = spec.update?.channelName ?? spec.thread?.channelName ?? spec.target?.label ?? spec.update?.channel ?? spec.thread?.channel ?? '';
-    const base: DeliveryState = { state: 'sending', attempts: prev?.attempts ?? 0, text: spec.text, channel_name: label };
+    const label =
+      spec.update?.channelName ??
+      spec.thread?.channelName ??
+      spec.target?.label ??
+      spec.update?.channel ??
+      spec.thread?.channel ??
+      '';
+    const base: DeliveryState = {
+      state: 'sending',
+      attempts: prev?.attempts ?? 0,
+      text: spec.text,
+      channel_name: label,
+    };
     const fail = async (err: RunwireError, extra: Partial<DeliveryState> = {}): Promise<never> => {
       const error = { code: err.code, message: err.message, ...(err.fix ? { fix: err.fix } : {}) };
       await hooks.save({ ...base, ...extra, state: 'failed', error }, `Connection failed: ${err.message}`);
@@ -133,7 +144,10 @@ export class DeliveryService {
       if (spec.update) conv = { id: spec.update.channel, name: label };
       else if (spec.thread) conv = { id: spec.thread.channel, name: label };
       else if (spec.target) conv = await resolveConversation(ws, spec.target, hooks.signal);
-      else throw new RunwireError('runwire.slack.no_channel', 'The task names no channel.', { fix: 'Give the task a `channel:`.' });
+      else
+        throw new RunwireError('runwire.slack.no_channel', 'The task names no channel.', {
+          fix: 'Give the task a `channel:`.',
+        });
     } catch (err) {
       return fail(toRunwireError(err, 'runwire.slack.internal'));
     }
@@ -154,9 +168,17 @@ export class DeliveryService {
       ...(spec.thread ? { thread_ts: spec.thread.ts } : {}),
       ...(resuming ? { maybe_sent: true } : {}),
     };
-    Object.assign(base, { channel: conv.id, channel_name: conv.name, delivery_id: intent.delivery_id, intent_at: intent.intent_at });
+    Object.assign(base, {
+      channel: conv.id,
+      channel_name: conv.name,
+      delivery_id: intent.delivery_id,
+      intent_at: intent.intent_at,
+    });
     try {
-      await hooks.save(intent, resuming ? 'Message sending (checking whether it was already posted)' : 'Message pending');
+      await hooks.save(
+        intent,
+        resuming ? 'Message sending (checking whether it was already posted)' : 'Message pending',
+      );
     } catch (err) {
       slot.cancel();
       throw err;
@@ -173,7 +195,11 @@ export class DeliveryService {
     pacer: Pacer,
     fail: (err: RunwireError, extra?: Partial<DeliveryState>) => Promise<never>,
   ): Promise<DeliveryState> {
-    const ctx = { channel: conv.name, connection: spec.connection.name, method: spec.update ? 'chat.update' : 'chat.postMessage' };
+    const ctx = {
+      channel: conv.name,
+      connection: spec.connection.name,
+      method: spec.update ? 'chat.update' : 'chat.postMessage',
+    };
     let maybeSent = st.maybe_sent === true;
     let transient = 0;
     let limited = 0;
@@ -184,7 +210,17 @@ export class DeliveryService {
     for (;;) {
       if (hooks.signal.aborted) throw toRunwireError(hooks.signal.reason ?? new Error('aborted'), 'runwire.aborted');
       if (maybeSent && st.operation === 'post' && st.delivery_id) {
-        const found = await lookupDelivery(ws, { channel: conv.id, deliveryId: st.delivery_id, intentAt: st.intent_at, threadTs: spec.thread?.ts, now: hooks.now() }, hooks.signal);
+        const found = await lookupDelivery(
+          ws,
+          {
+            channel: conv.id,
+            deliveryId: st.delivery_id,
+            intentAt: st.intent_at,
+            threadTs: spec.thread?.ts,
+            now: hooks.now(),
+          },
+          hooks.signal,
+        );
         if (found.kind === 'found') {
           hooks.log.info('Found the message already in Slack; not posting it again', { ts: found.ts });
           return this.sent(spec, hooks, st, found.ts);
@@ -198,7 +234,9 @@ export class DeliveryService {
         }
         if (found.kind === 'cannot') {
           st.note = `at-least-once: could not look in the channel history (${found.reason}); posted again`;
-          hooks.log.warn(`Cannot check whether the message was already posted (${found.reason}); posting again, which may duplicate it. Add channels:history, groups:history, im:history, mpim:history for exactly-once delivery.`);
+          hooks.log.warn(
+            `Cannot check whether the message was already posted (${found.reason}); posting again, which may duplicate it. Add channels:history, groups:history, im:history, mpim:history for exactly-once delivery.`,
+          );
         }
         maybeSent = false;
       }
@@ -211,10 +249,13 @@ export class DeliveryService {
       await hooks.save({ ...st }, st.attempts === 1 ? 'Message sending' : `Message sending (attempt ${st.attempts})`);
       const out = await this.callOnce(ws, spec, conv, st, withMetadata, hooks.signal);
       if (out.kind === 'ok') {
-        const ts = String(out.data['ts'] ?? spec.update?.ts ?? '');
+        const ts = String(out.data.ts ?? spec.update?.ts ?? '');
         return this.sent(spec, hooks, st, ts);
       }
-      if (out.kind === 'rate_limited' || (out.kind === 'refused' && (out.error === 'ratelimited' || out.error === 'rate_limited'))) {
+      if (
+        out.kind === 'rate_limited' ||
+        (out.kind === 'refused' && (out.error === 'ratelimited' || out.error === 'rate_limited'))
+      ) {
         const sec = out.kind === 'rate_limited' ? out.retryAfterSec : 1;
         pacer.retryAfter(sec);
         limited++;
@@ -223,38 +264,57 @@ export class DeliveryService {
         if (limited > this.o.maxRateLimited) return fail(lastError, { attempts: st.attempts });
         continue;
       }
-      if (out.kind === 'refused' && withMetadata && (out.error === 'metadata_must_be_sent_from_app' || out.error.startsWith('invalid_metadata'))) {
+      if (
+        out.kind === 'refused' &&
+        withMetadata &&
+        (out.error === 'metadata_must_be_sent_from_app' || out.error.startsWith('invalid_metadata'))
+      ) {
         withMetadata = false;
         st.note = `at-least-once: Slack refused the message metadata (${out.error})`;
         hooks.log.warn(`Slack refused the exactly-once metadata (${out.error}); posting without it (at-least-once).`);
         continue;
       }
       if (out.kind === 'refused' && !TRANSIENT_SLACK_ERRORS.has(out.error)) {
-        const err = slackError(out.error, { ...ctx, ...(out.needed ? { needed: out.needed } : {}), ...(out.provided ? { provided: out.provided } : {}) });
+        const err = slackError(out.error, {
+          ...ctx,
+          ...(out.needed ? { needed: out.needed } : {}),
+          ...(out.provided ? { provided: out.provided } : {}),
+        });
         return fail(err, { attempts: st.attempts });
       }
       // Transient: a 5xx, a network error, a timeout, or Slack's fatal/internal error.
       transient++;
       if (out.kind === 'unknown' || MAYBE_APPLIED_ERRORS.has(out.kind === 'refused' ? out.error : '')) maybeSent = true;
-      lastError = out.kind === 'unknown' ? transportError(out.transport, out.detail, ctx) : slackError((out as { error: string }).error, ctx);
-      if (transient > this.o.maxTransient) return fail(lastError, { attempts: st.attempts, ...(maybeSent ? { maybe_sent: true } : {}) });
+      lastError =
+        out.kind === 'unknown'
+          ? transportError(out.transport, out.detail, ctx)
+          : slackError((out as { error: string }).error, ctx);
+      if (transient > this.o.maxTransient)
+        return fail(lastError, { attempts: st.attempts, ...(maybeSent ? { maybe_sent: true } : {}) });
       const ms = backoffMs(transient, this.o.random(), this.o.backoffBaseMs);
       hooks.log.info(`${lastError.message} Retrying in ${Math.round(ms / 100) / 10}s.`);
       await wait(ms);
     }
   }
 
-  private callOnce(ws: WorkspaceClient, spec: MessageSpec, conv: Conversation, st: DeliveryState, withMetadata: boolean, signal: AbortSignal): Promise<CallOutcome> {
+  private callOnce(
+    ws: WorkspaceClient,
+    spec: MessageSpec,
+    conv: Conversation,
+    st: DeliveryState,
+    withMetadata: boolean,
+    signal: AbortSignal,
+  ): Promise<CallOutcome> {
     const content: Record<string, unknown> = { channel: conv.id, text: st.text ?? '' };
-    if (spec.blocks) content['blocks'] = spec.blocks;
+    if (spec.blocks) content.blocks = spec.blocks;
     if (spec.update) return ws.call('chat.update', { ...content, ts: spec.update.ts }, signal);
-    if (spec.unfurlLinks !== undefined) content['unfurl_links'] = spec.unfurlLinks;
+    if (spec.unfurlLinks !== undefined) content.unfurl_links = spec.unfurlLinks;
     if (spec.thread) {
-      content['thread_ts'] = spec.thread.ts;
-      if (spec.thread.broadcast) content['reply_broadcast'] = true;
+      content.thread_ts = spec.thread.ts;
+      if (spec.thread.broadcast) content.reply_broadcast = true;
     }
     if (withMetadata) {
-      content['metadata'] = {
+      content.metadata = {
         event_type: METADATA_EVENT_TYPE,
         event_payload: { run_id: spec.run.id, task_id: spec.run.taskId, delivery_id: st.delivery_id },
       };

@@ -29,7 +29,11 @@ export const TRANSIENT_SLACK_ERRORS: ReadonlySet<string> = new Set([
 /** Codes after which the message may exist even though Slack answered an error. */
 export const MAYBE_APPLIED_ERRORS: ReadonlySet<string> = new Set(['fatal_error', 'internal_error', 'request_timeout']);
 
-export async function callSlack(client: WebClient, method: string, args: Record<string, unknown>): Promise<CallOutcome> {
+export async function callSlack(
+  client: WebClient,
+  method: string,
+  args: Record<string, unknown>,
+): Promise<CallOutcome> {
   try {
     const data = (await client.apiCall(method, args)) as unknown as Record<string, unknown>;
     return { kind: 'ok', data };

@@ -43,10 +43,10 @@ export interface DeliveryState {
 
 /** Read a state saved earlier; anything unrecognised counts as no state. */
 export function readDeliveryState(raw: Record<string, unknown> | undefined): DeliveryState | undefined {
-  if (!raw || typeof raw['state'] !== 'string') return undefined;
-  const s = raw['state'];
+  if (!raw || typeof raw.state !== 'string') return undefined;
+  const s = raw.state;
   if (!['pending', 'sending', 'sent', 'failed', 'skipped'].includes(s)) return undefined;
-  return { ...(raw as unknown as DeliveryState), attempts: typeof raw['attempts'] === 'number' ? raw['attempts'] : 0 };
+  return { ...(raw as unknown as DeliveryState), attempts: typeof raw.attempts === 'number' ? raw.attempts : 0 };
 }
 
 /**
@@ -57,7 +57,10 @@ export function readDeliveryState(raw: Record<string, unknown> | undefined): Del
  *   outcome) — look it up first;
  * - `send`: nothing went out yet — save the intent and post.
  */
-export type StartDecision = { kind: 'done'; state: DeliveryState } | { kind: 'lookup_then_send'; state: DeliveryState } | { kind: 'send' };
+export type StartDecision =
+  | { kind: 'done'; state: DeliveryState }
+  | { kind: 'lookup_then_send'; state: DeliveryState }
+  | { kind: 'send' };
 
 export function decideStart(state: DeliveryState | undefined): StartDecision {
   if (!state) return { kind: 'send' };
@@ -74,7 +77,7 @@ export const LOOKUP_MARGIN_SECONDS = 120;
 export function lookupOldest(intentAt: string | undefined, now: Date): string {
   const base = intentAt ? Date.parse(intentAt) : NaN;
   const from = Number.isFinite(base) ? base : now.getTime() - 24 * 3600_000;
-  return (Math.max(0, from / 1000 - LOOKUP_MARGIN_SECONDS)).toFixed(6);
+  return Math.max(0, from / 1000 - LOOKUP_MARGIN_SECONDS).toFixed(6);
 }
 
 // ---------------------------------------------------------------- rehearsal
@@ -126,8 +129,12 @@ export const DELIVERY_LABELS: Record<DeliveryStatus, string> = {
 export function describeDelivery(raw: Record<string, unknown>): string[] {
   const st = readDeliveryState(raw);
   if (!st) return [];
-  const where = [st.channel_name, st.channel && st.channel !== st.channel_name ? `(${st.channel})` : undefined].filter(Boolean).join(' ');
-  const lines = [`${DELIVERY_LABELS[st.state]}${where ? ` — ${where}` : ''}${st.ts ? `, ts ${st.ts}` : ''}${st.attempts > 1 ? `, ${st.attempts} posts` : ''}`];
+  const where = [st.channel_name, st.channel && st.channel !== st.channel_name ? `(${st.channel})` : undefined]
+    .filter(Boolean)
+    .join(' ');
+  const lines = [
+    `${DELIVERY_LABELS[st.state]}${where ? ` — ${where}` : ''}${st.ts ? `, ts ${st.ts}` : ''}${st.attempts > 1 ? `, ${st.attempts} posts` : ''}`,
+  ];
   if (st.text !== undefined) lines.push(`message: ${st.text.length > 200 ? `${st.text.slice(0, 199)}…` : st.text}`);
   if (st.permalink) lines.push(`permalink: ${st.permalink}`);
   if (st.note) lines.push(`note: ${st.note}`);

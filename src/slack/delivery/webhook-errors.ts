@@ -83,7 +83,7 @@ export function webhookProblems(conn: ResolvedConnection, t: WebhookTaskShape): 
     out.push({
       code: 'runwire.slack.webhook_channel_unknown',
       message: `channel: connection "${name}" is an incoming webhook added by URL, so Runwire cannot tell whether it posts to ${t.target.label}; it posts to the channel it was created for, whatever channel: says.`,
-      fix: 'Make sure the webhook was created for that channel (your app\'s Incoming Webhooks page lists it), or remove channel: from the task.',
+      fix: "Make sure the webhook was created for that channel (your app's Incoming Webhooks page lists it), or remove channel: from the task.",
       severity: 'warning',
     });
   }
@@ -109,39 +109,106 @@ interface WebhookEntry {
 
 const replaceHook = (c: string) =>
   `Create a new incoming webhook for the channel (your Slack app's Incoming Webhooks page, or re-authenticate with incoming-webhook), then: runwire connection remove ${c} && runwire connection add ${c} --webhook-url <new URL>.`;
-const perm = (message: (channel: string, connection: string) => string, fix: (connection: string) => string): WebhookEntry => ({ message, fix, retryable: false });
+const perm = (
+  message: (channel: string, connection: string) => string,
+  fix: (connection: string) => string,
+): WebhookEntry => ({ message, fix, retryable: false });
 const fixed = (s: string) => () => s;
 
 /** Every plain-text error Slack documents for incoming webhooks. */
 export const webhookErrorCatalog: Readonly<Record<string, WebhookEntry>> = {
-  invalid_payload: perm(() => 'Slack could not read the webhook message (invalid_payload): it is not valid JSON, or the text is too long.', fixed('Shorten the message (at most 40,000 characters) and check blocks; if it persists, report a Runwire bug with the run id.')),
-  no_text: perm(() => 'The webhook message has no text (no_text).', fixed('Give the task a message that is not empty after its templates render.')),
-  invalid_blocks: perm(() => 'Slack rejected the Block Kit blocks of the webhook message (invalid_blocks).', fixed('Check blocks: in Block Kit Builder (https://app.slack.com/block-kit-builder).')),
-  invalid_blocks_format: perm(() => 'The blocks of the webhook message are not a list of Block Kit blocks (invalid_blocks_format).', fixed('Check blocks: in Block Kit Builder (https://app.slack.com/block-kit-builder).')),
-  too_many_attachments: perm(() => 'The webhook message has too many attachments (at most 100).', fixed('Send fewer attachments.')),
-  channel_not_found: perm((ch, c) => `The channel of the webhook of connection "${c}" (${ch}) no longer exists (channel_not_found).`, replaceHook),
-  channel_is_archived: perm((ch, c) => `The channel of the webhook of connection "${c}" (${ch}) is archived (channel_is_archived).`, (c) => `Unarchive the channel in Slack; or ${replaceHook(c)}`),
-  invalid_token: perm((_ch, c) => `Slack rejected the webhook URL of connection "${c}" (invalid_token): its secret part is wrong or was regenerated.`, (c) => `Copy the webhook URL again from your Slack app's Incoming Webhooks page, then: runwire connection remove ${c} && runwire connection add ${c} --webhook-url <URL>.`),
-  no_service: perm((_ch, c) => `The webhook of connection "${c}" no longer exists (no_service): it was disabled, or the app was removed.`, replaceHook),
-  no_service_id: perm((_ch, c) => `The webhook URL of connection "${c}" is incomplete (no_service_id).`, (c) => `Copy the whole webhook URL (https://hooks.slack.com/services/T…/B…/…), then: runwire connection remove ${c} && runwire connection add ${c} --webhook-url <URL>.`),
-  no_team: perm((_ch, c) => `The webhook URL of connection "${c}" names no workspace Slack knows (no_team).`, (c) => `Copy the whole webhook URL again, then: runwire connection remove ${c} && runwire connection add ${c} --webhook-url <URL>.`),
-  team_disabled: perm((_ch, c) => `The workspace of the webhook of connection "${c}" is disabled (team_disabled).`, replaceHook),
-  action_prohibited: perm((ch) => `A workspace admin restricted posting to ${ch} (action_prohibited).`, fixed('Ask a Slack workspace admin to allow the app to post in that channel, or use a webhook for another channel.')),
-  posting_to_general_channel_denied: perm((ch) => `Only admins may post to ${ch} (posting_to_general_channel_denied).`, fixed('Ask a Slack workspace admin to allow posting in #general, or use a webhook for another channel.')),
+  invalid_payload: perm(
+    () => 'Slack could not read the webhook message (invalid_payload): it is not valid JSON, or the text is too long.',
+    fixed(
+      'Shorten the message (at most 40,000 characters) and check blocks; if it persists, report a Runwire bug with the run id.',
+    ),
+  ),
+  no_text: perm(
+    () => 'The webhook message has no text (no_text).',
+    fixed('Give the task a message that is not empty after its templates render.'),
+  ),
+  invalid_blocks: perm(
+    () => 'Slack rejected the Block Kit blocks of the webhook message (invalid_blocks).',
+    fixed('Check blocks: in Block Kit Builder (https://app.slack.com/block-kit-builder).'),
+  ),
+  invalid_blocks_format: perm(
+    () => 'The blocks of the webhook message are not a list of Block Kit blocks (invalid_blocks_format).',
+    fixed('Check blocks: in Block Kit Builder (https://app.slack.com/block-kit-builder).'),
+  ),
+  too_many_attachments: perm(
+    () => 'The webhook message has too many attachments (at most 100).',
+    fixed('Send fewer attachments.'),
+  ),
+  channel_not_found: perm(
+    (ch, c) => `The channel of the webhook of connection "${c}" (${ch}) no longer exists (channel_not_found).`,
+    replaceHook,
+  ),
+  channel_is_archived: perm(
+    (ch, c) => `The channel of the webhook of connection "${c}" (${ch}) is archived (channel_is_archived).`,
+    (c) => `Unarchive the channel in Slack; or ${replaceHook(c)}`,
+  ),
+  invalid_token: perm(
+    (_ch, c) =>
+      `Slack rejected the webhook URL of connection "${c}" (invalid_token): its secret part is wrong or was regenerated.`,
+    (c) =>
+      `Copy the webhook URL again from your Slack app's Incoming Webhooks page, then: runwire connection remove ${c} && runwire connection add ${c} --webhook-url <URL>.`,
+  ),
+  no_service: perm(
+    (_ch, c) =>
+      `The webhook of connection "${c}" no longer exists (no_service): it was disabled, or the app was removed.`,
+    replaceHook,
+  ),
+  no_service_id: perm(
+    (_ch, c) => `The webhook URL of connection "${c}" is incomplete (no_service_id).`,
+    (c) =>
+      `Copy the whole webhook URL (https://hooks.slack.com/services/T…/B…/…), then: runwire connection remove ${c} && runwire connection add ${c} --webhook-url <URL>.`,
+  ),
+  no_team: perm(
+    (_ch, c) => `The webhook URL of connection "${c}" names no workspace Slack knows (no_team).`,
+    (c) =>
+      `Copy the whole webhook URL again, then: runwire connection remove ${c} && runwire connection add ${c} --webhook-url <URL>.`,
+  ),
+  team_disabled: perm(
+    (_ch, c) => `The workspace of the webhook of connection "${c}" is disabled (team_disabled).`,
+    replaceHook,
+  ),
+  action_prohibited: perm(
+    (ch) => `A workspace admin restricted posting to ${ch} (action_prohibited).`,
+    fixed(
+      'Ask a Slack workspace admin to allow the app to post in that channel, or use a webhook for another channel.',
+    ),
+  ),
+  posting_to_general_channel_denied: perm(
+    (ch) => `Only admins may post to ${ch} (posting_to_general_channel_denied).`,
+    fixed('Ask a Slack workspace admin to allow posting in #general, or use a webhook for another channel.'),
+  ),
   user_not_found: perm((ch) => `The user the webhook posts to (${ch}) no longer exists (user_not_found).`, replaceHook),
-  rate_limited: { message: (ch) => `Slack rate-limited the webhook for ${ch} too many times in a row.`, fix: fixed('Nothing to do usually: Runwire waits as long as Slack asks (about one message a second per webhook); if it persists, something else is posting through the same webhook.'), retryable: true },
+  rate_limited: {
+    message: (ch) => `Slack rate-limited the webhook for ${ch} too many times in a row.`,
+    fix: fixed(
+      'Nothing to do usually: Runwire waits as long as Slack asks (about one message a second per webhook); if it persists, something else is posting through the same webhook.',
+    ),
+    retryable: true,
+  },
 };
 
 /** A webhook error code as a RunwireError `runwire.slack.webhook_<code>`; unknown codes keep Slack's code. */
 export function webhookError(code: string, channel: string, connection: string): RunwireError {
   const e = webhookErrorCatalog[code];
   if (!e) {
-    return new RunwireError(`runwire.slack.webhook_${code.replace(/[^a-z0-9_]/gi, '_').slice(0, 60)}`, `Slack answered the webhook of connection "${connection}" with "${code.slice(0, 200)}".`, {
-      fix: `Look up "${code.slice(0, 60)}" in Slack's incoming webhook documentation (https://api.slack.com/messaging/webhooks#handling_errors).`,
-      retryable: false,
-    });
+    return new RunwireError(
+      `runwire.slack.webhook_${code.replace(/[^a-z0-9_]/gi, '_').slice(0, 60)}`,
+      `Slack answered the webhook of connection "${connection}" with "${code.slice(0, 200)}".`,
+      {
+        fix: `Look up "${code.slice(0, 60)}" in Slack's incoming webhook documentation (https://api.slack.com/messaging/webhooks#handling_errors).`,
+        retryable: false,
+      },
+    );
   }
-  return new RunwireError(`runwire.slack.webhook_${code}`, e.message(channel, connection), { fix: e.fix(connection), retryable: e.retryable });
+  return new RunwireError(`runwire.slack.webhook_${code}`, e.message(channel, connection), {
+    fix: e.fix(connection),
+    retryable: e.retryable,
+  });
 }
 
 /** The error when a webhook post's answer was lost: it may or may not have been posted. */

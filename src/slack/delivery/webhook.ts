@@ -32,7 +32,12 @@ function causeCode(err: unknown): string | undefined {
 }
 
 /** POST one message to a webhook URL; never throws (except on abort by the caller's signal). */
-export async function postWebhook(url: string, body: Record<string, unknown>, timeoutMs: number, signal: AbortSignal): Promise<WebhookOutcome> {
+export async function postWebhook(
+  url: string,
+  body: Record<string, unknown>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<WebhookOutcome> {
   const timeout = AbortSignal.timeout(timeoutMs);
   let res: Response;
   try {
@@ -48,7 +53,11 @@ export async function postWebhook(url: string, body: Record<string, unknown>, ti
     if (timeout.aborted) return { kind: 'unknown', detail: `no answer within ${timeoutMs} ms`, transport: 'timeout' };
     const code = causeCode(err);
     if (code && NOT_SENT_CODES.has(code)) return { kind: 'not_sent', detail: code };
-    return { kind: 'unknown', detail: code ?? (err instanceof Error ? err.message : String(err)), transport: 'network_error' };
+    return {
+      kind: 'unknown',
+      detail: code ?? (err instanceof Error ? err.message : String(err)),
+      transport: 'network_error',
+    };
   }
   let text = '';
   try {
@@ -83,7 +92,11 @@ export interface WebhookDeliveryOptions {
 }
 
 /** Deliver one message through the connection's webhook. Resolves with `sent`; throws after saving `failed`. */
-export async function deliverViaWebhook(o: WebhookDeliveryOptions, spec: MessageSpec, hooks: DeliveryHooks): Promise<DeliveryState> {
+export async function deliverViaWebhook(
+  o: WebhookDeliveryOptions,
+  spec: MessageSpec,
+  hooks: DeliveryHooks,
+): Promise<DeliveryState> {
   const url = spec.connection.webhookUrl;
   const prev = hooks.state;
   if (prev?.state === 'sent') {
@@ -91,18 +104,36 @@ export async function deliverViaWebhook(o: WebhookDeliveryOptions, spec: Message
     return prev;
   }
   const label = spec.target?.label ?? spec.connection.webhookChannel ?? "the webhook's channel";
-  const base: DeliveryState = { state: 'sending', attempts: prev?.attempts ?? 0, text: spec.text, channel_name: label, operation: 'post', note: WEBHOOK_NOTE };
+  const base: DeliveryState = {
+    state: 'sending',
+    attempts: prev?.attempts ?? 0,
+    text: spec.text,
+    channel_name: label,
+    operation: 'post',
+    note: WEBHOOK_NOTE,
+  };
   const fail = async (err: RunwireError, extra: Partial<DeliveryState> = {}): Promise<never> => {
     const error = { code: err.code, message: err.message, ...(err.fix ? { fix: err.fix } : {}) };
     await hooks.save({ ...base, ...extra, state: 'failed', error }, `Connection failed: ${err.message}`);
     throw err;
   };
-  if (!url) return fail(new RunwireError('runwire.slack.no_webhook', `Connection "${spec.connection.name}" has no webhook URL.`, { fix: `runwire connection add ${spec.connection.name} --webhook-url <URL>` }));
+  if (!url)
+    return fail(
+      new RunwireError('runwire.slack.no_webhook', `Connection "${spec.connection.name}" has no webhook URL.`, {
+        fix: `runwire connection add ${spec.connection.name} --webhook-url <URL>`,
+      }),
+    );
   // A post was under way when the process stopped: it may be in the channel, and nothing can tell.
-  if (prev?.state === 'sending') return fail(outcomeUnknown(label, 'the process stopped while posting', spec.run), { maybe_sent: true });
+  if (prev?.state === 'sending')
+    return fail(outcomeUnknown(label, 'the process stopped while posting', spec.run), { maybe_sent: true });
 
   const slot = o.queues.get(webhookQueueKey(url)).reserve(spec.ticket);
-  const st: DeliveryState = { ...base, state: 'pending', delivery_id: randomUUID(), intent_at: hooks.now().toISOString() };
+  const st: DeliveryState = {
+    ...base,
+    state: 'pending',
+    delivery_id: randomUUID(),
+    intent_at: hooks.now().toISOString(),
+  };
   Object.assign(base, { delivery_id: st.delivery_id, intent_at: st.intent_at });
   try {
     await hooks.save({ ...st }, 'Message pending');
@@ -124,8 +155,8 @@ async function webhookLoop(
 ): Promise<DeliveryState> {
   const label = st.channel_name ?? "the webhook's channel";
   const body: Record<string, unknown> = { text: st.text ?? '' };
-  if (spec.blocks) body['blocks'] = spec.blocks;
-  if (spec.unfurlLinks !== undefined) body['unfurl_links'] = spec.unfurlLinks;
+  if (spec.blocks) body.blocks = spec.blocks;
+  if (spec.unfurlLinks !== undefined) body.unfurl_links = spec.unfurlLinks;
   let limited = 0;
   let transient = 0;
   for (;;) {
@@ -146,11 +177,14 @@ async function webhookLoop(
       pacer.retryAfter(sec);
       limited++;
       hooks.log.info(`Slack rate limit on the webhook for ${label}: waiting ${sec}s before retrying`);
-      if (limited > o.maxRateLimited) return fail(webhookError('rate_limited', label, spec.connection.name), { attempts: st.attempts });
+      if (limited > o.maxRateLimited)
+        return fail(webhookError('rate_limited', label, spec.connection.name), { attempts: st.attempts });
       continue;
     }
-    if (out.kind === 'refused') return fail(webhookError(out.error, label, spec.connection.name), { attempts: st.attempts });
-    if (out.kind === 'unknown') return fail(outcomeUnknown(label, out.detail, spec.run), { attempts: st.attempts, maybe_sent: true });
+    if (out.kind === 'refused')
+      return fail(webhookError(out.error, label, spec.connection.name), { attempts: st.attempts });
+    if (out.kind === 'unknown')
+      return fail(outcomeUnknown(label, out.detail, spec.run), { attempts: st.attempts, maybe_sent: true });
     // not_sent: the connection was refused before anything went out — safe to try again.
     transient++;
     const err = new RunwireError('runwire.slack.network_error', `The webhook could not be reached (${out.detail}).`, {

@@ -70,7 +70,12 @@ export class WorkspaceClient {
     private readonly clock: Clock,
     timeoutMs: number,
   ) {
-    this.client = createWebClient(connection, { token: tokenKind, retries: 0, rejectRateLimitedCalls: true, timeoutMs });
+    this.client = createWebClient(connection, {
+      token: tokenKind,
+      retries: 0,
+      rejectRateLimitedCalls: true,
+      timeoutMs,
+    });
   }
 
   /** Call a method, paced by its tier; answers `rate_limited` also pause this method's limiter. */
@@ -131,7 +136,8 @@ export class WorkspaceClient {
     // from a listing a few seconds old is missing, not worth more tier-2 calls.
     if (this.listingInFlight) return this.listingInFlight;
     const age = this.clock.now() - this.listedAt; // Infinity before the first listing
-    if (this.channelsByName && age <= LOOKUP_TTL_MS && !(refresh && age > RELIST_AFTER_MS)) return Promise.resolve(undefined);
+    if (this.channelsByName && age <= LOOKUP_TTL_MS && !(refresh && age > RELIST_AFTER_MS))
+      return Promise.resolve(undefined);
     const p = this.loadChannels(signal).finally(() => {
       this.listingInFlight = undefined;
     });
@@ -146,11 +152,16 @@ export class WorkspaceClient {
     do {
       const out = await this.read(
         'conversations.list',
-        { types: 'public_channel,private_channel', exclude_archived: false, limit: 1000, ...(cursor ? { cursor } : {}) },
+        {
+          types: 'public_channel,private_channel',
+          exclude_archived: false,
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        },
         signal,
       );
       if (out.kind !== 'ok') return out;
-      for (const c of (out.data['channels'] as Array<ListedChannel> | undefined) ?? []) {
+      for (const c of (out.data.channels as Array<ListedChannel> | undefined) ?? []) {
         const ch: ListedChannel = { id: c.id, name: `#${c.name}` };
         if (typeof c.is_member === 'boolean') ch.is_member = c.is_member;
         if (typeof c.is_archived === 'boolean') ch.is_archived = c.is_archived;
@@ -158,7 +169,7 @@ export class WorkspaceClient {
         byName.set(c.name, ch);
         byId.set(c.id, ch);
       }
-      const meta = out.data['response_metadata'] as { next_cursor?: string } | undefined;
+      const meta = out.data.response_metadata as { next_cursor?: string } | undefined;
       cursor = meta?.next_cursor || undefined;
     } while (cursor);
     this.channelsByName = byName;

@@ -10,7 +10,9 @@ const LOCK_KEY = 7_413_001;
 
 export async function migratePostgres(client: PoolClient, migrations: readonly Migration[] = all): Promise<number[]> {
   const applied: number[] = [];
-  await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  await client.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
   for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
     await client.query('BEGIN');
     try {
@@ -18,7 +20,11 @@ export async function migratePostgres(client: PoolClient, migrations: readonly M
       const done = await client.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
       if (done.rowCount === 0) {
         await client.query(m.postgres);
-        await client.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [m.id, m.name, new Date().toISOString()]);
+        await client.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
+          m.id,
+          m.name,
+          new Date().toISOString(),
+        ]);
         applied.push(m.id);
       }
       await client.query('COMMIT');

@@ -15,7 +15,10 @@ export interface PostgresOpenOptions {
 
 export async function openPostgresPool(o: PostgresOpenOptions = {}): Promise<pg.Pool> {
   if (o.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(o.schema)) {
-    throw new RunwireError('runwire.store.bad_schema', `PostgreSQL schema name "${o.schema}" must be lowercase letters, digits and _.`);
+    throw new RunwireError(
+      'runwire.store.bad_schema',
+      `PostgreSQL schema name "${o.schema}" must be lowercase letters, digits and _.`,
+    );
   }
   const pool = new pg.Pool({
     ...(o.connectionString ? { connectionString: o.connectionString } : {}),

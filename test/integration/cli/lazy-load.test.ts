@@ -30,22 +30,38 @@ const WS = '/node_modules/ws/';
 const SANDBOX = '/dist/src/sandbox/';
 const ENGINE = '/dist/src/engine/engine.js';
 
-interface Loaded { code: number; stdout: string; stderr: string; urls: string[] }
+interface Loaded {
+  code: number;
+  stdout: string;
+  stderr: string;
+  urls: string[];
+}
 
 async function runLogged(dir: string, name: string, args: string[]): Promise<Loaded> {
   const hooks = join(dir, 'hooks.mjs');
   const register = join(dir, 'register.mjs');
   await writeFile(hooks, HOOKS);
-  await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  await writeFile(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
   const log = join(dir, `${name}.log`);
   await writeFile(log, '');
   const r = await new Promise<Omit<Loaded, 'urls'>>((done) => {
-    execFile(process.execPath, ['--import', pathToFileURL(register).href, cliBin, ...args], {
-      cwd: repoRoot, timeout: 120_000, env: { ...process.env, RUNWIRE_TEST_LOAD_LOG: log },
-    }, (err, stdout, stderr) => {
-      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', pathToFileURL(register).href, cliBin, ...args],
+      {
+        cwd: repoRoot,
+        timeout: 120_000,
+        env: { ...process.env, RUNWIRE_TEST_LOAD_LOG: log },
+      },
+      (err, stdout, stderr) => {
+        const code =
+          err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
   return { ...r, urls: (await readFile(log, 'utf8')).split('\n').filter(Boolean) };
 }
@@ -55,7 +71,15 @@ function loads(l: Loaded, part: string): boolean {
 }
 
 function assertNotLoaded(l: Loaded, parts: string[], what: string): void {
-  for (const p of parts) assert.equal(loads(l, p), false, `${what} loaded ${p}: ${l.urls.filter((u) => u.includes(p)).slice(0, 3).join(', ')}`);
+  for (const p of parts)
+    assert.equal(
+      loads(l, p),
+      false,
+      `${what} loaded ${p}: ${l.urls
+        .filter((u) => u.includes(p))
+        .slice(0, 3)
+        .join(', ')}`,
+    );
 }
 
 test('--help loads the command registrations only: no SQLite, Slack SDK, ajv, yaml, ws, sandbox or engine', async () => {
@@ -71,13 +95,28 @@ test('--help loads the command registrations only: no SQLite, Slack SDK, ajv, ya
 test('validate loads the runbook parser but no SQLite, Slack SDK, sandbox or engine', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
   const file = join(dir, 'one.yaml');
-  await writeFile(file, 'name: one\ntasks:\n  - id: post\n    type: slack.message\n    channel: "#ops"\n    message: hello\n');
+  await writeFile(
+    file,
+    'name: one\ntasks:\n  - id: post\n    type: slack.message\n    channel: "#ops"\n    message: hello\n',
+  );
   const l = await runLogged(dir, 'validate', ['validate', file]);
   assert.equal(l.code, 0, l.stderr);
   assert.match(l.stdout, /valid runbook "one", 1 task/);
   assert.ok(loads(l, YAML), 'validate loads yaml to parse the file');
   assert.ok(loads(l, '/dist/src/tasks/slack-message.js'), 'validate knows the slack.message type');
-  assertNotLoaded(l, [SQLITE, SLACK_SDK, WS, SANDBOX, ENGINE, '/dist/src/slack/delivery/service.js', '/dist/src/slack/connections/open.js'], 'validate');
+  assertNotLoaded(
+    l,
+    [
+      SQLITE,
+      SLACK_SDK,
+      WS,
+      SANDBOX,
+      ENGINE,
+      '/dist/src/slack/delivery/service.js',
+      '/dist/src/slack/connections/open.js',
+    ],
+    'validate',
+  );
 });
 
 test('a run without Slack tasks opens SQLite but never loads the Slack SDK or the connection store', async () => {
@@ -99,4 +138,3 @@ test('runs list opens the store without loading the engine or the task types', a
   assert.ok(loads(l, SQLITE), 'the store is SQLite');
   assertNotLoaded(l, [SLACK_SDK, AJV, YAML, ENGINE, '/dist/src/tasks/'], 'runs list');
 });
-

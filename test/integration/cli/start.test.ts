@@ -13,7 +13,11 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { cliBin } from '../../helpers/paths.js';
 
-interface Seen { stdout: string; stderr: string; code: number | null }
+interface Seen {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
 
 test('runwire start runs the Slack example against the embedded sandbox', { timeout: 180_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'runwire-start-'));
@@ -24,7 +28,12 @@ test('runwire start runs the Slack example against the embedded sandbox', { time
   const seen: Seen = { stdout: '', stderr: '', code: null };
   child.stdout.setEncoding('utf8').on('data', (d: string) => (seen.stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (seen.stderr += d));
-  const closed = new Promise<void>((done) => child.on('close', (code) => { seen.code = code; done(); }));
+  const closed = new Promise<void>((done) =>
+    child.on('close', (code) => {
+      seen.code = code;
+      done();
+    }),
+  );
   try {
     // The run ends, then start says the sandbox stays up.
     const until = Date.now() + 150_000;
@@ -40,10 +49,11 @@ test('runwire start runs the Slack example against the embedded sandbox', { time
     assert.equal(page.status, 200);
     // A reader token of our own, from the sandbox's admin endpoint.
     const issued = await fetch(`${url}sandbox/tokens`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'bot', scopes: ['channels:read', 'channels:history'] }),
     });
-    const token = ((await issued.json()) as Record<string, unknown>)['token'];
+    const token = ((await issued.json()) as Record<string, unknown>).token;
     assert.ok(typeof token === 'string', 'the sandbox issues a token');
     const slack = new WebClient(token, { slackApiUrl: `${url}api/` });
     const list = await slack.conversations.list({ types: 'public_channel' });
@@ -54,7 +64,10 @@ test('runwire start runs the Slack example against the embedded sandbox', { time
     assert.ok(announce?.ts, JSON.stringify(history.messages));
     const replies = await slack.conversations.replies({ channel: releases.id, ts: announce.ts });
     const texts = (replies.messages ?? []).map((m) => m.text);
-    assert.ok(texts.includes('api deployed :white_check_mark:') && texts.includes('web deployed :white_check_mark:'), JSON.stringify(texts));
+    assert.ok(
+      texts.includes('api deployed :white_check_mark:') && texts.includes('web deployed :white_check_mark:'),
+      JSON.stringify(texts),
+    );
   } finally {
     child.kill('SIGINT');
     await closed;

@@ -13,12 +13,17 @@ import { cliBin, fixturesDir, repoRoot } from '../../helpers/paths.js';
 const invalidDir = join(fixturesDir, 'invalid');
 const validDir = join(fixturesDir, 'valid');
 
-interface CliResult { code: number; stdout: string; stderr: string }
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function runCli(args: string[], cwd: string): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [cliBin, ...args], { cwd, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
+      const code =
+        err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
       resolve({ code, stdout, stderr });
     });
   });
@@ -42,18 +47,24 @@ async function expectations(): Promise<Array<{ file: string; expect: string }>> 
 test('at least 30 broken runbooks, each exits 2 with its expected first error and no stack trace', async () => {
   const cases = await expectations();
   assert.ok(cases.length >= 30, `only ${cases.length} fixtures`);
-  assert.ok(cases.some((c) => c.file.endsWith('.json')), 'JSON fixtures are included');
+  assert.ok(
+    cases.some((c) => c.file.endsWith('.json')),
+    'JSON fixtures are included',
+  );
   // A few at a time: each is a real node process, and the machine may be busy.
   const failures: string[] = [];
   for (let i = 0; i < cases.length; i += 4) {
-    await Promise.all(cases.slice(i, i + 4).map(async ({ file, expect }) => {
-      const r = await runCli(['validate', file], invalidDir);
-      const first = r.stderr.split('\n')[0] ?? '';
-      if (r.code !== 2) failures.push(`${file}: exit ${r.code}, stderr: ${r.stderr}`);
-      if (first !== `${file}:${expect}`) failures.push(`${file}: first line was\n  ${first}\nexpected\n  ${file}:${expect}`);
-      if (/^\s+at /m.test(r.stderr)) failures.push(`${file}: stack trace in stderr:\n${r.stderr}`);
-      if (r.stdout !== '') failures.push(`${file}: unexpected stdout: ${r.stdout}`);
-    }));
+    await Promise.all(
+      cases.slice(i, i + 4).map(async ({ file, expect }) => {
+        const r = await runCli(['validate', file], invalidDir);
+        const first = r.stderr.split('\n')[0] ?? '';
+        if (r.code !== 2) failures.push(`${file}: exit ${r.code}, stderr: ${r.stderr}`);
+        if (first !== `${file}:${expect}`)
+          failures.push(`${file}: first line was\n  ${first}\nexpected\n  ${file}:${expect}`);
+        if (/^\s+at /m.test(r.stderr)) failures.push(`${file}: stack trace in stderr:\n${r.stderr}`);
+        if (r.stdout !== '') failures.push(`${file}: unexpected stdout: ${r.stdout}`);
+      }),
+    );
   }
   assert.deepEqual(failures, []);
 });
@@ -101,13 +112,24 @@ test('--var declares a variable for validation', async () => {
 test('--json prints the issues as JSON on stdout and keeps the exit code', async () => {
   const bad = await runCli(['validate', 'unknown-task-type.yaml', '--json'], invalidDir);
   assert.equal(bad.code, 2);
-  const body = JSON.parse(bad.stdout) as { valid: boolean; issues: Array<{ line: number; column: number; field: string; message: string }> };
+  const body = JSON.parse(bad.stdout) as {
+    valid: boolean;
+    issues: Array<{ line: number; column: number; field: string; message: string }>;
+  };
   assert.equal(body.valid, false);
-  assert.deepEqual(body.issues.map((i) => [i.line, i.column, i.field]), [[5, 5, 'tasks[0].type']]);
+  assert.deepEqual(
+    body.issues.map((i) => [i.line, i.column, i.field]),
+    [[5, 5, 'tasks[0].type']],
+  );
   assert.match(body.issues[0]?.message ?? '', /did you mean "http"/);
   const good = await runCli(['validate', 'minimal.json', '--json'], validDir);
   assert.equal(good.code, 0);
-  assert.deepEqual(JSON.parse(good.stdout), { file: 'minimal.json', valid: true, runbook: { name: 'Minimal JSON runbook', tasks: 3, vars: [] }, issues: [] });
+  assert.deepEqual(JSON.parse(good.stdout), {
+    file: 'minimal.json',
+    valid: true,
+    runbook: { name: 'Minimal JSON runbook', tasks: 3, vars: [] },
+    issues: [],
+  });
 });
 
 test('a missing, unreadable or directory path is a clear error with exit 2', async () => {

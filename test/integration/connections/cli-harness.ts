@@ -14,7 +14,11 @@ import type { Sandbox } from '../../../src/sandbox/server.js';
 import { openConnections } from '../../../src/slack/connections/open.js';
 import { SECRET_FIELDS } from '../../../src/slack/connections/model.js';
 
-export interface CliResult { code: number | null; stdout: string; stderr: string }
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 export interface RunningCli {
   child: ChildProcess;
@@ -35,34 +39,59 @@ export class CliHarness {
   private env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.baseEnv, ...extra };
     // The parent's settings must not leak into the child unless a test sets them.
-    for (const k of ['RUNWIRE_SECRET_KEY', 'RUNWIRE_SLACK_URL', 'RUNWIRE_DATA_DIR']) if (!(k in this.baseEnv) && !(k in extra)) delete env[k];
+    for (const k of ['RUNWIRE_SECRET_KEY', 'RUNWIRE_SLACK_URL', 'RUNWIRE_DATA_DIR'])
+      if (!(k in this.baseEnv) && !(k in extra)) delete env[k];
     return env;
   }
 
   start(args: string[], opts: { env?: Record<string, string>; stdin?: string } = {}): RunningCli {
-    const child = spawn(process.execPath, [cliBin, '--data-dir', this.dataDir, ...args], { env: this.env(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliBin, '--data-dir', this.dataDir, ...args], {
+      env: this.env(opts.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     const waiters: Array<{ re: RegExp; resolve: (m: RegExpMatchArray) => void; reject: (e: Error) => void }> = [];
     const check = () => {
       for (const w of [...waiters]) {
         const m = stdout.match(w.re);
-        if (m) { waiters.splice(waiters.indexOf(w), 1); w.resolve(m); }
+        if (m) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(m);
+        }
       }
     };
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; check(); });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      check();
+    });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     child.stdin!.end(opts.stdin ?? '');
     const done = new Promise<CliResult>((resolve, reject) => {
       child.on('error', reject);
       child.on('close', (code) => {
         // Only what the CLI printed (the command line itself holds the secrets the test passed in).
         this.transcript.push(`$ runwire ${args.slice(0, 3).join(' ')} …\n${stdout}${stderr}`);
-        for (const w of waiters) w.reject(new Error(`runwire ${args.slice(0, 3).join(' ')} … exited ${code} before printing ${w.re}\nstdout: ${stdout}\nstderr: ${stderr}`));
+        for (const w of waiters)
+          w.reject(
+            new Error(
+              `runwire ${args.slice(0, 3).join(' ')} … exited ${code} before printing ${w.re}\nstdout: ${stdout}\nstderr: ${stderr}`,
+            ),
+          );
         resolve({ code, stdout, stderr });
       });
     });
-    return { child, done, waitFor: (re) => new Promise((resolve, reject) => { waiters.push({ re, resolve, reject }); check(); }) };
+    return {
+      child,
+      done,
+      waitFor: (re) =>
+        new Promise((resolve, reject) => {
+          waiters.push({ re, resolve, reject });
+          check();
+        }),
+    };
   }
 
   run(args: string[], opts: { env?: Record<string, string>; stdin?: string } = {}): Promise<CliResult> {
@@ -102,13 +131,17 @@ export function sandboxSecrets(sb: Sandbox): string[] {
   const ws = sb.workspace;
   return [
     ...ws.tokens.keys(),
-    ws.credentials.client_secret, ws.credentials.signing_secret,
+    ws.credentials.client_secret,
+    ws.credentials.signing_secret,
     ...[...ws.webhooks.values()].map((h) => h.secret),
   ].filter((s): s is string => typeof s === 'string' && s.length >= 8);
 }
 
 /** Fail naming the secret's mask if any text holds a whole secret. */
-export function assertNoSecretIn(texts: Array<{ where: string; text: string | Buffer }>, secrets: readonly string[]): void {
+export function assertNoSecretIn(
+  texts: Array<{ where: string; text: string | Buffer }>,
+  secrets: readonly string[],
+): void {
   assert.ok(secrets.length > 0, 'the check needs secrets to look for');
   for (const { where, text } of texts) {
     const buf = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8');

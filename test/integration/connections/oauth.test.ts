@@ -30,10 +30,25 @@ after(async () => {
 const URL_RE = /^ {2}(http:\/\/\S+\/oauth\/v2\/authorize\?\S+)$/m;
 
 /** Add an OAuth app connection on `box` with a free redirect port, and start `authenticate`. */
-async function begin(box: Sandbox, name: string, opts: { secret?: string; scopes?: string; userScopes?: string; timeout?: string } = {}): Promise<{ run: RunningCli; authorizeUrl: URL; redirect: string }> {
+async function begin(
+  box: Sandbox,
+  name: string,
+  opts: { secret?: string; scopes?: string; userScopes?: string; timeout?: string } = {},
+): Promise<{ run: RunningCli; authorizeUrl: URL; redirect: string }> {
   const redirect = `http://127.0.0.1:${await freePort()}/callback`;
-  const args = ['connection', 'add', name, '--client-id', box.credentials.client_id, '--client-secret', opts.secret ?? box.credentials.client_secret,
-    '--redirect-url', redirect, '--slack-url', box.url];
+  const args = [
+    'connection',
+    'add',
+    name,
+    '--client-id',
+    box.credentials.client_id,
+    '--client-secret',
+    opts.secret ?? box.credentials.client_secret,
+    '--redirect-url',
+    redirect,
+    '--slack-url',
+    box.url,
+  ];
   if (opts.scopes) args.push('--scopes', opts.scopes);
   if (opts.userScopes) args.push('--user-scopes', opts.userScopes);
   const added = await cli.run(args);
@@ -44,7 +59,10 @@ async function begin(box: Sandbox, name: string, opts: { secret?: string; scopes
 }
 
 test('full round trip: follow the authorize URL to the CLI, exit 0, the stored token works', async () => {
-  const { run, authorizeUrl, redirect } = await begin(sb, 'ops', { scopes: 'chat:write,chat:write.public,incoming-webhook', userScopes: 'chat:write' });
+  const { run, authorizeUrl, redirect } = await begin(sb, 'ops', {
+    scopes: 'chat:write,chat:write.public,incoming-webhook',
+    userScopes: 'chat:write',
+  });
   assert.equal(authorizeUrl.origin + authorizeUrl.pathname, `${sb.url}oauth/v2/authorize`);
   assert.equal(authorizeUrl.searchParams.get('client_id'), sb.credentials.client_id);
   assert.equal(authorizeUrl.searchParams.get('scope'), 'chat:write,chat:write.public,incoming-webhook');
@@ -57,7 +75,12 @@ test('full round trip: follow the authorize URL to the CLI, exit 0, the stored t
   assert.match(await page.text(), /You can close this tab/);
   const done = await run.done;
   assert.equal(done.code, 0, done.stderr);
-  assert.match(done.stdout, new RegExp(`Authenticated connection ops: team ${sb.workspace.team.name} \\(${sb.workspace.team.id}\\), bot user ${sb.workspace.app.bot_user_id}`));
+  assert.match(
+    done.stdout,
+    new RegExp(
+      `Authenticated connection ops: team ${sb.workspace.team.name} \\(${sb.workspace.team.id}\\), bot user ${sb.workspace.app.bot_user_id}`,
+    ),
+  );
   assert.match(done.stdout, /bot scopes: chat:write, chat:write\.public, incoming-webhook/);
   assert.match(done.stdout, /user scopes: chat:write/);
   assert.match(done.stdout, /incoming webhook: #general/);
@@ -74,7 +97,10 @@ test('full round trip: follow the authorize URL to the CLI, exit 0, the stored t
     assert.ok(conn.botToken && sb.workspace.tokens.get(conn.botToken)?.kind === 'bot');
     assert.ok(conn.userToken && sb.workspace.tokens.get(conn.userToken)?.kind === 'user');
     assert.ok(conn.webhookUrl?.startsWith(`${sb.url}services/`));
-    const posted = await createWebClient(conn, { retries: 0 }).chat.postMessage({ channel: 'deploys', text: 'installed via OAuth' });
+    const posted = await createWebClient(conn, { retries: 0 }).chat.postMessage({
+      channel: 'deploys',
+      text: 'installed via OAuth',
+    });
     assert.equal(posted.ok, true);
     const asUser = await createWebClient(conn, { token: 'user', retries: 0 }).auth.test();
     assert.equal(asUser.user_id, [...sb.workspace.users.values()].find((u) => u.is_admin && !u.is_bot)!.id);
@@ -86,10 +112,18 @@ test('full round trip: follow the authorize URL to the CLI, exit 0, the stored t
 test('manifest ("Set up application"): redirect URL and scopes, as YAML with a create-app link, or JSON', async () => {
   const j = await cli.run(['connection', 'manifest', 'ops', '--json', '--uses', 'channel_names']);
   assert.equal(j.code, 0, j.stderr);
-  const m = JSON.parse(j.stdout) as { oauth_config: { redirect_urls: string[]; scopes: { bot: string[]; user?: string[] } } };
+  const m = JSON.parse(j.stdout) as {
+    oauth_config: { redirect_urls: string[]; scopes: { bot: string[]; user?: string[] } };
+  };
   const rec = JSON.parse((await cli.run(['connection', 'show', 'ops', '--json'])).stdout) as { redirectUrl: string };
   assert.deepEqual(m.oauth_config.redirect_urls, [rec.redirectUrl]);
-  assert.deepEqual(m.oauth_config.scopes.bot, ['chat:write', 'chat:write.public', 'incoming-webhook', 'channels:read', 'groups:read']);
+  assert.deepEqual(m.oauth_config.scopes.bot, [
+    'chat:write',
+    'chat:write.public',
+    'incoming-webhook',
+    'channels:read',
+    'groups:read',
+  ]);
   assert.deepEqual(m.oauth_config.scopes.user, ['chat:write']);
   const y = await cli.run(['connection', 'manifest', 'ops', '--uses', 'channel_names']);
   assert.equal(y.code, 0, y.stderr);
@@ -105,11 +139,18 @@ test('denied install (error=access_denied): clear message, non-zero exit', async
   assert.match(await consent.text(), /Deny/);
   const form = new URLSearchParams(authorizeUrl.searchParams);
   form.set('decision', 'deny');
-  const back = await fetch(`${consentSb.url}oauth/v2/authorize`, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const back = await fetch(`${consentSb.url}oauth/v2/authorize`, {
+    method: 'POST',
+    body: form,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   assert.equal(back.status, 400);
   const done = await run.done;
   assert.equal(done.code, 1);
-  assert.match(done.stderr, /error: the installation of connection denied was denied in Slack\nfix: run runwire connection authenticate denied again and click Allow/);
+  assert.match(
+    done.stderr,
+    /error: the installation of connection denied was denied in Slack\nfix: run runwire connection authenticate denied again and click Allow/,
+  );
 });
 
 test('a redirect with a state that is not ours is refused', async () => {
@@ -122,7 +163,10 @@ test('a redirect with a state that is not ours is refused', async () => {
   const done = await run.done;
   assert.equal(done.code, 1);
   assert.match(done.stderr, /error: the redirect's state does not match/);
-  const list = JSON.parse((await cli.run(['connection', 'list', '--json'])).stdout) as Array<{ name: string; team: unknown }>;
+  const list = JSON.parse((await cli.run(['connection', 'list', '--json'])).stdout) as Array<{
+    name: string;
+    team: unknown;
+  }>;
   assert.equal(list.find((c) => c.name === 'forged')!.team, null, 'nothing was stored');
 });
 
@@ -132,7 +176,10 @@ test('wrong client secret: oauth.v2.access bad_client_secret, with the fix', asy
   assert.equal(page.status, 400);
   const done = await run.done;
   assert.equal(done.code, 1);
-  assert.match(done.stderr, /error: Slack rejected the client secret of connection wrongsecret\nfix: copy the Client Secret from your app's Basic Information page/);
+  assert.match(
+    done.stderr,
+    /error: Slack rejected the client secret of connection wrongsecret\nfix: copy the Client Secret from your app's Basic Information page/,
+  );
 });
 
 test('a reused code is refused, with the fix', async () => {
@@ -148,14 +195,20 @@ test('a reused code is refused, with the fix', async () => {
   assert.equal((await fetch(used)).status, 400);
   const done = await second.done;
   assert.equal(done.code, 1);
-  assert.match(done.stderr, /error: the authorization code is invalid, has expired or was already used\nfix: run runwire connection authenticate reuse again/);
+  assert.match(
+    done.stderr,
+    /error: the authorization code is invalid, has expired or was already used\nfix: run runwire connection authenticate reuse again/,
+  );
 });
 
 test('no redirect before --timeout: clear message, non-zero exit', async () => {
   const { run } = await begin(sb, 'slow', { timeout: '1s' });
   const done = await run.done;
   assert.equal(done.code, 1);
-  assert.match(done.stderr, /error: no redirect from Slack within 1s\nfix: .*Redirect URLs include http:\/\/127\.0\.0\.1:\d+\/callback/);
+  assert.match(
+    done.stderr,
+    /error: no redirect from Slack within 1s\nfix: .*Redirect URLs include http:\/\/127\.0\.0\.1:\d+\/callback/,
+  );
 });
 
 test('authenticate on a token connection says what to do', async () => {
@@ -167,5 +220,8 @@ test('authenticate on a token connection says what to do', async () => {
 test('no secret in the data dir files or in any CLI output', async () => {
   const secrets = [...new Set([...sandboxSecrets(sb), ...sandboxSecrets(consentSb), ...(await cli.storedSecrets())])];
   assertNoSecretIn(filesUnder(cli.dataDir), secrets);
-  assertNoSecretIn(cli.transcript.map((t, i) => ({ where: `command #${i + 1}: ${t.split('\n')[0]}`, text: t })), secrets);
+  assertNoSecretIn(
+    cli.transcript.map((t, i) => ({ where: `command #${i + 1}: ${t.split('\n')[0]}`, text: t })),
+    secrets,
+  );
 });

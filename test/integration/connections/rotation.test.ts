@@ -18,7 +18,12 @@ let skewMs = 0;
 const TTL_S = 3600;
 
 before(async () => {
-  sb = await startSandbox({ rateLimits: false, extensions: [], oauth: { tokenRotation: true, tokenTtlSeconds: TTL_S }, clock: () => Date.now() + skewMs });
+  sb = await startSandbox({
+    rateLimits: false,
+    extensions: [],
+    oauth: { tokenRotation: true, tokenTtlSeconds: TTL_S },
+    clock: () => Date.now() + skewMs,
+  });
   cli = new CliHarness({ RUNWIRE_SLACK_URL: sb.url });
 });
 
@@ -34,7 +39,9 @@ async function stored(opts: { refreshMarginMs?: number } = {}) {
 
 async function authTestOk(token: string): Promise<boolean> {
   try {
-    return (await new WebClient(token, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 } }).auth.test()).ok === true;
+    return (
+      (await new WebClient(token, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 } }).auth.test()).ok === true
+    );
   } catch {
     return false;
   }
@@ -42,7 +49,20 @@ async function authTestOk(token: string): Promise<boolean> {
 
 test('authenticate stores the expiring token, its refresh token and expiry', async () => {
   const redirect = `http://127.0.0.1:${await freePort()}/callback`;
-  const add = await cli.run(['connection', 'add', 'rot', '--client-id', sb.credentials.client_id, '--client-secret', '-', '--redirect-url', redirect], { stdin: sb.credentials.client_secret });
+  const add = await cli.run(
+    [
+      'connection',
+      'add',
+      'rot',
+      '--client-id',
+      sb.credentials.client_id,
+      '--client-secret',
+      '-',
+      '--redirect-url',
+      redirect,
+    ],
+    { stdin: sb.credentials.client_secret },
+  );
   assert.equal(add.code, 0, add.stderr);
   const run = cli.start(['connection', 'authenticate', 'rot', '--no-open']);
   const url = (await run.waitFor(/^ {2}(http:\/\/\S+)$/m))[1]!;
@@ -84,7 +104,10 @@ test('the resolver refreshes shortly before expiry (margin) and the new token po
   try {
     const conn = await c.resolver.resolve('rot');
     assert.notEqual(conn.botToken, before.secrets.botToken);
-    const r = await createWebClient(conn, { retries: 0 }).chat.postMessage({ channel: 'general', text: 'after a refresh' });
+    const r = await createWebClient(conn, { retries: 0 }).chat.postMessage({
+      channel: 'general',
+      text: 'after a refresh',
+    });
     assert.equal(r.ok, true);
     const again = await c.service.openSecrets(await c.service.get('rot'));
     assert.equal(again.botToken, conn.botToken, 'the new pair is stored');
@@ -104,7 +127,8 @@ test('refreshNow (what a task does on token_expired) rotates again; two resolver
     assert.ok(won.length >= 1, 'at least one refresh succeeds');
     for (const r of results) {
       // A loser may only fail because the winner spent the refresh token first.
-      if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'runwire.slack.oauth.invalid_refresh_token');
+      if (r.status === 'rejected')
+        assert.equal((r.reason as { code?: string }).code, 'runwire.slack.oauth.invalid_refresh_token');
     }
     const final = b.c.service.openSecrets(await b.c.service.get('rot'));
     assert.notEqual(final.botToken, a.secrets.botToken);
@@ -117,7 +141,12 @@ test('refreshNow (what a task does on token_expired) rotates again; two resolver
 });
 
 test('without a refresh token an expired token says to re-authenticate', async () => {
-  const { token } = (await (await fetch(`${sb.url}sandbox/tokens`, { method: 'POST', body: JSON.stringify({ kind: 'bot', scopes: ['chat:write'] }) })).json()) as { token: string };
+  const { token } = (await (
+    await fetch(`${sb.url}sandbox/tokens`, {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'bot', scopes: ['chat:write'] }),
+    })
+  ).json()) as { token: string };
   assert.equal((await cli.run(['connection', 'add', 'plain', '--token', token])).code, 0);
   await fetch(`${sb.url}sandbox/tokens/expire`, { method: 'POST', body: JSON.stringify({ token }) });
   const t = await cli.run(['connection', 'test', 'plain']);
@@ -128,5 +157,8 @@ test('without a refresh token an expired token says to re-authenticate', async (
 test('no secret in the data dir files or in any CLI output', async () => {
   const secrets = [...new Set([...sandboxSecrets(sb), ...(await cli.storedSecrets({ RUNWIRE_SLACK_URL: sb.url }))])];
   assertNoSecretIn(filesUnder(cli.dataDir), secrets);
-  assertNoSecretIn(cli.transcript.map((t, i) => ({ where: `command #${i + 1}: ${t.split('\n')[0]}`, text: t })), secrets);
+  assertNoSecretIn(
+    cli.transcript.map((t, i) => ({ where: `command #${i + 1}: ${t.split('\n')[0]}`, text: t })),
+    secrets,
+  );
 });

@@ -10,7 +10,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertNoSecretIn, CliHarness, filesUnder } from './cli-harness.js';
 
-const token = () => `xoxb-${randomBytes(5).toString('hex')}-${randomBytes(5).toString('hex')}-${randomBytes(12).toString('hex')}`;
+const token = () =>
+  `xoxb-${randomBytes(5).toString('hex')}-${randomBytes(5).toString('hex')}-${randomBytes(12).toString('hex')}`;
 
 test('passphrase key: salt file 0600, no key file, same passphrase reads, another does not', async () => {
   const pass = 'correct horse battery staple';
@@ -24,8 +25,14 @@ test('passphrase key: salt file 0600, no key file, same passphrase reads, anothe
   assert.equal((JSON.parse(ok.stdout) as { secrets: { botToken: string } }).secrets.botToken, `xoxb-…${t.slice(-4)}`);
   const bad = await cli.run(['connection', 'show', 'p'], { env: { RUNWIRE_SECRET_KEY: 'another long passphrase' } });
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /^error: cannot decrypt connection p: RUNWIRE_SECRET_KEY differs from the one used to store it\nfix: /);
-  assertNoSecretIn([...filesUnder(cli.dataDir), ...cli.transcript.map((text) => ({ where: 'cli output', text }))], [t, pass]);
+  assert.match(
+    bad.stderr,
+    /^error: cannot decrypt connection p: RUNWIRE_SECRET_KEY differs from the one used to store it\nfix: /,
+  );
+  assertNoSecretIn(
+    [...filesUnder(cli.dataDir), ...cli.transcript.map((text) => ({ where: 'cli output', text }))],
+    [t, pass],
+  );
 });
 
 test('raw hex key; a short passphrase is refused with a fix', async () => {
@@ -42,8 +49,18 @@ test('raw hex key; a short passphrase is refused with a fix', async () => {
   const noEnv = new CliHarness();
   const moved = await noEnv.run(['--data-dir', cli.dataDir, 'connection', 'show', 'h']);
   assert.equal(moved.code, 1);
-  assert.match(moved.stderr, /cannot decrypt connection h: the key file .*secret\.key differs from the one used to store it/);
-  assertNoSecretIn([...filesUnder(cli.dataDir), ...cli.transcript.map((text) => ({ where: 'cli output', text })), ...noEnv.transcript.map((text) => ({ where: 'cli output', text }))], [t, key]);
+  assert.match(
+    moved.stderr,
+    /cannot decrypt connection h: the key file .*secret\.key differs from the one used to store it/,
+  );
+  assertNoSecretIn(
+    [
+      ...filesUnder(cli.dataDir),
+      ...cli.transcript.map((text) => ({ where: 'cli output', text })),
+      ...noEnv.transcript.map((text) => ({ where: 'cli output', text })),
+    ],
+    [t, key],
+  );
 });
 
 test('bad input is a clear error, never a stack trace', async () => {
@@ -54,7 +71,11 @@ test('bad input is a clear error, never a stack trace', async () => {
     [['connection', 'add', 'bad name', '--token', token(), '--no-verify'], /not a valid connection name/, 1],
     [['connection', 'add', 'x', '--client-id', '1.2'], /--client-id needs --client-secret/, 1],
     [['connection', 'add', 'x', '--token', token(), '--no-verify', '--slack-url', 'nota url'], /is not a URL/, 1],
-    [['connection', 'add', 'x', '--client-id', '1.2', '--client-secret', 's', '--redirect-url', 'ftp://x'], /not an http\(s\) URL/, 1],
+    [
+      ['connection', 'add', 'x', '--client-id', '1.2', '--client-secret', 's', '--redirect-url', 'ftp://x'],
+      /not an http\(s\) URL/,
+      1,
+    ],
     [['connection', 'test', 'x', '--uses', 'fly'], /unknown use "fly"/, 1],
     [['connection', 'authenticate', 'x', '--timeout', 'soon'], /"soon" is not a duration/, 1],
     [['connection', 'remove', 'ghost'], /no Slack connection named "ghost"/, 1],

@@ -17,40 +17,64 @@ import { ConnectionService } from '../../../src/slack/connections/service.js';
 import { ConnectionVault } from '../../../src/slack/connections/vault.js';
 import { secretKeyFromBytes } from '../../../src/slack/secret-box.js';
 
-const pgUrl = process.env['RUNWIRE_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const pgUrl = process.env.RUNWIRE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const backends: Array<[string, () => Promise<{ store: ConnectionStore; rawRows: () => Promise<string> }>]> = [
-  ['sqlite', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'runwire-connstore-'));
-    const store = SqliteConnectionStore.open(dir);
-    const { openSqlite } = await import('../../../src/store/sqlite/open.js');
-    return {
-      store,
-      rawRows: async () => {
-        const db = openSqlite(dir);
-        try { return JSON.stringify(db.prepare('SELECT * FROM slack_connections').all()); } finally { db.close(); }
-      },
-    };
-  }],
-  ['postgres', async () => {
-    const schema = `runwire_conn_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-    const store = await PostgresConnectionStore.open({ connectionString: pgUrl, schema });
-    return {
-      store,
-      rawRows: async () => {
-        const c = new pg.Client({ connectionString: pgUrl, options: `-c search_path=${schema}` });
-        await c.connect();
-        try { return JSON.stringify((await c.query('SELECT * FROM slack_connections')).rows); } finally { await c.end(); }
-      },
-    };
-  }],
+  [
+    'sqlite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'runwire-connstore-'));
+      const store = SqliteConnectionStore.open(dir);
+      const { openSqlite } = await import('../../../src/store/sqlite/open.js');
+      return {
+        store,
+        rawRows: async () => {
+          const db = openSqlite(dir);
+          try {
+            return JSON.stringify(db.prepare('SELECT * FROM slack_connections').all());
+          } finally {
+            db.close();
+          }
+        },
+      };
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const schema = `runwire_conn_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+      const store = await PostgresConnectionStore.open({ connectionString: pgUrl, schema });
+      return {
+        store,
+        rawRows: async () => {
+          const c = new pg.Client({ connectionString: pgUrl, options: `-c search_path=${schema}` });
+          await c.connect();
+          try {
+            return JSON.stringify((await c.query('SELECT * FROM slack_connections')).rows);
+          } finally {
+            await c.end();
+          }
+        },
+      };
+    },
+  ],
 ];
 
 function record(name: string, over: Partial<ConnectionRecord> = {}): ConnectionRecord {
   return {
-    name, kind: 'oauth_app', slackUrl: 'https://slack.com', redirectUrl: 'http://localhost:9999', clientId: '1.2',
-    botScopes: ['chat:write', 'chat:write.public'], userScopes: ['chat:write'], grantedBotScopes: [], grantedUserScopes: [],
-    sealed: { clientSecret: 'rw1.x.y.z.w' }, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...over,
+    name,
+    kind: 'oauth_app',
+    slackUrl: 'https://slack.com',
+    redirectUrl: 'http://localhost:9999',
+    clientId: '1.2',
+    botScopes: ['chat:write', 'chat:write.public'],
+    userScopes: ['chat:write'],
+    grantedBotScopes: [],
+    grantedUserScopes: [],
+    sealed: { clientSecret: 'rw1.x.y.z.w' },
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...over,
   };
 }
 
@@ -60,16 +84,40 @@ for (const [backend, make] of backends) {
       const { store } = await make();
       try {
         const full = record('b-full', {
-          teamId: 'T1', teamName: 'Team', botUserId: 'U1', userId: 'U2', appId: 'A1', grantedBotScopes: ['chat:write'], grantedUserScopes: ['x'],
-          webhookChannel: '#ops', botTokenExpiresAt: '2026-01-02T03:04:05.000Z', userTokenExpiresAt: '2026-01-03T00:00:00.000Z', verifiedAt: '2026-01-01T01:00:00.000Z',
-          sealed: { botToken: 'rw1.a', userToken: 'rw1.b', clientSecret: 'rw1.c', signingSecret: 'rw1.d', appToken: 'rw1.e', webhookUrl: 'rw1.f', botRefreshToken: 'rw1.g', userRefreshToken: 'rw1.h' },
+          teamId: 'T1',
+          teamName: 'Team',
+          botUserId: 'U1',
+          userId: 'U2',
+          appId: 'A1',
+          grantedBotScopes: ['chat:write'],
+          grantedUserScopes: ['x'],
+          webhookChannel: '#ops',
+          botTokenExpiresAt: '2026-01-02T03:04:05.000Z',
+          userTokenExpiresAt: '2026-01-03T00:00:00.000Z',
+          verifiedAt: '2026-01-01T01:00:00.000Z',
+          sealed: {
+            botToken: 'rw1.a',
+            userToken: 'rw1.b',
+            clientSecret: 'rw1.c',
+            signingSecret: 'rw1.d',
+            appToken: 'rw1.e',
+            webhookUrl: 'rw1.f',
+            botRefreshToken: 'rw1.g',
+            userRefreshToken: 'rw1.h',
+          },
         });
         await store.insert(full);
         await store.insert(record('a-min', { kind: 'webhook', botScopes: [], userScopes: [] }));
         assert.deepEqual(await store.get('b-full'), full);
         assert.equal(await store.get('nope'), undefined);
-        assert.deepEqual((await store.list()).map((r) => r.name), ['a-min', 'b-full']);
-        await assert.rejects(store.insert(record('a-min')), (e: Error & { code?: string }) => e.code === 'runwire.slack.connection_exists');
+        assert.deepEqual(
+          (await store.list()).map((r) => r.name),
+          ['a-min', 'b-full'],
+        );
+        await assert.rejects(
+          store.insert(record('a-min')),
+          (e: Error & { code?: string }) => e.code === 'runwire.slack.connection_exists',
+        );
       } finally {
         await store.close();
       }
@@ -79,12 +127,23 @@ for (const [backend, make] of backends) {
       const { store } = await make();
       try {
         await store.insert(record('c', { webhookChannel: '0' }));
-        await Promise.all(Array.from({ length: 20 }, () => store.update('c', (r) => ({ ...r, webhookChannel: String(Number(r.webhookChannel) + 1) }))));
+        await Promise.all(
+          Array.from({ length: 20 }, () =>
+            store.update('c', (r) => ({ ...r, webhookChannel: String(Number(r.webhookChannel) + 1) })),
+          ),
+        );
         assert.equal((await store.get('c'))!.webhookChannel, '20');
-        const changed = await store.update('c', (r) => ({ ...r, grantedBotScopes: ['a', 'b'], sealed: { ...r.sealed, botToken: 'rw1.new' } }));
+        const changed = await store.update('c', (r) => ({
+          ...r,
+          grantedBotScopes: ['a', 'b'],
+          sealed: { ...r.sealed, botToken: 'rw1.new' },
+        }));
         assert.deepEqual((await store.get('c'))!.grantedBotScopes, ['a', 'b']);
         assert.equal(changed.sealed.botToken, 'rw1.new');
-        await assert.rejects(store.update('ghost', (r) => r), (e: Error & { code?: string }) => e.code === 'runwire.slack.connection_not_found');
+        await assert.rejects(
+          store.update('ghost', (r) => r),
+          (e: Error & { code?: string }) => e.code === 'runwire.slack.connection_not_found',
+        );
         assert.equal(await store.remove('c'), true);
         assert.equal(await store.remove('c'), false);
       } finally {

@@ -20,9 +20,13 @@ let cli: CliHarness;
 let db: Database.Database;
 
 async function admin(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${sb.url}sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${sb.url}sandbox/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = (await res.json()) as Record<string, unknown>;
-  assert.equal(json['ok'], true, `admin ${path}: ${JSON.stringify(json)}`);
+  assert.equal(json.ok, true, `admin ${path}: ${JSON.stringify(json)}`);
   return json;
 }
 
@@ -39,7 +43,15 @@ after(async () => {
 
 test('bot token: add verifies with auth.test, list, show masked, test OK', async () => {
   const token = sb.credentials.bot_token;
-  const add = await cli.run(['connection', 'add', 'ops', '--token', token, '--signing-secret', sb.credentials.signing_secret]);
+  const add = await cli.run([
+    'connection',
+    'add',
+    'ops',
+    '--token',
+    token,
+    '--signing-secret',
+    sb.credentials.signing_secret,
+  ]);
   assert.equal(add.code, 0, add.stderr);
   assert.match(add.stdout, new RegExp(`Added connection ops \\(bot_token, ${maskSecret(token).replace('…', '.')}\\)`));
   assert.match(add.stdout, new RegExp(`team: ${sb.workspace.team.name} \\(${sb.workspace.team.id}\\)`));
@@ -48,15 +60,18 @@ test('bot token: add verifies with auth.test, list, show masked, test OK', async
   const list = await cli.run(['connection', 'list', '--json']);
   assert.equal(list.code, 0, list.stderr);
   const rows = JSON.parse(list.stdout) as Array<Record<string, unknown>>;
-  assert.deepEqual(rows.map((r) => [r['name'], r['kind']]), [['ops', 'bot_token']]);
-  assert.equal((rows[0]!['team'] as { id: string }).id, sb.workspace.team.id);
-  assert.equal(rows[0]!['botUserId'], sb.workspace.app.bot_user_id);
+  assert.deepEqual(
+    rows.map((r) => [r.name, r.kind]),
+    [['ops', 'bot_token']],
+  );
+  assert.equal((rows[0]!.team as { id: string }).id, sb.workspace.team.id);
+  assert.equal(rows[0]!.botUserId, sb.workspace.app.bot_user_id);
 
   const show = await cli.run(['connection', 'show', 'ops', '--json']);
   assert.equal(show.code, 0, show.stderr);
   const v = JSON.parse(show.stdout) as { secrets: Record<string, string>; grantedBotScopes: string[]; apiUrl: string };
-  assert.equal(v.secrets['botToken'], maskSecret(token));
-  assert.equal(v.secrets['signingSecret'], maskSecret(sb.credentials.signing_secret));
+  assert.equal(v.secrets.botToken, maskSecret(token));
+  assert.equal(v.secrets.signingSecret, maskSecret(sb.credentials.signing_secret));
   assert.equal(v.apiUrl, sb.apiUrl);
   assert.deepEqual(new Set(v.grantedBotScopes), new Set(sb.workspace.tokens.get(token)!.scopes));
 
@@ -65,7 +80,10 @@ test('bot token: add verifies with auth.test, list, show masked, test OK', async
   assert.match(human.stdout, new RegExp(`^bot token: +xoxb-…${token.slice(-4)}$`, 'm'));
   assert.match(human.stdout, new RegExp(`^team: +${sb.workspace.team.name} \\(${sb.workspace.team.id}\\)$`, 'm'));
   const table = await cli.run(['connection', 'list']);
-  assert.match(table.stdout, /^NAME +KIND +TEAM +SLACK URL +VERIFIED\nops +bot_token +Runwire Sandbox +http:\/\/127\.0\.0\.1:\d+ +20\d\d-/);
+  assert.match(
+    table.stdout,
+    /^NAME +KIND +TEAM +SLACK URL +VERIFIED\nops +bot_token +Runwire Sandbox +http:\/\/127\.0\.0\.1:\d+ +20\d\d-/,
+  );
 
   const t = await cli.run(['connection', 'test', 'ops']);
   assert.equal(t.code, 0, t.stdout + t.stderr);
@@ -95,7 +113,9 @@ test('a token Slack refuses is not added; --no-verify skips the check', async ()
 });
 
 test('missing scope: named with its exact fix, non-zero exit', async () => {
-  const { token } = await admin('tokens', { kind: 'bot', scopes: ['chat:write', 'chat:write.public'] }) as { token: string };
+  const { token } = (await admin('tokens', { kind: 'bot', scopes: ['chat:write', 'chat:write.public'] })) as {
+    token: string;
+  };
   const add = await cli.run(['connection', 'add', 'narrow', '--token', token]);
   assert.equal(add.code, 0, add.stderr);
   await admin('tokens/scopes', { token, scopes: ['chat:write'] });
@@ -104,32 +124,51 @@ test('missing scope: named with its exact fix, non-zero exit', async () => {
   assert.equal(t.code, 1, t.stdout + t.stderr);
   assert.match(t.stdout, /PROBLEMS: connection narrow/);
   assert.match(t.stdout, /error {3}post_public: missing chat:write\.public/);
-  assert.match(t.stdout, /fix: add chat:write\.public to Bot Token Scopes \(OAuth & Permissions\) and reinstall the app/);
-  assert.match(t.stdout, /warning exactly_once: missing channels:history, groups:history, im:history, mpim:history: delivery is at-least-once/);
+  assert.match(
+    t.stdout,
+    /fix: add chat:write\.public to Bot Token Scopes \(OAuth & Permissions\) and reinstall the app/,
+  );
+  assert.match(
+    t.stdout,
+    /warning exactly_once: missing channels:history, groups:history, im:history, mpim:history: delivery is at-least-once/,
+  );
 
   const j = await cli.run(['connection', 'test', 'narrow', '--json', '--uses', 'post,channel_names']);
   assert.equal(j.code, 1);
-  const report = JSON.parse(j.stdout) as { ok: boolean; grantedBotScopes: string[]; findings: Array<{ use: string; missing: string[]; fix: string }> };
+  const report = JSON.parse(j.stdout) as {
+    ok: boolean;
+    grantedBotScopes: string[];
+    findings: Array<{ use: string; missing: string[]; fix: string }>;
+  };
   assert.equal(report.ok, false);
   assert.deepEqual(report.grantedBotScopes, ['chat:write']);
-  assert.deepEqual(report.findings.map((f) => [f.use, f.missing]), [['channel_names', ['channels:read', 'groups:read']]]);
+  assert.deepEqual(
+    report.findings.map((f) => [f.use, f.missing]),
+    [['channel_names', ['channels:read', 'groups:read']]],
+  );
 });
 
 test('revoked token: says to re-add or re-authenticate, non-zero exit', async () => {
-  const { token } = await admin('tokens', { kind: 'bot', scopes: ['chat:write'] }) as { token: string };
+  const { token } = (await admin('tokens', { kind: 'bot', scopes: ['chat:write'] })) as { token: string };
   assert.equal((await cli.run(['connection', 'add', 'doomed', '--token', token])).code, 0);
   await admin('tokens/revoke', { token });
   const t = await cli.run(['connection', 'test', 'doomed']);
   assert.equal(t.code, 1);
   assert.match(t.stderr, /error: the token of connection doomed has been revoked/);
-  assert.match(t.stderr, /fix: re-add the token: runwire connection remove doomed, then runwire connection add doomed --token/);
+  assert.match(
+    t.stderr,
+    /fix: re-add the token: runwire connection remove doomed, then runwire connection add doomed --token/,
+  );
   const j = await cli.run(['connection', 'test', 'doomed', '--json']);
   assert.equal(j.code, 1);
   assert.equal((JSON.parse(j.stdout) as { error: { code: string } }).error.code, 'runwire.slack.token_invalid');
 });
 
 test('webhook connection: probe without posting; a revoked webhook fails', async () => {
-  const { url, channel_id: channelId } = await admin('webhooks', { channel: 'ops' }) as { url: string; channel_id: string };
+  const { url, channel_id: channelId } = (await admin('webhooks', { channel: 'ops' })) as {
+    url: string;
+    channel_id: string;
+  };
   const before = sb.workspace.history(channelId).length;
   const add = await cli.run(['connection', 'add', 'hook', '--webhook-url', '-'], { stdin: url });
   assert.equal(add.code, 0, add.stderr);
@@ -157,9 +196,15 @@ test('the stored token works with the official client (resolver → createWebCli
     await assert.rejects(client.chat.postMessage({ channel: 'no-such-channel', text: 'x' }), /channel_not_found/);
     // Every SDK log line (debug included) went through the redacting logger: no whole token.
     assert.ok(logLines.length > 0, 'the SDK logged at debug level');
-    assertNoSecretIn(logLines.map((text, i) => ({ where: `SDK log line ${i}`, text })), [conn.botToken!]);
-    await assert.rejects(c.resolver.resolve('nope'), (e: Error & { code?: string; fix?: string }) =>
-      e.code === 'runwire.slack.connection_not_found' && /doomed, hook, me, narrow, ops/.test(e.fix ?? ''));
+    assertNoSecretIn(
+      logLines.map((text, i) => ({ where: `SDK log line ${i}`, text })),
+      [conn.botToken!],
+    );
+    await assert.rejects(
+      c.resolver.resolve('nope'),
+      (e: Error & { code?: string; fix?: string }) =>
+        e.code === 'runwire.slack.connection_not_found' && /doomed, hook, me, narrow, ops/.test(e.fix ?? ''),
+    );
   } finally {
     await c.close();
   }
@@ -167,16 +212,24 @@ test('the stored token works with the official client (resolver → createWebCli
 });
 
 test('a different RUNWIRE_SECRET_KEY is a clear error, not a stack trace', async () => {
-  const r = await cli.run(['connection', 'show', 'ops'], { env: { RUNWIRE_SECRET_KEY: 'a passphrase that is not the key' } });
+  const r = await cli.run(['connection', 'show', 'ops'], {
+    env: { RUNWIRE_SECRET_KEY: 'a passphrase that is not the key' },
+  });
   assert.equal(r.code, 1);
-  assert.equal(r.stderr.split('\n')[0], 'error: cannot decrypt connection ops: RUNWIRE_SECRET_KEY differs from the one used to store it');
+  assert.equal(
+    r.stderr.split('\n')[0],
+    'error: cannot decrypt connection ops: RUNWIRE_SECRET_KEY differs from the one used to store it',
+  );
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
 test('no token or secret in plain text in any file of the data dir (DB, WAL, key file)', async () => {
   const files = filesUnder(cli.dataDir);
   const names = files.map((f) => f.where.slice(cli.dataDir.length + 1));
-  assert.ok(names.includes('runwire.db') && names.includes('runwire.db-wal') && names.includes('secret.key'), names.join(','));
+  assert.ok(
+    names.includes('runwire.db') && names.includes('runwire.db-wal') && names.includes('secret.key'),
+    names.join(','),
+  );
   assert.equal(statSync(join(cli.dataDir, 'secret.key')).mode & 0o777, 0o600);
   const secrets = [...new Set([...sandboxSecrets(sb), ...(await cli.storedSecrets({ RUNWIRE_SLACK_URL: sb.url }))])];
   assert.ok(secrets.includes(sb.credentials.bot_token));
@@ -188,5 +241,8 @@ test('no token or secret in plain text in any file of the data dir (DB, WAL, key
 test('no CLI output of this file holds a whole token or secret', async () => {
   assert.ok(cli.transcript.length >= 15);
   const secrets = [...new Set([...sandboxSecrets(sb), ...(await cli.storedSecrets())])];
-  assertNoSecretIn(cli.transcript.map((t, i) => ({ where: `command #${i + 1}: ${t.split('\n')[0]}`, text: t })), secrets);
+  assertNoSecretIn(
+    cli.transcript.map((t, i) => ({ where: `command #${i + 1}: ${t.split('\n')[0]}`, text: t })),
+    secrets,
+  );
 });

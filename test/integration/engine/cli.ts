@@ -35,8 +35,12 @@ export function spawnCli(dataDir: string, args: string[], env: NodeJS.ProcessEnv
 export function collect(child: ChildProcess): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
@@ -57,12 +61,26 @@ export function runOf(r: CliResult): RunJson {
 }
 
 export interface TaskJson {
-  id: string; name: string; type: string; status: string; started_at: string | null; finished_at: string | null;
-  attempts: number; error: { code: string; message: string } | null; output: Record<string, unknown> | null; reason?: string;
+  id: string;
+  name: string;
+  type: string;
+  status: string;
+  started_at: string | null;
+  finished_at: string | null;
+  attempts: number;
+  error: { code: string; message: string } | null;
+  output: Record<string, unknown> | null;
+  reason?: string;
 }
 export interface RunJson {
-  id: string; runbook: string; mode: string; status: string; started_at: string | null; finished_at: string | null;
-  vars: Record<string, string>; tasks: TaskJson[];
+  id: string;
+  runbook: string;
+  mode: string;
+  status: string;
+  started_at: string | null;
+  finished_at: string | null;
+  vars: Record<string, string>;
+  tasks: TaskJson[];
 }
 
 export function task(run: RunJson, id: string): TaskJson {
@@ -81,7 +99,12 @@ export class CountingServer {
   private readonly held: ServerResponse[] = [];
   private waiters: Array<() => void> = [];
 
-  constructor(public reply: (path: string, n: number, req: IncomingMessage) => Reply = () => ({ status: 200, body: { ok: true } })) {}
+  constructor(
+    public reply: (path: string, n: number, req: IncomingMessage) => Reply = () => ({
+      status: 200,
+      body: { ok: true },
+    }),
+  ) {}
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
@@ -118,4 +141,9 @@ export class CountingServer {
 
 /** A milestone / wait / http task, as JSON runbook entries. */
 export const milestone = (id: string, depends_on: string[] = []) => ({ id, type: 'milestone', depends_on });
-export const wait = (id: string, duration: string, depends_on: string[] = []) => ({ id, type: 'wait', duration, depends_on });
+export const wait = (id: string, duration: string, depends_on: string[] = []) => ({
+  id,
+  type: 'wait',
+  duration,
+  depends_on,
+});

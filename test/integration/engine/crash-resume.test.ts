@@ -8,10 +8,24 @@ import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { RunEvent } from '../../../src/store/store.js';
-import { collect, CountingServer, milestone, runCli, runOf, spawnCli, task, tempDir, wait, writeRunbook } from './cli.js';
+import {
+  collect,
+  CountingServer,
+  milestone,
+  runCli,
+  runOf,
+  spawnCli,
+  task,
+  tempDir,
+  wait,
+  writeRunbook,
+} from './cli.js';
 
 /** Poll the run's event log in the data dir until `pred` finds what it needs (the run writes it; we only read). */
-async function untilEvents(dir: string, pred: (events: RunEvent[]) => boolean): Promise<{ runId: string; events: RunEvent[] }> {
+async function untilEvents(
+  dir: string,
+  pred: (events: RunEvent[]) => boolean,
+): Promise<{ runId: string; events: RunEvent[] }> {
   for (;;) {
     const store = SqliteStore.open(dir);
     try {
@@ -27,7 +41,8 @@ async function untilEvents(dir: string, pred: (events: RunEvent[]) => boolean): 
   }
 }
 
-const has = (events: RunEvent[], kind: string, taskId: string): boolean => events.some((e) => e.kind === kind && e.taskId === taskId);
+const has = (events: RunEvent[], kind: string, taskId: string): boolean =>
+  events.some((e) => e.kind === kind && e.taskId === taskId);
 
 test('a run killed with SIGKILL resumes with every side effect done exactly once', { timeout: 120_000 }, async () => {
   let p2Hangs = true;
@@ -35,10 +50,24 @@ test('a run killed with SIGKILL resumes with every side effect done exactly once
   const base = await server.start();
   try {
     const dir = await tempDir();
-    const post = (id: string, deps: string[]) => ({ id, type: 'http', method: 'POST', url: `${base}/${id}`, depends_on: deps, retry: { attempts: 1, backoff: '1s' } });
+    const post = (id: string, deps: string[]) => ({
+      id,
+      type: 'http',
+      method: 'POST',
+      url: `${base}/${id}`,
+      depends_on: deps,
+      retry: { attempts: 1, backoff: '1s' },
+    });
     const file = await writeRunbook(dir, 'crash.json', {
       name: 'Crash me',
-      tasks: [milestone('start'), post('p1', ['start']), wait('slow', '2s', ['start']), post('p2', ['p1']), post('p3', ['p1']), milestone('end', ['p2', 'p3', 'slow'])],
+      tasks: [
+        milestone('start'),
+        post('p1', ['start']),
+        wait('slow', '2s', ['start']),
+        post('p2', ['p1']),
+        post('p3', ['p1']),
+        milestone('end', ['p2', 'p3', 'slow']),
+      ],
     });
     const child = spawnCli(dir, ['run', file, '--json']);
     const exited = collect(child);
@@ -109,9 +138,14 @@ test('a run held by a live process cannot be resumed by another one', { timeout:
   assert.equal(runOf(done).status, 'succeeded');
 });
 
-test('Ctrl-C (SIGINT) stops a run at once with the resume command; resume finishes it', { timeout: 60_000 }, async () => {
+test('Ctrl-C (SIGINT) stops a run at once with the resume command; resume finishes it', {
+  timeout: 60_000,
+}, async () => {
   const dir = await tempDir();
-  const file = await writeRunbook(dir, 'int.json', { name: 'Interrupt me', tasks: [milestone('start'), wait('long', '1500ms', ['start']), milestone('end', ['long'])] });
+  const file = await writeRunbook(dir, 'int.json', {
+    name: 'Interrupt me',
+    tasks: [milestone('start'), wait('long', '1500ms', ['start']), milestone('end', ['long'])],
+  });
   const child = spawnCli(dir, ['run', file]);
   const exited = collect(child);
   const { runId } = await untilEvents(dir, (ev) => has(ev, 'task.state', 'long'));
@@ -122,5 +156,12 @@ test('Ctrl-C (SIGINT) stops a run at once with the resume command; resume finish
   const resumed = await runCli(dir, ['resume', runId, '--json']);
   assert.equal(resumed.code, 0, resumed.stderr);
   const run = runOf(resumed);
-  assert.deepEqual(run.tasks.map((t) => [t.id, t.status, t.attempts]), [['start', 'succeeded', 1], ['long', 'succeeded', 2], ['end', 'succeeded', 1]]);
+  assert.deepEqual(
+    run.tasks.map((t) => [t.id, t.status, t.attempts]),
+    [
+      ['start', 'succeeded', 1],
+      ['long', 'succeeded', 2],
+      ['end', 'succeeded', 1],
+    ],
+  );
 });

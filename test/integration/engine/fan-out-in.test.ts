@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { milestone, runCli, runOf, task, tempDir, wait, writeRunbook } from './cli.js';
 
-test('a fan-out/fan-in runbook runs every task once, each after its predecessors, siblings concurrently', { timeout: 60_000 }, async () => {
+test('a fan-out/fan-in runbook runs every task once, each after its predecessors, siblings concurrently', {
+  timeout: 60_000,
+}, async () => {
   const dir = await tempDir();
   const file = await writeRunbook(dir, 'fan.json', {
     name: 'Fan out and in',
@@ -41,16 +43,24 @@ test('a fan-out/fan-in runbook runs every task once, each after its predecessors
       assert.ok(e?.seq, `event ${kind} for ${id}`);
       return e.seq;
     };
-    const deps: Record<string, string[]> = { a: ['start'], b: ['start'], c: ['start'], ab: ['a', 'b'], end: ['ab', 'c'] };
+    const deps: Record<string, string[]> = {
+      a: ['start'],
+      b: ['start'],
+      c: ['start'],
+      ab: ['a', 'b'],
+      end: ['ab', 'c'],
+    };
     for (const [id, preds] of Object.entries(deps)) {
-      for (const p of preds) assert.ok(seqOf('task.running', id) > seqOf('task.succeeded', p), `${id} starts after ${p} succeeded`);
+      for (const p of preds)
+        assert.ok(seqOf('task.running', id) > seqOf('task.succeeded', p), `${id} starts after ${p} succeeded`);
     }
     // The three siblings were all started before any of them finished: they ran concurrently.
     const lastStart = Math.max(...['a', 'b', 'c'].map((id) => seqOf('task.running', id)));
     const firstEnd = Math.min(...['a', 'b', 'c'].map((id) => seqOf('task.succeeded', id)));
     assert.ok(lastStart < firstEnd, 'siblings overlap');
     // Each task ran exactly once.
-    for (const id of Object.keys(deps)) assert.equal(events.filter((e) => e.kind === 'task.running' && e.taskId === id).length, 1, id);
+    for (const id of Object.keys(deps))
+      assert.equal(events.filter((e) => e.kind === 'task.running' && e.taskId === id).length, 1, id);
     assert.equal(events[0]?.kind, 'run.created');
     assert.equal(events[0]?.actor, 'cli:tester');
     assert.equal(events.at(-1)?.kind, 'run.succeeded');
@@ -62,7 +72,10 @@ test('a fan-out/fan-in runbook runs every task once, each after its predecessors
   const list = await runCli(dir, ['runs', 'list', '--json']);
   assert.equal(list.code, 0, list.stderr);
   const runs = JSON.parse(list.stdout) as Array<{ id: string; status: string; task_count: number }>;
-  assert.deepEqual(runs.map((x) => [x.id, x.status, x.task_count]), [[run.id, 'succeeded', 6]]);
+  assert.deepEqual(
+    runs.map((x) => [x.id, x.status, x.task_count]),
+    [[run.id, 'succeeded', 6]],
+  );
 
   const show = await runCli(dir, ['runs', 'show', run.id]);
   assert.equal(show.code, 0, show.stderr);
@@ -74,9 +87,14 @@ test('a fan-out/fan-in runbook runs every task once, each after its predecessors
   assert.deepEqual(showJson, run);
 });
 
-test('without --json and off a terminal, progress is plain lines, one per transition', { timeout: 60_000 }, async () => {
+test('without --json and off a terminal, progress is plain lines, one per transition', {
+  timeout: 60_000,
+}, async () => {
   const dir = await tempDir();
-  const file = await writeRunbook(dir, 'two.json', { name: 'Two', tasks: [milestone('one'), milestone('two', ['one'])] });
+  const file = await writeRunbook(dir, 'two.json', {
+    name: 'Two',
+    tasks: [milestone('one'), milestone('two', ['one'])],
+  });
   const r = await runCli(dir, ['run', file]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.split('\n');
@@ -88,7 +106,12 @@ test('without --json and off a terminal, progress is plain lines, one per transi
 
 test('bad input gets a clear error, never a stack trace', { timeout: 60_000 }, async () => {
   const dir = await tempDir();
-  for (const args of [['resume', 'r_nope'], ['runs', 'show', 'r_nope'], ['task', 'complete', 'r_nope', 'x'], ['runs', 'cancel', 'r_nope']]) {
+  for (const args of [
+    ['resume', 'r_nope'],
+    ['runs', 'show', 'r_nope'],
+    ['task', 'complete', 'r_nope', 'x'],
+    ['runs', 'cancel', 'r_nope'],
+  ]) {
     const r = await runCli(dir, args);
     assert.equal(r.code, 1, args.join(' '));
     assert.match(r.stderr, /No run "r_nope"/);

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { CountingServer, milestone, runCli, runOf, task, tempDir, writeRunbook } from './cli.js';
 
-test('a rehearsal skips http (with the reason) and its dependents go on; rehearsal: run opts in', { timeout: 60_000 }, async () => {
+test('a rehearsal skips http (with the reason) and its dependents go on; rehearsal: run opts in', {
+  timeout: 60_000,
+}, async () => {
   const server = new CountingServer();
   const base = await server.start();
   try {
@@ -42,7 +44,9 @@ test('a rehearsal skips http (with the reason) and its dependents go on; rehears
   }
 });
 
-test('a manual task waits (exit 3) until an operator completes it; the run then finishes', { timeout: 60_000 }, async () => {
+test('a manual task waits (exit 3) until an operator completes it; the run then finishes', {
+  timeout: 60_000,
+}, async () => {
   const dir = await tempDir();
   const file = await writeRunbook(dir, 'manual.json', {
     name: 'Needs a human',
@@ -76,14 +80,20 @@ test('a manual task waits (exit 3) until an operator completes it; the run then 
   assert.equal(run.id, waiting.id);
   assert.equal(run.status, 'succeeded');
   assert.ok(run.finished_at);
-  assert.deepEqual(run.tasks.map((t) => t.status), ['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+  assert.deepEqual(
+    run.tasks.map((t) => t.status),
+    ['succeeded', 'succeeded', 'succeeded', 'succeeded'],
+  );
 
   const store = SqliteStore.open(dir);
   try {
     const events = await store.getEvents(run.id);
     const completed = events.find((e) => e.kind === 'task.succeeded' && e.taskId === 'approve');
     assert.equal(completed?.actor, 'cli:tester', 'the operator is recorded');
-    assert.deepEqual(events.filter((e) => e.kind.startsWith('run.')).map((e) => e.kind), ['run.created', 'run.waiting', 'run.succeeded']);
+    assert.deepEqual(
+      events.filter((e) => e.kind.startsWith('run.')).map((e) => e.kind),
+      ['run.created', 'run.waiting', 'run.succeeded'],
+    );
   } finally {
     await store.close();
   }
@@ -91,7 +101,10 @@ test('a manual task waits (exit 3) until an operator completes it; the run then 
 
 test('an operator can skip a waiting task, and a finished run refuses more actions', { timeout: 60_000 }, async () => {
   const dir = await tempDir();
-  const file = await writeRunbook(dir, 'skip.json', { name: 'Skip', tasks: [{ id: 'ask', type: 'manual' }, milestone('next', ['ask'])] });
+  const file = await writeRunbook(dir, 'skip.json', {
+    name: 'Skip',
+    tasks: [{ id: 'ask', type: 'manual' }, milestone('next', ['ask'])],
+  });
   const waiting = runOf(await runCli(dir, ['run', file, '--json']));
   const r = await runCli(dir, ['task', 'skip', waiting.id, 'ask', '--json']);
   assert.equal(r.code, 0, r.stderr);
@@ -106,24 +119,38 @@ test('an operator can skip a waiting task, and a finished run refuses more actio
 
 test('runs cancel cancels a waiting run and its unfinished tasks', { timeout: 60_000 }, async () => {
   const dir = await tempDir();
-  const file = await writeRunbook(dir, 'cancel.json', { name: 'Cancel', tasks: [{ id: 'ask', type: 'manual' }, milestone('next', ['ask'])] });
+  const file = await writeRunbook(dir, 'cancel.json', {
+    name: 'Cancel',
+    tasks: [{ id: 'ask', type: 'manual' }, milestone('next', ['ask'])],
+  });
   const waiting = runOf(await runCli(dir, ['run', file, '--json']));
   const c = await runCli(dir, ['runs', 'cancel', waiting.id]);
   assert.equal(c.code, 0, c.stderr);
   const run = runOf(await runCli(dir, ['runs', 'show', waiting.id, '--json']));
   assert.equal(run.status, 'cancelled');
-  assert.deepEqual(run.tasks.map((t) => [t.status, t.reason]), [['cancelled', 'run cancelled'], ['cancelled', 'run cancelled']]);
+  assert.deepEqual(
+    run.tasks.map((t) => [t.status, t.reason]),
+    [
+      ['cancelled', 'run cancelled'],
+      ['cancelled', 'run cancelled'],
+    ],
+  );
   const again = await runCli(dir, ['runs', 'cancel', waiting.id]);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /only an unfinished run can be cancelled/);
 });
 
-test('a live run records pre-flight problems as warnings and goes on; --strict refuses to start (exit 2)', { timeout: 60_000 }, async () => {
+test('a live run records pre-flight problems as warnings and goes on; --strict refuses to start (exit 2)', {
+  timeout: 60_000,
+}, async () => {
   const dir = await tempDir();
   // No Slack connection is configured in this data dir: the slack.message type's check reports it.
   const file = await writeRunbook(dir, 'pre.json', {
     name: 'Pre-flight',
-    tasks: [milestone('start'), { id: 'hello', type: 'slack.message', channel: '#general', message: 'hi', depends_on: ['start'] }],
+    tasks: [
+      milestone('start'),
+      { id: 'hello', type: 'slack.message', channel: '#general', message: 'hi', depends_on: ['start'] },
+    ],
   });
   const strict = await runCli(dir, ['run', file, '--strict', '--json']);
   assert.equal(strict.code, 2);
@@ -142,7 +169,7 @@ test('a live run records pre-flight problems as warnings and goes on; --strict r
     const pre = (await store.getEvents(run.id)).filter((e) => e.kind === 'run.preflight');
     assert.equal(pre.length, 1);
     assert.equal(pre[0]?.taskId, 'hello');
-    assert.match(String(pre[0]?.data?.['code']), /^runwire\.slack\./);
+    assert.match(String(pre[0]?.data?.code), /^runwire\.slack\./);
   } finally {
     await store.close();
   }

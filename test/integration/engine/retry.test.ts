@@ -4,8 +4,12 @@ import assert from 'node:assert/strict';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { CountingServer, milestone, runCli, runOf, task, tempDir, writeRunbook } from './cli.js';
 
-test('an http task that fails twice with 503 then succeeds is retried with backoff and succeeds on attempt 3', { timeout: 60_000 }, async () => {
-  const server = new CountingServer((path, n) => (path === '/flaky' && n <= 2 ? { status: 503, body: { busy: true } } : { status: 200, body: { n } }));
+test('an http task that fails twice with 503 then succeeds is retried with backoff and succeeds on attempt 3', {
+  timeout: 60_000,
+}, async () => {
+  const server = new CountingServer((path, n) =>
+    path === '/flaky' && n <= 2 ? { status: 503, body: { busy: true } } : { status: 200, body: { n } },
+  );
   const base = await server.start();
   try {
     const dir = await tempDir();
@@ -22,7 +26,7 @@ test('an http task that fails twice with 503 then succeeds is retried with backo
     assert.equal(task(run, 'call').status, 'succeeded');
     assert.equal(task(run, 'call').attempts, 3);
     assert.equal(task(run, 'call').error, null);
-    assert.deepEqual(task(run, 'call').output?.['body'], { n: 3 });
+    assert.deepEqual(task(run, 'call').output?.body, { n: 3 });
     assert.equal(server.count('/flaky'), 3);
     const store = SqliteStore.open(dir);
     try {
@@ -30,10 +34,13 @@ test('an http task that fails twice with 503 then succeeds is retried with backo
       const retries = events.filter((e) => e.kind === 'task.retrying');
       assert.equal(retries.length, 2);
       // Exponential: the second wait's base is twice the first's (50ms * 2^(n-1), jitter within ±25%).
-      const delays = retries.map((e) => Number(e.data?.['delay_ms']));
+      const delays = retries.map((e) => Number(e.data?.delay_ms));
       assert.ok(delays[0]! >= 37 && delays[0]! <= 63, `first delay ${delays[0]}`);
       assert.ok(delays[1]! >= 75 && delays[1]! <= 125, `second delay ${delays[1]}`);
-      assert.deepEqual(events.filter((e) => e.taskId === 'call' && e.kind === 'task.running').map((e) => e.data?.['attempt']), [1, 2, 3]);
+      assert.deepEqual(
+        events.filter((e) => e.taskId === 'call' && e.kind === 'task.running').map((e) => e.data?.attempt),
+        [1, 2, 3],
+      );
     } finally {
       await store.close();
     }
@@ -42,7 +49,9 @@ test('an http task that fails twice with 503 then succeeds is retried with backo
   }
 });
 
-test('a task that keeps failing fails the run (exit 1), its dependents stay pending, and task retry revives the run', { timeout: 60_000 }, async () => {
+test('a task that keeps failing fails the run (exit 1), its dependents stay pending, and task retry revives the run', {
+  timeout: 60_000,
+}, async () => {
   let healthy = false;
   const server = new CountingServer(() => (healthy ? { status: 200 } : { status: 500 }));
   const base = await server.start();

@@ -6,8 +6,12 @@ import { admin, botToken, channelId, client, coreSandbox, platformError, userId 
 
 describe('sandbox chat methods', () => {
   let sb: Sandbox;
-  before(async () => { sb = await coreSandbox({ rateLimits: false }); });
-  after(async () => { await sb.close(); });
+  before(async () => {
+    sb = await coreSandbox({ rateLimits: false });
+  });
+  after(async () => {
+    await sb.close();
+  });
 
   it('posts by id, by #name and by bare name, with ts unique per channel', async () => {
     const c = client(sb);
@@ -23,7 +27,7 @@ describe('sandbox chat methods', () => {
       assert.equal(r.message?.bot_id, sb.workspace.app.bot_id);
     }
     const stored = await admin(sb, 'GET', `channels/${general}/messages`);
-    const texts = (stored['messages'] as Array<{ text: string }>).map((m) => m.text);
+    const texts = (stored.messages as Array<{ text: string }>).map((m) => m.text);
     assert.deepEqual(texts.slice(-5), ['hello 0', 'hello 1', 'hello 2', 'hello 3', 'hello 4']);
   });
 
@@ -36,9 +40,18 @@ describe('sandbox chat methods', () => {
   });
 
   it('private channel the bot is not in → channel_not_found; archived → is_archived', async () => {
-    assert.equal((await platformError(client(sb).chat.postMessage({ channel: '#leadership', text: 'x' })))['error'], 'channel_not_found');
-    assert.equal((await platformError(client(sb).chat.postMessage({ channel: '#old-project', text: 'x' })))['error'], 'is_archived');
-    assert.equal((await platformError(client(sb).chat.postMessage({ channel: 'C0NOSUCHCHAN', text: 'x' })))['error'], 'channel_not_found');
+    assert.equal(
+      (await platformError(client(sb).chat.postMessage({ channel: '#leadership', text: 'x' }))).error,
+      'channel_not_found',
+    );
+    assert.equal(
+      (await platformError(client(sb).chat.postMessage({ channel: '#old-project', text: 'x' }))).error,
+      'is_archived',
+    );
+    assert.equal(
+      (await platformError(client(sb).chat.postMessage({ channel: 'C0NOSUCHCHAN', text: 'x' }))).error,
+      'channel_not_found',
+    );
     const ok = await client(sb).chat.postMessage({ channel: '#security', text: 'the bot is a member here' });
     assert.equal(ok.ok, true);
   });
@@ -46,7 +59,7 @@ describe('sandbox chat methods', () => {
   it('public channel without membership: not_in_channel unless the bot token has chat:write.public', async () => {
     const plain = await botToken(sb, ['chat:write']);
     const err = await platformError(client(sb, plain).chat.postMessage({ channel: '#deploys', text: 'x' }));
-    assert.equal(err['error'], 'not_in_channel');
+    assert.equal(err.error, 'not_in_channel');
     const r = await client(sb).chat.postMessage({ channel: '#deploys', text: 'via chat:write.public' });
     assert.equal(r.ok, true);
     // chat:write.public does not make the bot a member.
@@ -54,8 +67,13 @@ describe('sandbox chat methods', () => {
   });
 
   it('a user token without chat:write.public semantics needs membership', async () => {
-    const userToken = (await admin(sb, 'POST', 'tokens', { kind: 'user', user: 'grace', scopes: ['chat:write', 'chat:write.public'] }))['token'] as string;
-    assert.equal((await platformError(client(sb, userToken).chat.postMessage({ channel: '#ops', text: 'x' })))['error'], 'not_in_channel');
+    const userToken = (
+      await admin(sb, 'POST', 'tokens', { kind: 'user', user: 'grace', scopes: ['chat:write', 'chat:write.public'] })
+    ).token as string;
+    assert.equal(
+      (await platformError(client(sb, userToken).chat.postMessage({ channel: '#ops', text: 'x' }))).error,
+      'not_in_channel',
+    );
     const r = await client(sb, userToken).chat.postMessage({ channel: '#general', text: 'from grace' });
     assert.equal(r.message?.user, userId(sb, 'grace'));
     assert.equal(r.message?.bot_id, undefined);
@@ -63,8 +81,11 @@ describe('sandbox chat methods', () => {
 
   it('no_text without text, blocks or attachments; msg_too_long over 40,000 characters', async () => {
     const c = client(sb);
-    assert.equal((await platformError(c.chat.postMessage({ channel: '#general' } as never)))['error'], 'no_text');
-    assert.equal((await platformError(c.chat.postMessage({ channel: '#general', text: 'x'.repeat(40_001) })))['error'], 'msg_too_long');
+    assert.equal((await platformError(c.chat.postMessage({ channel: '#general' } as never))).error, 'no_text');
+    assert.equal(
+      (await platformError(c.chat.postMessage({ channel: '#general', text: 'x'.repeat(40_001) }))).error,
+      'msg_too_long',
+    );
     const exact = await c.chat.postMessage({ channel: '#general', text: 'y'.repeat(40_000) });
     assert.equal(exact.message?.text?.length, 40_000);
     const blocksOnly = await c.chat.postMessage({ channel: '#general', blocks: [{ type: 'divider' }] });
@@ -73,9 +94,16 @@ describe('sandbox chat methods', () => {
 
   it('invalid_blocks for malformed blocks; good blocks are stored and returned', async () => {
     const c = client(sb);
-    for (const blocks of [[{ type: 'no_such_block' }], [{ text: 'no type' }], [{ type: 'section' }],
-      [{ type: 'header', text: { type: 'mrkdwn', text: '*x*' } }]]) {
-      assert.equal((await platformError(c.chat.postMessage({ channel: '#general', text: 'x', blocks: blocks as never })))['error'], 'invalid_blocks');
+    for (const blocks of [
+      [{ type: 'no_such_block' }],
+      [{ text: 'no type' }],
+      [{ type: 'section' }],
+      [{ type: 'header', text: { type: 'mrkdwn', text: '*x*' } }],
+    ]) {
+      assert.equal(
+        (await platformError(c.chat.postMessage({ channel: '#general', text: 'x', blocks: blocks as never }))).error,
+        'invalid_blocks',
+      );
     }
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*deploy* done' } }];
     const r = await c.chat.postMessage({ channel: '#general', text: 'deploy done', blocks });
@@ -86,16 +114,27 @@ describe('sandbox chat methods', () => {
     const c = client(sb);
     const parent = await c.chat.postMessage({ channel: '#ops', text: 'parent' });
     const r1 = await c.chat.postMessage({ channel: '#ops', text: 'reply 1', thread_ts: parent.ts! });
-    const r2 = await c.chat.postMessage({ channel: '#ops', text: 'reply 2 broadcast', thread_ts: parent.ts!, reply_broadcast: true });
+    const r2 = await c.chat.postMessage({
+      channel: '#ops',
+      text: 'reply 2 broadcast',
+      thread_ts: parent.ts!,
+      reply_broadcast: true,
+    });
     assert.equal(r1.message?.thread_ts, parent.ts);
     const replies = await c.conversations.replies({ channel: parent.channel!, ts: parent.ts! });
-    assert.deepEqual(replies.messages?.map((m) => m.text), ['parent', 'reply 1', 'reply 2 broadcast']);
+    assert.deepEqual(
+      replies.messages?.map((m) => m.text),
+      ['parent', 'reply 1', 'reply 2 broadcast'],
+    );
     assert.equal(replies.messages?.[0]?.reply_count, 2);
     const hist = await c.conversations.history({ channel: parent.channel!, limit: 10 });
     const texts = hist.messages?.map((m) => m.text) ?? [];
     assert.ok(texts.includes('reply 2 broadcast'), 'broadcast reply is in channel history');
     assert.ok(!texts.includes('reply 1'), 'plain reply is only in the thread');
-    assert.equal((await platformError(c.chat.postMessage({ channel: '#ops', text: 'x', thread_ts: '1234567890.123456' })))['error'], 'cannot_reply_to_message');
+    assert.equal(
+      (await platformError(c.chat.postMessage({ channel: '#ops', text: 'x', thread_ts: '1234567890.123456' }))).error,
+      'cannot_reply_to_message',
+    );
     assert.ok(r2.ts! > r1.ts!);
   });
 
@@ -105,11 +144,13 @@ describe('sandbox chat methods', () => {
     const r = await c.chat.postMessage({ channel: '#releases', text: 'with metadata', metadata });
     const plain = await c.conversations.history({ channel: r.channel!, limit: 1 });
     assert.equal(plain.messages?.[0]?.ts, r.ts);
-    assert.equal((plain.messages?.[0] as Record<string, unknown>)['metadata'], undefined);
+    assert.equal((plain.messages?.[0] as Record<string, unknown>).metadata, undefined);
     const withMeta = await c.conversations.history({ channel: r.channel!, limit: 1, include_all_metadata: true });
-    assert.deepEqual((withMeta.messages?.[0] as Record<string, unknown>)['metadata'], metadata);
-    const bad = await platformError(c.chat.postMessage({ channel: '#releases', text: 'x', metadata: { event_type: 'x' } as never }));
-    assert.equal(bad['error'], 'invalid_metadata_format');
+    assert.deepEqual((withMeta.messages?.[0] as Record<string, unknown>).metadata, metadata);
+    const bad = await platformError(
+      c.chat.postMessage({ channel: '#releases', text: 'x', metadata: { event_type: 'x' } as never }),
+    );
+    assert.equal(bad.error, 'invalid_metadata_format');
   });
 
   it('chat.update and chat.delete own messages; others get cant_update_message / cant_delete_message', async () => {
@@ -119,9 +160,18 @@ describe('sandbox chat methods', () => {
     assert.equal(u.text, 'v2');
     assert.equal(sb.workspace.findMessage(r.channel!, r.ts!)?.text, 'v2');
     const welcome = sb.workspace.history(r.channel!).find((m) => m.text.startsWith('Welcome'))!;
-    assert.equal((await platformError(c.chat.update({ channel: r.channel!, ts: welcome.ts, text: 'hijack' })))['error'], 'cant_update_message');
-    assert.equal((await platformError(c.chat.delete({ channel: r.channel!, ts: welcome.ts })))['error'], 'cant_delete_message');
-    assert.equal((await platformError(c.chat.update({ channel: r.channel!, ts: '1111111111.000001', text: 'x' })))['error'], 'message_not_found');
+    assert.equal(
+      (await platformError(c.chat.update({ channel: r.channel!, ts: welcome.ts, text: 'hijack' }))).error,
+      'cant_update_message',
+    );
+    assert.equal(
+      (await platformError(c.chat.delete({ channel: r.channel!, ts: welcome.ts }))).error,
+      'cant_delete_message',
+    );
+    assert.equal(
+      (await platformError(c.chat.update({ channel: r.channel!, ts: '1111111111.000001', text: 'x' }))).error,
+      'message_not_found',
+    );
     const d = await c.chat.delete({ channel: r.channel!, ts: r.ts! });
     assert.equal(d.ts, r.ts);
     assert.equal(sb.workspace.findMessage(r.channel!, r.ts!), undefined);
@@ -132,11 +182,20 @@ describe('sandbox chat methods', () => {
     const r = await c.chat.postMessage({ channel: '#general', text: 'link me' });
     const p = await c.chat.getPermalink({ channel: r.channel!, message_ts: r.ts! });
     assert.equal(p.permalink, `${sb.url}archives/${r.channel}/p${r.ts!.replace('.', '')}`);
-    assert.equal((await platformError(c.chat.getPermalink({ channel: r.channel!, message_ts: '1111111111.000001' })))['error'], 'message_not_found');
+    assert.equal(
+      (await platformError(c.chat.getPermalink({ channel: r.channel!, message_ts: '1111111111.000001' }))).error,
+      'message_not_found',
+    );
     const e = await c.chat.postEphemeral({ channel: '#general', user: userId(sb, 'alice'), text: 'only for alice' });
     assert.match(e.message_ts!, /^\d{10}\.\d{6}$/);
-    assert.ok(!sb.workspace.allMessages(r.channel!).some((m) => m.text === 'only for alice'), 'ephemeral messages are not stored');
-    assert.equal((await platformError(c.chat.postEphemeral({ channel: '#ops', user: userId(sb, 'grace'), text: 'x' })))['error'], 'user_not_in_channel');
+    assert.ok(
+      !sb.workspace.allMessages(r.channel!).some((m) => m.text === 'only for alice'),
+      'ephemeral messages are not stored',
+    );
+    assert.equal(
+      (await platformError(c.chat.postEphemeral({ channel: '#ops', user: userId(sb, 'grace'), text: 'x' }))).error,
+      'user_not_in_channel',
+    );
   });
 
   it('emits message, message_changed and message_deleted on the workspace', async () => {

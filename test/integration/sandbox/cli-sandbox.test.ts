@@ -19,7 +19,9 @@ function readUntil(child: ChildProcessWithoutNullStreams, until: RegExp): Promis
     const lines: string[] = [];
     const rl = createInterface({ input: child.stdout });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     rl.on('line', (line) => {
       lines.push(line);
       if (until.test(line)) {
@@ -27,7 +29,9 @@ function readUntil(child: ChildProcessWithoutNullStreams, until: RegExp): Promis
         resolve(lines);
       }
     });
-    child.once('exit', (code) => reject(new Error(`runwire sandbox exited ${code} before printing ${until}: ${stderr}${lines.join('\n')}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`runwire sandbox exited ${code} before printing ${until}: ${stderr}${lines.join('\n')}`)),
+    );
   });
 }
 
@@ -45,8 +49,12 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
     const child = startCli(args);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -60,12 +68,28 @@ describe('runwire sandbox (child process)', () => {
       for (const k of ['url', 'api_url', 'bot_token', 'app_token', 'signing_secret', 'client_id', 'client_secret']) {
         assert.equal(typeof info[k], 'string', `${k} is present`);
       }
-      assert.match(info['api_url']!, /^http:\/\/127\.0\.0\.1:\d+\/api\/$/);
-      const web = new WebClient(info['bot_token'], { slackApiUrl: info['api_url'], retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
+      assert.match(info.api_url!, /^http:\/\/127\.0\.0\.1:\d+\/api\/$/);
+      const web = new WebClient(info.bot_token, {
+        slackApiUrl: info.api_url,
+        retryConfig: { retries: 0 },
+        logLevel: LogLevel.ERROR,
+      });
       const auth = await web.auth.test();
       assert.equal(auth.team, 'Runwire Sandbox');
-      assert.deepEqual(auth.response_metadata?.scopes, ['chat:write', 'chat:write.public', 'channels:read', 'groups:read',
-        'channels:history', 'groups:history', 'im:history', 'mpim:history', 'im:write', 'mpim:write', 'users:read', 'users:read.email']);
+      assert.deepEqual(auth.response_metadata?.scopes, [
+        'chat:write',
+        'chat:write.public',
+        'channels:read',
+        'groups:read',
+        'channels:history',
+        'groups:history',
+        'im:history',
+        'mpim:history',
+        'im:write',
+        'mpim:write',
+        'users:read',
+        'users:read.email',
+      ]);
       assert.equal((await web.chat.postMessage({ channel: '#general', text: 'from the CLI test' })).ok, true);
     } finally {
       assert.equal(await stop(child), 0, 'exits 0 on SIGTERM');
@@ -89,22 +113,29 @@ describe('runwire sandbox (child process)', () => {
   it('--workspace FILE (YAML) replaces the seed, with fixed credentials', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'runwire-sandbox-'));
     const file = join(dir, 'ws.yaml');
-    await writeFile(file, [
-      'team: { name: Acme Ops }',
-      'app: { bot_token: xoxb-fixed-token-123, client_id: "111.222", bot_scopes: [chat:write, channels:read] }',
-      'users:',
-      '  - { name: zed, email: zed@acme.example }',
-      'channels:',
-      '  - { name: war-room, members: [zed, bot] }',
-      '  - { name: lobby, general: true, members: [zed] }',
-    ].join('\n'));
+    await writeFile(
+      file,
+      [
+        'team: { name: Acme Ops }',
+        'app: { bot_token: xoxb-fixed-token-123, client_id: "111.222", bot_scopes: [chat:write, channels:read] }',
+        'users:',
+        '  - { name: zed, email: zed@acme.example }',
+        'channels:',
+        '  - { name: war-room, members: [zed, bot] }',
+        '  - { name: lobby, general: true, members: [zed] }',
+      ].join('\n'),
+    );
     const child = startCli(['--json', '--workspace', file, '--no-rate-limits']);
     try {
       const [first] = await readUntil(child, /.*/);
       const info = JSON.parse(first!) as Record<string, string>;
-      assert.equal(info['bot_token'], 'xoxb-fixed-token-123');
-      assert.equal(info['client_id'], '111.222');
-      const web = new WebClient(info['bot_token'], { slackApiUrl: info['api_url'], retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
+      assert.equal(info.bot_token, 'xoxb-fixed-token-123');
+      assert.equal(info.client_id, '111.222');
+      const web = new WebClient(info.bot_token, {
+        slackApiUrl: info.api_url,
+        retryConfig: { retries: 0 },
+        logLevel: LogLevel.ERROR,
+      });
       assert.equal((await web.auth.test()).team, 'Acme Ops');
       const list = await web.conversations.list({});
       assert.deepEqual(list.channels?.map((c) => c.name).sort(), ['lobby', 'war-room']);

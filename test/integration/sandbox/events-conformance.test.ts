@@ -29,7 +29,10 @@ test('delivered event_callbacks validate against the reference Events API schema
   const validateWrapper = ajv.compile(wrapper);
 
   const receiver = await startReceiver();
-  const sb = await startSandbox({ rateLimits: false, extensions: [eventsExtension({ config: { request_url: receiver.url } })] });
+  const sb = await startSandbox({
+    rateLimits: false,
+    extensions: [eventsExtension({ config: { request_url: receiver.url } })],
+  });
   try {
     const web = new WebClient(sb.credentials.bot_token, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 } });
     const alice = [...sb.workspace.users.values()].find((u) => u.name === 'alice')!;
@@ -44,9 +47,18 @@ test('delivered event_callbacks validate against the reference Events API schema
     const all = await receiver.waitFor(5);
 
     const kinds = all.map((r) => `${r.json.event.type}/${r.json.event.subtype ?? ''}`).sort();
-    assert.deepEqual(kinds, ['app_mention/', 'message/', 'message/bot_message', 'message/message_changed', 'message/message_deleted']);
+    assert.deepEqual(kinds, [
+      'app_mention/',
+      'message/',
+      'message/bot_message',
+      'message/message_changed',
+      'message/message_deleted',
+    ]);
     for (const r of all) {
-      assert.ok(validateWrapper(r.json), `${r.json.event.type}/${r.json.event.subtype ?? ''}: ${ajv.errorsText(validateWrapper.errors)}`);
+      assert.ok(
+        validateWrapper(r.json),
+        `${r.json.event.type}/${r.json.event.subtype ?? ''}: ${ajv.errorsText(validateWrapper.errors)}`,
+      );
     }
     const deleted = all.find((r) => r.json.event.subtype === 'message_deleted')!;
     assert.equal(deleted.json.event.deleted_ts, posted.ts);
@@ -66,14 +78,24 @@ test('Socket Mode hello and events_api envelopes carry the fields of the referen
     const frames: any[] = [];
     const socket = new WebSocket(url!);
     ws.socket = socket;
-    const wanted = (n: number): Promise<void> => new Promise((resolve, reject) => {
-      const check = (): void => { if (frames.length >= n) resolve(); };
-      socket.on('message', (d) => { frames.push(JSON.parse(d.toString())); check(); });
-      socket.once('error', reject);
-    });
+    const wanted = (n: number): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (frames.length >= n) resolve();
+        };
+        socket.on('message', (d) => {
+          frames.push(JSON.parse(d.toString()));
+          check();
+        });
+        socket.once('error', reject);
+      });
     const gotHello = wanted(1);
     await gotHello;
-    const gotEnvelope = new Promise<void>((resolve) => socket.on('message', () => { if (frames.length >= 2) resolve(); }));
+    const gotEnvelope = new Promise<void>((resolve) =>
+      socket.on('message', () => {
+        if (frames.length >= 2) resolve();
+      }),
+    );
     const bob = [...sb.workspace.users.values()].find((u) => u.name === 'bob')!;
     sb.workspace.postAsUser(bob.id, '#general', 'over the raw socket');
     await gotEnvelope;
@@ -84,7 +106,8 @@ test('Socket Mode hello and events_api envelopes carry the fields of the referen
     assert.deepEqual(Object.keys(hello.debug_info).sort(), Object.keys(refHello.debug_info).sort());
     const refEnvelope = reference('socket-mode', 'socket_mode_envelopes_3_events_api.json');
     assert.deepEqual(Object.keys(envelope).sort(), Object.keys(refEnvelope).sort());
-    for (const key of Object.keys(refEnvelope.payload)) assert.ok(key in envelope.payload, `envelope payload has ${key}`);
+    for (const key of Object.keys(refEnvelope.payload))
+      assert.ok(key in envelope.payload, `envelope payload has ${key}`);
     for (const key of Object.keys(refEnvelope.payload.event).filter((k) => k !== 'client_msg_id' && k !== 'team')) {
       assert.ok(key in envelope.payload.event, `event has ${key}`);
     }

@@ -63,7 +63,7 @@ test('a user message in a channel the bot is in arrives at the Request URL, sign
     const ts = String(req.headers['x-slack-request-timestamp']);
     assert.match(ts, /^\d+$/);
     assert.ok(Math.abs(Number(ts) - before) < 60, 'timestamp is the current time in seconds');
-    const expected = 'v0=' + createHmac('sha256', sb.credentials.signing_secret).update(`v0:${ts}:${req.raw}`).digest('hex');
+    const expected = `v0=${createHmac('sha256', sb.credentials.signing_secret).update(`v0:${ts}:${req.raw}`).digest('hex')}`;
     assert.equal(req.headers['x-slack-signature'], expected);
     assert.equal(req.headers['x-slack-retry-num'], undefined, 'a first delivery is not a retry');
 
@@ -75,7 +75,13 @@ test('a user message in a channel the bot is in arrives at the Request URL, sign
     assert.equal(typeof body.token, 'string');
     assert.ok(Number.isInteger(body.event_time));
     assert.deepEqual(body.authorizations, [
-      { enterprise_id: null, team_id: sb.workspace.team.id, user_id: sb.workspace.app.bot_user_id, is_bot: true, is_enterprise_install: false },
+      {
+        enterprise_id: null,
+        team_id: sb.workspace.team.id,
+        user_id: sb.workspace.app.bot_user_id,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
     ]);
     assert.equal(body.event.type, 'message');
     assert.equal(body.event.text, 'deploy is green');
@@ -101,7 +107,10 @@ test('an endpoint that does not ack within 3 s gets a retry with X-Slack-Retry-N
     assert.equal(retry.json.event_id, first.json.event_id);
     assert.equal(retry.raw, first.raw, 'the same payload is redelivered');
     const s = await waitForSettings(sb, (x) => x.dispatches[0]?.http?.state === 'acked', 'the retry to be acked');
-    assert.deepEqual(s.dispatches[0].http.attempts.map((a: any) => a.outcome), ['http_timeout', 'acked']);
+    assert.deepEqual(
+      s.dispatches[0].http.attempts.map((a: any) => a.outcome),
+      ['http_timeout', 'acked'],
+    );
   });
 });
 
@@ -116,7 +125,7 @@ test('an endpoint answering 500 is retried, with reason http_error', async () =>
     assert.equal(retry.json.event_id, first.json.event_id);
     // Re-signed with a fresh timestamp: still valid for the same body.
     const ts = String(retry.headers['x-slack-request-timestamp']);
-    const expected = 'v0=' + createHmac('sha256', sb.credentials.signing_secret).update(`v0:${ts}:${retry.raw}`).digest('hex');
+    const expected = `v0=${createHmac('sha256', sb.credentials.signing_secret).update(`v0:${ts}:${retry.raw}`).digest('hex')}`;
     assert.equal(retry.headers['x-slack-signature'], expected);
     await waitForSettings(sb, (x) => x.dispatches[0]?.http?.state === 'acked', 'the retry to be acked');
   });
@@ -124,16 +133,30 @@ test('an endpoint answering 500 is retried, with reason http_error', async () =>
 
 test('after 3 retries the sandbox gives up; X-Slack-No-Retry stops retries at once', async () => {
   const receiver = await startReceiver((req) =>
-    req.json?.event?.text === 'no retry please' ? { status: 500, headers: { 'X-Slack-No-Retry': '1' } } : { status: 503 });
+    req.json?.event?.text === 'no retry please'
+      ? { status: 500, headers: { 'X-Slack-No-Retry': '1' } }
+      : { status: 503 },
+  );
   await withSandbox({ config: { request_url: receiver.url }, policy: { retryDelaysMs: [0] } }, receiver, async (sb) => {
     sb.workspace.postAsUser(userId(sb, 'alice'), '#general', 'keep failing');
     await receiver.waitFor(4);
-    const s = await waitForSettings(sb, (x) => x.dispatches[0]?.http?.state === 'failed', 'the delivery to be given up');
-    assert.deepEqual(receiver.received.map((r) => r.headers['x-slack-retry-num']), [undefined, '1', '2', '3']);
+    const s = await waitForSettings(
+      sb,
+      (x) => x.dispatches[0]?.http?.state === 'failed',
+      'the delivery to be given up',
+    );
+    assert.deepEqual(
+      receiver.received.map((r) => r.headers['x-slack-retry-num']),
+      [undefined, '1', '2', '3'],
+    );
     assert.equal(s.dispatches[0].http.attempts.length, 4);
 
     sb.workspace.postAsUser(userId(sb, 'alice'), '#general', 'no retry please');
-    const s2 = await waitForSettings(sb, (x) => x.dispatches[1]?.http?.state === 'failed', 'the no-retry delivery to end');
+    const s2 = await waitForSettings(
+      sb,
+      (x) => x.dispatches[1]?.http?.state === 'failed',
+      'the no-retry delivery to end',
+    );
     assert.equal(s2.dispatches[1].http.attempts.length, 1);
     assert.equal(receiver.received.filter((r) => r.json?.event?.text === 'no retry please').length, 1);
   });
@@ -141,12 +164,19 @@ test('after 3 retries the sandbox gives up; X-Slack-No-Retry stops retries at on
 
 test('url_verification: a new Request URL must echo the signed challenge', async () => {
   const receiver = await startReceiver((req) =>
-    req.json?.type === 'url_verification' ? { status: 200, body: JSON.stringify({ challenge: req.json.challenge }) } : { status: 200 });
+    req.json?.type === 'url_verification'
+      ? { status: 200, body: JSON.stringify({ challenge: req.json.challenge }) }
+      : { status: 200 },
+  );
   const liar = await startReceiver(() => ({ status: 200, body: 'not the challenge' }));
   await withSandbox({}, receiver, async (sb) => {
     try {
-      const ok = await fetch(`${sb.url}sandbox/app`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request_url: receiver.url }) });
-      const okBody = await ok.json() as any;
+      const ok = await fetch(`${sb.url}sandbox/app`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ request_url: receiver.url }),
+      });
+      const okBody = (await ok.json()) as any;
       assert.equal(ok.status, 200, JSON.stringify(okBody));
       assert.equal(okBody.request_url, receiver.url);
       const [hs] = receiver.received;
@@ -155,10 +185,17 @@ test('url_verification: a new Request URL must echo the signed challenge', async
       assert.equal(typeof hs.json.challenge, 'string');
       assert.ok(hs.json.challenge.length >= 20);
       const ts = String(hs.headers['x-slack-request-timestamp']);
-      assert.equal(hs.headers['x-slack-signature'], 'v0=' + createHmac('sha256', sb.credentials.signing_secret).update(`v0:${ts}:${hs.raw}`).digest('hex'));
+      assert.equal(
+        hs.headers['x-slack-signature'],
+        `v0=${createHmac('sha256', sb.credentials.signing_secret).update(`v0:${ts}:${hs.raw}`).digest('hex')}`,
+      );
 
-      const bad = await fetch(`${sb.url}sandbox/app`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request_url: liar.url }) });
-      const badBody = await bad.json() as any;
+      const bad = await fetch(`${sb.url}sandbox/app`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ request_url: liar.url }),
+      });
+      const badBody = (await bad.json()) as any;
       assert.equal(bad.status, 400);
       assert.equal(badBody.error, 'url_verification_failed');
       assert.equal((await appSettings(sb)).request_url, receiver.url, 'a URL that fails verification is not saved');
@@ -188,7 +225,10 @@ test('bot messages come back as bot_message events; channels without the bot sta
 
     sb.workspace.postAsUser(userId(sb, 'erin'), '#general', `<@${sb.workspace.app.bot_user_id}> start the release`);
     const got = await receiver.waitFor(3);
-    const types = got.slice(1).map((r) => r.json.event.type).sort();
+    const types = got
+      .slice(1)
+      .map((r) => r.json.event.type)
+      .sort();
     assert.deepEqual(types, ['app_mention', 'message']);
     assert.notEqual(got[1]!.json.event_id, got[2]!.json.event_id, 'each event has its own id');
 

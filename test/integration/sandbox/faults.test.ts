@@ -4,7 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Sandbox } from '../../../src/sandbox/server.js';
 import { admin, channelId, client, coreSandbox } from './support.js';
 
-async function failure(p: Promise<unknown>): Promise<{ code?: string; statusCode?: number; original?: { code?: string } }> {
+async function failure(
+  p: Promise<unknown>,
+): Promise<{ code?: string; statusCode?: number; original?: { code?: string } }> {
   try {
     await p;
   } catch (err) {
@@ -15,8 +17,12 @@ async function failure(p: Promise<unknown>): Promise<{ code?: string; statusCode
 
 describe('sandbox fault injection', () => {
   let sb: Sandbox;
-  before(async () => { sb = await coreSandbox({ rateLimits: false }); });
-  after(async () => { await sb.close(); });
+  before(async () => {
+    sb = await coreSandbox({ rateLimits: false });
+  });
+  after(async () => {
+    await sb.close();
+  });
 
   it('http_error: the next N calls get the 5xx, then calls succeed again', async () => {
     await admin(sb, 'POST', 'faults', { method: 'chat.postMessage', kind: 'http_error', status: 503, times: 2 });
@@ -27,11 +33,15 @@ describe('sandbox fault injection', () => {
       assert.equal(e.statusCode, 503);
     }
     assert.equal((await c.chat.postMessage({ channel: '#general', text: 'after the outage' })).ok, true);
-    assert.deepEqual((await admin(sb, 'GET', 'faults'))['faults'], []);
+    assert.deepEqual((await admin(sb, 'GET', 'faults')).faults, []);
   });
 
   it('a channel-scoped fault hits only that channel (by id or #name)', async () => {
-    await admin(sb, 'POST', 'faults', { method: 'chat.postMessage', channel: channelId(sb, 'ops'), kind: 'http_error' });
+    await admin(sb, 'POST', 'faults', {
+      method: 'chat.postMessage',
+      channel: channelId(sb, 'ops'),
+      kind: 'http_error',
+    });
     const c = client(sb);
     assert.equal((await c.chat.postMessage({ channel: '#general', text: 'unaffected' })).ok, true);
     assert.equal((await failure(c.chat.postMessage({ channel: '#ops', text: 'x' }))).statusCode, 500);
@@ -41,7 +51,9 @@ describe('sandbox fault injection', () => {
   it('timeout: the request is held past the client timeout; nothing is posted', async () => {
     await admin(sb, 'POST', 'faults', { method: 'chat.postMessage', kind: 'timeout', hold_ms: 120_000 });
     const before = sb.workspace.allMessages(channelId(sb, 'general')).length;
-    const e = await failure(client(sb, sb.credentials.bot_token, { timeout: 300 }).chat.postMessage({ channel: '#general', text: 'held' }));
+    const e = await failure(
+      client(sb, sb.credentials.bot_token, { timeout: 300 }).chat.postMessage({ channel: '#general', text: 'held' }),
+    );
     assert.equal(e.code, 'slack_webapi_request_error');
     assert.equal(sb.workspace.allMessages(channelId(sb, 'general')).length, before);
   });
@@ -57,7 +69,7 @@ describe('sandbox fault injection', () => {
     await admin(sb, 'POST', 'faults', { method: 'chat.postMessage', channel: '#releases', kind: 'lost_response' });
     const e = await failure(client(sb).chat.postMessage({ channel: '#releases', text: 'did it land?' }));
     assert.equal(e.code, 'slack_webapi_request_error');
-    const stored = (await admin(sb, 'GET', `channels/releases/messages`))['messages'] as Array<{ text: string }>;
+    const stored = (await admin(sb, 'GET', `channels/releases/messages`)).messages as Array<{ text: string }>;
     assert.equal(stored.filter((m) => m.text === 'did it land?').length, 1, 'posted exactly once');
   });
 
@@ -65,7 +77,10 @@ describe('sandbox fault injection', () => {
     const other = await coreSandbox({ faults: [{ method: 'users.list', kind: 'http_error', status: 502 }] });
     try {
       assert.equal((await failure(client(other).users.list({}))).statusCode, 502);
-      const bad = await fetch(`${other.url}sandbox/faults`, { method: 'POST', body: JSON.stringify({ method: 'chat.postMessage', kind: 'explode' }) });
+      const bad = await fetch(`${other.url}sandbox/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ method: 'chat.postMessage', kind: 'explode' }),
+      });
       assert.equal(bad.status, 400);
       assert.match(((await bad.json()) as { error: string }).error, /kind must be one of/);
     } finally {

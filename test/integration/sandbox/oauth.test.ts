@@ -15,13 +15,17 @@ import { client, coreSandbox, platformError } from './support.js';
 /** An installation store in memory, keyed by team. */
 class MemoryStore implements InstallationStore {
   readonly byTeam = new Map<string, Installation>();
-  async storeInstallation(i: Installation): Promise<void> { this.byTeam.set(i.team!.id, i); }
+  async storeInstallation(i: Installation): Promise<void> {
+    this.byTeam.set(i.team!.id, i);
+  }
   async fetchInstallation(q: { teamId?: string }): Promise<Installation> {
     const i = this.byTeam.get(q.teamId ?? '');
     if (!i) throw new Error('no installation');
     return i;
   }
-  async deleteInstallation(q: { teamId?: string }): Promise<void> { this.byTeam.delete(q.teamId ?? ''); }
+  async deleteInstallation(q: { teamId?: string }): Promise<void> {
+    this.byTeam.delete(q.teamId ?? '');
+  }
 }
 
 interface App {
@@ -36,14 +40,24 @@ async function startApp(sb: Sandbox): Promise<App> {
   const store = new MemoryStore();
   const outcomes: string[] = [];
   const installer = new InstallProvider({
-    clientId: sb.credentials.client_id, clientSecret: sb.credentials.client_secret, stateSecret: 'test-state-secret',
-    installationStore: store, authorizationUrl: `${sb.url}oauth/v2/authorize`,
-    clientOptions: { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 } }, logLevel: LogLevel.ERROR,
+    clientId: sb.credentials.client_id,
+    clientSecret: sb.credentials.client_secret,
+    stateSecret: 'test-state-secret',
+    installationStore: store,
+    authorizationUrl: `${sb.url}oauth/v2/authorize`,
+    clientOptions: { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 } },
+    logLevel: LogLevel.ERROR,
   });
   const server = createServer((req, res) => {
     void installer.handleCallback(req, res, {
-      success: (installation) => { outcomes.push(`success:${installation.team?.id}`); res.writeHead(200).end('installed'); },
-      failure: (err) => { outcomes.push(`failure:${err.code}`); res.writeHead(400).end('failed'); },
+      success: (installation) => {
+        outcomes.push(`success:${installation.team?.id}`);
+        res.writeHead(200).end('installed');
+      },
+      failure: (err) => {
+        outcomes.push(`failure:${err.code}`);
+        res.writeHead(400).end('failed');
+      },
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -52,7 +66,11 @@ async function startApp(sb: Sandbox): Promise<App> {
 }
 
 /** Walk the flow as a browser would; returns the callback URL the sandbox redirected to. */
-async function authorize(app: App, scopes: string[], userScopes: string[] = []): Promise<{ callback: URL; cookie: string }> {
+async function authorize(
+  app: App,
+  scopes: string[],
+  userScopes: string[] = [],
+): Promise<{ callback: URL; cookie: string }> {
   const url = await app.installer.generateInstallUrl({ scopes, userScopes, redirectUri: app.redirectUri }, true);
   const state = new URL(url).searchParams.get('state')!;
   const res = await fetch(url, { redirect: 'manual' });
@@ -61,7 +79,7 @@ async function authorize(app: App, scopes: string[], userScopes: string[] = []):
   return { callback: new URL(res.headers.get('location')!), cookie: `slack-app-oauth-state=${state}` };
 }
 
-async function finish(app: App, flow: { callback: URL; cookie: string }): Promise<number> {
+async function finish(_app: App, flow: { callback: URL; cookie: string }): Promise<number> {
   return (await fetch(flow.callback, { headers: { cookie: flow.cookie } })).status;
 }
 
@@ -83,7 +101,11 @@ describe('sandbox OAuth v2 with InstallProvider', () => {
     after(() => stop());
 
     it('installs with bot and user scopes, an incoming webhook, and working tokens', async () => {
-      const flow = await authorize(app, ['chat:write', 'channels:read', 'incoming-webhook'], ['chat:write', 'users:read']);
+      const flow = await authorize(
+        app,
+        ['chat:write', 'channels:read', 'incoming-webhook'],
+        ['chat:write', 'users:read'],
+      );
       assert.equal(flow.callback.origin + flow.callback.pathname, app.redirectUri);
       assert.ok(flow.callback.searchParams.get('code'));
       assert.equal(await finish(app, flow), 200);
@@ -105,39 +127,75 @@ describe('sandbox OAuth v2 with InstallProvider', () => {
     });
 
     it('a code is single use, expires after 10 minutes, and needs the same redirect_uri', async () => {
-      const noToken = new WebClient(undefined, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
+      const noToken = new WebClient(undefined, {
+        slackApiUrl: sb.apiUrl,
+        retryConfig: { retries: 0 },
+        logLevel: LogLevel.ERROR,
+      });
       const creds = { client_id: sb.credentials.client_id, client_secret: sb.credentials.client_secret };
       const f1 = await authorize(app, ['chat:write']);
       const code = f1.callback.searchParams.get('code')!;
-      assert.equal((await platformError(noToken.oauth.v2.access({ ...creds, code, redirect_uri: 'http://127.0.0.1:1/elsewhere' })))['error'], 'bad_redirect_uri');
-      assert.equal((await platformError(noToken.oauth.v2.access({ ...creds, client_secret: 'wrong', code, redirect_uri: app.redirectUri })))['error'], 'bad_client_secret');
-      assert.equal((await platformError(noToken.oauth.v2.access({ ...creds, client_id: '1.2', code, redirect_uri: app.redirectUri })))['error'], 'invalid_client_id');
+      assert.equal(
+        (await platformError(noToken.oauth.v2.access({ ...creds, code, redirect_uri: 'http://127.0.0.1:1/elsewhere' })))
+          .error,
+        'bad_redirect_uri',
+      );
+      assert.equal(
+        (
+          await platformError(
+            noToken.oauth.v2.access({ ...creds, client_secret: 'wrong', code, redirect_uri: app.redirectUri }),
+          )
+        ).error,
+        'bad_client_secret',
+      );
+      assert.equal(
+        (
+          await platformError(
+            noToken.oauth.v2.access({ ...creds, client_id: '1.2', code, redirect_uri: app.redirectUri }),
+          )
+        ).error,
+        'invalid_client_id',
+      );
       const ok = await noToken.oauth.v2.access({ ...creds, code, redirect_uri: app.redirectUri });
       assert.equal(ok.token_type, 'bot');
       assert.equal(ok.scope, 'chat:write');
       // Reuse: Slack's reference error list for oauth.v2.access has no code_already_used, so invalid_code.
-      assert.equal((await platformError(noToken.oauth.v2.access({ ...creds, code, redirect_uri: app.redirectUri })))['error'], 'invalid_code');
+      assert.equal(
+        (await platformError(noToken.oauth.v2.access({ ...creds, code, redirect_uri: app.redirectUri }))).error,
+        'invalid_code',
+      );
       const f2 = await authorize(app, ['chat:write']);
       now += 10 * 60 * 1000;
       const late = f2.callback.searchParams.get('code')!;
-      assert.equal((await platformError(noToken.oauth.v2.access({ ...creds, code: late, redirect_uri: app.redirectUri })))['error'], 'invalid_code');
-      assert.equal((await platformError(noToken.oauth.v2.access({ ...creds, code: 'made-up', redirect_uri: app.redirectUri })))['error'], 'invalid_code');
+      assert.equal(
+        (await platformError(noToken.oauth.v2.access({ ...creds, code: late, redirect_uri: app.redirectUri }))).error,
+        'invalid_code',
+      );
+      assert.equal(
+        (await platformError(noToken.oauth.v2.access({ ...creds, code: 'made-up', redirect_uri: app.redirectUri })))
+          .error,
+        'invalid_code',
+      );
     });
 
     it('client credentials may come as HTTP Basic', async () => {
       const f = await authorize(app, ['chat:write']);
       const basic = Buffer.from(`${sb.credentials.client_id}:${sb.credentials.client_secret}`).toString('base64');
       const res = await fetch(`${sb.apiUrl}oauth.v2.access`, {
-        method: 'POST', headers: { authorization: `Basic ${basic}` },
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}` },
         body: new URLSearchParams({ code: f.callback.searchParams.get('code')!, redirect_uri: app.redirectUri }),
       });
-      const body = await res.json() as { ok: boolean; access_token: string };
+      const body = (await res.json()) as { ok: boolean; access_token: string };
       assert.equal(body.ok, true);
       assert.match(body.access_token, /^xoxb-/);
     });
 
     it('an unknown client_id is refused on the authorize page', async () => {
-      const res = await fetch(`${sb.url}oauth/v2/authorize?client_id=0.0&scope=chat:write&redirect_uri=${encodeURIComponent(app.redirectUri)}`, { redirect: 'manual' });
+      const res = await fetch(
+        `${sb.url}oauth/v2/authorize?client_id=0.0&scope=chat:write&redirect_uri=${encodeURIComponent(app.redirectUri)}`,
+        { redirect: 'manual' },
+      );
       assert.equal(res.status, 400);
       assert.match(await res.text(), /invalid_client_id/);
     });
@@ -148,7 +206,10 @@ describe('sandbox OAuth v2 with InstallProvider', () => {
     after(() => stop());
 
     async function decide(decision: 'allow' | 'deny'): Promise<{ callback: URL; cookie: string }> {
-      const url = await app.installer.generateInstallUrl({ scopes: ['chat:write', 'incoming-webhook'], redirectUri: app.redirectUri }, true);
+      const url = await app.installer.generateInstallUrl(
+        { scopes: ['chat:write', 'incoming-webhook'], redirectUri: app.redirectUri },
+        true,
+      );
       const page = await fetch(url, { redirect: 'manual' });
       assert.equal(page.status, 200);
       const html = await page.text();
@@ -195,17 +256,30 @@ describe('sandbox OAuth v2 with InstallProvider', () => {
       const first = { token: inst.bot!.token, refresh: inst.bot!.refreshToken! };
       assert.equal((await client(sb, first.token).auth.test()).ok, true);
       now += 3600 * 1000;
-      assert.equal((await platformError(client(sb, first.token).auth.test()))['error'], 'token_expired');
+      assert.equal((await platformError(client(sb, first.token).auth.test())).error, 'token_expired');
       // InstallProvider.authorize refreshes tokens that expire within two hours, via grant_type=refresh_token.
-      const auth = await app.installer.authorize({ teamId: sb.workspace.team.id, isEnterpriseInstall: false, enterpriseId: undefined });
+      const auth = await app.installer.authorize({
+        teamId: sb.workspace.team.id,
+        isEnterpriseInstall: false,
+        enterpriseId: undefined,
+      });
       assert.ok(auth.botToken && auth.botToken !== first.token);
       assert.ok(auth.botRefreshToken && auth.botRefreshToken !== first.refresh);
       assert.equal((await client(sb, auth.botToken).auth.test()).ok, true);
-      const noToken = new WebClient(undefined, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
-      const reuse = await platformError(noToken.oauth.v2.access({
-        client_id: sb.credentials.client_id, client_secret: sb.credentials.client_secret, grant_type: 'refresh_token', refresh_token: first.refresh,
-      }));
-      assert.equal(reuse['error'], 'invalid_refresh_token', 'a refresh token is used once');
+      const noToken = new WebClient(undefined, {
+        slackApiUrl: sb.apiUrl,
+        retryConfig: { retries: 0 },
+        logLevel: LogLevel.ERROR,
+      });
+      const reuse = await platformError(
+        noToken.oauth.v2.access({
+          client_id: sb.credentials.client_id,
+          client_secret: sb.credentials.client_secret,
+          grant_type: 'refresh_token',
+          refresh_token: first.refresh,
+        }),
+      );
+      assert.equal(reuse.error, 'invalid_refresh_token', 'a refresh token is used once');
     });
   });
 });

@@ -26,7 +26,10 @@ describe('sandbox rate limits', () => {
       const c = client(sb, sb.credentials.bot_token, { rejectRateLimitedCalls: true });
       for (let i = 0; i < 20; i++) assert.equal(await limited(c.users.list({})), undefined, `call ${i + 1} passes`);
       const over = await limited(c.users.list({}));
-      assert.ok(over && Number.isInteger(over.retryAfter) && over.retryAfter >= 1 && over.retryAfter <= 60, `retryAfter ${over?.retryAfter}`);
+      assert.ok(
+        over && Number.isInteger(over.retryAfter) && over.retryAfter >= 1 && over.retryAfter <= 60,
+        `retryAfter ${over?.retryAfter}`,
+      );
       // Another token has its own bucket; another method too.
       const other = await botToken(sb, ['users:read']);
       assert.equal(await limited(client(sb, other, { rejectRateLimitedCalls: true }).users.list({})), undefined);
@@ -43,10 +46,14 @@ describe('sandbox rate limits', () => {
     const sb = await coreSandbox({ clock: () => now });
     try {
       const c = client(sb, sb.credentials.bot_token, { rejectRateLimitedCalls: true });
-      for (let i = 0; i < 3; i++) assert.equal(await limited(c.chat.postMessage({ channel: '#general', text: `b${i}` })), undefined);
+      for (let i = 0; i < 3; i++)
+        assert.equal(await limited(c.chat.postMessage({ channel: '#general', text: `b${i}` })), undefined);
       const over = await limited(c.chat.postMessage({ channel: '#general', text: 'too fast' }));
       assert.deepEqual(over, { retryAfter: 1 });
-      assert.ok(!sb.workspace.allMessages(channelId(sb, 'general')).some((m) => m.text === 'too fast'), 'a limited post is not stored');
+      assert.ok(
+        !sb.workspace.allMessages(channelId(sb, 'general')).some((m) => m.text === 'too fast'),
+        'a limited post is not stored',
+      );
       assert.equal(await limited(c.chat.postMessage({ channel: '#ops', text: 'other channel' })), undefined);
       now += 1000;
       assert.equal(await limited(c.chat.postMessage({ channel: '#general', text: 'one second later' })), undefined);
@@ -59,7 +66,11 @@ describe('sandbox rate limits', () => {
   it('the raw answer is HTTP 429, Retry-After in whole seconds, {ok:false,error:"ratelimited"}', async () => {
     const sb = await coreSandbox({ rateLimits: { tiers: { 2: 1 } }, clock: () => 1_700_000_000_000 });
     try {
-      const call = () => fetch(`${sb.apiUrl}conversations.list`, { method: 'POST', headers: { authorization: `Bearer ${sb.credentials.bot_token}` } });
+      const call = () =>
+        fetch(`${sb.apiUrl}conversations.list`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${sb.credentials.bot_token}` },
+        });
       assert.equal((await call()).status, 200);
       const res = await call();
       assert.equal(res.status, 429);
@@ -76,7 +87,8 @@ describe('sandbox rate limits', () => {
     try {
       const c = client(off, off.credentials.bot_token, { rejectRateLimitedCalls: true });
       for (let i = 0; i < 25; i++) assert.equal(await limited(c.users.list({})), undefined);
-      for (let i = 0; i < 10; i++) assert.equal(await limited(c.chat.postMessage({ channel: '#general', text: `f${i}` })), undefined);
+      for (let i = 0; i < 10; i++)
+        assert.equal(await limited(c.chat.postMessage({ channel: '#general', text: `f${i}` })), undefined);
       await admin(off, 'POST', 'rate-limits', { enabled: true, scale: 0.1 });
       assert.equal(await limited(c.users.list({})), undefined);
       assert.equal(await limited(c.users.list({})), undefined);

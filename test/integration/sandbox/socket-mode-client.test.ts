@@ -44,9 +44,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 }
 
 /** Collects `message` events as the client emits them; `next(pred)` waits for a matching one. */
-function collect(client: SocketModeClient): { all: Received[]; next(pred: (r: Received) => boolean): Promise<Received> } {
+function collect(client: SocketModeClient): {
+  all: Received[];
+  next(pred: (r: Received) => boolean): Promise<Received>;
+} {
   const all: Received[] = [];
-  client.on('message', (r: Received) => { all.push(r); });
+  client.on('message', (r: Received) => {
+    all.push(r);
+  });
   return {
     all,
     next: (pred) => until('a matching envelope', () => all.find(pred)),
@@ -73,7 +78,10 @@ test('apps.connections.open: app-level token only, a ws:// URL on the sandbox po
     await assert.rejects(forged.apps.connections.open(), (e: any) => e.data?.error === 'invalid_auth');
     const unscoped = sb.workspace.issueToken('app', ['authorizations:read']);
     const weak = new WebClient(unscoped.token, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 } });
-    await assert.rejects(weak.apps.connections.open(), (e: any) => e.data?.error === 'missing_scope' && e.data?.needed === 'connections:write');
+    await assert.rejects(
+      weak.apps.connections.open(),
+      (e: any) => e.data?.error === 'missing_scope' && e.data?.needed === 'connections:write',
+    );
 
     // A ticket is good for one connection only.
     const first = new WebSocket(res.url!);
@@ -102,9 +110,16 @@ test('SocketModeClient receives envelopes, acks stop redelivery, un-acked ones c
   const receiver = await startReceiver();
   const sb = await startSandbox({
     rateLimits: false,
-    extensions: [eventsExtension({ config: { request_url: receiver.url } }), socketModeExtension({ ackTimeoutMs: ACK_TIMEOUT_MS, warningLeadMs: 200 })],
+    extensions: [
+      eventsExtension({ config: { request_url: receiver.url } }),
+      socketModeExtension({ ackTimeoutMs: ACK_TIMEOUT_MS, warningLeadMs: 200 }),
+    ],
   });
-  const client = new SocketModeClient({ appToken: sb.credentials.app_token, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: sb.apiUrl } });
+  const client = new SocketModeClient({
+    appToken: sb.credentials.app_token,
+    logLevel: LogLevel.ERROR,
+    clientOptions: { slackApiUrl: sb.apiUrl },
+  });
   try {
     const inbox = collect(client);
     await client.start();
@@ -139,7 +154,11 @@ test('SocketModeClient receives envelopes, acks stop redelivery, un-acked ones c
 
     // 3. disconnect (warning, then refresh_requested): the client reconnects through apps.connections.open.
     const reconnected = new Promise<void>((resolve) => client.once('connected', () => resolve()));
-    const dis = await fetch(`${sb.url}sandbox/socket-mode/disconnect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"warning"}' });
+    const dis = await fetch(`${sb.url}sandbox/socket-mode/disconnect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"reason":"warning"}',
+    });
     assert.deepEqual(await dis.json(), { ok: true, sent_to: 1 });
     await reconnected;
     await until('one live connection again', async () => ((await linkStatus(sb)).connections === 1 ? true : undefined));
@@ -147,7 +166,7 @@ test('SocketModeClient receives envelopes, acks stop redelivery, un-acked ones c
     const after = await inbox.next((r) => r.event.text === 'after the reconnect');
     await after.ack();
 
-    const app = await (await fetch(`${sb.url}sandbox/app`)).json() as any;
+    const app = (await (await fetch(`${sb.url}sandbox/app`)).json()) as any;
     assert.ok(app.dispatches.length >= 3);
     assert.ok(app.dispatches.every((d: any) => d.via === 'socket_mode'));
     assert.equal(receiver.received.length, 0, 'nothing went over HTTP while Socket Mode was connected');
@@ -160,12 +179,19 @@ test('SocketModeClient receives envelopes, acks stop redelivery, un-acked ones c
 
 test('with no client connected events go to the Request URL; bad disconnect reasons are refused; Socket Mode can be switched off', async () => {
   const receiver = await startReceiver();
-  const sb = await startSandbox({ rateLimits: false, extensions: [eventsExtension({ config: { request_url: receiver.url } }), socketModeExtension()] });
+  const sb = await startSandbox({
+    rateLimits: false,
+    extensions: [eventsExtension({ config: { request_url: receiver.url } }), socketModeExtension()],
+  });
   try {
     sb.workspace.postAsUser(userId(sb, 'bob'), '#general', 'nobody on the socket');
     const [req] = await receiver.waitFor(1);
     assert.equal(req!.json.event.text, 'nobody on the socket');
-    const bad = await fetch(`${sb.url}sandbox/socket-mode/disconnect`, { method: 'POST', body: '{"reason":"because"}', headers: { 'content-type': 'application/json' } });
+    const bad = await fetch(`${sb.url}sandbox/socket-mode/disconnect`, {
+      method: 'POST',
+      body: '{"reason":"because"}',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as any).error, 'invalid_reason');
 
@@ -182,7 +208,11 @@ test('with no client connected events go to the Request URL; bad disconnect reas
       raw.once('error', reject);
     });
     await until('the raw client to connect', async () => ((await linkStatus(sb)).connections === 1 ? true : undefined));
-    const off = await fetch(`${sb.url}sandbox/app`, { method: 'POST', body: '{"socket_mode":false}', headers: { 'content-type': 'application/json' } });
+    const off = await fetch(`${sb.url}sandbox/app`, {
+      method: 'POST',
+      body: '{"socket_mode":false}',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(off.status, 200);
     const app = new WebClient(sb.credentials.app_token, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 } });
     await assert.rejects(app.apps.connections.open(), (e: any) => e.data?.error === 'access_denied');

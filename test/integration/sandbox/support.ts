@@ -10,7 +10,12 @@ export function coreSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
 
 /** The official client, pointed at the sandbox, without retries (tests see each answer as it is). */
 export function client(sb: Sandbox, token: string = sb.credentials.bot_token, extra: WebClientOptions = {}): WebClient {
-  return new WebClient(token, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, ...extra });
+  return new WebClient(token, {
+    slackApiUrl: sb.apiUrl,
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
+    ...extra,
+  });
 }
 
 /** The `{ok:false,...}` body of a platform error the client threw; fails when the call succeeded. */
@@ -26,19 +31,24 @@ export async function platformError(p: Promise<unknown>): Promise<Record<string,
 }
 
 /** Call an admin endpoint (JSON); fails on a non-2xx answer. */
-export async function admin(sb: Sandbox, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+export async function admin(
+  sb: Sandbox,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
   const res = await fetch(`${sb.url}sandbox/${path}`, {
     method,
     ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
   });
-  const json = await res.json() as Record<string, unknown>;
+  const json = (await res.json()) as Record<string, unknown>;
   assert.ok(res.ok, `admin ${method} ${path} answered ${res.status}: ${JSON.stringify(json)}`);
   return json;
 }
 
 /** A fresh bot token with exactly these scopes. */
 export async function botToken(sb: Sandbox, scopes: string[]): Promise<string> {
-  return (await admin(sb, 'POST', 'tokens', { kind: 'bot', scopes }))['token'] as string;
+  return (await admin(sb, 'POST', 'tokens', { kind: 'bot', scopes })).token as string;
 }
 
 /** The id of a seeded channel by name. */

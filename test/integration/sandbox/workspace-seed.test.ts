@@ -20,9 +20,18 @@ describe('sandbox workspace', () => {
       for (const n of ['general', 'releases', 'ops', 'incidents', 'random']) assert.ok(names.includes(n), n);
       const chans = [...ws.channels.values()];
       const bot = ws.app.bot_user_id;
-      assert.ok(chans.some((c) => c.type === 'group' && c.members.has(bot)), 'a private channel with the bot');
-      assert.ok(chans.some((c) => c.type === 'group' && !c.members.has(bot)), 'a private channel without the bot');
-      assert.ok(chans.some((c) => c.is_archived), 'an archived channel');
+      assert.ok(
+        chans.some((c) => c.type === 'group' && c.members.has(bot)),
+        'a private channel with the bot',
+      );
+      assert.ok(
+        chans.some((c) => c.type === 'group' && !c.members.has(bot)),
+        'a private channel without the bot',
+      );
+      assert.ok(
+        chans.some((c) => c.is_archived),
+        'an archived channel',
+      );
       assert.deepEqual(ws.tokens.get(sb.credentials.bot_token)?.scopes, [...RUNWIRE_BOT_SCOPES]);
       assert.match(sb.credentials.app_token, /^xapp-/);
       assert.match(sb.credentials.user_token ?? '', /^xoxp-/);
@@ -52,7 +61,10 @@ describe('sandbox workspace', () => {
       await admin(sb, 'POST', 'reset');
       // The revoked bot token works again after the reset.
       const hist = await c.conversations.history({ channel: '#general' });
-      assert.deepEqual(hist.messages?.map((m) => m.text), ['Welcome to the Runwire sandbox!']);
+      assert.deepEqual(
+        hist.messages?.map((m) => m.text),
+        ['Welcome to the Runwire sandbox!'],
+      );
     } finally {
       await sb.close();
     }
@@ -76,12 +88,26 @@ describe('sandbox workspace', () => {
     } finally {
       await sb.close();
     }
-    await assert.rejects(coreSandbox({ workspace: { users: [{ name: 'a' }], channels: [{ name: 'c', members: ['ghost'] }] } }),
-      (e: unknown) => e instanceof RunwireError && e.code === 'runwire.sandbox.bad_workspace' && /ghost/.test(e.message));
-    await assert.rejects(coreSandbox({ workspace: { users: [{ name: 'a' }, { name: 'a' }] } }), /two users are both "a"/);
-    await assert.rejects(coreSandbox({ workspace: { channels: [{ name: 'c' }, { name: 'c' }] } }), /two channels are both "c"/);
-    assert.throws(() => checkSeed({ channels: [{ name: 'Bad Name!' }] }, 'ws.json'),
-      (e: unknown) => e instanceof RunwireError && /ws\.json is not a valid sandbox workspace/.test(e.message) && /channels\/0\/name/.test(e.message));
+    await assert.rejects(
+      coreSandbox({ workspace: { users: [{ name: 'a' }], channels: [{ name: 'c', members: ['ghost'] }] } }),
+      (e: unknown) =>
+        e instanceof RunwireError && e.code === 'runwire.sandbox.bad_workspace' && /ghost/.test(e.message),
+    );
+    await assert.rejects(
+      coreSandbox({ workspace: { users: [{ name: 'a' }, { name: 'a' }] } }),
+      /two users are both "a"/,
+    );
+    await assert.rejects(
+      coreSandbox({ workspace: { channels: [{ name: 'c' }, { name: 'c' }] } }),
+      /two channels are both "c"/,
+    );
+    assert.throws(
+      () => checkSeed({ channels: [{ name: 'Bad Name!' }] }, 'ws.json'),
+      (e: unknown) =>
+        e instanceof RunwireError &&
+        /ws\.json is not a valid sandbox workspace/.test(e.message) &&
+        /channels\/0\/name/.test(e.message),
+    );
   });
 
   it('admin endpoints answer 4xx JSON for bad input', async () => {
@@ -94,7 +120,7 @@ describe('sandbox workspace', () => {
       assert.equal((await post('webhooks', JSON.stringify({ channel: '#nowhere' }))).status, 404);
       assert.equal((await fetch(`${sb.url}sandbox/nothing-here`)).status, 404);
       const posted = await admin(sb, 'POST', 'post', { user: 'carol', channel: '#random', text: 'typed' });
-      assert.match(posted['ts'] as string, /^\d{10}\.\d{6}$/);
+      assert.match(posted.ts as string, /^\d{10}\.\d{6}$/);
     } finally {
       await sb.close();
     }

@@ -22,7 +22,9 @@ function runIdOf(dataDir: string): string | undefined {
   try {
     const db = new Database(join(dataDir, 'runwire.db'), { readonly: true, fileMustExist: true });
     try {
-      const row = db.prepare('SELECT id FROM runs ORDER BY created_at DESC LIMIT 1').get() as { id: string } | undefined;
+      const row = db.prepare('SELECT id FROM runs ORDER BY created_at DESC LIMIT 1').get() as
+        | { id: string }
+        | undefined;
       return row?.id;
     } finally {
       db.close();
@@ -33,19 +35,27 @@ function runIdOf(dataDir: string): string | undefined {
 }
 
 async function faultsLeft(): Promise<number> {
-  return ((await env.admin('GET', 'faults'))['faults'] as unknown[]).length;
+  return ((await env.admin('GET', 'faults')).faults as unknown[]).length;
 }
 
-async function killedThenResumed(channel: string, taskId: string, faults: Array<Record<string, unknown>>, ready: () => Promise<boolean>) {
+async function killedThenResumed(
+  channel: string,
+  taskId: string,
+  faults: Array<Record<string, unknown>>,
+  ready: () => Promise<boolean>,
+) {
   for (const f of faults) await env.admin('POST', 'faults', f);
-  const file = await env.writeRunbook(`${taskId}.yaml`, `
+  const file = await env.writeRunbook(
+    `${taskId}.yaml`,
+    `
 name: crash
 tasks:
   - id: ${taskId}
     type: slack.message
     channel: "${channel}"
     message: "survives a crash"
-`);
+`,
+  );
   const child = env.spawn(['run', file, '--json']);
   const done = collect(child);
   await waitFor(async () => ((await ready()) ? true : undefined), 'the child to be inside the delivery');
@@ -61,15 +71,24 @@ tasks:
 }
 
 test('SIGKILL while the post is in flight, then resume: exactly one message', { timeout: 180_000 }, async () => {
-  const run = await killedThenResumed('#ops', 'inflight', [{ method: 'chat.postMessage', kind: 'timeout', hold_ms: 60_000, channel: 'ops' }], async () => (await faultsLeft()) === 0);
-  const posted = postedFor(await env.messages('#ops'), 'inflight').filter((m) => m.metadata?.event_payload['run_id'] === run.id);
+  const run = await killedThenResumed(
+    '#ops',
+    'inflight',
+    [{ method: 'chat.postMessage', kind: 'timeout', hold_ms: 60_000, channel: 'ops' }],
+    async () => (await faultsLeft()) === 0,
+  );
+  const posted = postedFor(await env.messages('#ops'), 'inflight').filter(
+    (m) => m.metadata?.event_payload.run_id === run.id,
+  );
   assert.equal(posted.length, 1);
   const s = taskOf(run, 'inflight').slack!;
   assert.equal(s.state, 'sent');
   assert.equal(s.ts, posted[0]!.ts);
 });
 
-test('SIGKILL after Slack stored the message but before Runwire knew, then resume: no second post', { timeout: 180_000 }, async () => {
+test('SIGKILL after Slack stored the message but before Runwire knew, then resume: no second post', {
+  timeout: 180_000,
+}, async () => {
   const run = await killedThenResumed(
     '#random',
     'stored',

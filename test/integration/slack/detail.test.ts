@@ -14,8 +14,12 @@ before(async () => {
 });
 after(async () => env?.close());
 
-test('runs show prints each Slack task\'s state, channel, message and fix; the summary prints the fix', { timeout: 120_000 }, async () => {
-  const file = await env.writeRunbook('detail.yaml', `
+test("runs show prints each Slack task's state, channel, message and fix; the summary prints the fix", {
+  timeout: 120_000,
+}, async () => {
+  const file = await env.writeRunbook(
+    'detail.yaml',
+    `
 name: detail
 tasks:
   - id: hello
@@ -26,7 +30,8 @@ tasks:
     type: slack.message
     channel: "#old-project"
     message: "Into the void"
-`);
+`,
+  );
   const run = await env.cli(['run', file]);
   assert.equal(run.code, 1, run.stdout + run.stderr);
   assert.match(run.stdout, /failed: archived: .*archived/);
@@ -46,10 +51,15 @@ tasks:
   assert.match(lines[at + 3]!, /permalink: http:\/\/127\.0\.0\.1:\d+\/archives\/C\w+\/p\d+/);
   const bad = lines.findIndex((l) => l.trimStart().startsWith('archived '));
   assert.match(lines[bad + 1]!, /Connection failed — #old-project/);
-  assert.ok(lines.slice(bad + 1, bad + 5).some((l) => /^\s+fix: Unarchive #old-project/.test(l)), show.stdout);
+  assert.ok(
+    lines.slice(bad + 1, bad + 5).some((l) => /^\s+fix: Unarchive #old-project/.test(l)),
+    show.stdout,
+  );
 });
 
-test('in a rehearsal, a reference to the output of a task not run renders as a placeholder', { timeout: 120_000 }, async () => {
+test('in a rehearsal, a reference to the output of a task not run renders as a placeholder', {
+  timeout: 120_000,
+}, async () => {
   const yaml = `
 name: placeholder
 tasks:
@@ -74,5 +84,5 @@ tasks:
   // A live run of the same runbook renders the real permalink.
   const live = await env.run(yaml);
   assert.equal(live.code, 0, live.stderr);
-  assert.equal(taskOf(live.run, 'link').slack?.text, `See ${String(taskOf(live.run, 'announce').output?.['permalink'])}`);
+  assert.equal(taskOf(live.run, 'link').slack?.text, `See ${String(taskOf(live.run, 'announce').output?.permalink)}`);
 });

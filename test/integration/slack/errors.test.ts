@@ -8,7 +8,15 @@ import assert from 'node:assert/strict';
 import { SlackEnv, taskOf } from './harness.js';
 
 let env: SlackEnv;
-const BASE = ['chat:write', 'channels:read', 'groups:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history'];
+const BASE = [
+  'chat:write',
+  'channels:read',
+  'groups:read',
+  'channels:history',
+  'groups:history',
+  'im:history',
+  'mpim:history',
+];
 
 before(async () => {
   env = await SlackEnv.start({ rateLimits: false });
@@ -83,7 +91,10 @@ test('each error class fails its task at once with the message and the fix', { t
     assert.equal(t.slack?.error?.code, want.code, id);
     assert.match(t.slack?.error?.fix ?? '', want.fix, id);
     assert.equal(t.error?.code, want.code, id);
-    assert.ok(events.some((e) => e.task === id && e.message.startsWith(`${id}: Connection failed: `)), `${id} has a "Connection failed" event`);
+    assert.ok(
+      events.some((e) => e.task === id && e.message.startsWith(`${id}: Connection failed: `)),
+      `${id} has a "Connection failed" event`,
+    );
   }
   // missing_scope names the scope Slack said was needed.
   assert.match(taskOf(r.run, 'no-scope').slack?.error?.message ?? '', /chat:write/);
@@ -95,12 +106,17 @@ test('each error class fails its task at once with the message and the fix', { t
   assert.equal((await env.messages('#old-project')).filter((m) => m.metadata).length, 0);
 });
 
-test('runwire check reports every problem at once without posting (exit 2); run --strict refuses to start', { timeout: 180_000 }, async () => {
+test('runwire check reports every problem at once without posting (exit 2); run --strict refuses to start', {
+  timeout: 180_000,
+}, async () => {
   const file = await env.writeRunbook('errors.yaml', RUNBOOK);
   const before = (await env.messages('#ops')).length;
   const c = await env.cli(['check', file, '--json']);
   assert.equal(c.code, 2, c.stderr);
-  const report = JSON.parse(c.stdout) as { ok: boolean; problems: Array<{ task: string; code: string; fix?: string; severity: string }> };
+  const report = JSON.parse(c.stdout) as {
+    ok: boolean;
+    problems: Array<{ task: string; code: string; fix?: string; severity: string }>;
+  };
   assert.equal(report.ok, false);
   for (const [id, want] of Object.entries(EXPECTED)) {
     const p = report.problems.find((x) => x.task === id && x.severity === 'error');
@@ -109,7 +125,10 @@ test('runwire check reports every problem at once without posting (exit 2); run 
     if (id !== 'no-scope') assert.equal(p.code, want.code, id);
     assert.ok(p.fix && p.fix.length > 0, `${id} has a fix`);
   }
-  assert.equal(report.problems.some((x) => x.task === 'fine'), false);
+  assert.equal(
+    report.problems.some((x) => x.task === 'fine'),
+    false,
+  );
 
   const human = await env.cli(['check', file]);
   assert.equal(human.code, 2);
@@ -123,7 +142,9 @@ test('runwire check reports every problem at once without posting (exit 2); run 
 });
 
 test('a clean runbook checks clean (exit 0)', { timeout: 60_000 }, async () => {
-  const file = await env.writeRunbook('clean.yaml', `
+  const file = await env.writeRunbook(
+    'clean.yaml',
+    `
 name: clean
 tasks:
   - id: a
@@ -138,7 +159,8 @@ tasks:
     type: slack.message
     channel: "#deploys"
     message: "public, not a member: chat:write.public covers it"
-`);
+`,
+  );
   const c = await env.cli(['check', file]);
   assert.equal(c.code, 0, c.stdout + c.stderr);
   assert.match(c.stdout, /pre-flight clean/);

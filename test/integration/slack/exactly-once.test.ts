@@ -70,24 +70,36 @@ test('a 429 storm on one channel: every message delivered once, in task order', 
   await env.admin('POST', 'rate-limits', { enabled: true, postMessage: { perSecond: 0.5, burst: 1 } });
   try {
     const n = 6;
-    const tasks = Array.from({ length: n }, (_, i) => `
+    const tasks = Array.from(
+      { length: n },
+      (_, i) => `
   - id: m${i}
     type: slack.message
     channel: "#releases"
-    message: "storm message ${i}"`).join('');
+    message: "storm message ${i}"`,
+    ).join('');
     const r = await env.run(`name: storm\ntasks:${tasks}\n`);
     assert.equal(r.code, 0, r.stderr);
-    const mine = (await env.messages('#releases')).filter((m) => m.metadata?.event_payload['run_id'] === r.run.id);
-    assert.deepEqual(mine.map((m) => m.text), Array.from({ length: n }, (_, i) => `storm message ${i}`), 'once each, in task order');
+    const mine = (await env.messages('#releases')).filter((m) => m.metadata?.event_payload.run_id === r.run.id);
+    assert.deepEqual(
+      mine.map((m) => m.text),
+      Array.from({ length: n }, (_, i) => `storm message ${i}`),
+      'once each, in task order',
+    );
     const attempts = r.run.tasks.map((t) => t.slack!.attempts);
-    assert.ok(attempts.reduce((a, b) => a + b, 0) > n, `some posts were answered 429 and retried: ${attempts.join(',')}`);
+    assert.ok(
+      attempts.reduce((a, b) => a + b, 0) > n,
+      `some posts were answered 429 and retried: ${attempts.join(',')}`,
+    );
     assert.ok(r.run.tasks.every((t) => t.slack?.state === 'sent'));
   } finally {
     await env.admin('POST', 'rate-limits', { enabled: false });
   }
 });
 
-test('without the history scopes: the scope doctor warns, and a lost answer means at-least-once', { timeout: 120_000 }, async () => {
+test('without the history scopes: the scope doctor warns, and a lost answer means at-least-once', {
+  timeout: 120_000,
+}, async () => {
   await env.addConnection('no-history', await env.token(['chat:write', 'channels:read', 'groups:read']));
   const yaml = `
 name: no-history
@@ -113,5 +125,9 @@ tasks:
   const s = taskOf(r.run, 'twice').slack!;
   assert.equal(s.state, 'sent');
   assert.match(s.note ?? '', /at-least-once/);
-  assert.equal(postedFor(await env.messages('#releases'), 'twice').filter((m) => m.metadata?.event_payload['run_id'] === r.run.id).length, 2);
+  assert.equal(
+    postedFor(await env.messages('#releases'), 'twice').filter((m) => m.metadata?.event_payload.run_id === r.run.id)
+      .length,
+    2,
+  );
 });

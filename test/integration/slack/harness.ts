@@ -75,14 +75,23 @@ export class SlackEnv {
 
   /** `runwire connection add NAME --token T --slack-url <sandbox>`; throws with the CLI output on failure. */
   async addConnection(name: string, token: string, verify = true): Promise<void> {
-    const r = await this.cli(['connection', 'add', name, '--token', token, '--slack-url', this.sandbox.url, ...(verify ? [] : ['--no-verify'])]);
+    const r = await this.cli([
+      'connection',
+      'add',
+      name,
+      '--token',
+      token,
+      '--slack-url',
+      this.sandbox.url,
+      ...(verify ? [] : ['--no-verify']),
+    ]);
     if (r.code !== 0) throw new Error(`connection add failed (${r.code}): ${r.stdout}${r.stderr}`);
   }
 
   /** A new sandbox token with exactly these scopes. */
   async token(scopes: string[], kind: 'bot' | 'user' = 'bot'): Promise<string> {
     const body = await this.admin('POST', 'tokens', { kind, scopes });
-    return String(body['token']);
+    return String(body.token);
   }
 
   async admin(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Record<string, unknown>> {
@@ -92,14 +101,15 @@ export class SlackEnv {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const json = (await res.json()) as Record<string, unknown>;
-    if (!res.ok || json['ok'] === false) throw new Error(`sandbox admin ${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    if (!res.ok || json.ok === false)
+      throw new Error(`sandbox admin ${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   }
 
   /** Every message of a channel (by name or id), replies included, oldest first. */
   async messages(channel: string): Promise<SandboxMessage[]> {
     const body = await this.admin('GET', `channels/${encodeURIComponent(channel.replace(/^#/, ''))}/messages`);
-    return body['messages'] as SandboxMessage[];
+    return body.messages as SandboxMessage[];
   }
 
   async writeRunbook(name: string, yaml: string): Promise<string> {
@@ -130,7 +140,9 @@ export class SlackEnv {
   events(runId: string): Array<{ kind: string; task: string | null; message: string }> {
     const db = new Database(join(this.dataDir, 'runwire.db'), { readonly: true, fileMustExist: true });
     try {
-      const rows = db.prepare('SELECT kind, task_id, message FROM run_events WHERE run_id = ? ORDER BY seq').all(runId) as Array<{ kind: string; task_id: string | null; message: string }>;
+      const rows = db
+        .prepare('SELECT kind, task_id, message FROM run_events WHERE run_id = ? ORDER BY seq')
+        .all(runId) as Array<{ kind: string; task_id: string | null; message: string }>;
       return rows.map((r) => ({ kind: r.kind, task: r.task_id, message: r.message }));
     } finally {
       db.close();
@@ -169,7 +181,9 @@ export function taskOf(run: RunJson, id: string): TaskJson {
 
 /** Messages Runwire posted for a task (by the metadata it tags them with). */
 export function postedFor(messages: SandboxMessage[], taskId: string): SandboxMessage[] {
-  return messages.filter((m) => m.metadata?.event_type === 'runwire_task' && m.metadata.event_payload['task_id'] === taskId);
+  return messages.filter(
+    (m) => m.metadata?.event_type === 'runwire_task' && m.metadata.event_payload.task_id === taskId,
+  );
 }
 
 /** Poll until `probe` returns a value (not undefined), up to `ms`. */

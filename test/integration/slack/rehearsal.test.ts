@@ -31,7 +31,9 @@ tasks:
       channel: "#random"
 `;
 
-test('a rehearsal skips by default, sends prefixed with rehearsal: send, and redirects with rehearsal: {channel}', { timeout: 120_000 }, async () => {
+test('a rehearsal skips by default, sends prefixed with rehearsal: send, and redirects with rehearsal: {channel}', {
+  timeout: 120_000,
+}, async () => {
   const r = await env.run(RUNBOOK, ['--rehearsal']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.run.mode, 'rehearsal');
@@ -61,14 +63,17 @@ test('a rehearsal skips by default, sends prefixed with rehearsal: send, and red
 test('the same runbook live posts to the real channels without a prefix', { timeout: 120_000 }, async () => {
   const r = await env.run(RUNBOOK);
   assert.equal(r.code, 0, r.stderr);
-  const inc = postedFor(await env.messages('#incidents'), 'redirected').filter((m) => m.metadata?.event_payload['run_id'] === r.run.id);
+  const inc = postedFor(await env.messages('#incidents'), 'redirected').filter(
+    (m) => m.metadata?.event_payload.run_id === r.run.id,
+  );
   assert.equal(inc.length, 1);
   assert.equal(inc[0]!.text, 'Incident drill for 7');
   assert.equal(postedFor(await env.messages('#releases'), 'quiet')[0]?.text, 'Release 7 is live');
 });
 
 test('in a rehearsal, a reply whose parent was not sent is not sent either', { timeout: 120_000 }, async () => {
-  const r = await env.run(`
+  const r = await env.run(
+    `
 name: rehearse-thread
 tasks:
   - id: parent
@@ -81,11 +86,13 @@ tasks:
     thread: parent
     message: "child"
     rehearsal: send
-`, ['--rehearsal']);
+`,
+    ['--rehearsal'],
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(taskOf(r.run, 'parent').slack?.state, 'skipped');
   assert.equal(taskOf(r.run, 'child').slack?.state, 'skipped');
   assert.equal(taskOf(r.run, 'child').slack?.text, '[REHEARSAL] child');
-  const mine = (await env.messages('#ops')).filter((m) => m.metadata?.event_payload['run_id'] === r.run.id);
+  const mine = (await env.messages('#ops')).filter((m) => m.metadata?.event_payload.run_id === r.run.id);
   assert.equal(mine.length, 0);
 });

@@ -57,7 +57,9 @@ tasks:
         text: { type: mrkdwn, text: "*Release {{vars.release}}*" }
 `;
 
-test('posts to a public channel, a private channel, DMs, a group DM, a thread and updates a message', { timeout: 180_000 }, async () => {
+test('posts to a public channel, a private channel, DMs, a group DM, a thread and updates a message', {
+  timeout: 180_000,
+}, async () => {
   const r = await env.run(RUNBOOK);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.run.status, 'succeeded');
@@ -74,7 +76,7 @@ test('posts to a public channel, a private channel, DMs, a group DM, a thread an
   const posted = postedFor(releases, 'announce');
   assert.equal(posted.length, 1);
   assert.equal(posted[0]!.ts, announce.ts);
-  assert.equal(posted[0]!.metadata?.event_payload['run_id'], r.run.id);
+  assert.equal(posted[0]!.metadata?.event_payload.run_id, r.run.id);
   // The update edited it in place (still one message), with the rendered text.
   assert.equal(posted[0]!.text, 'Release 42: done');
   assert.equal(taskOf(r.run, 'status').slack?.ts, announce.ts);
@@ -90,7 +92,10 @@ test('posts to a public channel, a private channel, DMs, a group DM, a thread an
   assert.equal(postedFor(await env.messages('#security'), 'private')[0]?.text, 'Private note for 42');
 
   // DMs: the conversation is an IM with the right person.
-  for (const [id, person] of [['dm-handle', 'alice'], ['dm-mail', 'bob']] as const) {
+  for (const [id, person] of [
+    ['dm-handle', 'alice'],
+    ['dm-mail', 'bob'],
+  ] as const) {
     const s = taskOf(r.run, id).slack!;
     assert.equal(s.state, 'sent', id);
     const ch = state.channels.get(s.channel!);
@@ -105,7 +110,10 @@ test('posts to a public channel, a private channel, DMs, a group DM, a thread an
   const mpim = state.channels.get(g.channel!);
   assert.equal(mpim?.type, 'mpim');
   const names = [...(mpim?.members ?? [])].map((id) => state.users.get(id)?.name).sort();
-  assert.deepEqual(names.filter((n) => ['alice', 'bob', 'carol'].includes(n!)), ['alice', 'bob', 'carol']);
+  assert.deepEqual(
+    names.filter((n) => ['alice', 'bob', 'carol'].includes(n!)),
+    ['alice', 'bob', 'carol'],
+  );
   assert.equal(postedFor(await env.messages(g.channel!), 'group')[0]?.text, 'Hi all three');
 
   // Blocks are rendered and sent; the text stays as the fallback.
@@ -114,13 +122,18 @@ test('posts to a public channel, a private channel, DMs, a group DM, a thread an
   assert.deepEqual(b.blocks, [{ type: 'section', text: { type: 'mrkdwn', text: '*Release 42*' } }]);
 
   // People see the states in the event log.
-  const log = env.events(r.run.id).filter((e) => e.task === 'announce').map((e) => e.message);
+  const log = env
+    .events(r.run.id)
+    .filter((e) => e.task === 'announce')
+    .map((e) => e.message);
   assert.ok(log.includes('announce: Message sending'), log.join('\n'));
   assert.ok(log.includes('announce: Message sent'), log.join('\n'));
 });
 
 test('runwire validate rejects a thread that is not an earlier slack.message ancestor', async () => {
-  const file = await env.writeRunbook('bad-thread.yaml', `
+  const file = await env.writeRunbook(
+    'bad-thread.yaml',
+    `
 name: bad
 tasks:
   - id: a
@@ -137,7 +150,8 @@ tasks:
     update: nowhere
     broadcast: true
     message: c
-`);
+`,
+  );
   const r = await env.cli(['validate', file]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /thread: task "a" must finish first/);
@@ -145,7 +159,7 @@ tasks:
   assert.match(r.stderr, /broadcast only applies to thread replies/);
 });
 
-test('as_user: true posts with the connection\'s user token, as that person', { timeout: 120_000 }, async () => {
+test("as_user: true posts with the connection's user token, as that person", { timeout: 120_000 }, async () => {
   await env.addConnection('me', env.sandbox.credentials.user_token!);
   const r = await env.run(`
 name: as-user

@@ -24,11 +24,25 @@ async function freePort(): Promise<number> {
 }
 
 before(async () => {
-  env = await SlackEnv.start({ rateLimits: false, oauth: { tokenRotation: true, tokenTtlSeconds: TTL_S }, clock: () => Date.now() + skewMs }, false);
+  env = await SlackEnv.start(
+    { rateLimits: false, oauth: { tokenRotation: true, tokenTtlSeconds: TTL_S }, clock: () => Date.now() + skewMs },
+    false,
+  );
   const redirect = `http://127.0.0.1:${await freePort()}/callback`;
   const creds = env.sandbox.credentials;
-  const add = await env.cli(['connection', 'add', 'default', '--client-id', creds.client_id, '--client-secret', creds.client_secret, '--redirect-url', redirect,
-    '--scopes', 'chat:write,channels:read,groups:read,channels:history,groups:history,im:history,mpim:history']);
+  const add = await env.cli([
+    'connection',
+    'add',
+    'default',
+    '--client-id',
+    creds.client_id,
+    '--client-secret',
+    creds.client_secret,
+    '--redirect-url',
+    redirect,
+    '--scopes',
+    'chat:write,channels:read,groups:read,channels:history,groups:history,im:history,mpim:history',
+  ]);
   assert.equal(add.code, 0, add.stderr);
   const child = env.spawn(['connection', 'authenticate', 'default', '--no-open']);
   const done = collect(child);
@@ -53,7 +67,9 @@ before(async () => {
 });
 after(async () => env?.close());
 
-test('token_expired from Slack: the task refreshes the rotating token and posts once', { timeout: 120_000 }, async () => {
+test('token_expired from Slack: the task refreshes the rotating token and posts once', {
+  timeout: 120_000,
+}, async () => {
   skewMs = (TTL_S + 60) * 1000; // Slack now answers token_expired; Runwire's clock still thinks the token is fresh
   const r = await env.run(`
 name: refresh

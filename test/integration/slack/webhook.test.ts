@@ -29,24 +29,39 @@ async function addHook(name: string, channel: string): Promise<string> {
 }
 
 function tasks(connection: string, texts: string[], extra = ''): string {
-  return texts.map((t, i) => `
+  return texts
+    .map(
+      (t, i) => `
   - id: h${i}
     type: slack.message
     connection: ${connection}
-    message: "${t}"${extra}`).join('');
+    message: "${t}"${extra}`,
+    )
+    .join('');
 }
 
-test('a webhook connection posts each message once, in task order, paced, with the same states as a token post', { timeout: 180_000 }, async () => {
+test('a webhook connection posts each message once, in task order, paced, with the same states as a token post', {
+  timeout: 180_000,
+}, async () => {
   await addHook('hook', '#ops');
   const texts = Array.from({ length: 5 }, (_, i) => `webhook message ${i} ${Math.random().toString(36).slice(2, 8)}`);
-  const r = await env.run(`name: hook\ntasks:${tasks('hook', texts)}\n  - id: blocks\n    type: slack.message\n    connection: hook\n    depends_on: [h4]\n    message: "fallback text"\n    blocks: [{ type: section, text: { type: mrkdwn, text: "*block* text" } }]\n`);
+  const r = await env.run(
+    `name: hook\ntasks:${tasks('hook', texts)}\n  - id: blocks\n    type: slack.message\n    connection: hook\n    depends_on: [h4]\n    message: "fallback text"\n    blocks: [{ type: section, text: { type: mrkdwn, text: "*block* text" } }]\n`,
+  );
   assert.equal(r.code, 0, r.stderr);
   const ops = await env.messages('#ops');
   const mine = ops.filter((m) => texts.includes(m.text));
-  assert.deepEqual(mine.map((m) => m.text), texts, 'once each, in task order');
+  assert.deepEqual(
+    mine.map((m) => m.text),
+    texts,
+    'once each, in task order',
+  );
   const withBlocks = ops.filter((m) => m.text === 'fallback text');
   assert.equal(withBlocks.length, 1);
-  assert.ok(Array.isArray(withBlocks[0]!.blocks) && withBlocks[0]!.blocks.length === 1, 'blocks went through the webhook');
+  assert.ok(
+    Array.isArray(withBlocks[0]!.blocks) && withBlocks[0]!.blocks.length === 1,
+    'blocks went through the webhook',
+  );
   for (const t of r.run.tasks) {
     const s = t.slack!;
     assert.equal(s.state, 'sent', JSON.stringify(s));
@@ -55,15 +70,26 @@ test('a webhook connection posts each message once, in task order, paced, with t
     assert.match(s.note ?? '', /at-least-once/);
   }
   // Paced at Runwire's 1/s per webhook, the sandbox (burst 3, then 1/s) never had to answer 429.
-  assert.deepEqual(r.run.tasks.map((t) => t.slack!.attempts), [1, 1, 1, 1, 1, 1]);
+  assert.deepEqual(
+    r.run.tasks.map((t) => t.slack!.attempts),
+    [1, 1, 1, 1, 1, 1],
+  );
   const events = env.events(r.run.id);
-  assert.ok(events.some((e) => /pre-flight warning: .*at-least-once/.test(e.message)), 'the run records the at-least-once warning');
+  assert.ok(
+    events.some((e) => /pre-flight warning: .*at-least-once/.test(e.message)),
+    'the run records the at-least-once warning',
+  );
   const h0 = events.filter((e) => e.task === 'h0').map((e) => e.message);
-  const order = ['Message pending', 'Message sending', 'Message sent'].map((m) => h0.findIndex((x) => x === `h0: ${m}`));
-  assert.ok(order.every((i) => i >= 0) && order[0]! < order[1]! && order[1]! < order[2]!, `pending → sending → sent: ${JSON.stringify(h0)}`);
+  const order = ['Message pending', 'Message sending', 'Message sent'].map((m) => h0.indexOf(`h0: ${m}`));
+  assert.ok(
+    order.every((i) => i >= 0) && order[0]! < order[1]! && order[1]! < order[2]!,
+    `pending → sending → sent: ${JSON.stringify(h0)}`,
+  );
 });
 
-test('check: at-least-once warning; thread, update, as_user refused with a fix; channel: unverifiable warned', { timeout: 120_000 }, async () => {
+test('check: at-least-once warning; thread, update, as_user refused with a fix; channel: unverifiable warned', {
+  timeout: 120_000,
+}, async () => {
   await addHook('hook-check', '#random');
   const yaml = `
 name: hook-check
@@ -98,14 +124,29 @@ tasks:
   const before = (await env.messages('#random')).length;
   const c = await env.cli(['check', file, '--json']);
   assert.equal(c.code, 2, c.stdout + c.stderr);
-  const report = JSON.parse(c.stdout) as { problems: Array<{ task?: string; code: string; severity: string; message: string; fix?: string }> };
+  const report = JSON.parse(c.stdout) as {
+    problems: Array<{ task?: string; code: string; severity: string; message: string; fix?: string }>;
+  };
   const of = (code: string) => report.problems.filter((p) => p.code === code);
-  assert.ok(of('runwire.slack.at_least_once').length >= 4 && of('runwire.slack.at_least_once').every((p) => p.severity === 'warning'), JSON.stringify(report));
+  assert.ok(
+    of('runwire.slack.at_least_once').length >= 4 &&
+      of('runwire.slack.at_least_once').every((p) => p.severity === 'warning'),
+    JSON.stringify(report),
+  );
   const unsupported = of('runwire.slack.webhook_unsupported');
-  assert.deepEqual(unsupported.map((p) => p.severity), ['error', 'error'], JSON.stringify(report));
-  assert.ok(unsupported.some((p) => /^thread:/.test(p.message)) && unsupported.some((p) => /^as_user:/.test(p.message)));
+  assert.deepEqual(
+    unsupported.map((p) => p.severity),
+    ['error', 'error'],
+    JSON.stringify(report),
+  );
+  assert.ok(
+    unsupported.some((p) => /^thread:/.test(p.message)) && unsupported.some((p) => /^as_user:/.test(p.message)),
+  );
   assert.ok(unsupported.every((p) => /bot token/.test(p.fix ?? '')));
-  assert.ok(of('runwire.slack.webhook_channel_unknown').every((p) => p.severity === 'warning') && of('runwire.slack.webhook_channel_unknown').length === 2);
+  assert.ok(
+    of('runwire.slack.webhook_channel_unknown').every((p) => p.severity === 'warning') &&
+      of('runwire.slack.webhook_channel_unknown').length === 2,
+  );
   const noChannel = of('runwire.slack.no_channel');
   assert.equal(noChannel.length, 1, 'a token connection without channel: is an error');
   assert.equal(noChannel[0]!.severity, 'error');
@@ -126,11 +167,21 @@ tasks:
   }
 });
 
-test('Slack webhook errors: a removed webhook, a wrong secret and an archived channel fail at once with their fix', { timeout: 120_000 }, async () => {
+test('Slack webhook errors: a removed webhook, a wrong secret and an archived channel fail at once with their fix', {
+  timeout: 120_000,
+}, async () => {
   const url = await addHook('gone', '#incidents');
   await env.admin('POST', 'webhooks/revoke', { url });
   const live = (await env.admin('POST', 'webhooks', { channel: '#incidents' })) as unknown as { url: string };
-  const added = await env.cli(['connection', 'add', 'wrong-secret', '--webhook-url', `${live.url.slice(0, -4)}abcd`, '--slack-url', env.sandbox.url]);
+  const added = await env.cli([
+    'connection',
+    'add',
+    'wrong-secret',
+    '--webhook-url',
+    `${live.url.slice(0, -4)}abcd`,
+    '--slack-url',
+    env.sandbox.url,
+  ]);
   assert.equal(added.code, 0, added.stderr);
   await addHook('archived', '#old-project');
   const before = (await env.messages('#incidents')).length;
@@ -143,7 +194,10 @@ tasks:
 `);
   assert.notEqual(r.code, 0);
   const expect: Record<string, [string, RegExp]> = {
-    gone: ['runwire.slack.webhook_no_service', /runwire connection remove gone && runwire connection add gone --webhook-url/],
+    gone: [
+      'runwire.slack.webhook_no_service',
+      /runwire connection remove gone && runwire connection add gone --webhook-url/,
+    ],
     wrong: ['runwire.slack.webhook_invalid_token', /Copy the webhook URL again/],
     archived: ['runwire.slack.webhook_channel_is_archived', /Unarchive the channel/],
   };
@@ -160,29 +214,56 @@ tasks:
   assert.ok(!(r.stdout + r.stderr).includes(url.split('/').at(-1)!), 'no webhook secret in the output');
 });
 
-test('a lost answer: the task fails asking to look in the channel, and the message is not posted twice', { timeout: 120_000 }, async () => {
+test('a lost answer: the task fails asking to look in the channel, and the message is not posted twice', {
+  timeout: 120_000,
+}, async () => {
   await addHook('lossy', '#releases');
-  await env.admin('POST', 'faults', { method: 'incoming-webhook', kind: 'lost_response', channel: 'releases', times: 1 });
+  await env.admin('POST', 'faults', {
+    method: 'incoming-webhook',
+    kind: 'lost_response',
+    channel: 'releases',
+    times: 1,
+  });
   const text = `maybe lost ${Math.random().toString(36).slice(2, 8)}`;
-  const r = await env.run(`name: lossy\ntasks:\n  - { id: lost, type: slack.message, connection: lossy, message: "${text}" }\n`);
+  const r = await env.run(
+    `name: lossy\ntasks:\n  - { id: lost, type: slack.message, connection: lossy, message: "${text}" }\n`,
+  );
   assert.notEqual(r.code, 0);
   const t = taskOf(r.run, 'lost');
   assert.equal(t.error?.code, 'runwire.slack.webhook_outcome_unknown', JSON.stringify(t));
   assert.match(t.error?.fix ?? '', new RegExp(`runwire task skip ${r.run.id} lost`));
   assert.match(t.error?.fix ?? '', new RegExp(`runwire task retry ${r.run.id} lost`));
   assert.equal(t.attempts, 1, 'not retried blindly');
-  assert.equal((await env.messages('#releases')).filter((m) => m.text === text).length, 1, 'the one post that reached Slack, no duplicate');
+  assert.equal(
+    (await env.messages('#releases')).filter((m) => m.text === text).length,
+    1,
+    'the one post that reached Slack, no duplicate',
+  );
 });
 
-test('SIGKILL while a webhook post is in flight, then resume: outcome unknown, not re-posted; task retry posts it once', { timeout: 180_000 }, async () => {
+test('SIGKILL while a webhook post is in flight, then resume: outcome unknown, not re-posted; task retry posts it once', {
+  timeout: 180_000,
+}, async () => {
   await addHook('crashy', '#general');
-  await env.admin('POST', 'faults', { method: 'incoming-webhook', kind: 'timeout', hold_ms: 60_000, channel: 'general', times: 1 });
+  await env.admin('POST', 'faults', {
+    method: 'incoming-webhook',
+    kind: 'timeout',
+    hold_ms: 60_000,
+    channel: 'general',
+    times: 1,
+  });
   const text = `survives a crash ${Math.random().toString(36).slice(2, 8)}`;
-  const file = await env.writeRunbook('crashy.yaml', `name: crashy\ntasks:\n  - { id: hook, type: slack.message, connection: crashy, message: "${text}" }\n`);
+  const file = await env.writeRunbook(
+    'crashy.yaml',
+    `name: crashy\ntasks:\n  - { id: hook, type: slack.message, connection: crashy, message: "${text}" }\n`,
+  );
   const child = env.spawn(['run', file, '--json']);
   const done = collect(child);
   // The sandbox took the fault: the post is in flight (held unanswered).
-  await waitFor(async () => (((await env.admin('GET', 'faults'))['faults'] as unknown[]).length === 0 ? true : undefined), 'the webhook post to be in flight');
+  await waitFor(
+    async () => (((await env.admin('GET', 'faults')).faults as unknown[]).length === 0 ? true : undefined),
+    'the webhook post to be in flight',
+  );
   child.kill('SIGKILL');
   assert.equal((await done).code, null, 'killed, not finished');
   await env.admin('DELETE', 'faults');
@@ -205,7 +286,9 @@ test('SIGKILL while a webhook post is in flight, then resume: outcome unknown, n
   assert.equal((await mine()).length, 1);
 });
 
-test('a rehearsal redirect over a webhook added by URL is refused (it would land in the live channel); rehearsal: send posts prefixed', { timeout: 120_000 }, async () => {
+test('a rehearsal redirect over a webhook added by URL is refused (it would land in the live channel); rehearsal: send posts prefixed', {
+  timeout: 120_000,
+}, async () => {
   await addHook('rehearse', '#releases');
   const yaml = `
 name: rehearse
@@ -216,7 +299,9 @@ tasks:
   const file = await env.writeRunbook('rehearse.yaml', yaml);
   const c = await env.cli(['check', file, '--rehearsal', '--json']);
   assert.equal(c.code, 2);
-  const problems = (JSON.parse(c.stdout) as { problems: Array<{ task?: string; code: string; severity: string; message: string }> }).problems;
+  const problems = (
+    JSON.parse(c.stdout) as { problems: Array<{ task?: string; code: string; severity: string; message: string }> }
+  ).problems;
   const refused = problems.filter((p) => p.severity === 'error');
   assert.equal(refused.length, 1, JSON.stringify(problems));
   assert.equal(refused[0]!.code, 'runwire.slack.webhook_channel_unknown');
@@ -227,5 +312,9 @@ tasks:
   assert.equal(taskOf(r.run, 'redirect').error?.code, 'runwire.slack.webhook_channel_unknown');
   assert.equal(taskOf(r.run, 'send').slack?.state, 'sent');
   const added = (await env.messages('#releases')).slice(before).map((m) => m.text);
-  assert.deepEqual(added, ['[REHEARSAL] rehearsed'], 'only the rehearsal: send message, prefixed; nothing redirected into the live channel');
+  assert.deepEqual(
+    added,
+    ['[REHEARSAL] rehearsed'],
+    'only the rehearsal: send message, prefixed; nothing redirected into the live channel',
+  );
 });

@@ -5,7 +5,10 @@ import { backoffDelay, JITTER, shouldRetry } from '../../../src/core/backoff.js'
 const policy = { attempts: 5, backoffMs: 1000 };
 
 test('doubles with each attempt (random in the middle means no jitter)', () => {
-  assert.deepEqual([1, 2, 3, 4].map((n) => backoffDelay(n, policy, 0.5)), [1000, 2000, 4000, 8000]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((n) => backoffDelay(n, policy, 0.5)),
+    [1000, 2000, 4000, 8000],
+  );
 });
 
 test('jitter spreads the delay within the documented band', () => {

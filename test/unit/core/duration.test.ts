@@ -21,7 +21,10 @@ test('rejects bad durations with a reason', () => {
   }
   assert.match((tryParseDuration('30') as { error: string }).error, /no unit/);
   assert.match((tryParseDuration('1m2m') as { error: string }).error, /appears twice/);
-  assert.throws(() => parseDuration('30x'), (e: unknown) => e instanceof RunwireError && e.code === 'runwire.duration.invalid' && /30x/.test(e.message));
+  assert.throws(
+    () => parseDuration('30x'),
+    (e: unknown) => e instanceof RunwireError && e.code === 'runwire.duration.invalid' && /30x/.test(e.message),
+  );
 });
 
 test('formats milliseconds back into a duration that parses to the same value', () => {

@@ -15,7 +15,8 @@ const types = builtinTaskTypes();
 function pathsIn(v: unknown, prefix: Array<string | number> = []): FieldPath[] {
   const out: FieldPath[] = [prefix];
   if (Array.isArray(v)) v.forEach((x, i) => out.push(...pathsIn(x, [...prefix, i])));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...pathsIn(x, [...prefix, k]));
+  else if (v !== null && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) out.push(...pathsIn(x, [...prefix, k]));
   return out;
 }
 
@@ -29,11 +30,19 @@ function assertAgrees(text: string): boolean {
   if (!fast) return false;
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
-  assert.deepEqual(doc.errors.map((e) => e.message), [], `yaml rejects what the fast reader took:\n${text}`);
+  assert.deepEqual(
+    doc.errors.map((e) => e.message),
+    [],
+    `yaml rejects what the fast reader took:\n${text}`,
+  );
   const value: unknown = doc.toJS({ maxAliasCount: 1000 });
   assert.deepStrictEqual(fast.value, value, `values differ for:\n${text}`);
   for (const path of [...pathsIn(value), ['no-such-field'], ['tasks', 99999, 'id']]) {
-    assert.deepEqual(fast.locate(path), locate(doc, lc, path), `positions differ at ${JSON.stringify(path)} in:\n${text}`);
+    assert.deepEqual(
+      fast.locate(path),
+      locate(doc, lc, path),
+      `positions differ at ${JSON.stringify(path)} in:\n${text}`,
+    );
   }
   return true;
 }
@@ -42,7 +51,8 @@ function fixtureTexts(): Array<{ name: string; text: string }> {
   const out: Array<{ name: string; text: string }> = [];
   for (const sub of ['valid', 'invalid']) {
     for (const f of readdirSync(join(fixturesDir, sub))) {
-      if (/\.(ya?ml|json)$/.test(f)) out.push({ name: `${sub}/${f}`, text: readFileSync(join(fixturesDir, sub, f), 'utf8') });
+      if (/\.(ya?ml|json)$/.test(f))
+        out.push({ name: `${sub}/${f}`, text: readFileSync(join(fixturesDir, sub, f), 'utf8') });
     }
   }
   return out;
@@ -52,7 +62,11 @@ const wide = (() => {
   const tasks: unknown[] = [];
   for (let l = 0; l < 20; l++) {
     for (let i = 0; i < 20; i++) {
-      tasks.push({ id: `t${l}_${i}`, type: 'milestone', ...(l > 0 ? { depends_on: [`t${l - 1}_${i}`, `t${l - 1}_${(i + 1) % 20}`] } : {}) });
+      tasks.push({
+        id: `t${l}_${i}`,
+        type: 'milestone',
+        ...(l > 0 ? { depends_on: [`t${l - 1}_${i}`, `t${l - 1}_${(i + 1) % 20}`] } : {}),
+      });
     }
   }
   return stringify({ name: 'wide 20x20', tasks });
@@ -98,7 +112,7 @@ test('the fast reader agrees with yaml on every fixture it takes, and takes the 
   assert.ok(assertAgrees(readFileSync(join(fixturesDir, 'valid/release-cutover.yaml'), 'utf8')));
 });
 
-test('the fast reader takes the usual runbook styles, with yaml\'s values and positions', () => {
+test("the fast reader takes the usual runbook styles, with yaml's values and positions", () => {
   for (const text of SAMPLES) assert.ok(assertAgrees(text), `not taken:\n${text}`);
 });
 
@@ -115,11 +129,55 @@ test('on generated near-YAML, whatever the fast reader takes, yaml reads the sam
   };
   const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)] as T;
   const keys = ['a', 'b', 'x-y', 'true', 'null', 'id', 'a b', 'k_1', '"q"', '1'];
-  const values = ['', ' 1', ' 0x1F', ' 0o7', ' 1e3', ' .5', ' -.inf', ' ~', ' true', ' "q"', " 'it''s'", ' [a, 1, "b"]', ' []', ' {}',
-    ' { a: 1, b: x }', ' {a:1}', ' a # c', ' a: b', ' a:b', ' http://x', ' - z', ' "open', ' &a x', ' *a', ' |', ' #c', ' a #', ' [a, ]',
-    ' [a', ' x]', ' {a: 1', ' a,b', ' @x', ' %x', ' -1', ' - ', ':', ' ? x',
+  const values = [
+    '',
+    ' 1',
+    ' 0x1F',
+    ' 0o7',
+    ' 1e3',
+    ' .5',
+    ' -.inf',
+    ' ~',
+    ' true',
+    ' "q"',
+    " 'it''s'",
+    ' [a, 1, "b"]',
+    ' []',
+    ' {}',
+    ' { a: 1, b: x }',
+    ' {a:1}',
+    ' a # c',
+    ' a: b',
+    ' a:b',
+    ' http://x',
+    ' - z',
+    ' "open',
+    ' &a x',
+    ' *a',
+    ' |',
+    ' #c',
+    ' a #',
+    ' [a, ]',
+    ' [a',
+    ' x]',
+    ' {a: 1',
+    ' a,b',
+    ' @x',
+    ' %x',
+    ' -1',
+    ' - ',
+    ':',
+    ' ? x',
     // Commas and braces inside quotes; Unicode spaces, which YAML (unlike String#trim) keeps.
-    ' ["a,b", c]', " {a: '}', b: \"x, y\"}", ' \u00a0', ' [x\u00a0]', ' a\u2003', ' {a: \u00a0}', ' "a"#b', ' [a] x'];
+    ' ["a,b", c]',
+    ' {a: \'}\', b: "x, y"}',
+    ' \u00a0',
+    ' [x\u00a0]',
+    ' a\u2003',
+    ' {a: \u00a0}',
+    ' "a"#b',
+    ' [a] x',
+  ];
   let taken = 0;
   for (let doc = 0; doc < 4000; doc++) {
     const lines: string[] = [];
@@ -138,13 +196,21 @@ test('on generated near-YAML, whatever the fast reader takes, yaml reads the sam
 });
 
 test('parseRunbook (fast path first) and the positioned path give the same results', () => {
-  const texts = [...fixtureTexts().map((f) => f.text), ...SAMPLES, ...LEFT_TO_YAML,
+  const texts = [
+    ...fixtureTexts().map((f) => f.text),
+    ...SAMPLES,
+    ...LEFT_TO_YAML,
     // Invalid runbooks the fast reader takes: the issues must be placed where yaml puts them.
     'name: x\ntasks:\n  - id: a\n    type: milestone\n    depends_on: [b, c]\n  - id: a\n    type: nope\n',
-    'name: x\nvars: { v: 1 }\ntasks:\n  - id: a\n    type: http\n    url: "{{ vars.w }}"\n    retry: { attempts: 0 }\n'];
+    'name: x\nvars: { v: 1 }\ntasks:\n  - id: a\n    type: http\n    url: "{{ vars.w }}"\n    retry: { attempts: 0 }\n',
+  ];
   for (const text of texts) {
     for (const vars of [{}, { env: 'prod' }] as Array<Record<string, string>>) {
-      assert.deepStrictEqual(parseRunbook(text, 'r.yaml', types, { vars }), parseRunbookPositioned(text, 'r.yaml', types, { vars }), text);
+      assert.deepStrictEqual(
+        parseRunbook(text, 'r.yaml', types, { vars }),
+        parseRunbookPositioned(text, 'r.yaml', types, { vars }),
+        text,
+      );
     }
   }
 });

@@ -44,7 +44,10 @@ test('self loops and separate cycles are each reported once', () => {
     { id: 'q', depends_on: ['p'] },
     { id: 'ok', depends_on: [] },
   ]);
-  assert.deepEqual(findCycles(g), [['self', 'self'], ['p', 'q', 'p']]);
+  assert.deepEqual(findCycles(g), [
+    ['self', 'self'],
+    ['p', 'q', 'p'],
+  ]);
   assert.deepEqual(findCycles(diamond), []);
 });
 
@@ -61,7 +64,10 @@ test('unknown dependencies and duplicate ids do not break the graph', () => {
 
 test('a 10,000-task chain is handled without deep recursion', () => {
   const n = 10_000;
-  const nodes = Array.from({ length: n }, (_, i) => ({ id: `t${i}`, depends_on: i === 0 ? [`t${n - 1}`] : [`t${i - 1}`] }));
+  const nodes = Array.from({ length: n }, (_, i) => ({
+    id: `t${i}`,
+    depends_on: i === 0 ? [`t${n - 1}`] : [`t${i - 1}`],
+  }));
   const cycles = findCycles(buildGraph(nodes));
   assert.equal(cycles.length, 1);
   assert.equal(cycles[0]!.length, n + 1);

@@ -7,7 +7,8 @@ import { defineTaskType, type TaskTypeDefinition, type ValidationGraph } from '.
 import { builtinTaskTypes } from '../../../src/tasks/index.js';
 
 const types = builtinTaskTypes();
-const lines = (text: string, file = 'release.yaml', opts = {}) => parseRunbook(text, file, types, opts).issues.map(formatIssue);
+const lines = (text: string, file = 'release.yaml', opts = {}) =>
+  parseRunbook(text, file, types, opts).issues.map(formatIssue);
 
 const RELEASE = `name: Weekend cutover
 description: optional text
@@ -38,8 +39,16 @@ test('the example from the issue parses into the model', () => {
   );
   assert.equal(smoke?.name, 'smoke', 'name defaults to the id');
   assert.deepEqual(smoke?.depends_on, ['freeze']);
-  assert.deepEqual(smoke?.input, { url: 'https://status.example.com/{{vars.release}}' }, 'common fields are not input; templates unrendered');
-  assert.deepEqual(smoke?.retry, { attempts: 3, backoffMs: 2000, maxBackoffMs: 30_000 }, 'max backoff from the type default');
+  assert.deepEqual(
+    smoke?.input,
+    { url: 'https://status.example.com/{{vars.release}}' },
+    'common fields are not input; templates unrendered',
+  );
+  assert.deepEqual(
+    smoke?.retry,
+    { attempts: 3, backoffMs: 2000, maxBackoffMs: 30_000 },
+    'max backoff from the type default',
+  );
   assert.deepEqual(smoke?.position, { file: 'release.yaml', line: 8, column: 5 });
 });
 
@@ -94,7 +103,9 @@ test('YAML syntax errors carry the position the parser found', () => {
   const out = lines('name: x\ntasks:\n  - id: a\n    type: [milestone\n');
   assert.equal(out.length >= 1, true);
   assert.match(out[0] ?? '', /^release\.yaml:\d+:\d+ YAML syntax error: /);
-  assert.deepEqual(lines('name: x\nname: y\ntasks: []\n'), ['release.yaml:2:1 YAML syntax error: Map keys must be unique']);
+  assert.deepEqual(lines('name: x\nname: y\ntasks: []\n'), [
+    'release.yaml:2:1 YAML syntax error: Map keys must be unique',
+  ]);
 });
 
 test('a dependency cycle names its tasks in run order', () => {
@@ -134,14 +145,20 @@ test('JSON is accepted, with positions', () => {
   ]);
   const ok = parseRunbook(json.replace('5 }', '"5s" }'), 'r.json', types);
   assert.deepEqual(ok.issues, []);
-  assert.equal(ok.runbook?.tasks[1]?.input['duration'], '5s');
-  assert.deepEqual(ok.runbook?.tasks[1]?.position, { file: 'r.json', line: 5, column: 5 }, 'a task starts at its opening brace');
+  assert.equal(ok.runbook?.tasks[1]?.input.duration, '5s');
+  assert.deepEqual(
+    ok.runbook?.tasks[1]?.position,
+    { file: 'r.json', line: 5, column: 5 },
+    'a task starts at its opening brace',
+  );
   // Positions from the JSON fast path agree with the YAML parser's (a trailing comment forces YAML).
   const broken = json.replace('"milestone"', '"milestone", "url": 1').replace('"a"', '"a b"');
   assert.deepEqual(lines(broken, 'r.json'), lines(`${broken}\n# via yaml\n`, 'r.json'));
   assert.equal(lines(broken, 'r.json').length, 3);
   // JSON.parse would keep the last duplicate silently; it is reported instead.
-  assert.deepEqual(lines('{"name": "a", "name": "b", "tasks": []}', 'd.json'), ['d.json:1:15 YAML syntax error: Map keys must be unique']);
+  assert.deepEqual(lines('{"name": "a", "name": "b", "tasks": []}', 'd.json'), [
+    'd.json:1:15 YAML syntax error: Map keys must be unique',
+  ]);
 });
 
 test('templates: --var counts as declared; task outputs only from ancestors', () => {
@@ -171,13 +188,16 @@ test('not a runbook at all', () => {
   assert.deepEqual(lines(''), ['release.yaml:1:1 the file is empty; a runbook needs at least "name" and "tasks"']);
   assert.deepEqual(lines('- a\n- b\n'), ['release.yaml:1:1 a runbook must be a mapping with "name" and "tasks"']);
   assert.deepEqual(lines('just text\n'), ['release.yaml:1:1 a runbook must be a mapping with "name" and "tasks"']);
-  assert.deepEqual(lines('tasks:\n  - { id: a, type: milestone }\n'), ['release.yaml:1:1 missing required field "name"']);
+  assert.deepEqual(lines('tasks:\n  - { id: a, type: milestone }\n'), [
+    'release.yaml:1:1 missing required field "name"',
+  ]);
 });
 
 test('unknown fields get a suggestion, including the common task fields', () => {
-  assert.deepEqual(lines('name: x\ntasks:\n  - id: a\n    type: milestone\n  - id: b\n    type: manual\n    depend_on: [a]\n'), [
-    'release.yaml:7:5 tasks[1].depend_on: unknown field "depend_on" (did you mean "depends_on"?)',
-  ]);
+  assert.deepEqual(
+    lines('name: x\ntasks:\n  - id: a\n    type: milestone\n  - id: b\n    type: manual\n    depend_on: [a]\n'),
+    ['release.yaml:7:5 tasks[1].depend_on: unknown field "depend_on" (did you mean "depends_on"?)'],
+  );
   assert.deepEqual(lines('name: x\ntasks:\n  - { id: a, type: http, url: "https://x", timout: 5s }\n'), [
     'release.yaml:3:44 tasks[0].timout: unknown field "timout" (did you mean "timeout"?)',
   ]);
@@ -200,7 +220,9 @@ test('a type that declares rehearsal itself validates it, and its validate hook 
     validate(input, graph: ValidationGraph) {
       if (input.thread === undefined) return [];
       seen.push(`${input.thread}:${graph.typeOf(input.thread)}:${graph.isAncestor(input.thread)}`);
-      return graph.isAncestor(input.thread) ? [] : [{ field: 'thread', message: `"${input.thread}" must be an ancestor` }];
+      return graph.isAncestor(input.thread)
+        ? []
+        : [{ field: 'thread', message: `"${input.thread}" must be an ancestor` }];
     },
     async run() {
       return { status: 'succeeded' };
@@ -226,14 +248,20 @@ tasks:
 `;
   const r = parseRunbook(text, 'm.yaml', reg);
   // The schema fails first, so the type's own hook is not asked about a half-valid task.
-  assert.deepEqual(r.issues.map(formatIssue), ['m.yaml:16:5 tasks[2].rehearsal: must be one of "skip", "send", got string "run"']);
+  assert.deepEqual(r.issues.map(formatIssue), [
+    'm.yaml:16:5 tasks[2].rehearsal: must be one of "skip", "send", got string "run"',
+  ]);
   assert.deepEqual(seen, ['first:test.message:true']);
   const fixed = parseRunbook(text.replace('rehearsal: run', 'rehearsal: skip'), 'm.yaml', reg);
   assert.deepEqual(fixed.issues.map(formatIssue), ['m.yaml:15:5 tasks[2].thread: "first" must be an ancestor']);
   assert.deepEqual(seen, ['first:test.message:true', 'first:test.message:true', 'first:test.message:false']);
-  const ok = parseRunbook(text.replace('rehearsal: run', 'rehearsal: skip').replace('lost\n', 'lost\n    depends_on: [reply]\n'), 'm.yaml', reg);
+  const ok = parseRunbook(
+    text.replace('rehearsal: run', 'rehearsal: skip').replace('lost\n', 'lost\n    depends_on: [reply]\n'),
+    'm.yaml',
+    reg,
+  );
   assert.deepEqual(ok.issues, []);
-  assert.equal(ok.runbook?.tasks[0]?.input['rehearsal'], 'send', 'the declared rehearsal field is part of the input');
+  assert.equal(ok.runbook?.tasks[0]?.input.rehearsal, 'send', 'the declared rehearsal field is part of the input');
   assert.equal(ok.runbook?.tasks[0]?.rehearsal, 'send');
 });
 
@@ -254,31 +282,79 @@ tasks:
 `;
   const r = parseRunbook(text, 'p.yaml', types);
   assert.deepEqual(r.issues, []);
-  assert.deepEqual(r.runbook?.tasks.map((t) => [t.type, t.input['timeout'], t.input['expect_status']]), [
-    ['http', '5s', [200, 204]], ['http', '10s', [200, 204]],
+  assert.deepEqual(
+    r.runbook?.tasks.map((t) => [t.type, t.input.timeout, t.input.expect_status]),
+    [
+      ['http', '5s', [200, 204]],
+      ['http', '10s', [200, 204]],
+    ],
+  );
+  assert.deepEqual(lines(text.replace('x-probe', 'probe')), [
+    'release.yaml:2:1 probe: unknown field "probe" (known fields: name, description, vars, tasks)',
   ]);
-  assert.deepEqual(lines(text.replace('x-probe', 'probe')), ['release.yaml:2:1 probe: unknown field "probe" (known fields: name, description, vars, tasks)']);
 });
 
 test('an unclosed {{ is reported rather than sent as written', () => {
-  assert.deepEqual(lines('name: x\ntasks:\n  - id: a\n    type: manual\n    instructions: "Ask {{vars.owner} to approve"\n', 'u.yaml', { vars: { owner: 'x' } }), [
-    'u.yaml:5:5 tasks[0].instructions: unclosed template "{{vars.owner} to approve" (a reference is written {{vars.name}})',
-  ]);
+  assert.deepEqual(
+    lines(
+      'name: x\ntasks:\n  - id: a\n    type: manual\n    instructions: "Ask {{vars.owner} to approve"\n',
+      'u.yaml',
+      { vars: { owner: 'x' } },
+    ),
+    [
+      'u.yaml:5:5 tasks[0].instructions: unclosed template "{{vars.owner} to approve" (a reference is written {{vars.name}})',
+    ],
+  );
 });
 
 test('a task type with a broken schema or hook is reported on the task, not thrown', () => {
-  const base = { title: 'Broken', icon: 'x', rehearsal: 'run' as const, idempotent: true, retry: { attempts: 1, backoffMs: 1 }, async run() { return { status: 'succeeded' as const }; } };
-  const badSchema = { ...base, type: 'bad.schema', input: Type.Unsafe<Record<string, unknown>>({ type: 'object', notAKeyword: 1 }) };
-  const badHook = { ...base, type: 'bad.hook', input: Type.Object({}), validate(): Array<{ field: string; message: string }> { throw new Error('boom'); } };
-  const reg = new Map<string, TaskTypeDefinition>([['bad.schema', badSchema as TaskTypeDefinition], ['bad.hook', badHook as TaskTypeDefinition]]);
-  const out = parseRunbook('name: x\ntasks:\n  - { id: a, type: bad.schema }\n  - { id: b, type: bad.hook }\n', 'b.yaml', reg).issues.map(formatIssue);
+  const base = {
+    title: 'Broken',
+    icon: 'x',
+    rehearsal: 'run' as const,
+    idempotent: true,
+    retry: { attempts: 1, backoffMs: 1 },
+    async run() {
+      return { status: 'succeeded' as const };
+    },
+  };
+  const badSchema = {
+    ...base,
+    type: 'bad.schema',
+    input: Type.Unsafe<Record<string, unknown>>({ type: 'object', notAKeyword: 1 }),
+  };
+  const badHook = {
+    ...base,
+    type: 'bad.hook',
+    input: Type.Object({}),
+    validate(): Array<{ field: string; message: string }> {
+      throw new Error('boom');
+    },
+  };
+  const reg = new Map<string, TaskTypeDefinition>([
+    ['bad.schema', badSchema as TaskTypeDefinition],
+    ['bad.hook', badHook as TaskTypeDefinition],
+  ]);
+  const out = parseRunbook(
+    'name: x\ntasks:\n  - { id: a, type: bad.schema }\n  - { id: b, type: bad.hook }\n',
+    'b.yaml',
+    reg,
+  ).issues.map(formatIssue);
   assert.equal(out.length, 2);
-  assert.match(out[0] ?? '', /^b\.yaml:3:14 tasks\[0\]\.type: task type "bad\.schema" has an invalid input schema: .*notAKeyword/);
+  assert.match(
+    out[0] ?? '',
+    /^b\.yaml:3:14 tasks\[0\]\.type: task type "bad\.schema" has an invalid input schema: .*notAKeyword/,
+  );
   assert.equal(out[1], 'b.yaml:4:5 tasks[1]: task type "bad.hook" could not validate this task: boom');
 });
 
 test('templates in a task name are checked like its fields', () => {
-  assert.deepEqual(lines('name: x\nvars: { r: "1" }\ntasks:\n  - id: a\n    name: "Release {{vars.r}} by {{vars.who}}"\n    type: milestone\n'), [
-    'release.yaml:5:5 tasks[0].name: unknown variable "who" in "{{vars.who}}" (declare it under vars: or pass --var who=...)',
-  ]);
+  assert.deepEqual(
+    lines(
+      'name: x\nvars: { r: "1" }\ntasks:\n  - id: a\n    name: "Release {{vars.r}} by {{vars.who}}"\n    type: milestone\n',
+    ),
+    [
+      'release.yaml:5:5 tasks[0].name: unknown variable "who" in "{{vars.who}}" (declare it under vars: or pass --var who=...)',
+    ],
+  );
 });

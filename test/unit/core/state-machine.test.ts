@@ -1,14 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assertRunTransition, assertTransition, canRunTransition, canTransition, deriveRunStatus,
-  isTaskDone, isTaskTerminal, RUN_STATUSES, TASK_STATUSES,
+  assertRunTransition,
+  assertTransition,
+  canRunTransition,
+  canTransition,
+  deriveRunStatus,
+  isTaskDone,
+  isTaskTerminal,
+  RUN_STATUSES,
+  TASK_STATUSES,
 } from '../../../src/core/state-machine.js';
 import { RunwireError } from '../../../src/core/errors.js';
 
 test('the normal life of a task is legal', () => {
   const path = ['pending', 'ready', 'running', 'succeeded'] as const;
-  for (let i = 1; i < path.length; i++) assert.ok(canTransition(path[i - 1]!, path[i]!), `${path[i - 1]} -> ${path[i]}`);
+  for (let i = 1; i < path.length; i++)
+    assert.ok(canTransition(path[i - 1]!, path[i]!), `${path[i - 1]} -> ${path[i]}`);
   assert.ok(canTransition('running', 'waiting'));
   assert.ok(canTransition('waiting', 'succeeded'));
   assert.ok(canTransition('running', 'ready'), 'a retry goes back to ready');
@@ -20,9 +28,18 @@ test('illegal transitions are refused with a stable code and the allowed next st
   assert.equal(canTransition('pending', 'running'), false);
   assert.equal(canTransition('succeeded', 'running'), false);
   assert.equal(canTransition('running', 'running'), false);
-  assert.throws(() => assertTransition('succeeded', 'failed', 'deploy'), (e: unknown) =>
-    e instanceof RunwireError && e.code === 'runwire.state.illegal_transition' && /"deploy"/.test(e.message) && /final/.test(e.fix ?? ''));
-  assert.throws(() => assertTransition('pending', 'succeeded'), (e: unknown) => e instanceof RunwireError && /ready/.test(e.fix ?? ''));
+  assert.throws(
+    () => assertTransition('succeeded', 'failed', 'deploy'),
+    (e: unknown) =>
+      e instanceof RunwireError &&
+      e.code === 'runwire.state.illegal_transition' &&
+      /"deploy"/.test(e.message) &&
+      /final/.test(e.fix ?? ''),
+  );
+  assert.throws(
+    () => assertTransition('pending', 'succeeded'),
+    (e: unknown) => e instanceof RunwireError && /ready/.test(e.fix ?? ''),
+  );
   assert.doesNotThrow(() => assertTransition('ready', 'running'));
 });
 
@@ -40,8 +57,10 @@ test('run transitions', () => {
   assert.ok(canRunTransition('failed', 'running'));
   assert.equal(canRunTransition('succeeded', 'running'), false);
   assert.equal(canRunTransition('cancelled', 'running'), false);
-  assert.throws(() => assertRunTransition('succeeded', 'failed', 'r1'), (e: unknown) =>
-    e instanceof RunwireError && e.code === 'runwire.state.illegal_run_transition');
+  assert.throws(
+    () => assertRunTransition('succeeded', 'failed', 'r1'),
+    (e: unknown) => e instanceof RunwireError && e.code === 'runwire.state.illegal_run_transition',
+  );
   for (const s of RUN_STATUSES) assert.equal(canRunTransition(s, s), false);
 });
 

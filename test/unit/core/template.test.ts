@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { refProblem, renderDeep, renderTemplate, templateRefs, type RefCheckContext, type TemplateScope } from '../../../src/core/template.js';
+import {
+  refProblem,
+  renderDeep,
+  renderTemplate,
+  templateRefs,
+  type RefCheckContext,
+  type TemplateScope,
+} from '../../../src/core/template.js';
 import { RunwireError } from '../../../src/core/errors.js';
 
 const scope: TemplateScope = {
@@ -13,7 +20,10 @@ const scope: TemplateScope = {
 
 test('lists references with their expression and path, whitespace allowed', () => {
   const refs = templateRefs('a {{vars.x}} b {{  tasks.t.output.body.id  }}');
-  assert.deepEqual(refs.map((r) => r.expr), ['vars.x', 'tasks.t.output.body.id']);
+  assert.deepEqual(
+    refs.map((r) => r.expr),
+    ['vars.x', 'tasks.t.output.body.id'],
+  );
   assert.deepEqual(refs[1]!.path, ['tasks', 't', 'output', 'body', 'id']);
   assert.equal(refs[0]!.index, 2);
   assert.deepEqual(templateRefs('no templates { here }'), []);
@@ -21,7 +31,10 @@ test('lists references with their expression and path, whitespace allowed', () =
 
 test('renders every known form', () => {
   assert.equal(
-    renderTemplate('{{runbook.name}} #{{ vars.release }} {{run.id}}/{{run.mode}} {{task.name}} {{tasks.backup.output.body.id}}', scope),
+    renderTemplate(
+      '{{runbook.name}} #{{ vars.release }} {{run.id}}/{{run.mode}} {{task.name}} {{tasks.backup.output.body.id}}',
+      scope,
+    ),
     'Cutover #42 run_1/rehearsal Smoke test snap-9',
   );
   assert.equal(renderTemplate('{{tasks.backup.output.status}}', scope), '201');
@@ -30,9 +43,21 @@ test('renders every known form', () => {
 });
 
 test('an unknown reference throws, never renders as an empty string', () => {
-  for (const text of ['{{vars.nope}}', '{{tasks.ghost.output.x}}', '{{tasks.backup.output.missing}}', '{{tasks.pending.output.x}}', '{{env.HOME}}', '{{run.nope}}', '{{ }}']) {
-    assert.throws(() => renderTemplate(text, scope), (e: unknown) =>
-      e instanceof RunwireError && e.code === 'runwire.template.unknown_reference' && e.message.includes(text), text);
+  for (const text of [
+    '{{vars.nope}}',
+    '{{tasks.ghost.output.x}}',
+    '{{tasks.backup.output.missing}}',
+    '{{tasks.pending.output.x}}',
+    '{{env.HOME}}',
+    '{{run.nope}}',
+    '{{ }}',
+  ]) {
+    assert.throws(
+      () => renderTemplate(text, scope),
+      (e: unknown) =>
+        e instanceof RunwireError && e.code === 'runwire.template.unknown_reference' && e.message.includes(text),
+      text,
+    );
   }
 });
 
@@ -44,7 +69,10 @@ test('the tasks scope may be a lookup function', () => {
 
 test('partial rendering keeps references whose root is not in scope', () => {
   const partial = { vars: { x: '1' } };
-  assert.equal(renderTemplate('{{vars.x}} {{tasks.a.output.y}} {{run.id}}', partial, { partial: true }), '1 {{tasks.a.output.y}} {{run.id}}');
+  assert.equal(
+    renderTemplate('{{vars.x}} {{tasks.a.output.y}} {{run.id}}', partial, { partial: true }),
+    '1 {{tasks.a.output.y}} {{run.id}}',
+  );
   assert.throws(() => renderTemplate('{{vars.y}}', partial, { partial: true }), RunwireError);
 });
 
@@ -57,12 +85,14 @@ test('renderDeep renders strings inside objects and arrays and leaves other valu
 test('validation: which references are problems', () => {
   const ctx: RefCheckContext = {
     vars: new Set(['release']),
-    taskRelation: (id) => (id === 'up' ? 'ancestor' : id === 'me' ? 'self' : id === 'side' ? 'not-ancestor' : 'unknown'),
+    taskRelation: (id) =>
+      id === 'up' ? 'ancestor' : id === 'me' ? 'self' : id === 'side' ? 'not-ancestor' : 'unknown',
   };
   const problem = (t: string) => refProblem(templateRefs(t)[0]!, ctx);
   assert.equal(problem('{{vars.release}}'), undefined);
   assert.equal(problem('{{tasks.up.output.x.y}}'), undefined);
-  for (const ok of ['{{runbook.name}}', '{{run.id}}', '{{run.mode}}', '{{task.name}}', '{{task.id}}']) assert.equal(problem(ok), undefined, ok);
+  for (const ok of ['{{runbook.name}}', '{{run.id}}', '{{run.mode}}', '{{task.name}}', '{{task.id}}'])
+    assert.equal(problem(ok), undefined, ok);
   assert.match(problem('{{vars.relase}}') ?? '', /unknown variable "relase".*--var relase=/);
   assert.match(problem('{{tasks.side.output.x}}') ?? '', /not an ancestor/);
   assert.match(problem('{{tasks.me.output.x}}') ?? '', /own output/);
@@ -75,8 +105,13 @@ test('validation: which references are problems', () => {
 
 test('a skipped task has no output: a clear error, or a placeholder when asked', () => {
   const s: TemplateScope = { tasks: { probe: { status: 'skipped' } } };
-  assert.throws(() => renderTemplate('{{tasks.probe.output.body.id}}', s), (e: unknown) =>
-    e instanceof RunwireError && /was skipped/.test(e.message));
-  assert.equal(renderTemplate('id={{ tasks.probe.output.body.id }}', s, { skippedOutput: 'placeholder' }), 'id=[skipped: tasks.probe.output.body.id]');
+  assert.throws(
+    () => renderTemplate('{{tasks.probe.output.body.id}}', s),
+    (e: unknown) => e instanceof RunwireError && /was skipped/.test(e.message),
+  );
+  assert.equal(
+    renderTemplate('id={{ tasks.probe.output.body.id }}', s, { skippedOutput: 'placeholder' }),
+    'id=[skipped: tasks.probe.output.body.id]',
+  );
   assert.throws(() => renderTemplate('{{tasks.other.output.x}}', s, { skippedOutput: 'placeholder' }), RunwireError);
 });

@@ -14,7 +14,13 @@ test('rehearsal: the task field overrides the type default; rehearsalFor decides
   assert.equal(rehearsalBehaviour({ rehearsal: 'run' }, http, {}), 'run');
   assert.equal(rehearsalBehaviour({ rehearsal: 'skip' }, { rehearsal: 'run' }, {}), 'skip');
   const seen: unknown[] = [];
-  const slack = { rehearsal: 'skip' as const, rehearsalFor: (field: unknown) => { seen.push(field); return field === 'send' || typeof field === 'object' ? 'run' as const : 'skip' as const; } };
+  const slack = {
+    rehearsal: 'skip' as const,
+    rehearsalFor: (field: unknown) => {
+      seen.push(field);
+      return field === 'send' || typeof field === 'object' ? ('run' as const) : ('skip' as const);
+    },
+  };
   assert.equal(rehearsalBehaviour({ rehearsal: 'send' }, slack, {}), 'run');
   assert.equal(rehearsalBehaviour({ rehearsal: { channel: '#test' } }, slack, {}), 'run');
   assert.equal(rehearsalBehaviour({}, slack, {}), 'skip');
@@ -33,10 +39,28 @@ test('recovery re-runs only idempotent types', () => {
 });
 
 test('readiness counts unfinished predecessors and lists dependents', () => {
-  const tasks = [{ id: 'a', depends_on: [] }, { id: 'b', depends_on: ['a'] }, { id: 'c', depends_on: ['a', 'b'] }];
+  const tasks = [
+    { id: 'a', depends_on: [] },
+    { id: 'b', depends_on: ['a'] },
+    { id: 'c', depends_on: ['a', 'b'] },
+  ];
   const idx = indexDependencies(tasks, (id) => id === 'a');
-  assert.deepEqual([...idx.remaining], [['a', 0], ['b', 0], ['c', 1]]);
-  assert.deepEqual([...idx.dependents], [['a', ['b', 'c']], ['b', ['c']], ['c', []]]);
+  assert.deepEqual(
+    [...idx.remaining],
+    [
+      ['a', 0],
+      ['b', 0],
+      ['c', 1],
+    ],
+  );
+  assert.deepEqual(
+    [...idx.dependents],
+    [
+      ['a', ['b', 'c']],
+      ['b', ['c']],
+      ['c', []],
+    ],
+  );
 });
 
 test('run ids are short, URL-safe and sort by time', () => {
@@ -51,7 +75,14 @@ test('run ids are short, URL-safe and sort by time', () => {
 test('progress: plain lines off a terminal, markers on one, ready transitions hidden', () => {
   const types = new Map([['wait', { icon: 'clock' } as TaskTypeDefinition]]);
   const o = { types, taskTypes: new Map([['w', 'wait']]) };
-  const e = { runId: 'r', at: '2026-01-01T10:11:12.000Z', actor: 'engine', kind: 'task.running', taskId: 'w', message: 'Wait: running' };
+  const e = {
+    runId: 'r',
+    at: '2026-01-01T10:11:12.000Z',
+    actor: 'engine',
+    kind: 'task.running',
+    taskId: 'w',
+    message: 'Wait: running',
+  };
   assert.equal(progressLine(e, { ...o, tty: false }), '2026-01-01T10:11:12.000Z task.running w Wait: running');
   const tty = progressLine({ ...e, kind: 'task.failed', actor: 'cli:ann' }, { ...o, tty: true }) ?? '';
   assert.match(tty, /10:11:12/);
@@ -63,11 +94,57 @@ test('progress: plain lines off a terminal, markers on one, ready transitions hi
 
 test('run JSON: the exact fields, reason when present, state under the type stateKey', () => {
   const types = new Map([['slack.message', { stateKey: 'slack' } as TaskTypeDefinition]]);
-  const base: TaskRecord = { runId: 'r', taskId: 't', position: 0, name: 'T', type: 'slack.message', status: 'skipped', attempts: 0, startedAt: null, finishedAt: '2026-01-01T00:00:00.000Z', nextAttemptAt: 5, error: null, output: null, state: { state: 'sent' }, reason: 'not run in rehearsal' };
-  const run = { id: 'r', runbook: 'RB', mode: 'rehearsal' as const, status: 'succeeded' as const, vars: {}, createdAt: 'x', startedAt: 'a', finishedAt: 'b', leaseOwner: null, leaseExpiresAt: null };
+  const base: TaskRecord = {
+    runId: 'r',
+    taskId: 't',
+    position: 0,
+    name: 'T',
+    type: 'slack.message',
+    status: 'skipped',
+    attempts: 0,
+    startedAt: null,
+    finishedAt: '2026-01-01T00:00:00.000Z',
+    nextAttemptAt: 5,
+    error: null,
+    output: null,
+    state: { state: 'sent' },
+    reason: 'not run in rehearsal',
+  };
+  const run = {
+    id: 'r',
+    runbook: 'RB',
+    mode: 'rehearsal' as const,
+    status: 'succeeded' as const,
+    vars: {},
+    createdAt: 'x',
+    startedAt: 'a',
+    finishedAt: 'b',
+    leaseOwner: null,
+    leaseExpiresAt: null,
+  };
   assert.deepEqual(runJson(run, [base], types), {
-    id: 'r', runbook: 'RB', mode: 'rehearsal', status: 'succeeded', started_at: 'a', finished_at: 'b', vars: {},
-    tasks: [{ id: 't', name: 'T', type: 'slack.message', status: 'skipped', started_at: null, finished_at: '2026-01-01T00:00:00.000Z', attempts: 0, error: null, output: null, reason: 'not run in rehearsal', slack: { state: 'sent' } }],
+    id: 'r',
+    runbook: 'RB',
+    mode: 'rehearsal',
+    status: 'succeeded',
+    started_at: 'a',
+    finished_at: 'b',
+    vars: {},
+    tasks: [
+      {
+        id: 't',
+        name: 'T',
+        type: 'slack.message',
+        status: 'skipped',
+        started_at: null,
+        finished_at: '2026-01-01T00:00:00.000Z',
+        attempts: 0,
+        error: null,
+        output: null,
+        reason: 'not run in rehearsal',
+        slack: { state: 'sent' },
+      },
+    ],
   });
   const plain = runJson(run, [{ ...base, type: 'milestone', reason: null }], types).tasks[0];
   assert.equal(plain && 'reason' in plain, false);
@@ -76,13 +153,42 @@ test('run JSON: the exact fields, reason when present, state under the type stat
 
 test('the chunked run JSON writer prints exactly what JSON.stringify(run, null, 2) does', () => {
   const types = new Map([['slack.message', { stateKey: 'slack' } as TaskTypeDefinition]]);
-  const run = { id: 'r', runbook: 'RB "quoted"\nline', mode: 'live' as const, status: 'failed' as const, vars: { a: '1' }, createdAt: 'x', startedAt: 'a', finishedAt: null, leaseOwner: null, leaseExpiresAt: null };
-  const task = (i: number): TaskRecord => ({ runId: 'r', taskId: `t${i}`, position: i, name: `T ${i}\n`, type: i % 2 ? 'slack.message' : 'milestone', status: 'failed', attempts: i, startedAt: null, finishedAt: null, nextAttemptAt: null, error: { code: 'c', message: 'm\nn' }, output: { nested: { list: [1, 'two'] } }, state: { s: i }, reason: i % 3 ? 'why' : null });
+  const run = {
+    id: 'r',
+    runbook: 'RB "quoted"\nline',
+    mode: 'live' as const,
+    status: 'failed' as const,
+    vars: { a: '1' },
+    createdAt: 'x',
+    startedAt: 'a',
+    finishedAt: null,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+  };
+  const task = (i: number): TaskRecord => ({
+    runId: 'r',
+    taskId: `t${i}`,
+    position: i,
+    name: `T ${i}\n`,
+    type: i % 2 ? 'slack.message' : 'milestone',
+    status: 'failed',
+    attempts: i,
+    startedAt: null,
+    finishedAt: null,
+    nextAttemptAt: null,
+    error: { code: 'c', message: 'm\nn' },
+    output: { nested: { list: [1, 'two'] } },
+    state: { s: i },
+    reason: i % 3 ? 'why' : null,
+  });
   for (const n of [0, 1, 3, 700]) {
     const tasks = Array.from({ length: n }, (_, i) => task(i));
     let out = '';
     let chunks = 0;
-    writeRunJson(run, tasks, types, (c) => { out += c; chunks++; });
+    writeRunJson(run, tasks, types, (c) => {
+      out += c;
+      chunks++;
+    });
     assert.equal(out, `${JSON.stringify(runJson(run, tasks, types), null, 2)}\n`, `${n} tasks`);
     if (n === 700) assert.ok(chunks > 1, 'written in several chunks');
   }

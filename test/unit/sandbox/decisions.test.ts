@@ -36,7 +36,10 @@ describe('rate-limit buckets', () => {
   });
 
   it('tiers: 1, 20, 50, 100 per minute; scale multiplies; Retry-After is whole seconds ≥ 1', () => {
-    assert.deepEqual([1, 2, 3, 4].map((t) => tierRule(t as 1, {}).capacity), [1, 20, 50, 100]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((t) => tierRule(t as 1, {}).capacity),
+      [1, 20, 50, 100],
+    );
     assert.equal(tierRule(2, { scale: 0.1 }).capacity, 2);
     assert.equal(tierRule(3, { tiers: { 3: 5 } }).capacity, 5);
     assert.equal(retryAfterSeconds(1), 1);
@@ -63,19 +66,33 @@ describe('message ts', () => {
 
 describe('blocks', () => {
   it('accepts well-formed blocks and names the problem otherwise', () => {
-    assert.equal(blocksProblem([{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }, { type: 'divider' }]), undefined);
+    assert.equal(
+      blocksProblem([{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }, { type: 'divider' }]),
+      undefined,
+    );
     assert.match(blocksProblem({}) ?? '', /array/);
     assert.match(blocksProblem([{ type: 'nope' }]) ?? '', /known block type/);
     assert.match(blocksProblem([{ type: 'section', text: { type: 'html', text: 'x' } }]) ?? '', /plain_text or mrkdwn/);
     assert.match(blocksProblem(Array.from({ length: 51 }, () => ({ type: 'divider' }))) ?? '', /50/);
-    assert.match(blocksProblem([{ type: 'section', text: { type: 'plain_text', text: 'x'.repeat(3001) } }]) ?? '', /3000/);
+    assert.match(
+      blocksProblem([{ type: 'section', text: { type: 'plain_text', text: 'x'.repeat(3001) } }]) ?? '',
+      /3000/,
+    );
   });
 });
 
 describe('OAuth codes', () => {
   const grant = (over: Partial<CodeGrant> = {}): CodeGrant => ({
-    code: 'c', client_id: '1.2', scopes: ['chat:write'], user_scopes: [], redirect_uri: 'http://x/cb', user_id: 'U1',
-    webhook_channel: undefined, expires_at: 1000 + CODE_TTL_MS, used: false, ...over,
+    code: 'c',
+    client_id: '1.2',
+    scopes: ['chat:write'],
+    user_scopes: [],
+    redirect_uri: 'http://x/cb',
+    user_id: 'U1',
+    webhook_channel: undefined,
+    expires_at: 1000 + CODE_TTL_MS,
+    used: false,
+    ...over,
   });
   it('redeems once, within ten minutes, for the same client and redirect_uri', () => {
     assert.ok('grant' in redeemCode(grant(), '1.2', 'http://x/cb', 1000));
@@ -91,9 +108,21 @@ describe('OAuth codes', () => {
 
 describe('tokens, scopes and channel rules', () => {
   const tok = (over: Partial<SandboxToken> = {}): SandboxToken => ({
-    token: 'xoxb-1', kind: 'bot', scopes: ['chat:write'], user_id: 'UBOT', app_id: 'A1', revoked: false, ...over,
+    token: 'xoxb-1',
+    kind: 'bot',
+    scopes: ['chat:write'],
+    user_id: 'UBOT',
+    app_id: 'A1',
+    revoked: false,
+    ...over,
   });
-  const def = { name: 'm', tier: 3, errors: [], scopes: { bot: ['a', 'b'], user: ['c'] }, handler: () => ({}) } as MethodDefinition;
+  const def = {
+    name: 'm',
+    tier: 3,
+    errors: [],
+    scopes: { bot: ['a', 'b'], user: ['c'] },
+    handler: () => ({}),
+  } as MethodDefinition;
 
   it('authentication outcome', () => {
     assert.equal(checkToken(undefined, undefined, 0), 'not_authed');
@@ -114,18 +143,34 @@ describe('tokens, scopes and channel rules', () => {
     assert.ok(possibleErrors(def).includes('ratelimited'));
     const open = { ...def, auth: false, tier: 'special' as const, scopes: {} };
     assert.deepEqual(possibleErrors(open).sort(), ['fatal_error', 'invalid_form_data']);
-    assert.equal(new SlackApiError('x', { needed: 'a' }).extra['needed'], 'a');
+    assert.equal(new SlackApiError('x', { needed: 'a' }).extra.needed, 'a');
   });
 
   it('posting: archived, membership, chat:write.public for bot tokens on public channels only', () => {
     const ch = (over: Partial<SandboxChannel> = {}): SandboxChannel => ({
-      id: 'C1', name: 'c', type: 'channel', is_archived: false, is_general: false, created: 0, creator: 'U1', topic: '', purpose: '', members: new Set(), ...over,
+      id: 'C1',
+      name: 'c',
+      type: 'channel',
+      is_archived: false,
+      is_general: false,
+      created: 0,
+      creator: 'U1',
+      topic: '',
+      purpose: '',
+      members: new Set(),
+      ...over,
     });
     assert.equal(postDenial(ch(), tok()), 'not_in_channel');
     assert.equal(postDenial(ch({ members: new Set(['UBOT']) }), tok()), undefined);
     assert.equal(postDenial(ch(), tok({ scopes: ['chat:write', 'chat:write.public'] })), undefined);
-    assert.equal(postDenial(ch({ type: 'group' }), tok({ scopes: ['chat:write', 'chat:write.public'] })), 'not_in_channel');
-    assert.equal(postDenial(ch(), tok({ kind: 'user', scopes: ['chat:write', 'chat:write.public'] })), 'not_in_channel');
+    assert.equal(
+      postDenial(ch({ type: 'group' }), tok({ scopes: ['chat:write', 'chat:write.public'] })),
+      'not_in_channel',
+    );
+    assert.equal(
+      postDenial(ch(), tok({ kind: 'user', scopes: ['chat:write', 'chat:write.public'] })),
+      'not_in_channel',
+    );
     assert.equal(postDenial(ch({ is_archived: true, members: new Set(['UBOT']) }), tok()), 'is_archived');
   });
 });
@@ -139,7 +184,10 @@ describe('cursor pagination and fault specs', () => {
     assert.deepEqual(p2.page, [3, 4]);
     const p3 = paginate(items, 2, p2.next_cursor);
     assert.deepEqual([p3.page, p3.next_cursor], [[5], '']);
-    assert.throws(() => paginate(items, 2, 'garbage'), (e: unknown) => e instanceof SlackApiError && e.error === 'invalid_cursor');
+    assert.throws(
+      () => paginate(items, 2, 'garbage'),
+      (e: unknown) => e instanceof SlackApiError && e.error === 'invalid_cursor',
+    );
   });
 
   it('validates fault specs with a message that says what is wrong', () => {

@@ -9,8 +9,8 @@ import { emojiTable } from '../../../src/sandbox/web/emoji.js';
 
 const EMOJI = emojiTable();
 const ctx: MrkdwnContext = {
-  userName: (id) => ({ U0ALICE000: 'alice' } as Record<string, string>)[id],
-  channelName: (id) => ({ C0RELEASES: 'releases' } as Record<string, string>)[id],
+  userName: (id) => (({ U0ALICE000: 'alice' }) as Record<string, string>)[id],
+  channelName: (id) => (({ C0RELEASES: 'releases' }) as Record<string, string>)[id],
   emoji: (name) => (Object.hasOwn(EMOJI, name) ? EMOJI[name] : undefined),
 };
 const r = (text: string): string => renderMrkdwn(text, ctx);
@@ -21,30 +21,55 @@ test('bold, italic, strike and inline code', () => {
   // Markers inside code are literal, as in Slack.
   assert.equal(r('`*not bold*`'), '<code>*not bold*</code>');
   // Formatting wraps code and links.
-  assert.equal(r('*see `x` and <https://a.example|docs>*'), '<b>see <code>x</code> and <a href="https://a.example" target="_blank" rel="noopener noreferrer">docs</a></b>');
+  assert.equal(
+    r('*see `x` and <https://a.example|docs>*'),
+    '<b>see <code>x</code> and <a href="https://a.example" target="_blank" rel="noopener noreferrer">docs</a></b>',
+  );
 });
 
 test('markers that Slack leaves alone stay as written', () => {
-  for (const text of ['snake_case_name', '2*3*4', '* spaced *', 'a * b', '_ spaced _', 'file~1~2', '**']) assert.equal(r(text), text);
+  for (const text of ['snake_case_name', '2*3*4', '* spaced *', 'a * b', '_ spaced _', 'file~1~2', '**'])
+    assert.equal(r(text), text);
 });
 
 test('preformatted blocks keep their text and newlines, unformatted', () => {
-  assert.equal(r('before\n```\nline *1*\n<@U0ALICE000> :rocket:\n```\nafter'), 'before<pre>line *1*\n&lt;@U0ALICE000&gt; :rocket:</pre>after');
+  assert.equal(
+    r('before\n```\nline *1*\n<@U0ALICE000> :rocket:\n```\nafter'),
+    'before<pre>line *1*\n&lt;@U0ALICE000&gt; :rocket:</pre>after',
+  );
   assert.equal(r('```one line```'), '<pre>one line</pre>');
 });
 
 test('links: labelled, bare in brackets, bare in text, mailto; other schemes are not links', () => {
-  assert.equal(r('<https://x.example/a?b=1&amp;c=2|the docs>'), '<a href="https://x.example/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">the docs</a>');
-  assert.equal(r('<https://y.example>'), '<a href="https://y.example" target="_blank" rel="noopener noreferrer">https://y.example</a>');
-  assert.equal(r('open https://z.example/p.'), 'open <a href="https://z.example/p" target="_blank" rel="noopener noreferrer">https://z.example/p</a>.');
-  assert.equal(r('<mailto:ops@example.com|ops>'), '<a href="mailto:ops@example.com" target="_blank" rel="noopener noreferrer">ops</a>');
+  assert.equal(
+    r('<https://x.example/a?b=1&amp;c=2|the docs>'),
+    '<a href="https://x.example/a?b=1&amp;c=2" target="_blank" rel="noopener noreferrer">the docs</a>',
+  );
+  assert.equal(
+    r('<https://y.example>'),
+    '<a href="https://y.example" target="_blank" rel="noopener noreferrer">https://y.example</a>',
+  );
+  assert.equal(
+    r('open https://z.example/p.'),
+    'open <a href="https://z.example/p" target="_blank" rel="noopener noreferrer">https://z.example/p</a>.',
+  );
+  assert.equal(
+    r('<mailto:ops@example.com|ops>'),
+    '<a href="mailto:ops@example.com" target="_blank" rel="noopener noreferrer">ops</a>',
+  );
   assert.equal(r('<javascript:alert(1)|click>'), 'click');
   assert.equal(r('<data:text/html,x>'), '&lt;data:text/html,x&gt;');
 });
 
 test('mentions show names; unknown ids fall back to the label, then the id', () => {
-  assert.equal(r('<@U0ALICE000> see <#C0RELEASES>'), '<span class="mention">@alice</span> see <span class="mention">#releases</span>');
-  assert.equal(r('<#C0OTHER|other> <@U0NOBODY>'), '<span class="mention">#other</span> <span class="mention">@U0NOBODY</span>');
+  assert.equal(
+    r('<@U0ALICE000> see <#C0RELEASES>'),
+    '<span class="mention">@alice</span> see <span class="mention">#releases</span>',
+  );
+  assert.equal(
+    r('<#C0OTHER|other> <@U0NOBODY>'),
+    '<span class="mention">#other</span> <span class="mention">@U0NOBODY</span>',
+  );
   assert.equal(r('<!here> <!channel>'), '<span class="mention">@here</span> <span class="mention">@channel</span>');
   assert.equal(r('<!subteam^S1|@oncall>'), '<span class="mention">@oncall</span>');
   assert.equal(r('<!date^1700000000^{date}|Nov 14>'), 'Nov 14');
@@ -59,12 +84,32 @@ test('entities are decoded once and shown as characters, never as markup', () =>
 test('emoji shortcodes become emoji; unknown ones stay as written', () => {
   assert.equal(r(':rocket: go'), '<span class="emoji" title=":rocket:">🚀</span> go');
   const expected: Record<string, string> = {
-    white_check_mark: '✅', tada: '🎉', hourglass_flowing_sand: '⏳', warning: '⚠️', x: '❌', heavy_check_mark: '✔️',
-    fire: '🔥', rotating_light: '🚨', construction: '🚧', eyes: '👀', '+1': '👍', thumbsup: '👍', wave: '👋', lock: '🔒',
-    bell: '🔔', memo: '📝', calendar: '📆', stopwatch: '⏱️', green_circle: '🟢', red_circle: '🔴', large_yellow_circle: '🟡',
-    large_green_circle: '🟢', thinking_face: '🤔',
+    white_check_mark: '✅',
+    tada: '🎉',
+    hourglass_flowing_sand: '⏳',
+    warning: '⚠️',
+    x: '❌',
+    heavy_check_mark: '✔️',
+    fire: '🔥',
+    rotating_light: '🚨',
+    construction: '🚧',
+    eyes: '👀',
+    '+1': '👍',
+    thumbsup: '👍',
+    wave: '👋',
+    lock: '🔒',
+    bell: '🔔',
+    memo: '📝',
+    calendar: '📆',
+    stopwatch: '⏱️',
+    green_circle: '🟢',
+    red_circle: '🔴',
+    large_yellow_circle: '🟡',
+    large_green_circle: '🟢',
+    thinking_face: '🤔',
   };
-  for (const [name, emoji] of Object.entries(expected)) assert.equal(r(`:${name}:`), `<span class="emoji" title=":${name}:">${emoji}</span>`, name);
+  for (const [name, emoji] of Object.entries(expected))
+    assert.equal(r(`:${name}:`), `<span class="emoji" title=":${name}:">${emoji}</span>`, name);
   assert.equal(r(':not_an_emoji_at_all:'), ':not_an_emoji_at_all:');
   assert.equal(r(':wave::skin-tone-3:'), '<span class="emoji" title=":wave::skin-tone-3:">👋🏼</span>');
   assert.equal(r('at 10:30:45'), 'at 10:30:45');
@@ -93,7 +138,8 @@ test('script and event-handler text stays text (XSS)', () => {
     // Outside quoted attribute values (where a quote cannot appear unescaped), no handler attribute.
     assert.doesNotMatch(html.replace(/"[^"]*"/g, '""'), /<[^>]*\son\w+=/i, `${text} → ${html}`);
     // No attribute gains a quote it did not open.
-    for (const tag of html.match(/<a [^>]*>/g) ?? []) assert.match(tag, /^<a href="[^"]*" target="_blank" rel="noopener noreferrer">$/);
+    for (const tag of html.match(/<a [^>]*>/g) ?? [])
+      assert.match(tag, /^<a href="[^"]*" target="_blank" rel="noopener noreferrer">$/);
   }
 });
 

@@ -4,14 +4,17 @@ import { describe, it } from 'node:test';
 import { Workspace } from '../../../src/sandbox/workspace.js';
 
 function small(clock = () => 1_700_000_000_000): Workspace {
-  return new Workspace({
-    team: { name: 'T' },
-    users: [{ name: 'ann', email: 'Ann@X.example' }, { name: 'ben' }, { name: 'cat' }],
-    channels: [
-      { name: 'pub', members: ['ann', 'bot'], messages: [{ user: 'ann', text: 'seeded' }] },
-      { name: 'priv', private: true, members: ['ann'] },
-    ],
-  }, { clock });
+  return new Workspace(
+    {
+      team: { name: 'T' },
+      users: [{ name: 'ann', email: 'Ann@X.example' }, { name: 'ben' }, { name: 'cat' }],
+      channels: [
+        { name: 'pub', members: ['ann', 'bot'], messages: [{ user: 'ann', text: 'seeded' }] },
+        { name: 'priv', private: true, members: ['ann'] },
+      ],
+    },
+    { clock },
+  );
 }
 
 describe('sandbox workspace model', () => {
@@ -42,8 +45,14 @@ describe('sandbox workspace model', () => {
     assert.ok(b.ts > a.ts);
     const r = ws.post(pub.id, { user: ann, text: 'r', thread_ts: a.ts });
     assert.equal(ws.findMessage(pub.id, a.ts)?.reply_count, 1);
-    assert.deepEqual(ws.replies(pub.id, a.ts)?.map((m) => m.text), ['a', 'r']);
-    assert.deepEqual(ws.history(pub.id).map((m) => m.text), ['b', 'a', 'seeded']);
+    assert.deepEqual(
+      ws.replies(pub.id, a.ts)?.map((m) => m.text),
+      ['a', 'r'],
+    );
+    assert.deepEqual(
+      ws.history(pub.id).map((m) => m.text),
+      ['b', 'a', 'seeded'],
+    );
     assert.equal(r.thread_ts, a.ts);
   });
 
@@ -72,6 +81,9 @@ describe('sandbox workspace model', () => {
     assert.deepEqual(seen, ['changed v1->v2', 'deleted v2', 'reset']);
     assert.equal(ws.tokens.get(token)?.revoked, false);
     assert.equal(ws.credentials.bot_token, token);
-    assert.deepEqual(ws.history(ws.resolveChannel('pub', ann)!.id).map((x) => x.text), ['seeded']);
+    assert.deepEqual(
+      ws.history(ws.resolveChannel('pub', ann)!.id).map((x) => x.text),
+      ['seeded'],
+    );
   });
 });

@@ -4,7 +4,10 @@ import { diagnoseScopes, parseScopeUses, scopesForUses, SCOPE_REQUIREMENTS } fro
 
 test('all scopes present: no findings', () => {
   const all = scopesForUses(['post', 'post_public', 'exactly_once', 'channel_names', 'dm', 'group_dm', 'webhook']);
-  assert.deepEqual(diagnoseScopes(all, ['post', 'post_public', 'exactly_once', 'channel_names', 'dm', 'group_dm', 'webhook']), []);
+  assert.deepEqual(
+    diagnoseScopes(all, ['post', 'post_public', 'exactly_once', 'channel_names', 'dm', 'group_dm', 'webhook']),
+    [],
+  );
 });
 
 test('missing chat:write.public is an error with the exact fix', () => {
@@ -26,7 +29,10 @@ test('missing history scopes only warn: delivery becomes at-least-once', () => {
 
 test('errors come before warnings; each use reports only what it lacks', () => {
   const f = diagnoseScopes(['users:read'], ['exactly_once', 'dm', 'channel_names', 'group_dm', 'webhook']);
-  assert.deepEqual(f.map((x) => x.severity), ['error', 'error', 'error', 'error', 'warning']);
+  assert.deepEqual(
+    f.map((x) => x.severity),
+    ['error', 'error', 'error', 'error', 'warning'],
+  );
   const dm = f.find((x) => x.use === 'dm')!;
   assert.deepEqual(dm.missing, ['users:read.email', 'im:write']);
   assert.deepEqual(f.find((x) => x.use === 'webhook')!.missing, ['incoming-webhook']);

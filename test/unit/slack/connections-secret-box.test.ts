@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { maskSecret, open, redactSecrets, seal, secretKeyFromBytes, sealedKeyId, SecretOpenError } from '../../../src/slack/secret-box.js';
+import {
+  maskSecret,
+  open,
+  redactSecrets,
+  seal,
+  secretKeyFromBytes,
+  sealedKeyId,
+  SecretOpenError,
+} from '../../../src/slack/secret-box.js';
 import { parseRawKey } from '../../../src/slack/connections/secret-key.js';
 
 const key = secretKeyFromBytes(randomBytes(32), 'test');
@@ -25,23 +33,35 @@ test('tampering with any part of the sealed value is detected', () => {
     const buf = Buffer.from(p[i]!, 'base64url');
     buf[0] = buf[0]! ^ 0x01;
     p[i] = buf.toString('base64url');
-    assert.throws(() => open(key, p.join('.'), 'aad'), (e: unknown) => e instanceof SecretOpenError && (e.reason === 'tampered' || e.reason === 'malformed'));
+    assert.throws(
+      () => open(key, p.join('.'), 'aad'),
+      (e: unknown) => e instanceof SecretOpenError && (e.reason === 'tampered' || e.reason === 'malformed'),
+    );
   }
 });
 
 test('a value moved to another connection or field (different AAD) does not open', () => {
   const sealed = seal(key, token, 'conn/ops/botToken');
-  assert.throws(() => open(key, sealed, 'conn/other/botToken'), (e: unknown) => e instanceof SecretOpenError && e.reason === 'tampered');
+  assert.throws(
+    () => open(key, sealed, 'conn/other/botToken'),
+    (e: unknown) => e instanceof SecretOpenError && e.reason === 'tampered',
+  );
 });
 
 test('a wrong key is reported as such, not as tampering', () => {
   const other = secretKeyFromBytes(randomBytes(32), 'other');
   const sealed = seal(key, token, 'aad');
-  assert.throws(() => open(other, sealed, 'aad'), (e: unknown) => e instanceof SecretOpenError && e.reason === 'wrong_key');
+  assert.throws(
+    () => open(other, sealed, 'aad'),
+    (e: unknown) => e instanceof SecretOpenError && e.reason === 'wrong_key',
+  );
 });
 
 test('garbage is malformed', () => {
-  assert.throws(() => open(key, 'not-sealed', 'aad'), (e: unknown) => e instanceof SecretOpenError && e.reason === 'malformed');
+  assert.throws(
+    () => open(key, 'not-sealed', 'aad'),
+    (e: unknown) => e instanceof SecretOpenError && e.reason === 'malformed',
+  );
 });
 
 test('maskSecret keeps a prefix and the last 4 characters only', () => {
@@ -73,7 +93,9 @@ test('RUNWIRE_SECRET_KEY: hex and base64 of 32 bytes are raw keys; other text is
 test('redactSecrets masks secret fields in form bodies and JSON', () => {
   const secret = randomBytes(16).toString('hex');
   const refresh = `xoxe-1-${randomBytes(20).toString('hex')}`;
-  const red = redactSecrets(`body: client_id=1.2&client_secret=${secret}&code=123.abcdefabcdef {"refresh_token":"${refresh}", "ok":true}`);
+  const red = redactSecrets(
+    `body: client_id=1.2&client_secret=${secret}&code=123.abcdefabcdef {"refresh_token":"${refresh}", "ok":true}`,
+  );
   assert.ok(!red.includes(secret) && !red.includes(refresh) && !red.includes('123.abcdefabcdef'), red);
   assert.match(red, /client_id=1\.2&client_secret=…/);
   assert.match(red, /"ok":true/);

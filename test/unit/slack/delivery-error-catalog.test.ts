@@ -6,12 +6,17 @@ import { slackReferenceDir } from '../../helpers/paths.js';
 import { slackError, slackErrorCatalog } from '../../../src/slack/delivery/error-catalog.js';
 
 function documentedCodes(file: string): string[] {
-  const doc = JSON.parse(readFileSync(join(slackReferenceDir, 'methods', file), 'utf8')) as { errors: Record<string, unknown> };
+  const doc = JSON.parse(readFileSync(join(slackReferenceDir, 'methods', file), 'utf8')) as {
+    errors: Record<string, unknown>;
+  };
   return Object.keys(doc.errors);
 }
 
 test('every error Slack documents for chat.postMessage has a catalog entry with a fix', () => {
-  const codes = new Set([...documentedCodes('chat.postMessage.errors.json'), ...documentedCodes('chat.postMessage.json')]);
+  const codes = new Set([
+    ...documentedCodes('chat.postMessage.errors.json'),
+    ...documentedCodes('chat.postMessage.json'),
+  ]);
   assert.ok(codes.size > 30, 'the reference lists the documented codes');
   const missing = [...codes].filter((c) => !slackErrorCatalog[c]);
   assert.deepEqual(missing, []);
@@ -24,7 +29,12 @@ test('every error Slack documents for chat.postMessage has a catalog entry with 
 });
 
 test('missing_scope names the needed scope and how to add it', () => {
-  const e = slackError('missing_scope', { channel: '#ops', connection: 'prod', needed: 'chat:write:bot', provided: 'identify,bot' });
+  const e = slackError('missing_scope', {
+    channel: '#ops',
+    connection: 'prod',
+    needed: 'chat:write:bot',
+    provided: 'identify,bot',
+  });
   assert.match(e.message, /chat:write:bot/);
   assert.match(e.fix ?? '', /chat:write:bot/);
   assert.match(e.fix ?? '', /runwire connection authenticate prod/);
@@ -60,7 +70,7 @@ test('transient errors are retryable, permanent ones are not', () => {
   }
 });
 
-test('an unknown code keeps Slack\'s code and is permanent', () => {
+test("an unknown code keeps Slack's code and is permanent", () => {
   const e = slackError('brand_new_error', { method: 'chat.postMessage' });
   assert.equal(e.code, 'runwire.slack.brand_new_error');
   assert.equal(e.retryable, false);

@@ -100,7 +100,7 @@ test('a place reserved with an earlier ticket goes before waiting places with la
   assert.deepEqual(order, [2, 5]);
 });
 
-test('a 429 on one channel blocks only that channel\'s queue', async () => {
+test("a 429 on one channel blocks only that channel's queue", async () => {
   let t = 0;
   const clock: Clock = { now: () => t, sleep: async (ms) => void (t += ms) };
   const queues = new QueueRegistry({ ratePerSec: 1, burst: 1 }, clock);

@@ -11,17 +11,25 @@ const g = graph({ first: 'slack.message', gate: 'manual', later: 'slack.message'
 test('a plain message to a channel is fine', () => {
   assert.deepEqual(validateSlackMessage({ channel: '#ops', message: 'hi' }, g), []);
   assert.deepEqual(validateSlackMessage({ channel: ['@a', '@b'], message: 'hi' }, g), []);
-  assert.deepEqual(validateSlackMessage({ channel: '{{vars.where}}', message: 'hi' }, g), [], 'templated targets are checked at run time');
+  assert.deepEqual(
+    validateSlackMessage({ channel: '{{vars.where}}', message: 'hi' }, g),
+    [],
+    'templated targets are checked at run time',
+  );
 });
 
 test('channel is required unless thread or update is given', () => {
-  assert.deepEqual(validateSlackMessage({ message: 'hi' } as never, g).map((p) => p.field), ['channel']);
+  assert.deepEqual(
+    validateSlackMessage({ message: 'hi' } as never, g).map((p) => p.field),
+    ['channel'],
+  );
   assert.deepEqual(validateSlackMessage({ thread: 'first', message: 'hi' }, g), []);
   assert.deepEqual(validateSlackMessage({ update: 'first', message: 'hi' }, g), []);
 });
 
 test('thread and update must name an ancestor slack.message task', () => {
-  const fields = (input: Record<string, unknown>) => validateSlackMessage({ message: 'x', ...input } as never, g).map((p) => `${p.field}: ${p.message}`);
+  const fields = (input: Record<string, unknown>) =>
+    validateSlackMessage({ message: 'x', ...input } as never, g).map((p) => `${p.field}: ${p.message}`);
   assert.match(fields({ thread: 'nowhere' })[0]!, /no task "nowhere"/);
   assert.match(fields({ thread: 'gate' })[0]!, /is a manual task/);
   assert.match(fields({ update: 'later' })[0]!, /must finish first/);
@@ -30,6 +38,9 @@ test('thread and update must name an ancestor slack.message task', () => {
 });
 
 test('bad channels, rehearsal channels and blocks are reported with their field', () => {
-  const problems = validateSlackMessage({ channel: '#Bad Name', message: 'x', rehearsal: { channel: [] as never }, blocks: '{not json' }, g);
+  const problems = validateSlackMessage(
+    { channel: '#Bad Name', message: 'x', rehearsal: { channel: [] as never }, blocks: '{not json' },
+    g,
+  );
   assert.deepEqual(problems.map((p) => p.field).sort(), ['blocks', 'channel', 'rehearsal.channel']);
 });

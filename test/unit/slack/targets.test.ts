@@ -3,19 +3,38 @@ import assert from 'node:assert/strict';
 import { parseTarget } from '../../../src/slack/targets.js';
 
 test('channel ids, #names and bare names are channels', () => {
-  assert.deepEqual(parseTarget('C0123ABCD'), { ok: true, target: { kind: 'channel_id', id: 'C0123ABCD', label: 'C0123ABCD' } });
-  assert.deepEqual(parseTarget('G0123ABCD'), { ok: true, target: { kind: 'channel_id', id: 'G0123ABCD', label: 'G0123ABCD' } });
-  assert.deepEqual(parseTarget('#ops-alerts'), { ok: true, target: { kind: 'channel_name', name: 'ops-alerts', label: '#ops-alerts' } });
-  assert.deepEqual(parseTarget('release'), { ok: true, target: { kind: 'channel_name', name: 'release', label: '#release' } });
+  assert.deepEqual(parseTarget('C0123ABCD'), {
+    ok: true,
+    target: { kind: 'channel_id', id: 'C0123ABCD', label: 'C0123ABCD' },
+  });
+  assert.deepEqual(parseTarget('G0123ABCD'), {
+    ok: true,
+    target: { kind: 'channel_id', id: 'G0123ABCD', label: 'G0123ABCD' },
+  });
+  assert.deepEqual(parseTarget('#ops-alerts'), {
+    ok: true,
+    target: { kind: 'channel_name', name: 'ops-alerts', label: '#ops-alerts' },
+  });
+  assert.deepEqual(parseTarget('release'), {
+    ok: true,
+    target: { kind: 'channel_name', name: 'release', label: '#release' },
+  });
 });
 
 test('users by id, @name and e-mail are DMs', () => {
   const id = parseTarget('U0123ABCD');
   assert.ok(id.ok && id.target.kind === 'dm' && id.target.user.kind === 'user_id');
   const name = parseTarget('@alice');
-  assert.ok(name.ok && name.target.kind === 'dm' && name.target.user.kind === 'user_name' && name.target.user.name === 'alice');
+  assert.ok(
+    name.ok && name.target.kind === 'dm' && name.target.user.kind === 'user_name' && name.target.user.name === 'alice',
+  );
   const mail = parseTarget('Alice@Example.com');
-  assert.ok(mail.ok && mail.target.kind === 'dm' && mail.target.user.kind === 'email' && mail.target.user.email === 'alice@example.com');
+  assert.ok(
+    mail.ok &&
+      mail.target.kind === 'dm' &&
+      mail.target.user.kind === 'email' &&
+      mail.target.user.email === 'alice@example.com',
+  );
 });
 
 test('a list of 2 to 8 users is a group DM; one user is a DM', () => {

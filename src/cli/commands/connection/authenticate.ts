@@ -9,10 +9,17 @@ import { out, parseTimeout, withConnections } from './shared.js';
 
 /** Best effort: open the URL in a browser; never fails (no xdg-open on a server is normal). */
 function openBrowser(url: string): void {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
   try {
     const child = spawn(cmd as string, args as string[], { stdio: 'ignore', detached: true });
-    child.on('error', () => { /* no opener installed: the printed URL is enough */ });
+    child.on('error', () => {
+      /* no opener installed: the printed URL is enough */
+    });
     child.unref();
   } catch {
     /* same */
@@ -20,8 +27,11 @@ function openBrowser(url: string): void {
 }
 
 export function registerAuthenticate(group: Command, ctx: CliContext): void {
-  group.command('authenticate <name>')
-    .description('install the OAuth app into a workspace: listen on the redirect URL, open the authorize page, store the tokens')
+  group
+    .command('authenticate <name>')
+    .description(
+      'install the OAuth app into a workspace: listen on the redirect URL, open the authorize page, store the tokens',
+    )
     .option('--no-open', 'only print the authorize URL; do not open a browser')
     .option('--timeout <duration>', 'give up after this long (e.g. 90s, 5m)', '5m')
     .action(async (name: string, o: { open: boolean; timeout: string }, cmd: Command) => {
@@ -36,26 +46,40 @@ export function registerAuthenticate(group: Command, ctx: CliContext): void {
             if (o.open) openBrowser(url);
           },
         });
-        out(ctx, `Authenticated connection ${name}: team ${r.teamName ?? '?'} (${r.teamId ?? '?'})${r.botUserId ? `, bot user ${r.botUserId}` : ''}`);
+        out(
+          ctx,
+          `Authenticated connection ${name}: team ${r.teamName ?? '?'} (${r.teamId ?? '?'})${r.botUserId ? `, bot user ${r.botUserId}` : ''}`,
+        );
         if (r.grantedBotScopes.length) out(ctx, `  bot scopes: ${r.grantedBotScopes.join(', ')}`);
-        if (r.grantedUserScopes.length) out(ctx, `  user scopes: ${r.grantedUserScopes.join(', ')}${r.userId ? ` (user ${r.userId})` : ''}`);
+        if (r.grantedUserScopes.length)
+          out(ctx, `  user scopes: ${r.grantedUserScopes.join(', ')}${r.userId ? ` (user ${r.userId})` : ''}`);
         if (r.webhookChannel) out(ctx, `  incoming webhook: ${r.webhookChannel}`);
-        if (rotating) out(ctx, `  token rotation on: the token expires ${r.botTokenExpiresAt ?? r.userTokenExpiresAt}; Runwire refreshes it before then`);
+        if (rotating)
+          out(
+            ctx,
+            `  token rotation on: the token expires ${r.botTokenExpiresAt ?? r.userTokenExpiresAt}; Runwire refreshes it before then`,
+          );
         out(ctx, `Check it any time with: runwire connection test ${name}`);
       });
     });
 
-  group.command('manifest <name>')
+  group
+    .command('manifest <name>')
     .description('print a Slack app manifest (redirect URL, scopes) and the link that creates the app from it')
     .option('--json', 'print the manifest as JSON instead of YAML')
-    .option('--uses <list>', 'also request the scopes these uses need (post, post_public, exactly_once, channel_names, dm, group_dm, webhook)')
+    .option(
+      '--uses <list>',
+      'also request the scopes these uses need (post, post_public, exactly_once, channel_names, dm, group_dm, webhook)',
+    )
     .action(async (name: string, o: { json?: boolean; uses?: string }, cmd: Command) => {
       let extra: string[] = [];
       if (o.uses !== undefined) {
         try {
           extra = scopesForUses(parseScopeUses(o.uses));
         } catch (err) {
-          throw new RunwireError('runwire.cli.bad_arguments', (err as Error).message, { fix: 'e.g. --uses post,exactly_once' });
+          throw new RunwireError('runwire.cli.bad_arguments', (err as Error).message, {
+            fix: 'e.g. --uses post,exactly_once',
+          });
         }
       }
       await withConnections(cmd, ctx, async ({ service }) => {
@@ -65,7 +89,10 @@ export function registerAuthenticate(group: Command, ctx: CliContext): void {
         } else {
           const { stringify } = await import('yaml');
           out(ctx, `# Slack app manifest for connection ${name}\n${stringify(m)}`);
-          out(ctx, `# Create the app from it (then copy its Client ID and Client Secret into the connection):\n# ${manifestLink(m)}`);
+          out(
+            ctx,
+            `# Create the app from it (then copy its Client ID and Client Secret into the connection):\n# ${manifestLink(m)}`,
+          );
         }
       });
     });

@@ -15,9 +15,13 @@ export function defaultUses(rec: ConnectionRecord): ScopeUse[] {
 }
 
 export function registerDoctor(group: Command, ctx: CliContext): void {
-  group.command('test <name>')
+  group
+    .command('test <name>')
     .description('check a connection with auth.test and name missing scopes with their fix')
-    .option('--uses <list>', 'what to check for: post, post_public, exactly_once, channel_names, dm, group_dm, webhook (default post,post_public,exactly_once)')
+    .option(
+      '--uses <list>',
+      'what to check for: post, post_public, exactly_once, channel_names, dm, group_dm, webhook (default post,post_public,exactly_once)',
+    )
     .option('--json', 'print JSON')
     .action(async (name: string, o: { uses?: string; json?: boolean }, cmd: Command) => {
       let uses: ScopeUse[] | undefined;
@@ -25,7 +29,9 @@ export function registerDoctor(group: Command, ctx: CliContext): void {
         try {
           uses = parseScopeUses(o.uses);
         } catch (err) {
-          throw new RunwireError('runwire.cli.bad_arguments', (err as Error).message, { fix: 'e.g. --uses post,channel_names' });
+          throw new RunwireError('runwire.cli.bad_arguments', (err as Error).message, {
+            fix: 'e.g. --uses post,channel_names',
+          });
         }
       }
       await withConnections(cmd, ctx, async ({ service, resolver }) => {
@@ -33,8 +39,26 @@ export function registerDoctor(group: Command, ctx: CliContext): void {
         if (before.kind === 'webhook') {
           const conn = service.resolveRecord(before);
           const probe = await probeWebhook(conn.webhookUrl ?? '');
-          if (o.json) out(ctx, JSON.stringify({ name, kind: before.kind, ok: probe.ok, detail: probe.detail, ...(probe.fix ? { fix: probe.fix } : {}) }, null, 2));
-          else out(ctx, `${probe.ok ? 'OK' : 'FAILED'}: connection ${name} (webhook): ${probe.detail}${probe.fix ? `\n  fix: ${probe.fix}` : ''}`);
+          if (o.json)
+            out(
+              ctx,
+              JSON.stringify(
+                {
+                  name,
+                  kind: before.kind,
+                  ok: probe.ok,
+                  detail: probe.detail,
+                  ...(probe.fix ? { fix: probe.fix } : {}),
+                },
+                null,
+                2,
+              ),
+            );
+          else
+            out(
+              ctx,
+              `${probe.ok ? 'OK' : 'FAILED'}: connection ${name} (webhook): ${probe.detail}${probe.fix ? `\n  fix: ${probe.fix}` : ''}`,
+            );
           if (!probe.ok) ctx.exitCode = 1;
           return;
         }
@@ -57,25 +81,53 @@ export function registerDoctor(group: Command, ctx: CliContext): void {
         const checks = uses ?? defaultUses(rec);
         const findings: Array<ScopeFinding & { token: 'bot' | 'user' }> = [];
         const hasBot = rec.sealed.botToken !== undefined;
-        if (hasBot) findings.push(...diagnoseScopes(rec.grantedBotScopes, checks, 'bot').map((f) => ({ ...f, token: 'bot' as const })));
-        else if (rec.sealed.userToken !== undefined) findings.push(...diagnoseScopes(rec.grantedUserScopes, checks, 'user').map((f) => ({ ...f, token: 'user' as const })));
+        if (hasBot)
+          findings.push(
+            ...diagnoseScopes(rec.grantedBotScopes, checks, 'bot').map((f) => ({ ...f, token: 'bot' as const })),
+          );
+        else if (rec.sealed.userToken !== undefined)
+          findings.push(
+            ...diagnoseScopes(rec.grantedUserScopes, checks, 'user').map((f) => ({ ...f, token: 'user' as const })),
+          );
         const ok = !findings.some((f) => f.severity === 'error');
         if (!ok) ctx.exitCode = 1;
         if (o.json) {
-          out(ctx, JSON.stringify({
-            name, kind: rec.kind, ok, team: rec.teamId ? { id: rec.teamId, name: rec.teamName ?? null } : null,
-            botUserId: rec.botUserId ?? null, userId: rec.userId ?? null,
-            grantedBotScopes: rec.grantedBotScopes, grantedUserScopes: rec.grantedUserScopes, uses: checks, findings,
-          }, null, 2));
+          out(
+            ctx,
+            JSON.stringify(
+              {
+                name,
+                kind: rec.kind,
+                ok,
+                team: rec.teamId ? { id: rec.teamId, name: rec.teamName ?? null } : null,
+                botUserId: rec.botUserId ?? null,
+                userId: rec.userId ?? null,
+                grantedBotScopes: rec.grantedBotScopes,
+                grantedUserScopes: rec.grantedUserScopes,
+                uses: checks,
+                findings,
+              },
+              null,
+              2,
+            ),
+          );
           return;
         }
-        out(ctx, `${ok ? 'OK' : 'PROBLEMS'}: connection ${name} (${rec.kind}) — team ${rec.teamName ?? '?'} (${rec.teamId ?? '?'})` +
-          (rec.botUserId ? `, bot user ${rec.botUserId}` : rec.userId ? `, user ${rec.userId}` : ''));
+        out(
+          ctx,
+          `${ok ? 'OK' : 'PROBLEMS'}: connection ${name} (${rec.kind}) — team ${rec.teamName ?? '?'} (${rec.teamId ?? '?'})` +
+            (rec.botUserId ? `, bot user ${rec.botUserId}` : rec.userId ? `, user ${rec.userId}` : ''),
+        );
         if (hasBot) out(ctx, `  bot scopes: ${rec.grantedBotScopes.join(', ') || '(none reported)'}`);
-        if (rec.sealed.userToken !== undefined) out(ctx, `  user scopes: ${rec.grantedUserScopes.join(', ') || '(none reported)'}`);
+        if (rec.sealed.userToken !== undefined)
+          out(ctx, `  user scopes: ${rec.grantedUserScopes.join(', ') || '(none reported)'}`);
         out(ctx, `  checked for: ${checks.join(', ')}`);
         if (findings.length === 0) out(ctx, '  every checked use has the scopes it needs');
-        for (const f of findings) out(ctx, `  ${f.severity === 'error' ? 'error  ' : 'warning'} ${f.use}: ${f.message}\n          fix: ${f.fix}`);
+        for (const f of findings)
+          out(
+            ctx,
+            `  ${f.severity === 'error' ? 'error  ' : 'warning'} ${f.use}: ${f.message}\n          fix: ${f.fix}`,
+          );
       });
     });
 }

@@ -7,7 +7,11 @@ import type { OpenedConnections } from '../../../slack/connections/open.js';
 import { dataDirOf, type CliContext } from '../../context.js';
 
 /** Run `fn` with the data dir's connections open, closing them after. */
-export async function withConnections<T>(cmd: Command, ctx: CliContext, fn: (c: OpenedConnections) => Promise<T>): Promise<T> {
+export async function withConnections<T>(
+  cmd: Command,
+  ctx: CliContext,
+  fn: (c: OpenedConnections) => Promise<T>,
+): Promise<T> {
   // The connection store (SQLite, the vault, the Slack SDK) loads only when a command runs.
   const { openConnections } = await import('../../../slack/connections/open.js');
   const c = openConnections(dataDirOf(cmd), ctx.env);
@@ -19,17 +23,21 @@ export async function withConnections<T>(cmd: Command, ctx: CliContext, fn: (c: 
 }
 
 export function out(ctx: CliContext, text: string): void {
-  ctx.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /** A connection's non-secret summary (what `list` shows; needs no key). */
 export function summaryView(r: ConnectionRecord) {
   return {
-    name: r.name, kind: r.kind, slackUrl: r.slackUrl,
+    name: r.name,
+    kind: r.kind,
+    slackUrl: r.slackUrl,
     team: r.teamId ? { id: r.teamId, name: r.teamName ?? null } : null,
     botUserId: r.botUserId ?? null,
-    grantedBotScopes: r.grantedBotScopes, grantedUserScopes: r.grantedUserScopes,
-    verifiedAt: r.verifiedAt ?? null, updatedAt: r.updatedAt,
+    grantedBotScopes: r.grantedBotScopes,
+    grantedUserScopes: r.grantedUserScopes,
+    verifiedAt: r.verifiedAt ?? null,
+    updatedAt: r.updatedAt,
   };
 }
 
@@ -66,11 +74,17 @@ export function parseTimeout(raw: string): number {
 }
 
 /** A secret option given as `-` is read from stdin (keeps it out of shell history and `ps`). */
-export async function secretArg(value: string | undefined, stdin: NodeJS.ReadableStream = process.stdin): Promise<string | undefined> {
+export async function secretArg(
+  value: string | undefined,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<string | undefined> {
   if (value !== '-') return value;
   const chunks: Buffer[] = [];
   for await (const c of stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
   const v = Buffer.concat(chunks).toString('utf8').trim();
-  if (v === '') throw new RunwireError('runwire.cli.empty_secret', 'nothing was read from stdin for a secret given as "-"', { fix: 'pipe the secret in, e.g. printf %s "$TOKEN" | runwire connection add …' });
+  if (v === '')
+    throw new RunwireError('runwire.cli.empty_secret', 'nothing was read from stdin for a secret given as "-"', {
+      fix: 'pipe the secret in, e.g. printf %s "$TOKEN" | runwire connection add …',
+    });
   return v;
 }

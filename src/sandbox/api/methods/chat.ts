@@ -13,14 +13,20 @@ export const MAX_TEXT = 40_000;
 const MAX_ATTACHMENTS = 100;
 
 /** The content of a message call (text, blocks, attachments, metadata), validated. */
-function readContent(args: Record<string, unknown>, opts: { requireSome: boolean; badAttachments: string }): Pick<PostInput, 'text' | 'blocks' | 'attachments' | 'metadata'> {
+function readContent(
+  args: Record<string, unknown>,
+  opts: { requireSome: boolean; badAttachments: string },
+): Pick<PostInput, 'text' | 'blocks' | 'attachments' | 'metadata'> {
   const text = str(args, 'text');
   const blocks = jsonArg(args, 'blocks');
   const attachments = jsonArg(args, 'attachments');
   const metadata = jsonArg(args, 'metadata');
-  if (blocks.invalid || (blocks.value !== undefined && blocksProblem(blocks.value))) throw new SlackApiError('invalid_blocks');
-  if (attachments.invalid || (attachments.value !== undefined && !Array.isArray(attachments.value))) throw new SlackApiError(opts.badAttachments);
-  if (Array.isArray(attachments.value) && attachments.value.length > MAX_ATTACHMENTS) throw new SlackApiError('too_many_attachments');
+  if (blocks.invalid || (blocks.value !== undefined && blocksProblem(blocks.value)))
+    throw new SlackApiError('invalid_blocks');
+  if (attachments.invalid || (attachments.value !== undefined && !Array.isArray(attachments.value)))
+    throw new SlackApiError(opts.badAttachments);
+  if (Array.isArray(attachments.value) && attachments.value.length > MAX_ATTACHMENTS)
+    throw new SlackApiError('too_many_attachments');
   const hasBlocks = Array.isArray(blocks.value) && blocks.value.length > 0;
   const hasAttachments = Array.isArray(attachments.value) && attachments.value.length > 0;
   if (opts.requireSome && text === undefined && !hasBlocks && !hasAttachments) throw new SlackApiError('no_text');
@@ -28,11 +34,18 @@ function readContent(args: Record<string, unknown>, opts: { requireSome: boolean
   let meta: PostInput['metadata'];
   if (metadata.value !== undefined || metadata.invalid) {
     const m = metadata.value as Record<string, unknown> | undefined;
-    if (metadata.invalid || typeof m !== 'object' || m === null || typeof m['event_type'] !== 'string'
-      || typeof m['event_payload'] !== 'object' || m['event_payload'] === null || Array.isArray(m['event_payload'])) {
+    if (
+      metadata.invalid ||
+      typeof m !== 'object' ||
+      m === null ||
+      typeof m.event_type !== 'string' ||
+      typeof m.event_payload !== 'object' ||
+      m.event_payload === null ||
+      Array.isArray(m.event_payload)
+    ) {
       throw new SlackApiError('invalid_metadata_format');
     }
-    meta = { event_type: m['event_type'], event_payload: m['event_payload'] as Record<string, unknown> };
+    meta = { event_type: m.event_type, event_payload: m.event_payload as Record<string, unknown> };
   }
   return {
     text: text ?? '',
@@ -44,7 +57,9 @@ function readContent(args: Record<string, unknown>, opts: { requireSome: boolean
 
 /** Who the message is from: the bot (with bot_id) for bot tokens, the user for user tokens. */
 function author(ws: Workspace, t: SandboxToken): Pick<PostInput, 'user' | 'bot_id' | 'app_id'> {
-  return t.kind === 'bot' ? { user: t.user_id, bot_id: t.bot_id ?? ws.app.bot_id, app_id: t.app_id } : { user: t.user_id };
+  return t.kind === 'bot'
+    ? { user: t.user_id, bot_id: t.bot_id ?? ws.app.bot_id, app_id: t.app_id }
+    : { user: t.user_id };
 }
 
 function postMessage(call: MethodCall): Record<string, unknown> {
@@ -90,16 +105,35 @@ export function registerChatMethods(reg: MethodRegistry): void {
     name: 'chat.postMessage',
     tier: 'special',
     scopes: { bot: ['chat:write'], user: ['chat:write'] },
-    errors: ['channel_not_found', 'not_in_channel', 'is_archived', 'msg_too_long', 'no_text', 'invalid_blocks',
-      'too_many_attachments', 'invalid_metadata_format', 'cannot_reply_to_message'],
+    errors: [
+      'channel_not_found',
+      'not_in_channel',
+      'is_archived',
+      'msg_too_long',
+      'no_text',
+      'invalid_blocks',
+      'too_many_attachments',
+      'invalid_metadata_format',
+      'cannot_reply_to_message',
+    ],
     handler: postMessage,
   });
   reg.register({
     name: 'chat.update',
     tier: 3,
     scopes: { bot: ['chat:write'], user: ['chat:write'] },
-    errors: ['channel_not_found', 'message_not_found', 'cant_update_message', 'msg_too_long', 'no_text', 'invalid_blocks',
-      'invalid_attachments', 'too_many_attachments', 'invalid_metadata_format', 'is_inactive'],
+    errors: [
+      'channel_not_found',
+      'message_not_found',
+      'cant_update_message',
+      'msg_too_long',
+      'no_text',
+      'invalid_blocks',
+      'invalid_attachments',
+      'too_many_attachments',
+      'invalid_metadata_format',
+      'is_inactive',
+    ],
     handler(call) {
       const { channel, msg } = ownMessage(call, 'ts', 'cant_update_message');
       if (call.workspace.channels.get(channel)!.is_archived) throw new SlackApiError('is_inactive');
@@ -136,8 +170,17 @@ export function registerChatMethods(reg: MethodRegistry): void {
     name: 'chat.postEphemeral',
     tier: 4,
     scopes: { bot: ['chat:write'], user: ['chat:write'] },
-    errors: ['channel_not_found', 'not_in_channel', 'is_archived', 'msg_too_long', 'no_text', 'invalid_blocks',
-      'invalid_attachments', 'too_many_attachments', 'user_not_in_channel'],
+    errors: [
+      'channel_not_found',
+      'not_in_channel',
+      'is_archived',
+      'msg_too_long',
+      'no_text',
+      'invalid_blocks',
+      'invalid_attachments',
+      'too_many_attachments',
+      'user_not_in_channel',
+    ],
     handler(call) {
       const t = call.token!;
       const ws = call.workspace;

@@ -5,14 +5,22 @@ import { bool, int, paginate, str } from '../args.js';
 import { SlackApiError, type MethodCall, type MethodRegistry } from '../registry.js';
 import { conversationJson, messageJson } from '../shape.js';
 
-const TYPE_OF: Record<string, SandboxChannel['type']> = { public_channel: 'channel', private_channel: 'group', im: 'im', mpim: 'mpim' };
+const TYPE_OF: Record<string, SandboxChannel['type']> = {
+  public_channel: 'channel',
+  private_channel: 'group',
+  im: 'im',
+  mpim: 'mpim',
+};
 const READ_SCOPES = ['channels:read', 'groups:read', 'im:read', 'mpim:read'];
 const HISTORY_SCOPES = ['channels:history', 'groups:history', 'im:history', 'mpim:history'];
 const TS = /^\d{10}\.\d{6}$|^\d+(\.\d+)?$/;
 
 function list(call: MethodCall): Record<string, unknown> {
   const t = call.token!;
-  const typeNames = (str(call.args, 'types') ?? 'public_channel').split(',').map((s) => s.trim()).filter(Boolean);
+  const typeNames = (str(call.args, 'types') ?? 'public_channel')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const types = new Set<SandboxChannel['type']>();
   for (const n of typeNames) {
     const ty = TYPE_OF[n];
@@ -22,10 +30,15 @@ function list(call: MethodCall): Record<string, unknown> {
   }
   const limit = int(call.args, 'limit', 100, 1, 1000, 'invalid_limit');
   const excludeArchived = bool(call.args, 'exclude_archived');
-  const all = [...call.workspace.channels.values()].filter((c) => types.has(c.type)
-    && (c.type === 'channel' || c.members.has(t.user_id)) && !(excludeArchived && c.is_archived));
+  const all = [...call.workspace.channels.values()].filter(
+    (c) =>
+      types.has(c.type) && (c.type === 'channel' || c.members.has(t.user_id)) && !(excludeArchived && c.is_archived),
+  );
   const { page, next_cursor } = paginate(all, limit, str(call.args, 'cursor'));
-  return { channels: page.map((c) => conversationJson(call.workspace, c, t.user_id)), response_metadata: { next_cursor } };
+  return {
+    channels: page.map((c) => conversationJson(call.workspace, c, t.user_id)),
+    response_metadata: { next_cursor },
+  };
 }
 
 function history(call: MethodCall): Record<string, unknown> {
@@ -67,7 +80,11 @@ function replies(call: MethodCall): Record<string, unknown> {
   if (!thread) throw new SlackApiError('thread_not_found');
   const limit = int(call.args, 'limit', 1000, 1, 1000);
   const { page, next_cursor } = paginate(thread, limit, str(call.args, 'cursor'));
-  return { messages: page.map((m) => messageJson(ws, ch.id, m)), has_more: next_cursor !== '', response_metadata: { next_cursor } };
+  return {
+    messages: page.map((m) => messageJson(ws, ch.id, m)),
+    has_more: next_cursor !== '',
+    response_metadata: { next_cursor },
+  };
 }
 
 function open(call: MethodCall): Record<string, unknown> {
@@ -77,10 +94,14 @@ function open(call: MethodCall): Record<string, unknown> {
   const returnIm = bool(call.args, 'return_im');
   if (existing !== undefined) {
     const ch = ws.channels.get(existing);
-    if (!ch || (ch.type !== 'im' && ch.type !== 'mpim') || !ch.members.has(t.user_id)) throw new SlackApiError('channel_not_found');
+    if (!ch || (ch.type !== 'im' && ch.type !== 'mpim') || !ch.members.has(t.user_id))
+      throw new SlackApiError('channel_not_found');
     return { channel: conversationJson(ws, ch, t.user_id) };
   }
-  const ids = (str(call.args, 'users') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = (str(call.args, 'users') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (ids.length === 0) throw new SlackApiError('users_list_not_supplied');
   // Slack counts the listed users; the caller joins them (an MPIM holds at most 8 others plus the caller).
   if (ids.length > 8) throw new SlackApiError('too_many_users');
@@ -102,13 +123,15 @@ function open(call: MethodCall): Record<string, unknown> {
 
 export function registerConversationMethods(reg: MethodRegistry): void {
   reg.register({
-    name: 'conversations.list', tier: 2,
+    name: 'conversations.list',
+    tier: 2,
     scopes: { bot: READ_SCOPES, user: READ_SCOPES },
     errors: ['invalid_cursor', 'invalid_limit', 'invalid_types', 'missing_scope'],
     handler: list,
   });
   reg.register({
-    name: 'conversations.info', tier: 3,
+    name: 'conversations.info',
+    tier: 3,
     scopes: { bot: READ_SCOPES, user: READ_SCOPES },
     errors: ['channel_not_found', 'missing_scope'],
     handler(call) {
@@ -118,7 +141,8 @@ export function registerConversationMethods(reg: MethodRegistry): void {
     },
   });
   reg.register({
-    name: 'conversations.join', tier: 3,
+    name: 'conversations.join',
+    tier: 3,
     scopes: { bot: ['channels:join'], user: ['channels:write'] },
     errors: ['channel_not_found', 'is_archived', 'method_not_supported_for_channel_type'],
     handler(call) {
@@ -135,19 +159,32 @@ export function registerConversationMethods(reg: MethodRegistry): void {
     },
   });
   reg.register({
-    name: 'conversations.open', tier: 3,
-    scopes: { bot: ['channels:manage', 'groups:write', 'im:write', 'mpim:write'], user: ['channels:write', 'groups:write', 'im:write', 'mpim:write'] },
-    errors: ['channel_not_found', 'users_list_not_supplied', 'too_many_users', 'user_not_found', 'user_disabled', 'missing_scope'],
+    name: 'conversations.open',
+    tier: 3,
+    scopes: {
+      bot: ['channels:manage', 'groups:write', 'im:write', 'mpim:write'],
+      user: ['channels:write', 'groups:write', 'im:write', 'mpim:write'],
+    },
+    errors: [
+      'channel_not_found',
+      'users_list_not_supplied',
+      'too_many_users',
+      'user_not_found',
+      'user_disabled',
+      'missing_scope',
+    ],
     handler: open,
   });
   reg.register({
-    name: 'conversations.history', tier: 3,
+    name: 'conversations.history',
+    tier: 3,
     scopes: { bot: HISTORY_SCOPES, user: HISTORY_SCOPES },
     errors: ['channel_not_found', 'missing_scope', 'invalid_ts_latest', 'invalid_ts_oldest', 'invalid_cursor'],
     handler: history,
   });
   reg.register({
-    name: 'conversations.replies', tier: 3,
+    name: 'conversations.replies',
+    tier: 3,
     scopes: { bot: HISTORY_SCOPES, user: HISTORY_SCOPES },
     errors: ['channel_not_found', 'missing_scope', 'thread_not_found', 'invalid_cursor'],
     handler: replies,

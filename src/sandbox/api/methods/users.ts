@@ -5,7 +5,8 @@ import { userJson } from '../shape.js';
 
 export function registerUserMethods(reg: MethodRegistry): void {
   reg.register({
-    name: 'users.list', tier: 2,
+    name: 'users.list',
+    tier: 2,
     scopes: { bot: ['users:read'], user: ['users:read'] },
     errors: ['invalid_cursor'],
     handler(call) {
@@ -20,7 +21,8 @@ export function registerUserMethods(reg: MethodRegistry): void {
     },
   });
   reg.register({
-    name: 'users.info', tier: 4,
+    name: 'users.info',
+    tier: 4,
     scopes: { bot: ['users:read'], user: ['users:read'] },
     errors: ['user_not_found'],
     handler(call) {
@@ -31,7 +33,8 @@ export function registerUserMethods(reg: MethodRegistry): void {
     },
   });
   reg.register({
-    name: 'users.lookupByEmail', tier: 3,
+    name: 'users.lookupByEmail',
+    tier: 3,
     scopes: { bot: ['users:read.email'], user: ['users:read.email'] },
     errors: ['users_not_found'],
     handler(call) {
