@@ -344,11 +344,16 @@ export class RunExecutor {
   private launch(job: Job): void {
     this.inflight++;
     const ctx = this.context(job);
-    const work: Promise<TaskResult | 'skipped'> = job.skip
-      ? (job.type.preview ? job.type.preview(job.input as never, ctx) : Promise.resolve()).then(
-          () => 'skipped' as const,
-        )
-      : job.type.run(job.input as never, ctx);
+    // Started inside a promise, so a type that throws synchronously fails its task like one that
+    // rejects; an output the store cannot hold fails the task too (see `checkedResult`): nothing a
+    // task does or returns may reach the run loop as a throw.
+    const work: Promise<TaskResult | 'skipped'> = Promise.resolve().then(() =>
+      job.skip
+        ? (job.type.preview ? job.type.preview(job.input as never, ctx) : Promise.resolve()).then(
+            () => 'skipped' as const,
+          )
+        : Promise.resolve(job.type.run(job.input as never, ctx)).then(checkedResult),
+    );
     work
       .then(
         (result) => this.settleSuccess(job.rec, result),
@@ -490,6 +495,29 @@ export class RunExecutor {
       },
     };
   }
+}
+
+/**
+ * A task's result as the store will hold it: a well-formed result whose output serialises to JSON.
+ * Serialising here (the store does it again when it commits) costs a little per task but keeps a
+ * circular, too-deep or BigInt-holding output from throwing inside the engine's commit.
+ */
+export function checkedResult(result: TaskResult): TaskResult {
+  if (!result || (result.status !== 'succeeded' && result.status !== 'waiting')) {
+    throw new RunwireError('runwire.task.bad_output', `The task type returned no valid result (${String(result)}).`);
+  }
+  if (result.output !== undefined) {
+    try {
+      JSON.stringify(result.output);
+    } catch (err) {
+      throw new RunwireError(
+        'runwire.task.bad_output',
+        `The task's output cannot be stored as JSON (${(err as Error).message}).`,
+        { cause: err },
+      );
+    }
+  }
+  return result;
 }
 
 interface Job {

@@ -12,6 +12,7 @@ import { defineTaskType, type TaskContext } from '../core/task-type.js';
 import { RunwireError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { Duration } from '../core/runbook-schema.js';
+import { jsonDeeperThan, MAX_JSON_DEPTH } from '../core/json-depth.js';
 
 /** Largest response body kept in the task output, in bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -167,7 +168,7 @@ async function callHttp(input: Input, ctx: TaskContext, doFetch: typeof fetch) {
     status: 'succeeded' as const,
     output: {
       status: res.status,
-      body: decodeBody(text, truncated, res.headers.get('content-type')),
+      body: decodeBody(text, truncated, res.headers.get('content-type'), where),
       ...(truncated ? { truncated: true } : {}),
     },
   };
@@ -195,9 +196,16 @@ async function readCapped(res: Response): Promise<{ text: string; truncated: boo
   return { text: buf.toString('utf8'), truncated };
 }
 
-function decodeBody(text: string, truncated: boolean, contentType: string | null): unknown {
+function decodeBody(text: string, truncated: boolean, contentType: string | null, where: string): unknown {
   const looksJson = /json/i.test(contentType ?? '') || /^\s*[[{]/.test(text);
   if (!truncated && looksJson && text.trim() !== '') {
+    if (jsonDeeperThan(text, MAX_JSON_DEPTH)) {
+      throw new RunwireError(
+        'runwire.http.too_deep',
+        `${where} answered JSON nested more than ${MAX_JSON_DEPTH} levels deep; Runwire does not keep such a body`,
+        { fix: 'check that the URL is the API you meant; a real API answer is never nested this deep' },
+      );
+    }
     try {
       return JSON.parse(text);
     } catch {
