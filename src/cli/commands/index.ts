@@ -9,6 +9,7 @@ import { resumeCommand } from './resume.js';
 import { startCommand } from './start.js';
 import { sandboxCommand } from './sandbox.js';
 import { checkCommand } from './check.js';
+import { serverCommand } from './server.js';
 
 export const commandModules: CommandModule[] = [
   checkCommand,
@@ -20,4 +21,5 @@ export const commandModules: CommandModule[] = [
   resumeCommand,
   startCommand,
   sandboxCommand,
+  serverCommand,
 ];

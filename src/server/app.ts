@@ -1,0 +1,103 @@
+/**
+ * The Runwire HTTP API as a Fastify app: TypeBox schemas drive validation, serialization and the
+ * OpenAPI document (`/api/openapi.json`, docs at `/api/docs`); every error is `{ error: { code,
+ * message, fix? } }`; every request has an id (`x-request-id`, echoed, and `reqId` in the log).
+ * `buildApp` only builds: listening, the worker and shutdown belong to `start-server.ts`.
+ */
+import { randomUUID } from 'node:crypto';
+import fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import { ErrorSchema } from './schemas.js';
+import { toErrorResponse } from './http-errors.js';
+import { healthRoutes, type HealthDeps } from './routes/health.js';
+
+/** Bodies up to this size are read (runbooks up to 5 MB). */
+export const BODY_LIMIT = 5 * 1024 * 1024;
+
+export interface AppDeps extends HealthDeps {
+  logger: Logger;
+  /** Registers the routes beyond health and docs (auth, runbooks, runs, …). */
+  plugins?: Array<(app: Api) => Promise<void> | void>;
+}
+
+export type Api = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildApp(deps: AppDeps): Promise<Api> {
+  const app = fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    // A caller's id is kept when it is a plain token (for tracing across services); otherwise a fresh one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorSchema);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  // YAML runbooks arrive as text; the route parses them with the runbook parser (positions and all).
+  app.addContentTypeParser(
+    ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'],
+    { parseAs: 'string', bodyLimit: BODY_LIMIT },
+    (_req, body, done) => done(null, body),
+  );
+
+  app.setErrorHandler((err, req, reply) => {
+    const { status, body } = toErrorResponse(err, req.id);
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    else req.log.info({ code: body.error.code, status }, 'request refused');
+    return reply.status(status).type('application/json').send(body);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({
+      error: {
+        code: 'runwire.http.not_found',
+        message: `No route ${req.method} ${req.url.split('?')[0]}.`,
+        fix: 'See the API docs at /api/docs.',
+      },
+    }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Runwire API',
+        version: deps.version,
+        description:
+          'Runbooks, runs, live events and Slack connections. Authenticate with `Authorization: Bearer rwt_…` ' +
+          '(`runwire token create`) or the session cookie from `POST /api/session`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (`runwire token create`)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'runwire_session', description: 'From POST /api/session' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (scope) => healthRoutes(scope, deps));
+  for (const plugin of deps.plugins ?? []) await app.register(async (scope) => plugin(scope));
+  return app;
+}

@@ -1,0 +1,67 @@
+/**
+ * The server's composition root: open the runtime, build the app with every route, listen.
+ * Used by `runwire server`, `runwire start` and the tests (port 0 on loopback).
+ */
+import { readFileSync } from 'node:fs';
+import type { DestinationStream } from 'pino';
+import { buildApp } from './app.js';
+import { createLogger } from './logger.js';
+import { openServerRuntime, type ServerRuntime } from './runtime.js';
+import { listen, type ListeningServer } from './start-server.js';
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  /** PostgreSQL schema (tests). */
+  schema?: string;
+  /** Embedded workers (0 = `--no-worker`). */
+  workers?: number;
+  runbooksDir?: string | undefined;
+  logLevel?: string;
+  logDestination?: DestinationStream;
+}
+
+export interface RunningServer extends ListeningServer {
+  runtime: ServerRuntime;
+}
+
+export function runwireVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+export async function startServer(o: ServerOptions): Promise<RunningServer> {
+  const logger = createLogger({
+    ...(o.logLevel ? { level: o.logLevel } : {}),
+    ...(o.logDestination ? { destination: o.logDestination } : {}),
+  });
+  const runtime = await openServerRuntime({
+    dataDir: o.dataDir,
+    databaseUrl: o.databaseUrl,
+    ...(o.schema ? { schema: o.schema } : {}),
+  });
+  const workers = o.workers ?? 1;
+  try {
+    const app = await buildApp({
+      logger,
+      version: runwireVersion(),
+      database: { kind: runtime.backend, ping: runtime.ping },
+      workers: () => workers,
+    });
+    const url = await listen(app, o.host ?? '127.0.0.1', o.port ?? 8080);
+    let closed: Promise<void> | undefined;
+    const close = (): Promise<void> =>
+      (closed ??= (async () => {
+        await app.close();
+        await runtime.close();
+      })());
+    return { app, url, runtime, close };
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+}
