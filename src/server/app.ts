@@ -11,15 +11,21 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
+import { Type } from '@sinclair/typebox';
 import { ErrorSchema } from './schemas.js';
 import { toErrorResponse } from './http-errors.js';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
+import { authGuard } from './auth/guard.js';
+import type { TokenStore } from './store/token-store.js';
+import { sessionRoutes } from './routes/session.js';
+import { tokenRoutes } from './routes/tokens.js';
 
 /** Bodies up to this size are read (runbooks up to 5 MB). */
 export const BODY_LIMIT = 5 * 1024 * 1024;
 
 export interface AppDeps extends HealthDeps {
   logger: Logger;
+  tokens: TokenStore;
   /** Registers the routes beyond health and docs (auth, runbooks, runs, …). */
   plugins?: Array<(app: Api) => Promise<void> | void>;
 }
@@ -75,6 +81,19 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     }),
   );
 
+  // Every route that needs a role says so in the OpenAPI document and may answer 401 and 403.
+  app.addHook('onRoute', (route) => {
+    const role = route.config?.role;
+    if (!route.url.startsWith('/api/') || role === 'public' || route.url.startsWith('/api/docs')) return;
+    const schema = (route.schema ??= {}) as Record<string, unknown>;
+    schema.security ??= [{ bearer: [] }, { session: [] }];
+    schema.description = `${schema.description ? `${String(schema.description)}\n\n` : ''}Needs role **${role ?? 'admin'}**.`;
+    const response = (schema.response ??= {}) as Record<string, unknown>;
+    response[401] ??= Type.Ref('Error');
+    response[403] ??= Type.Ref('Error');
+  });
+  app.addHook('onRequest', authGuard(deps.tokens));
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -96,8 +115,12 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(async (scope) => healthRoutes(scope, deps));
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { role: 'public' } }, async () => app.swagger());
+  await app.register(async (scope) => {
+    healthRoutes(scope, deps);
+    sessionRoutes(scope, deps.tokens);
+    tokenRoutes(scope, deps.tokens);
+  });
   for (const plugin of deps.plugins ?? []) await app.register(async (scope) => plugin(scope));
   return app;
 }

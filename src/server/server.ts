@@ -48,6 +48,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   try {
     const app = await buildApp({
       logger,
+      tokens: runtime.tokens,
       version: runwireVersion(),
       database: { kind: runtime.backend, ping: runtime.ping },
       workers: () => workers,

@@ -10,6 +10,7 @@ import { startCommand } from './start.js';
 import { sandboxCommand } from './sandbox.js';
 import { checkCommand } from './check.js';
 import { serverCommand } from './server.js';
+import { tokenCommands } from './token.js';
 
 export const commandModules: CommandModule[] = [
   checkCommand,
@@ -22,4 +23,5 @@ export const commandModules: CommandModule[] = [
   startCommand,
   sandboxCommand,
   serverCommand,
+  tokenCommands,
 ];

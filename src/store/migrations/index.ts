@@ -3,10 +3,11 @@
  * per migration. Never edit a migration that has shipped: add a new one.
  *
  * Id ranges keep features apart: 1–99 runs/tasks/events (engine), 100–199 Slack connections,
- * 200–299 Slack delivery, 300+ triggers and schedules.
+ * 200–299 Slack delivery, 300–499 triggers and schedules, 500–599 the server (tokens, library).
  */
 import { migration001Runs } from './001-runs.js';
 import { migration100 } from './100-connections.js';
+import { migration500 } from './500-server.js';
 
 export interface Migration {
   id: number;
@@ -21,4 +22,5 @@ export const migrations: Migration[] = [
   // Each feature adds its migration modules here, in id order.
   migration001Runs,
   migration100,
+  migration500,
 ];
