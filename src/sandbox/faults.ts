@@ -4,6 +4,10 @@
  */
 
 /**
+ * - `late_commit`: hold the request, then run the method `commit_ms` (default 3000 ms) after it arrived — a slow
+ *   Slack that stores the message after the client may have given up; the answer goes out only if the client still waits;
+ * - `error_body`: answer HTTP 200 with the plain-text body `error` instead of `ok` (what an incoming webhook
+ *   answers with when it is not Slack's `ok`, e.g. a proxy or a Slack error sent with status 200);
  * - `http_error`: answer with an HTTP 5xx (`status`, default 500) and an HTML body, as Slack's edge does;
  * - `timeout`: hold the request without answering for `hold_ms` (default 30 s), then drop the connection;
  * - `reset`: destroy the connection without reading further or answering;
@@ -13,15 +17,25 @@
  * - `slack_error`: answer HTTP 200 `{ok:false,error}` with Slack's code `error`, e.g. `invalid_metadata_format`
  *   with `when_arg: "metadata"` to refuse message metadata (the same post without it succeeds).
  */
-export type FaultKind = 'http_error' | 'timeout' | 'reset' | 'lost_response' | 'rate_limited' | 'slack_error';
+export type FaultKind =
+  | 'http_error'
+  | 'timeout'
+  | 'reset'
+  | 'lost_response'
+  | 'late_commit'
+  | 'rate_limited'
+  | 'slack_error'
+  | 'error_body';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'http_error',
   'timeout',
   'reset',
   'lost_response',
+  'late_commit',
   'rate_limited',
   'slack_error',
+  'error_body',
 ];
 
 export interface FaultSpec {
@@ -38,7 +52,9 @@ export interface FaultSpec {
   hold_ms?: number;
   /** `rate_limited` only: the Retry-After in seconds (default 1). */
   retry_after?: number;
-  /** `slack_error` only: the error code to answer, e.g. `invalid_metadata_format`. */
+  /** `late_commit` only: when the method runs, in ms after the request arrived (default 3000). */
+  commit_ms?: number;
+  /** `slack_error` and `error_body` only: the error code to answer, e.g. `invalid_metadata_format`. */
   error?: string;
   /** Only calls that carry this argument, e.g. `metadata`. */
   when_arg?: string;
@@ -63,7 +79,12 @@ export function validateFault(spec: unknown): string | undefined {
   if (s.channel !== undefined && typeof s.channel !== 'string') return 'fault.channel must be a channel id or name';
   if (s.retry_after !== undefined && (!Number.isInteger(s.retry_after) || (s.retry_after as number) < 1))
     return 'fault.retry_after must be a positive whole number of seconds';
-  if (s.kind === 'slack_error' && (typeof s.error !== 'string' || s.error === ''))
+  if (
+    s.commit_ms !== undefined &&
+    (typeof s.commit_ms !== 'number' || !Number.isFinite(s.commit_ms) || s.commit_ms < 0)
+  )
+    return 'fault.commit_ms must be a number of milliseconds';
+  if ((s.kind === 'slack_error' || s.kind === 'error_body') && (typeof s.error !== 'string' || s.error === ''))
     return 'fault.error must be a Slack error code such as invalid_metadata_format';
   if (s.when_arg !== undefined && (typeof s.when_arg !== 'string' || s.when_arg === ''))
     return 'fault.when_arg must be an argument name such as metadata';
@@ -110,4 +131,15 @@ export class FaultInjector {
     if (f.remaining <= 0) this.armed.splice(i, 1);
     return f;
   }
+}
+
+/** Faults that let the method run (the message is stored) and only spoil or delay the answer. */
+export function runsTheMethod(fault: FaultSpec | undefined): boolean {
+  return fault?.kind === 'lost_response' || fault?.kind === 'late_commit';
+}
+
+/** `late_commit`: wait until the method should run (the timer does not keep a process alive). */
+export function lateCommitDelay(fault: FaultSpec | undefined): Promise<void> {
+  if (fault?.kind !== 'late_commit') return Promise.resolve();
+  return new Promise((resolve) => setTimeout(resolve, fault.commit_ms ?? 3000).unref());
 }

@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { applyFault } from './api/dispatch.js';
+import { lateCommitDelay, runsTheMethod } from './faults.js';
 import { blocksProblem } from './api/blocks.js';
 import { MAX_TEXT } from './api/methods/chat.js';
 import { readBody, sendText } from './http-util.js';
@@ -67,7 +68,8 @@ export function attachWebhooks(sb: Sandbox): void {
       WEBHOOK_FAULT_METHOD,
       hookChannel ? [hookChannel.id, hookChannel.name] : [hook.channel_id],
     );
-    if (fault && fault.kind !== 'lost_response') return applyFault(fault, req, res);
+    if (fault && !runsTheMethod(fault)) return applyFault(fault, req, res);
+    await lateCommitDelay(fault);
     const payload = parseWebhookBody(String(req.headers['content-type'] ?? 'application/json'), body);
     if (!payload) return sendText(res, 400, 'invalid_payload');
     const text = typeof payload.text === 'string' ? payload.text : '';
@@ -102,6 +104,7 @@ export function attachWebhooks(sb: Sandbox): void {
     });
     // lost_response: the message is stored, the answer never arrives.
     if (fault?.kind === 'lost_response') return void req.socket.destroy();
+    if (req.socket.destroyed) return; // a late commit after the client gave up
     sendText(res, 200, 'ok');
   });
 }

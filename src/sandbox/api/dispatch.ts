@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, parseArgs, readBody, sendJson, sendText, type RouteHandler } from '../http-util.js';
-import type { FaultSpec } from '../faults.js';
+import { lateCommitDelay, runsTheMethod, type FaultSpec } from '../faults.js';
 import { perSecondRule, retryAfterSeconds, tierRule } from '../rate-limit.js';
 import type { SandboxToken } from '../workspace-types.js';
 import { possibleErrors, RateLimitedError, SlackApiError, type MethodCall, type MethodDefinition } from './registry.js';
@@ -60,7 +60,9 @@ export function createApiHandler(sb: Sandbox): RouteHandler {
       channelArg === undefined ? [] : [channelArg.replace(/^#/, ''), ...channelAliases(sb, channelArg, token)],
       parsed.args,
     );
-    if (fault && fault.kind !== 'lost_response') return applyFault(fault, req, res);
+    if (fault && !runsTheMethod(fault)) return applyFault(fault, req, res);
+    // late_commit: a slow Slack — the method runs (the message is stored) only after a while.
+    await lateCommitDelay(fault);
 
     const headers: Record<string, string> = {};
     const answer = (status: number, payload: Record<string, unknown>, extra: Record<string, string> = {}): void => {
@@ -69,6 +71,8 @@ export function createApiHandler(sb: Sandbox): RouteHandler {
         req.socket.destroy();
         return;
       }
+      // After a late commit the client may have given up: there is no one left to answer.
+      if (req.socket.destroyed) return;
       sendJson(res, status, payload, { ...headers, ...extra });
     };
 
@@ -140,7 +144,7 @@ function channelAliases(sb: Sandbox, channel: string, token: SandboxToken | unde
   return ch ? [ch.id, ch.name] : [];
 }
 
-/** Answer (or drop) a request the way an armed fault says; `lost_response` is handled by the caller. */
+/** Answer (or drop) a request the way an armed fault says; `lost_response` and `late_commit` are handled by the caller. */
 export function applyFault(fault: FaultSpec, req: IncomingMessage, res: ServerResponse): void {
   switch (fault.kind) {
     case 'http_error': {
@@ -163,6 +167,9 @@ export function applyFault(fault: FaultSpec, req: IncomingMessage, res: ServerRe
       return;
     case 'slack_error':
       sendJson(res, 200, { ok: false, error: fault.error ?? 'fatal_error' });
+      return;
+    case 'error_body':
+      sendText(res, 200, fault.error ?? 'invalid_payload');
       return;
     default:
       return;

@@ -10,7 +10,8 @@ import { lookupOldest } from './state.js';
 export const METADATA_EVENT_TYPE = 'runwire_task';
 
 export type LookupResult =
-  | { kind: 'found'; ts: string }
+  /** `ts` is the first copy found; `copies` every copy's ts when the look-up was asked for all. */
+  | { kind: 'found'; ts: string; copies: string[] }
   | { kind: 'absent' }
   /** The token may not read history (missing scope, not allowed): at-least-once from here. */
   | { kind: 'cannot'; reason: string }
@@ -24,7 +25,15 @@ interface HistoryMessage {
 
 export async function lookupDelivery(
   ws: WorkspaceClient,
-  args: { channel: string; deliveryId: string; intentAt: string | undefined; threadTs: string | undefined; now: Date },
+  args: {
+    channel: string;
+    deliveryId: string;
+    intentAt: string | undefined;
+    threadTs: string | undefined;
+    now: Date;
+    /** Read every page and list every copy (to tell a duplicate), instead of stopping at the first. */
+    all?: boolean;
+  },
   signal?: AbortSignal,
 ): Promise<LookupResult> {
   const method = args.threadTs ? 'conversations.replies' : 'conversations.history';
@@ -37,6 +46,7 @@ export async function lookupDelivery(
     ...(args.threadTs ? { ts: args.threadTs } : {}),
   };
   let cursor: string | undefined;
+  const copies: string[] = [];
   do {
     const out = await ws.read(method, cursor ? { ...base, cursor } : base, signal);
     if (out.kind === 'refused') {
@@ -57,10 +67,12 @@ export async function lookupDelivery(
     for (const m of (out.data.messages as HistoryMessage[] | undefined) ?? []) {
       const md = m.metadata;
       if (md?.event_type === METADATA_EVENT_TYPE && md.event_payload?.delivery_id === args.deliveryId && m.ts) {
-        return { kind: 'found', ts: m.ts };
+        if (!args.all) return { kind: 'found', ts: m.ts, copies: [m.ts] };
+        if (!copies.includes(m.ts)) copies.push(m.ts);
       }
     }
     cursor = (out.data.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;
   } while (cursor);
-  return { kind: 'absent' };
+  copies.sort((a, b) => Number(a) - Number(b));
+  return copies.length > 0 ? { kind: 'found', ts: copies[0]!, copies } : { kind: 'absent' };
 }

@@ -16,6 +16,16 @@ export interface SlackTaskDeps {
 
 /** `RUNWIRE_SLACK_TIMEOUT_MS`: how long one Slack call may take before its outcome counts as unknown. */
 export const SLACK_TIMEOUT_ENV = 'RUNWIRE_SLACK_TIMEOUT_MS';
+/** `RUNWIRE_SLACK_COMMIT_GRACE_MS`: the late-commit window (see `DeliveryServiceOptions.commitGraceMs`). */
+export const SLACK_COMMIT_GRACE_ENV = 'RUNWIRE_SLACK_COMMIT_GRACE_MS';
+
+/** A non-negative number of milliseconds from the environment, or undefined when unset or not one. */
+function envMs(env: NodeJS.ProcessEnv, name: string, allowZero: boolean): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) && (n > 0 || (allowZero && n === 0)) ? n : undefined;
+}
 
 export function openSlackTaskDeps(
   dataDir: string,
@@ -23,14 +33,16 @@ export function openSlackTaskDeps(
   opts: DeliveryServiceOptions = {},
 ): SlackTaskDeps {
   let opened: OpenedConnections | undefined;
-  const timeout = Number(env[SLACK_TIMEOUT_ENV]);
+  const timeout = envMs(env, SLACK_TIMEOUT_ENV, false);
+  const grace = envMs(env, SLACK_COMMIT_GRACE_ENV, true);
   return {
     connections: () => {
       opened ??= openConnections(dataDir, env);
       return opened.resolver;
     },
     delivery: new DeliveryService({
-      ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout } : {}),
+      ...(timeout !== undefined ? { timeoutMs: timeout } : {}),
+      ...(grace !== undefined ? { commitGraceMs: grace } : {}),
       ...opts,
     }),
     close: async () => {

@@ -21,15 +21,24 @@ import { slackError, transportError } from './error-catalog.js';
 import { lookupDelivery, METADATA_EVENT_TYPE } from './lookup.js';
 import { backoffMs, POST_MESSAGE_POLICY, type BucketPolicy } from './pacing.js';
 import { resolveConversation } from './resolve-conversation.js';
-import { MAYBE_APPLIED_ERRORS, TRANSIENT_SLACK_ERRORS, type CallOutcome } from './slack-call.js';
-import { decideStart, permalinkFor, type DeliveryState } from './state.js';
+import { MAYBE_APPLIED_ERRORS, mayStillCommit, TRANSIENT_SLACK_ERRORS, type CallOutcome } from './slack-call.js';
+import { decideStart, lateCommitLookAt, permalinkFor, repostNote, type DeliveryState } from './state.js';
 import { WorkspaceClients, type Conversation, type WorkspaceClient } from './workspace-client.js';
 import { deliverViaWebhook } from './webhook.js';
+
+/** The default late-commit window: see `DeliveryServiceOptions.commitGraceMs`. */
+export const DEFAULT_COMMIT_GRACE_MS = 5_000;
 
 export interface DeliveryServiceOptions {
   clock?: Clock;
   /** Per-request timeout (ms) after which the outcome counts as unknown. Default 15 000. */
   timeoutMs?: number;
+  /**
+   * The late-commit window (ms): how long after Runwire stopped waiting for a post (timeout, dropped
+   * connection, 502/504, crash) Slack may still store it. Before posting again Runwire looks for
+   * the message right away and, if absent, once more when this has passed. Default 5 000.
+   */
+  commitGraceMs?: number;
   /** Transient failures (5xx, network, timeout) tolerated per message before failing. Default 6. */
   maxTransient?: number;
   /** 429 answers tolerated per message before failing (each waits Retry-After). Default 30. */
@@ -79,6 +88,7 @@ export class DeliveryService {
     this.o = {
       clock: opts.clock ?? realClock,
       timeoutMs: opts.timeoutMs ?? 15_000,
+      commitGraceMs: opts.commitGraceMs ?? DEFAULT_COMMIT_GRACE_MS,
       maxTransient: opts.maxTransient ?? 6,
       maxRateLimited: opts.maxRateLimited ?? 30,
       postPolicy: opts.postPolicy ?? POST_MESSAGE_POLICY,
@@ -201,29 +211,53 @@ export class DeliveryService {
       method: spec.update ? 'chat.update' : 'chat.postMessage',
     };
     let maybeSent = st.maybe_sent === true;
+    // When a post that got no answer may still be stored by Slack: the look-up that does not find
+    // it then is repeated at this time (ms) before posting again. A resumed task counts from its last post.
+    let lookAgainAt = maybeSent
+      ? lateCommitLookAt(st.posted_at ?? st.intent_at, hooks.now(), this.o.timeoutMs, this.o.commitGraceMs)
+      : undefined;
+    // Posts made while an earlier post's outcome was still unknown (it was looked for, not found).
+    let reposts = 0;
     let transient = 0;
     let limited = 0;
     let withMetadata = true;
     let lastError: RunwireError | undefined;
     const wait = async (ms: number) => this.o.clock.sleep(ms, hooks.signal);
+    const lookup = (all = false) =>
+      lookupDelivery(
+        ws,
+        {
+          channel: conv.id,
+          deliveryId: st.delivery_id ?? '',
+          intentAt: st.intent_at,
+          threadTs: spec.thread?.ts,
+          now: hooks.now(),
+          all,
+        },
+        hooks.signal,
+      );
+    const done = async (ts: string): Promise<DeliveryState> => {
+      if (reposts > 0) {
+        // Posted again after a lost answer: say how many copies Slack holds now.
+        const check = await lookup(true);
+        const note = repostNote(
+          st.attempts,
+          check.kind === 'found' ? { copies: check.copies } : check.kind === 'absent' ? { copies: [ts] } : check,
+          this.o.commitGraceMs,
+        );
+        st.note = st.note ? `${st.note}; ${note}` : note;
+        if (check.kind === 'found' && check.copies.length > 1) hooks.log.warn(`Message posted twice: ${note}`);
+      }
+      return this.sent(spec, hooks, st, ts);
+    };
 
     for (;;) {
       if (hooks.signal.aborted) throw toRunwireError(hooks.signal.reason ?? new Error('aborted'), 'runwire.aborted');
       if (maybeSent && st.operation === 'post' && st.delivery_id) {
-        const found = await lookupDelivery(
-          ws,
-          {
-            channel: conv.id,
-            deliveryId: st.delivery_id,
-            intentAt: st.intent_at,
-            threadTs: spec.thread?.ts,
-            now: hooks.now(),
-          },
-          hooks.signal,
-        );
+        const found = await lookup();
         if (found.kind === 'found') {
           hooks.log.info('Found the message already in Slack; not posting it again', { ts: found.ts });
-          return this.sent(spec, hooks, st, found.ts);
+          return done(found.ts);
         }
         if (found.kind === 'retry') {
           transient++;
@@ -232,11 +266,25 @@ export class DeliveryService {
           await wait(backoffMs(transient, this.o.random(), this.o.backoffBaseMs));
           continue;
         }
+        if (found.kind === 'absent' && lookAgainAt !== undefined) {
+          const left = lookAgainAt - hooks.now().getTime();
+          lookAgainAt = undefined;
+          if (left > 0) {
+            // Slack may still be storing the post it did not answer: look once more before posting again.
+            hooks.log.info(
+              `The message is not in Slack yet; looking again in ${Math.round(left / 100) / 10}s before posting it again (Slack may still store the post that got no answer)`,
+            );
+            await wait(left);
+            continue;
+          }
+        }
         if (found.kind === 'cannot') {
           st.note = `at-least-once: could not look in the channel history (${found.reason}); posted again`;
           hooks.log.warn(
             `Cannot check whether the message was already posted (${found.reason}); posting again, which may duplicate it. Add channels:history, groups:history, im:history, mpim:history for exactly-once delivery.`,
           );
+        } else {
+          reposts++;
         }
         maybeSent = false;
       }
@@ -246,11 +294,12 @@ export class DeliveryService {
       // task looks first; and the attempt counts even if the answer never comes.
       st.attempts += 1;
       st.state = 'sending';
+      st.posted_at = hooks.now().toISOString();
       await hooks.save({ ...st }, st.attempts === 1 ? 'Message sending' : `Message sending (attempt ${st.attempts})`);
       const out = await this.callOnce(ws, spec, conv, st, withMetadata, hooks.signal);
       if (out.kind === 'ok') {
         const ts = String(out.data.ts ?? spec.update?.ts ?? '');
-        return this.sent(spec, hooks, st, ts);
+        return done(ts);
       }
       if (
         out.kind === 'rate_limited' ||
@@ -285,6 +334,8 @@ export class DeliveryService {
       // Transient: a 5xx, a network error, a timeout, or Slack's fatal/internal error.
       transient++;
       if (out.kind === 'unknown' || MAYBE_APPLIED_ERRORS.has(out.kind === 'refused' ? out.error : '')) maybeSent = true;
+      // Slack may store a post it did not answer a while later: the look-up is repeated then.
+      if (mayStillCommit(out)) lookAgainAt = hooks.now().getTime() + this.o.commitGraceMs;
       lastError =
         out.kind === 'unknown'
           ? transportError(out.transport, out.detail, ctx)

@@ -13,7 +13,7 @@ export type CallOutcome =
   | { kind: 'ok'; data: Record<string, unknown> }
   | { kind: 'refused'; error: string; needed?: string; provided?: string }
   | { kind: 'rate_limited'; retryAfterSec: number }
-  | { kind: 'unknown'; detail: string; transport: 'network_error' | 'http_error' | 'timeout' };
+  | { kind: 'unknown'; detail: string; transport: 'network_error' | 'http_error' | 'timeout'; status?: number };
 
 /** Slack error codes that mean "try again later"; fatal_error and internal_error may have half-happened. */
 export const TRANSIENT_SLACK_ERRORS: ReadonlySet<string> = new Set([
@@ -28,6 +28,18 @@ export const TRANSIENT_SLACK_ERRORS: ReadonlySet<string> = new Set([
 
 /** Codes after which the message may exist even though Slack answered an error. */
 export const MAYBE_APPLIED_ERRORS: ReadonlySet<string> = new Set(['fatal_error', 'internal_error', 'request_timeout']);
+
+/**
+ * True when Slack may still be working on a call whose outcome is unknown, so the call may take
+ * effect later: no answer came at all (the client timed out, or the connection dropped), or a
+ * gateway gave up waiting for Slack (502, 504). A 500/503 or Slack's own error is an answer: the
+ * request is no longer in flight.
+ */
+export function mayStillCommit(out: CallOutcome): boolean {
+  if (out.kind !== 'unknown') return false;
+  if (out.transport !== 'http_error') return true;
+  return out.status === 502 || out.status === 504;
+}
 
 export async function callSlack(
   client: WebClient,
@@ -49,7 +61,12 @@ export async function callSlack(
       case 'rate_limited':
         return { kind: 'rate_limited', retryAfterSec: f.retryAfterSec ?? 1 };
       case 'http':
-        return { kind: 'unknown', detail: `HTTP ${f.statusCode ?? '?'}`, transport: 'http_error' };
+        return {
+          kind: 'unknown',
+          detail: `HTTP ${f.statusCode ?? '?'}`,
+          transport: 'http_error',
+          ...(f.statusCode ? { status: f.statusCode } : {}),
+        };
       case 'request': {
         const timeout = /abort|timeout|timed out/i.test(f.message);
         return { kind: 'unknown', detail: f.message, transport: timeout ? 'timeout' : 'network_error' };

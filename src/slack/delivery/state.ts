@@ -39,6 +39,8 @@ export interface DeliveryState {
   note?: string;
   /** True when a post's outcome is unknown (timeout, reset, 5xx): look it up before posting again. */
   maybe_sent?: boolean;
+  /** When the last post call was made (ISO): after a crash, how long Slack may still store it. */
+  posted_at?: string;
 }
 
 /** Read a state saved earlier; anything unrecognised counts as no state. */
@@ -78,6 +80,31 @@ export function lookupOldest(intentAt: string | undefined, now: Date): string {
   const base = intentAt ? Date.parse(intentAt) : NaN;
   const from = Number.isFinite(base) ? base : now.getTime() - 24 * 3600_000;
   return Math.max(0, from / 1000 - LOOKUP_MARGIN_SECONDS).toFixed(6);
+}
+
+/**
+ * The late-commit window: Slack may store a post after Runwire stopped waiting for its answer (a
+ * slow Slack, a dropped connection). Before posting again, Runwire looks for the message once right
+ * away and, if it is not there, once more `graceMs` after it stopped waiting; only then does it post
+ * again. This is when that second look is due after a crash: the old process stopped waiting at
+ * the latest `timeoutMs` after its last post, and no later than now.
+ */
+export function lateCommitLookAt(postedAt: string | undefined, now: Date, timeoutMs: number, graceMs: number): number {
+  const posted = postedAt ? Date.parse(postedAt) : NaN;
+  const gaveUp = Number.isFinite(posted) ? Math.min(now.getTime(), posted + timeoutMs) : now.getTime();
+  return gaveUp + graceMs;
+}
+
+/**
+ * The note of a message posted more than once because an earlier post got no answer and was not
+ * found: how many copies Slack holds now (`copies`), or why that could not be checked (`reason`).
+ */
+export function repostNote(posts: number, check: { copies: string[] } | { reason: string }, graceMs: number): string {
+  const again = `posted ${posts} times: an earlier post got no usable answer and was not found in Slack, so it was posted again`;
+  if ('reason' in check) return `${again}; could not check for a duplicate (${check.reason}): look in the channel`;
+  if (check.copies.length > 1)
+    return `duplicate: Slack holds ${check.copies.length} copies of this message (ts ${check.copies.join(', ')}): a post that got no usable answer was stored after Runwire had looked for it (a post stored within ${Math.round(graceMs / 100) / 10}s of Runwire giving up on it is caught, a later one is not); delete the extra copy`;
+  return `${again}; one copy is in Slack`;
 }
 
 // ---------------------------------------------------------------- rehearsal

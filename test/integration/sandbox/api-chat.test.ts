@@ -153,6 +153,39 @@ describe('sandbox chat methods', () => {
     assert.equal(bad.error, 'invalid_metadata_format');
   });
 
+  it('conversations.replies returns metadata with include_all_metadata, filters replies by oldest/latest, keeps the parent', async () => {
+    const c = client(sb);
+    const metadata = { event_type: 'runwire_task', event_payload: { delivery_id: 'd-1' } };
+    const parent = await c.chat.postMessage({ channel: '#releases', text: 'thread parent' });
+    const early = await c.chat.postMessage({ channel: '#releases', text: 'early reply', thread_ts: parent.ts! });
+    const reply = await c.chat.postMessage({ channel: '#releases', text: 'tagged', thread_ts: parent.ts!, metadata });
+    const plain = await c.conversations.replies({ channel: parent.channel!, ts: parent.ts! });
+    assert.equal((plain.messages?.find((m) => m.ts === reply.ts) as Record<string, unknown>).metadata, undefined);
+    const withMeta = await c.conversations.replies({
+      channel: parent.channel!,
+      ts: parent.ts!,
+      include_all_metadata: true,
+    });
+    assert.deepEqual((withMeta.messages?.find((m) => m.ts === reply.ts) as Record<string, unknown>).metadata, metadata);
+    const since = await c.conversations.replies({ channel: parent.channel!, ts: parent.ts!, oldest: early.ts! });
+    assert.deepEqual(
+      since.messages?.map((m) => m.text),
+      ['thread parent', 'tagged'],
+      'the parent, then only the replies after oldest (exclusive)',
+    );
+    const inclusive = await c.conversations.replies({
+      channel: parent.channel!,
+      ts: reply.ts!,
+      oldest: early.ts!,
+      inclusive: true,
+    });
+    assert.deepEqual(
+      inclusive.messages?.map((m) => m.text),
+      ['thread parent', 'early reply', 'tagged'],
+      'ts may name a reply; inclusive keeps the oldest one',
+    );
+  });
+
   it('chat.update and chat.delete own messages; others get cant_update_message / cant_delete_message', async () => {
     const c = client(sb);
     const r = await c.chat.postMessage({ channel: '#general', text: 'v1' });

@@ -1,12 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mayStillCommit } from '../../../src/slack/delivery/slack-call.js';
 import {
   decideStart,
+  lateCommitLookAt,
   lookupOldest,
   permalinkFor,
   readDeliveryState,
   readRehearsal,
   rehearsalPlan,
+  repostNote,
 } from '../../../src/slack/delivery/state.js';
 
 test('a task that finds nothing sends; one found sent is done; one found sending looks up first', () => {
@@ -71,4 +74,36 @@ test("permalinks follow Slack's shape", () => {
     permalinkFor('https://acme.slack.com', 'C1', '2.000001', '1.000001'),
     /\/archives\/C1\/p2000001\?thread_ts=1\.000001/,
   );
+});
+
+test('late-commit window after a crash: from the earlier of now and the old post timing out, plus the grace', () => {
+  const now = new Date('2026-01-01T00:01:00Z');
+  // The old post was 2 s ago with a 15 s timeout: the old process gave up at most now.
+  assert.equal(lateCommitLookAt('2026-01-01T00:00:58Z', now, 15_000, 5_000), now.getTime() + 5_000);
+  // A post an hour ago: its window is long over.
+  assert.equal(
+    lateCommitLookAt('2026-01-01T00:00:00Z', now, 15_000, 5_000),
+    Date.parse('2026-01-01T00:00:20Z'),
+  );
+  assert.ok(lateCommitLookAt('2026-01-01T00:00:00Z', now, 15_000, 5_000) < now.getTime());
+  // No time saved (a state from an older Runwire): count from now.
+  assert.equal(lateCommitLookAt(undefined, now, 15_000, 5_000), now.getTime() + 5_000);
+});
+
+test('which unknown outcomes may still be stored by Slack: no answer, or a gateway giving up', () => {
+  assert.equal(mayStillCommit({ kind: 'unknown', detail: 'x', transport: 'timeout' }), true);
+  assert.equal(mayStillCommit({ kind: 'unknown', detail: 'x', transport: 'network_error' }), true);
+  assert.equal(mayStillCommit({ kind: 'unknown', detail: 'HTTP 504', transport: 'http_error', status: 504 }), true);
+  assert.equal(mayStillCommit({ kind: 'unknown', detail: 'HTTP 502', transport: 'http_error', status: 502 }), true);
+  assert.equal(mayStillCommit({ kind: 'unknown', detail: 'HTTP 503', transport: 'http_error', status: 503 }), false);
+  assert.equal(mayStillCommit({ kind: 'refused', error: 'internal_error' }), false);
+  assert.equal(mayStillCommit({ kind: 'ok', data: {} }), false);
+});
+
+test('the re-post note says how many times it posted and how many copies Slack holds', () => {
+  assert.match(repostNote(2, { copies: ['1.1'] }, 5000), /^posted 2 times: .*one copy is in Slack$/);
+  const dup = repostNote(2, { copies: ['1.1', '2.2'] }, 5000);
+  assert.match(dup, /^duplicate: Slack holds 2 copies of this message \(ts 1\.1, 2\.2\)/);
+  assert.match(dup, /within 5s/);
+  assert.match(repostNote(3, { reason: 'missing_scope' }, 5000), /^posted 3 times: .*could not check .*missing_scope/);
 });

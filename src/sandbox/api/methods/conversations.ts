@@ -41,6 +41,19 @@ function list(call: MethodCall): Record<string, unknown> {
   };
 }
 
+/** Slack's time-range filter of history and replies: `oldest`/`latest`, exclusive unless `inclusive`. */
+function inRange(args: Record<string, unknown>): (m: { ts: string }) => boolean {
+  const latest = str(args, 'latest');
+  const oldest = str(args, 'oldest');
+  const inclusive = bool(args, 'inclusive');
+  return (m) => {
+    const ts = Number(m.ts);
+    if (latest !== undefined && (inclusive ? ts > Number(latest) : ts >= Number(latest))) return false;
+    if (oldest !== undefined && (inclusive ? ts < Number(oldest) : ts <= Number(oldest))) return false;
+    return true;
+  };
+}
+
 function history(call: MethodCall): Record<string, unknown> {
   const t = call.token!;
   const ws = call.workspace;
@@ -50,14 +63,8 @@ function history(call: MethodCall): Record<string, unknown> {
   const oldest = str(call.args, 'oldest');
   if (latest !== undefined && !TS.test(latest)) throw new SlackApiError('invalid_ts_latest');
   if (oldest !== undefined && !TS.test(oldest)) throw new SlackApiError('invalid_ts_oldest');
-  const inclusive = bool(call.args, 'inclusive');
   const limit = int(call.args, 'limit', 100, 1, 999);
-  const msgs = ws.history(ch.id).filter((m) => {
-    const ts = Number(m.ts);
-    if (latest !== undefined && (inclusive ? ts > Number(latest) : ts >= Number(latest))) return false;
-    if (oldest !== undefined && (inclusive ? ts < Number(oldest) : ts <= Number(oldest))) return false;
-    return true;
-  });
+  const msgs = ws.history(ch.id).filter(inRange(call.args));
   const { page, next_cursor } = paginate(msgs, limit, str(call.args, 'cursor'));
   const includeMetadata = bool(call.args, 'include_all_metadata');
   return {
@@ -70,18 +77,27 @@ function history(call: MethodCall): Record<string, unknown> {
   };
 }
 
+/**
+ * A thread, as Slack answers it: the parent first (on the first page, whatever the time range),
+ * then the replies within `oldest`/`latest`; `ts` may name the parent or any reply; message
+ * metadata only with `include_all_metadata`, as in conversations.history.
+ */
 function replies(call: MethodCall): Record<string, unknown> {
   const t = call.token!;
   const ws = call.workspace;
   const ch = visibleChannel(ws, t, str(call.args, 'channel'));
   requireScope(t, historyScope(ch));
   const ts = str(call.args, 'ts');
-  const thread = ts === undefined ? undefined : ws.replies(ch.id, ts);
+  const named = ts === undefined ? undefined : ws.findMessage(ch.id, ts);
+  const thread = named ? ws.replies(ch.id, named.thread_ts ?? named.ts) : undefined;
   if (!thread) throw new SlackApiError('thread_not_found');
+  const [parent, ...rest] = thread;
+  const inThread = [parent!, ...rest.filter(inRange(call.args))];
   const limit = int(call.args, 'limit', 1000, 1, 1000);
-  const { page, next_cursor } = paginate(thread, limit, str(call.args, 'cursor'));
+  const { page, next_cursor } = paginate(inThread, limit, str(call.args, 'cursor'));
+  const includeMetadata = bool(call.args, 'include_all_metadata');
   return {
-    messages: page.map((m) => messageJson(ws, ch.id, m)),
+    messages: page.map((m) => messageJson(ws, ch.id, m, { includeMetadata })),
     has_more: next_cursor !== '',
     response_metadata: { next_cursor },
   };
