@@ -215,7 +215,7 @@ export function webhookError(code: string, channel: string, connection: string):
 export function outcomeUnknown(channel: string, detail: string, run: { id: string; taskId: string }): RunwireError {
   return new RunwireError(
     'runwire.slack.webhook_outcome_unknown',
-    `The webhook post to ${channel} got no answer (${detail}): the message may or may not have been posted, and a webhook message cannot be looked up, so Runwire does not post it again on its own.`,
+    `The webhook post to ${channel} got no usable answer (${detail}): the message may or may not have been posted, and a webhook message cannot be looked up, so Runwire does not post it again on its own.`,
     {
       fix: `Look in ${channel}: if the message is there, runwire task skip ${run.id} ${run.taskId}; if not, runwire task retry ${run.id} ${run.taskId}.`,
       retryable: false,

@@ -61,19 +61,53 @@ export async function postWebhook(
   }
   let text = '';
   try {
-    text = (await res.text()).trim();
+    text = await res.text();
   } catch {
     // The status is enough to decide below.
   }
-  if (res.status === 200) return { kind: 'ok', data: {} };
-  if (res.status === 429) {
-    const sec = Number(res.headers.get('retry-after'));
+  return classifyWebhookAnswer(res.status, text, res.headers.get('retry-after'));
+}
+
+/**
+ * What a webhook's answer means (pure). Slack answers a posted message with HTTP 200 and the body
+ * `ok` (a workflow webhook: `{"ok":true}`), and anything else with a plain-text error code: a 200 whose body is an error code is a
+ * refusal (nothing was posted); a 2xx whose body is neither (a proxy, a captive portal, a page)
+ * is not Slack's answer, so the outcome is unknown.
+ */
+export function classifyWebhookAnswer(status: number, body: string, retryAfter: string | null): WebhookOutcome {
+  let text = body.trim();
+  // Workflow webhooks answer JSON: `{"ok":true}`, or `{"ok":false,"error":"…"}`.
+  const json = jsonOk(text);
+  if (json?.ok === true) text = 'ok';
+  else if (json?.ok === false && typeof json.error === 'string') text = json.error;
+  const isCode = /^[a-z_]{1,64}$/.test(text);
+  if (status === 200 && text === 'ok') return { kind: 'ok', data: {} };
+  if (status >= 200 && status < 300) {
+    if (isCode && status === 200) return { kind: 'refused', error: text };
+    const shown = text.length > 60 ? `${text.slice(0, 59)}…` : text;
+    return {
+      kind: 'unknown',
+      detail: `HTTP ${status} with ${text === '' ? 'an empty body' : JSON.stringify(shown)} instead of Slack's "ok" — is the URL Slack's?`,
+      transport: 'http_error',
+    };
+  }
+  if (status === 429) {
+    const sec = Number(retryAfter);
     return { kind: 'rate_limited', retryAfterSec: Number.isFinite(sec) && sec > 0 ? sec : 1 };
   }
-  if (res.status >= 500) return { kind: 'unknown', detail: `HTTP ${res.status}`, transport: 'http_error' };
-  // 4xx: Slack's plain-text error code; the message was not posted.
-  const code = /^[a-z_]{1,64}$/.test(text) ? text : `http_${res.status}`;
-  return { kind: 'refused', error: code };
+  if (status >= 500) return { kind: 'unknown', detail: `HTTP ${status}`, transport: 'http_error', status };
+  // 4xx (or a 1xx/3xx that fetch let through): Slack's plain-text error code; the message was not posted.
+  return { kind: 'refused', error: isCode ? text : `http_${status}` };
+}
+
+function jsonOk(text: string): { ok?: unknown; error?: unknown } | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null ? (v as { ok?: unknown; error?: unknown }) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The key of a webhook's delivery queue: its URL, hashed so the secret never sits in a key. */

@@ -241,6 +241,45 @@ test('a lost answer: the task fails asking to look in the channel, and the messa
   );
 });
 
+test('HTTP 200 with an error body is not "Message sent": a Slack code fails with its fix, anything else asks to look', {
+  timeout: 120_000,
+}, async () => {
+  await addHook('two-hundred', '#ops');
+  const before = (await env.messages('#ops')).length;
+  await env.admin('POST', 'faults', {
+    method: 'incoming-webhook',
+    kind: 'error_body',
+    error: 'no_service',
+    channel: 'ops',
+  });
+  const r1 = await env.run(
+    'name: ok-body\ntasks:\n  - { id: coded, type: slack.message, connection: two-hundred, message: "is it ok?" }\n',
+  );
+  assert.equal(r1.code, 1, r1.stderr);
+  const coded = taskOf(r1.run, 'coded');
+  assert.equal(coded.slack?.state, 'failed');
+  assert.equal(coded.error?.code, 'runwire.slack.webhook_no_service');
+  assert.match(coded.error?.fix ?? '', /runwire connection add two-hundred --webhook-url/);
+  assert.ok(!env.events(r1.run.id).some((e) => e.message === 'Message sent'), 'never reported sent');
+
+  await env.admin('POST', 'faults', {
+    method: 'incoming-webhook',
+    kind: 'error_body',
+    error: '<html><body>Welcome to the proxy</body></html>',
+    channel: 'ops',
+  });
+  const r2 = await env.run(
+    'name: html-body\ntasks:\n  - { id: page, type: slack.message, connection: two-hundred, message: "is it ok?" }\n',
+  );
+  assert.equal(r2.code, 1, r2.stderr);
+  const page = taskOf(r2.run, 'page');
+  assert.equal(page.slack?.state, 'failed');
+  assert.equal(page.error?.code, 'runwire.slack.webhook_outcome_unknown');
+  assert.match(page.error?.message ?? '', /HTTP 200 with "<html>.*instead of Slack's "ok"/);
+  assert.equal(page.attempts, 1, 'not posted again blindly');
+  assert.equal((await env.messages('#ops')).length, before, 'nothing was posted');
+});
+
 test('SIGKILL while a webhook post is in flight, then resume: outcome unknown, not re-posted; task retry posts it once', {
   timeout: 180_000,
 }, async () => {

@@ -81,10 +81,7 @@ test('late-commit window after a crash: from the earlier of now and the old post
   // The old post was 2 s ago with a 15 s timeout: the old process gave up at most now.
   assert.equal(lateCommitLookAt('2026-01-01T00:00:58Z', now, 15_000, 5_000), now.getTime() + 5_000);
   // A post an hour ago: its window is long over.
-  assert.equal(
-    lateCommitLookAt('2026-01-01T00:00:00Z', now, 15_000, 5_000),
-    Date.parse('2026-01-01T00:00:20Z'),
-  );
+  assert.equal(lateCommitLookAt('2026-01-01T00:00:00Z', now, 15_000, 5_000), Date.parse('2026-01-01T00:00:20Z'));
   assert.ok(lateCommitLookAt('2026-01-01T00:00:00Z', now, 15_000, 5_000) < now.getTime());
   // No time saved (a state from an older Runwire): count from now.
   assert.equal(lateCommitLookAt(undefined, now, 15_000, 5_000), now.getTime() + 5_000);

@@ -10,7 +10,7 @@ import {
   webhookErrorCatalog,
   webhookProblems,
 } from '../../../src/slack/delivery/webhook-errors.js';
-import { webhookQueueKey } from '../../../src/slack/delivery/webhook.js';
+import { classifyWebhookAnswer, webhookQueueKey } from '../../../src/slack/delivery/webhook.js';
 
 const URL_ = 'https://hooks.slack.com/services/T1/B1/secretsecret';
 function conn(over: Partial<ResolvedConnection>): ResolvedConnection {
@@ -157,4 +157,30 @@ test("a rehearsal redirect over a webhook is refused unless Slack named the webh
     known.find((p) => p.severity === 'error')?.message ?? '',
     /^rehearsal\.channel: .*posts only to #ops, not #rehearsals/,
   );
+});
+
+test("a webhook answer counts as sent only when it is Slack's 200 ok", () => {
+  assert.deepEqual(classifyWebhookAnswer(200, 'ok', null), { kind: 'ok', data: {} });
+  assert.deepEqual(classifyWebhookAnswer(200, 'ok\n', null), { kind: 'ok', data: {} });
+  assert.deepEqual(classifyWebhookAnswer(200, 'invalid_token', null), { kind: 'refused', error: 'invalid_token' });
+  assert.deepEqual(classifyWebhookAnswer(200, 'rate_limited', null), { kind: 'refused', error: 'rate_limited' });
+  assert.deepEqual(classifyWebhookAnswer(200, '{"ok":true}', null), { kind: 'ok', data: {} });
+  assert.deepEqual(classifyWebhookAnswer(200, '{"ok":false,"error":"invalid_workflow"}', null), {
+    kind: 'refused',
+    error: 'invalid_workflow',
+  });
+  for (const [status, body] of [
+    [200, ''],
+    [200, '<html>proxy</html>'],
+    [200, '{"ok":"yes"}'],
+    [204, ''],
+    [201, 'ok'],
+  ] as const) {
+    const out = classifyWebhookAnswer(status, body, null);
+    assert.equal(out.kind, 'unknown', `${status} ${body}`);
+  }
+  assert.deepEqual(classifyWebhookAnswer(429, 'rate_limited', '7'), { kind: 'rate_limited', retryAfterSec: 7 });
+  assert.deepEqual(classifyWebhookAnswer(404, 'no_service', null), { kind: 'refused', error: 'no_service' });
+  assert.deepEqual(classifyWebhookAnswer(403, '<html>', null), { kind: 'refused', error: 'http_403' });
+  assert.equal(classifyWebhookAnswer(503, '', null).kind, 'unknown');
 });
