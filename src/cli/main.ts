@@ -17,6 +17,10 @@ export async function main(argv: string[]): Promise<number> {
       'where Runwire keeps its state (env RUNWIRE_DATA_DIR)',
       process.env.RUNWIRE_DATA_DIR ?? './.runwire',
     )
+    .option(
+      '--database-url <url>',
+      'PostgreSQL to keep runs and connections in, e.g. postgres://127.0.0.1:5432/runwire (env RUNWIRE_DATABASE_URL; default: SQLite in the data dir)',
+    )
     .showHelpAfterError()
     .exitOverride();
   for (const mod of commandModules) mod.register(program, ctx);

@@ -1,5 +1,6 @@
 /**
- * What the run-time commands (`run`, `resume`, `task …`, `start`) share: open the data dir's store,
+ * What the run-time commands (`run`, `resume`, `task …`, `start`) share: open the runtime's store
+ * (SQLite in the data dir, or PostgreSQL with `--database-url`),
  * build the engine with live progress, print the outcome (JSON or a summary) and map the run's
  * status to the exit code (0 succeeded, 1 failed or cancelled, 3 waiting on an operator).
  */
@@ -7,15 +8,16 @@ import { userInfo } from 'node:os';
 import type { TaskTypeRegistry } from '../core/task-type.js';
 import { Engine, type RunOutcome } from '../engine/engine.js';
 import { writeRunJson } from '../engine/run-json.js';
-import type { RunStatus } from '../store/store.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { LazyRuntime, Runtime } from '../runtime/open-runtime.js';
+import type { RunStatus, Store } from '../store/store.js';
 import { builtinTaskTypes } from '../tasks/index.js';
 import type { SlackTaskDeps } from '../slack/delivery/open-deps.js';
 import type { CliContext } from './context.js';
 import { progressPrinter } from './progress.js';
 
 export interface Session {
-  store: SqliteStore;
+  runtime: Runtime;
+  store: Store;
   engine: Engine;
   types: TaskTypeRegistry;
   /** task id → type for progress icons; fill it before driving a run. */
@@ -24,24 +26,33 @@ export interface Session {
 }
 
 /**
- * The task types the CLI runs with. Given the data dir, slack.message gets its connections (opened
- * on first use, closed with the process) and one delivery service for the process. Both are loaded
- * when a slack.message task first runs or is checked, so runbooks without one never load the
- * Slack SDK or the connection store.
+ * The task types the CLI runs with. Given the runtime (opened on first use), slack.message gets its
+ * connections from the runtime's connection store and one delivery service for the process. Both
+ * are loaded when a slack.message task first runs or is checked, so runbooks without one never load
+ * the Slack SDK or the connections' key.
  */
-export function cliTaskTypes(dataDir?: string, env: NodeJS.ProcessEnv = process.env): TaskTypeRegistry {
-  if (dataDir === undefined) return builtinTaskTypes({});
+export function cliTaskTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = process.env): TaskTypeRegistry {
+  if (runtime === undefined) return builtinTaskTypes({});
   let deps: Promise<SlackTaskDeps> | undefined;
+  const source = async () => {
+    const rt = await runtime.get();
+    return { connectionStore: rt.connectionStore, dataDir: rt.config.dataDir };
+  };
   const slack = (): Promise<SlackTaskDeps> =>
-    (deps ??= import('../slack/delivery/open-deps.js').then((m) => m.openSlackTaskDeps(dataDir, env)));
+    (deps ??= import('../slack/delivery/open-deps.js').then((m) => m.openSlackTaskDeps(source, env)));
   return builtinTaskTypes({
     slack: { connections: async () => (await slack()).connections(), delivery: async () => (await slack()).delivery },
   });
 }
 
-export function openSession(dataDir: string, ctx: CliContext, o: { json: boolean; types?: TaskTypeRegistry }): Session {
-  const store = SqliteStore.open(dataDir);
-  const types = o.types ?? cliTaskTypes(dataDir, ctx.env);
+export async function openSession(
+  rt: LazyRuntime,
+  ctx: CliContext,
+  o: { json: boolean; types?: TaskTypeRegistry },
+): Promise<Session> {
+  const runtime = await rt.get();
+  const store = runtime.store;
+  const types = o.types ?? cliTaskTypes(rt, ctx.env);
   const taskTypes = new Map<string, string>();
   const out = ctx.stdout as NodeJS.WriteStream;
   // With --json stdout holds only the run, so progress is not printed at all.
@@ -49,7 +60,7 @@ export function openSession(dataDir: string, ctx: CliContext, o: { json: boolean
     ? undefined
     : progressPrinter(ctx.stdout, { tty: out.isTTY === true && !ctx.env.NO_COLOR, types, taskTypes });
   const engine = new Engine({ store, types, ...(onEvent ? { onEvent } : {}) });
-  return { store, engine, types, taskTypes, close: () => store.close() };
+  return { runtime, store, engine, types, taskTypes, close: () => rt.close() };
 }
 
 /** Fill the progress icon map from a stored run. */
@@ -132,13 +143,13 @@ export function onInterrupt(ctx: CliContext, runId: () => string | undefined): (
  * let `step` act on the engine as the CLI's actor, stop like a crash on Ctrl-C, and report.
  */
 export async function driveRun(
-  dataDir: string,
+  rt: LazyRuntime,
   ctx: CliContext,
   json: boolean,
   runId: string,
   step: (s: Session, actor: string) => Promise<RunOutcome>,
 ): Promise<void> {
-  const s = openSession(dataDir, ctx, { json });
+  const s = await openSession(rt, ctx, { json });
   try {
     await knowTasks(s, runId);
     const dispose = onInterrupt(ctx, () => runId);

@@ -1,5 +1,6 @@
 /** What `runwire check FILE` does once its options are parsed (loaded on demand by `commands/check.ts`). */
 import { preflight } from '../../engine/preflight.js';
+import type { LazyRuntime } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INVALID, loadRunbookOrReport, varFlagsOrInvalid } from '../load-runbook.js';
 import { cliTaskTypes } from '../run-session.js';
@@ -10,9 +11,18 @@ export interface CheckOpts {
   rehearsal?: boolean;
 }
 
-export async function check(file: string, opts: CheckOpts, dataDir: string, ctx: CliContext): Promise<void> {
+export async function check(file: string, opts: CheckOpts, rt: LazyRuntime, ctx: CliContext): Promise<void> {
+  try {
+    await checkOn(file, opts, rt, ctx);
+  } finally {
+    await rt.close();
+  }
+}
+
+async function checkOn(file: string, opts: CheckOpts, rt: LazyRuntime, ctx: CliContext): Promise<void> {
   const overrides = varFlagsOrInvalid(opts.var, ctx);
-  const types = cliTaskTypes(dataDir, ctx.env);
+  // The runtime (and its connection store) opens only when a task's check needs a connection.
+  const types = cliTaskTypes(rt, ctx.env);
   const runbook = await loadRunbookOrReport(file, types, ctx, overrides);
   if (!runbook) return;
   const mode = opts.rehearsal ? 'rehearsal' : 'live';

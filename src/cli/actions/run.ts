@@ -3,6 +3,7 @@
  * example the same way.
  */
 import { preflight } from '../../engine/preflight.js';
+import type { LazyRuntime } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INVALID, loadRunbookOrReport, varFlagsOrInvalid } from '../load-runbook.js';
 import { cliActor, cliTaskTypes, onInterrupt, openSession, report } from '../run-session.js';
@@ -15,16 +16,16 @@ export interface RunOpts {
 }
 
 /** Run a runbook file as `runwire run` does; shared with `runwire start`. */
-export async function runFile(file: string, opts: RunOpts, dataDir: string, ctx: CliContext): Promise<void> {
+export async function runFile(file: string, opts: RunOpts, rt: LazyRuntime, ctx: CliContext): Promise<void> {
   const json = opts.json === true;
   const overrides = varFlagsOrInvalid(opts.var, ctx);
-  const types = cliTaskTypes(dataDir, ctx.env);
+  const types = cliTaskTypes(rt, ctx.env);
   // Validate before opening the store: an invalid runbook leaves the data dir untouched.
   const parseStart = performance.now();
   const runbook = await loadRunbookOrReport(file, types, ctx, overrides);
   const parseMs = performance.now() - parseStart;
   if (!runbook) return;
-  const s = openSession(dataDir, ctx, { json, types });
+  const s = await openSession(rt, ctx, { json, types });
   try {
     const mode = opts.rehearsal ? 'rehearsal' : 'live';
     const vars = { ...runbook.vars, ...overrides };

@@ -3,7 +3,7 @@ import { RunwireError } from '../../core/errors.js';
 import { writeRunJson } from '../../engine/run-json.js';
 import type { TaskTypeRegistry } from '../../core/task-type.js';
 import type { RunEvent, RunSummary, TaskRecord } from '../../store/store.js';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import type { LazyRuntime } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 
 function pad(s: string, n: number): string {
@@ -30,7 +30,7 @@ function eventLine(e: RunEvent): string {
 
 export async function listRuns(
   opts: { json?: boolean; limit: string },
-  dataDir: string,
+  rt: LazyRuntime,
   ctx: CliContext,
 ): Promise<void> {
   const limit = Number(opts.limit);
@@ -39,9 +39,8 @@ export async function listRuns(
     throw new RunwireError('runwire.cli.bad_option', `--limit must be a positive whole number, not "${opts.limit}".`);
   }
   // Listing needs only the store: no engine and no task types to load.
-  const store = SqliteStore.open(dataDir);
   try {
-    const runs = await store.listRuns(limit);
+    const runs = await (await rt.get()).store.listRuns(limit);
     if (opts.json) {
       const out = runs.map((r) => ({
         id: r.id,
@@ -63,18 +62,18 @@ export async function listRuns(
       for (const r of runs) ctx.stdout.write(`${listLine(r)}\n`);
     }
   } finally {
-    await store.close();
+    await rt.close();
   }
 }
 
 export async function showRun(
   runId: string,
   opts: { json?: boolean },
-  dataDir: string,
+  rt: LazyRuntime,
   ctx: CliContext,
 ): Promise<void> {
   const { openSession } = await import('../run-session.js');
-  const s = openSession(dataDir, ctx, { json: true });
+  const s = await openSession(rt, ctx, { json: true });
   try {
     const { run, tasks } = await s.engine.load(runId);
     if (opts.json) {
@@ -99,12 +98,12 @@ export async function showRun(
 export async function cancelRun(
   runId: string,
   opts: { json?: boolean },
-  dataDir: string,
+  rt: LazyRuntime,
   ctx: CliContext,
 ): Promise<void> {
   const json = opts.json === true;
   const { cliActor, openSession, report } = await import('../run-session.js');
-  const s = openSession(dataDir, ctx, { json: true });
+  const s = await openSession(rt, ctx, { json: true });
   try {
     const outcome = await s.engine.cancel(runId, cliActor(ctx.env));
     if (!json) ctx.stdout.write(`Run ${runId} cancelled.\n`);

@@ -5,7 +5,8 @@
 import { resolve } from 'node:path';
 import { RunwireError } from '../../core/errors.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { openConnections } from '../../slack/connections/open.js';
+import type { LazyRuntime } from '../../runtime/open-runtime.js';
+import { connectionsOver } from '../../slack/connections/open.js';
 import { DEFAULT_CONNECTION } from '../../tasks/slack-message.js';
 import type { CliContext } from '../context.js';
 import { runFile } from './run.js';
@@ -35,20 +36,15 @@ async function listen(port: number, ctx: CliContext): Promise<Sandbox> {
 }
 
 /** The `default` connection as it stands: absent, a sandbox one (replaceable), or real. */
-async function defaultConnectionKind(dataDir: string, env: NodeJS.ProcessEnv): Promise<'none' | 'sandbox' | 'real'> {
-  const c = openConnections(dataDir, env);
-  try {
-    const rec = await c.service.store.get(DEFAULT_CONNECTION);
-    if (!rec) return 'none';
-    return isLoopbackUrl(rec.slackUrl) ? 'sandbox' : 'real';
-  } finally {
-    await c.close();
-  }
+async function defaultConnectionKind(rt: LazyRuntime): Promise<'none' | 'sandbox' | 'real'> {
+  const rec = await (await rt.get()).connectionStore.get(DEFAULT_CONNECTION);
+  if (!rec) return 'none';
+  return isLoopbackUrl(rec.slackUrl) ? 'sandbox' : 'real';
 }
 
 /** Point the `default` connection at the sandbox's bot token (replacing an earlier sandbox's). */
-async function connectToSandbox(sb: Sandbox, dataDir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const c = openConnections(dataDir, env);
+async function connectToSandbox(sb: Sandbox, rt: LazyRuntime, env: NodeJS.ProcessEnv): Promise<void> {
+  const c = connectionsOver((await rt.get()).connectionStore, rt.config.dataDir, env);
   try {
     await c.service.store.remove(DEFAULT_CONNECTION);
     await c.service.addToken({
@@ -76,28 +72,28 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-export async function start(opts: StartOpts, dataDir: string, ctx: CliContext): Promise<void> {
+export async function start(opts: StartOpts, rt: LazyRuntime, ctx: CliContext): Promise<void> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     ctx.exitCode = 2;
     throw new RunwireError('runwire.cli.bad_port', `--port must be a whole number from 0 to 65535, not "${opts.port}"`);
   }
-  const kind = await defaultConnectionKind(dataDir, ctx.env);
+  const kind = await defaultConnectionKind(rt);
   if (kind === 'real') {
     ctx.stdout.write(
       `Using your Slack connection "${DEFAULT_CONNECTION}" (no sandbox). The example runs as a rehearsal, so Slack tasks are not sent unless they opt in.\n\n`,
     );
-    await runFile(resolve(opts.runbook), { var: [], rehearsal: true }, dataDir, ctx);
+    await runFile(resolve(opts.runbook), { var: [], rehearsal: true }, rt, ctx);
     return;
   }
   const sb = await listen(port, ctx);
   try {
-    await connectToSandbox(sb, dataDir, ctx.env);
+    await connectToSandbox(sb, rt, ctx.env);
     ctx.stdout.write(
       `Slack sandbox: ${sb.url}  (open it in a browser to watch the runbook speak)\n` +
-        `Connection "${DEFAULT_CONNECTION}" points at it; data dir: ${resolve(dataDir)}\n\n`,
+        `Connection "${DEFAULT_CONNECTION}" points at it; data dir: ${resolve(rt.config.dataDir)}\n\n`,
     );
-    await runFile(resolve(opts.runbook), { var: [], ...(opts.rehearsal ? { rehearsal: true } : {}) }, dataDir, ctx);
+    await runFile(resolve(opts.runbook), { var: [], ...(opts.rehearsal ? { rehearsal: true } : {}) }, rt, ctx);
     if (opts.exit) return;
     ctx.stdout.write(
       `\nThe sandbox stays up at ${sb.url} — post there as a user, or in another terminal:\n` +

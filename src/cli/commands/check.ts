@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { CheckOpts } from '../actions/check.js';
-import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
+import { runtimeOf, type CliContext, type CommandModule } from '../context.js';
 import { collectVar } from '../options.js';
 
 export const checkCommand: CommandModule = {
@@ -23,7 +23,7 @@ export const checkCommand: CommandModule = {
       .option('--json', 'print { file, ok, problems } as JSON on stdout')
       .action(async (file: string, opts: CheckOpts, cmd: Command) => {
         const { check } = await import('../actions/check.js');
-        await check(file, opts, dataDirOf(cmd), ctx);
+        await check(file, opts, runtimeOf(cmd, ctx), ctx);
       });
   },
 };

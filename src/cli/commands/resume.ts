@@ -1,6 +1,6 @@
 /** `runwire resume RUN [--json]`: continue a run after a crash or a stop. */
 import type { Command } from 'commander';
-import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
+import { runtimeOf, type CliContext, type CommandModule } from '../context.js';
 
 export const resumeCommand: CommandModule = {
   register(program: Command, ctx: CliContext): void {
@@ -14,7 +14,9 @@ export const resumeCommand: CommandModule = {
       .action(async (runId: string, opts: { json?: boolean }, cmd: Command) => {
         // The store, the engine and the task types load only when the command runs.
         const { driveRun } = await import('../run-session.js');
-        await driveRun(dataDirOf(cmd), ctx, opts.json === true, runId, (s, actor) => s.engine.resume(runId, actor));
+        await driveRun(runtimeOf(cmd, ctx), ctx, opts.json === true, runId, (s, actor) =>
+          s.engine.resume(runId, actor),
+        );
       });
   },
 };

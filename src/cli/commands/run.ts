@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { RunOpts } from '../actions/run.js';
-import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
+import { runtimeOf, type CliContext, type CommandModule } from '../context.js';
 import { collectVar } from '../options.js';
 
 export const runCommand: CommandModule = {
@@ -22,7 +22,7 @@ export const runCommand: CommandModule = {
       .option('--strict', 'refuse to start a live run when the pre-flight checks find problems (exit 2)')
       .action(async (file: string, opts: RunOpts, cmd: Command) => {
         const { runFile } = await import('../actions/run.js');
-        await runFile(file, opts, dataDirOf(cmd), ctx);
+        await runFile(file, opts, runtimeOf(cmd, ctx), ctx);
       });
   },
 };

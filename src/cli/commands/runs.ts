@@ -1,6 +1,6 @@
 /** `runwire runs list|show|cancel`: look at runs in the data dir, and cancel one. */
 import type { Command } from 'commander';
-import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
+import { runtimeOf, type CliContext, type CommandModule } from '../context.js';
 
 // The actions live in `actions/runs.ts`, loaded only when one of these commands runs.
 export const runsCommand: CommandModule = {
@@ -14,7 +14,7 @@ export const runsCommand: CommandModule = {
       .option('--limit <n>', 'how many runs', '50')
       .action(async (opts: { json?: boolean; limit: string }, cmd: Command) => {
         const { listRuns } = await import('../actions/runs.js');
-        await listRuns(opts, dataDirOf(cmd), ctx);
+        await listRuns(opts, runtimeOf(cmd, ctx), ctx);
       });
 
     group
@@ -24,7 +24,7 @@ export const runsCommand: CommandModule = {
       .option('--json', 'print only the run as JSON')
       .action(async (runId: string, opts: { json?: boolean }, cmd: Command) => {
         const { showRun } = await import('../actions/runs.js');
-        await showRun(runId, opts, dataDirOf(cmd), ctx);
+        await showRun(runId, opts, runtimeOf(cmd, ctx), ctx);
       });
 
     group
@@ -34,7 +34,7 @@ export const runsCommand: CommandModule = {
       .option('--json', 'print only the run as JSON')
       .action(async (runId: string, opts: { json?: boolean }, cmd: Command) => {
         const { cancelRun } = await import('../actions/runs.js');
-        await cancelRun(runId, opts, dataDirOf(cmd), ctx);
+        await cancelRun(runId, opts, runtimeOf(cmd, ctx), ctx);
       });
   },
 };

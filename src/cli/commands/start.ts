@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StartOpts } from '../actions/start.js';
-import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
+import { runtimeOf, type CliContext, type CommandModule } from '../context.js';
 
 /** examples/ in the checkout, from dist/src/cli/commands/. */
 const EXAMPLES = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../examples');
@@ -32,7 +32,7 @@ export const startCommand: CommandModule = {
       .option('--exit', 'stop when the run ends instead of keeping the sandbox up')
       .action(async (opts: StartOpts, cmd: Command) => {
         const { start } = await import('../actions/start.js');
-        await start(opts, dataDirOf(cmd), ctx);
+        await start(opts, runtimeOf(cmd, ctx), ctx);
       });
   },
 };

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { TaskAction } from '../../engine/engine.js';
-import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
+import { runtimeOf, type CliContext, type CommandModule } from '../context.js';
 
 const ACTIONS: ReadonlyArray<[TaskAction, string]> = [
   ['complete', 'mark a waiting (manual) task done'],
@@ -25,7 +25,7 @@ export const taskCommand: CommandModule = {
         .action(async (runId: string, taskId: string, opts: { json?: boolean }, cmd: Command) => {
           // The store, the engine and the task types load only when the command runs.
           const { driveRun } = await import('../run-session.js');
-          await driveRun(dataDirOf(cmd), ctx, opts.json === true, runId, (s, actor) =>
+          await driveRun(runtimeOf(cmd, ctx), ctx, opts.json === true, runId, (s, actor) =>
             s.engine.taskAction(runId, taskId, action, actor),
           );
         });

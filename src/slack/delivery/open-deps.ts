@@ -1,16 +1,18 @@
 /**
- * What a process (the CLI's run commands, `runwire check`, the server) gives the slack.message
- * type: the data dir's connection resolver, opened on first use so runbooks without Slack tasks
- * never touch the connection store or its key, and one delivery service for the whole process.
+ * What a process (the CLI's run commands, `runwire check`, the worker, the server) gives the
+ * slack.message type: the connection resolver over the runtime's connection store, set up on first
+ * use so runbooks without Slack tasks never load the key or the vault, and one delivery service for
+ * the whole process.
  */
-import { openConnections, type OpenedConnections } from '../connections/open.js';
+import { connectionsOver, type OpenedConnections } from '../connections/open.js';
+import type { ConnectionStore } from '../connections/store.js';
 import type { ConnectionResolver } from '../connections/types.js';
 import { DeliveryService, type DeliveryServiceOptions } from './service.js';
 
 export interface SlackTaskDeps {
-  connections: () => ConnectionResolver;
+  connections: () => Promise<ConnectionResolver>;
   delivery: DeliveryService;
-  /** Close the connection store if it was opened. */
+  /** Let go of the connections (the runtime closes the store). */
   close(): Promise<void>;
 }
 
@@ -27,8 +29,14 @@ function envMs(env: NodeJS.ProcessEnv, name: string, allowZero: boolean): number
   return Number.isFinite(n) && (n > 0 || (allowZero && n === 0)) ? n : undefined;
 }
 
+/** Where connections live: the runtime's store, and the data dir holding their key. */
+export interface ConnectionSource {
+  connectionStore: ConnectionStore;
+  dataDir: string;
+}
+
 export function openSlackTaskDeps(
-  dataDir: string,
+  source: () => Promise<ConnectionSource>,
   env: NodeJS.ProcessEnv,
   opts: DeliveryServiceOptions = {},
 ): SlackTaskDeps {
@@ -36,8 +44,11 @@ export function openSlackTaskDeps(
   const timeout = envMs(env, SLACK_TIMEOUT_ENV, false);
   const grace = envMs(env, SLACK_COMMIT_GRACE_ENV, true);
   return {
-    connections: () => {
-      opened ??= openConnections(dataDir, env);
+    connections: async () => {
+      if (!opened) {
+        const { connectionStore, dataDir } = await source();
+        opened ??= connectionsOver(connectionStore, dataDir, env);
+      }
       return opened.resolver;
     },
     delivery: new DeliveryService({

@@ -5,30 +5,38 @@
  */
 import pg from 'pg';
 import { RunwireError } from '../../core/errors.js';
-import { migratePostgres } from './migrate.js';
+import { migratePostgres, underMigrationLock } from './migrate.js';
 
 export interface PostgresOpenOptions {
   connectionString?: string;
   /** Schema to use (created if missing); tests use a fresh one each. */
   schema?: string;
+  /** A schema the connection string already selects (`options=-c search_path=…`): created if missing. */
+  ensureSchema?: string;
+  /** Most connections the pool opens (default 4). */
+  max?: number;
 }
 
 export async function openPostgresPool(o: PostgresOpenOptions = {}): Promise<pg.Pool> {
-  if (o.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(o.schema)) {
+  const create = o.schema ?? o.ensureSchema;
+  if (create !== undefined && !/^[a-z_][a-z0-9_]*$/.test(create)) {
     throw new RunwireError(
       'runwire.store.bad_schema',
-      `PostgreSQL schema name "${o.schema}" must be lowercase letters, digits and _.`,
+      `PostgreSQL schema name "${create}" must be lowercase letters, digits and _.`,
     );
   }
   const pool = new pg.Pool({
     ...(o.connectionString ? { connectionString: o.connectionString } : {}),
     ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
-    max: 4,
+    max: o.max ?? 4,
   });
+  // An idle connection dropped by the server (restart, failover) emits 'error' on the pool; without a
+  // listener that would end the process. The next query on it fails and reports instead.
+  pool.on('error', () => undefined);
   try {
     const client = await pool.connect();
     try {
-      if (o.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${o.schema}`);
+      if (create) await underMigrationLock(client, () => client.query(`CREATE SCHEMA IF NOT EXISTS ${create}`));
       await migratePostgres(client);
     } finally {
       client.release();

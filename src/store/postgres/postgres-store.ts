@@ -56,11 +56,19 @@ const eventJson = (e: RunEvent) => ({
 export type PostgresStoreOptions = PostgresOpenOptions;
 
 export class PostgresStore implements Store {
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly owned: boolean,
+  ) {}
 
   /** Connect, create the schema if asked, and apply pending migrations. */
   static async open(o: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    return new PostgresStore(await openPostgresPool(o));
+    return new PostgresStore(await openPostgresPool(o), true);
+  }
+
+  /** Use a pool someone else owns (and closes), already migrated: the runtime's. */
+  static over(pool: pg.Pool): PostgresStore {
+    return new PostgresStore(pool, false);
   }
 
   /** Run `fn` in one transaction on one connection. */
@@ -288,6 +296,6 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    if (this.owned) await this.pool.end();
   }
 }

@@ -29,6 +29,8 @@ const YAML = '/node_modules/yaml/';
 const WS = '/node_modules/ws/';
 const SANDBOX = '/dist/src/sandbox/';
 const ENGINE = '/dist/src/engine/engine.js';
+const PG = '/node_modules/pg/';
+const PG_URL = process.env.RUNWIRE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Loaded {
   code: number;
@@ -136,5 +138,25 @@ test('runs list opens the store without loading the engine or the task types', a
   assert.equal(l.code, 0, l.stderr);
   assert.match(l.stdout, /No runs yet/);
   assert.ok(loads(l, SQLITE), 'the store is SQLite');
-  assertNotLoaded(l, [SLACK_SDK, AJV, YAML, ENGINE, '/dist/src/tasks/'], 'runs list');
+  assertNotLoaded(l, [SLACK_SDK, AJV, YAML, ENGINE, '/dist/src/tasks/', PG], 'runs list');
+});
+
+test('--help and a SQLite run never load pg; with --database-url pg loads and SQLite does not', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
+  const file = join(dir, 'one.json');
+  await writeFile(file, JSON.stringify({ name: 'one', tasks: [{ id: 'a', type: 'milestone' }] }));
+  const help = await runLogged(dir, 'help-pg', ['--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assertNotLoaded(help, [PG], '--help');
+  const sqlite = await runLogged(dir, 'run-sqlite', ['--data-dir', join(dir, 'data'), 'run', file, '--json']);
+  assert.equal(sqlite.code, 0, sqlite.stderr);
+  assert.ok(loads(sqlite, SQLITE), 'without a URL the run is stored in SQLite');
+  assertNotLoaded(sqlite, [PG], 'run on SQLite');
+  const schema = `runwire_lazy_${Date.now().toString(36)}_${process.pid}`;
+  const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}`;
+  const pg = await runLogged(dir, 'run-pg', ['--data-dir', join(dir, 'data'), '--database-url', url, 'run', file, '--json']);
+  assert.equal(pg.code, 0, pg.stderr);
+  assert.equal((JSON.parse(pg.stdout) as { status: string }).status, 'succeeded');
+  assert.ok(loads(pg, PG), 'with --database-url the run is stored in PostgreSQL');
+  assertNotLoaded(pg, [SQLITE, SLACK_SDK, '/dist/src/slack/connections/open.js'], 'run on PostgreSQL');
 });

@@ -1,24 +1,25 @@
-/** Helpers shared by the `runwire connection …` commands: open the data dir's connections, print views. */
+/** Helpers shared by the `runwire connection …` commands: open the runtime's connections, print views. */
 import type { Command } from 'commander';
 import { RunwireError } from '../../../core/errors.js';
 import { maskSecret } from '../../../slack/secret-box.js';
 import { apiUrlOf, type ConnectionRecord, type OpenSecrets } from '../../../slack/connections/model.js';
 import type { OpenedConnections } from '../../../slack/connections/open.js';
-import { dataDirOf, type CliContext } from '../../context.js';
+import { runtimeOf, type CliContext } from '../../context.js';
 
-/** Run `fn` with the data dir's connections open, closing them after. */
+/** Run `fn` with the runtime's connections open (SQLite or PostgreSQL), closing them after. */
 export async function withConnections<T>(
   cmd: Command,
   ctx: CliContext,
   fn: (c: OpenedConnections) => Promise<T>,
 ): Promise<T> {
-  // The connection store (SQLite, the vault, the Slack SDK) loads only when a command runs.
-  const { openConnections } = await import('../../../slack/connections/open.js');
-  const c = openConnections(dataDirOf(cmd), ctx.env);
+  // The connection store (SQLite or pg, the vault, the Slack SDK) loads only when a command runs.
+  const { connectionsOver } = await import('../../../slack/connections/open.js');
+  const rt = runtimeOf(cmd, ctx);
   try {
+    const c = connectionsOver((await rt.get()).connectionStore, rt.config.dataDir, ctx.env);
     return await fn(c);
   } finally {
-    await c.close();
+    await rt.close();
   }
 }
 

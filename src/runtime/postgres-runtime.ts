@@ -1,0 +1,43 @@
+/**
+ * The PostgreSQL runtime: one pool for both stores. A failure to open says where (the URL with its
+ * password hidden) and what to check; the password never reaches a message.
+ */
+import { RunwireError } from '../core/errors.js';
+import { PostgresConnectionStore } from '../slack/connections/postgres-store.js';
+import { openPostgresPool } from '../store/postgres/pool.js';
+import { PostgresStore } from '../store/postgres/postgres-store.js';
+import { redactDatabaseUrl, redactPasswordIn, searchPathSchemaOf } from '../store/postgres/url.js';
+import { DATABASE_URL_ENV, type Runtime, type RuntimeConfig } from './open-runtime.js';
+
+export async function openPostgresRuntime(config: RuntimeConfig, url: string): Promise<Runtime> {
+  const location = redactDatabaseUrl(url);
+  if (!/^postgres(ql)?:\/\//i.test(url)) {
+    throw new RunwireError('runwire.store.bad_database_url', `the database URL ${location} is not a PostgreSQL URL`, {
+      fix: `give --database-url (or ${DATABASE_URL_ENV}) as postgres://USER@HOST:5432/DATABASE`,
+    });
+  }
+  const schema = searchPathSchemaOf(url);
+  let pool: Awaited<ReturnType<typeof openPostgresPool>>;
+  try {
+    pool = await openPostgresPool({
+      connectionString: url,
+      ...(schema ? { ensureSchema: schema } : {}),
+      ...(config.poolSize ? { max: config.poolSize } : {}),
+    });
+  } catch (err) {
+    if (err instanceof RunwireError) throw err;
+    const detail = redactPasswordIn(err instanceof Error ? err.message : String(err), url);
+    throw new RunwireError('runwire.store.unavailable', `cannot open the PostgreSQL database ${location}: ${detail}`, {
+      fix: `check that PostgreSQL is up at that address, that the database exists (createdb) and that the user may connect; or leave out --database-url and ${DATABASE_URL_ENV} to use SQLite in the data dir`,
+      retryable: true,
+    });
+  }
+  return {
+    backend: 'postgres',
+    config,
+    store: PostgresStore.over(pool),
+    connectionStore: PostgresConnectionStore.over(pool),
+    location,
+    close: () => pool.end(),
+  };
+}
