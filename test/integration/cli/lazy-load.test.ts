@@ -154,7 +154,15 @@ test('--help and a SQLite run never load pg; with --database-url pg loads and SQ
   assertNotLoaded(sqlite, [PG], 'run on SQLite');
   const schema = `runwire_lazy_${Date.now().toString(36)}_${process.pid}`;
   const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}`;
-  const pg = await runLogged(dir, 'run-pg', ['--data-dir', join(dir, 'data'), '--database-url', url, 'run', file, '--json']);
+  const pg = await runLogged(dir, 'run-pg', [
+    '--data-dir',
+    join(dir, 'data'),
+    '--database-url',
+    url,
+    'run',
+    file,
+    '--json',
+  ]);
   assert.equal(pg.code, 0, pg.stderr);
   assert.equal((JSON.parse(pg.stdout) as { status: string }).status, 'succeeded');
   assert.ok(loads(pg, PG), 'with --database-url the run is stored in PostgreSQL');
