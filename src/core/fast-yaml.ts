@@ -1,26 +1,40 @@
 /**
- * A fast reader for the plain block YAML that runbooks are usually written in, with positions.
- * The `yaml` package's lexer alone takes ~0.4 s on a 10,000-task runbook; this reads the same
- * file in a few tens of milliseconds. It reads a deliberately small subset — block mappings and
- * sequences indented with spaces, plain and simple quoted scalars, one-line flow lists of plain
- * scalars, comments — and resolves scalars exactly as `yaml`'s YAML 1.2 core schema does. On
- * anything else (anchors, aliases, merge keys, tags, block scalars, multi-line scalars, escapes,
- * document markers, tabs, duplicate keys…) it gives up and returns undefined, so the caller falls
- * back to `yaml`, which reports errors with positions. Invariant: whenever this returns a value,
- * `yaml` would return the same value without errors (tested in test/unit/core/fast-yaml.test.ts).
+ * The happy path for YAML runbooks: js-yaml (its YAML 1.2 core schema) reads the text into parser
+ * events with source offsets, and the value is constructed from the same events; one walk over the
+ * events records where every key and list item is written. `yaml` (the document API, kept for its
+ * positions and error messages) takes ~5x longer on a 10,000-task runbook in any style.
+ *
+ * The two parsers do not agree on everything, so this gives up (returns undefined, and the caller
+ * uses `yaml`) wherever they may differ or `yaml` is configured differently: anchors and aliases
+ * (`yaml` bounds their expansion and a self-referencing one needs its check), merge keys (`<<`,
+ * merged by `yaml` only), tags, complex (non-scalar) keys, more than one document, an empty
+ * document, and any text js-yaml rejects (duplicate keys included: `yaml` reports them with a
+ * position). Invariant: whenever this returns a value, `yaml` (as parse-runbook calls it) reads the
+ * text without errors to the same value, and every field is located where `yaml` locates it (tested
+ * in test/unit/core/fast-yaml.test.ts on every fixture, samples and generated texts).
+ *
+ * Nesting is bounded: deeper than MAX_NESTING, js-yaml stops with the place, reported by the caller.
  */
+import {
+  CORE_SCHEMA,
+  constructFromEvents,
+  EVENT_ID,
+  type Event,
+  getScalarValue,
+  parseEvents,
+  SCALAR_STYLE,
+} from 'js-yaml';
+import { lineIndex } from './line-index.js';
+import { MAX_NESTING } from './nesting.js';
 import type { FieldPath } from './source-map.js';
 
-/** 1-based line and column. */
-interface Pos {
-  line: number;
-  column: number;
-}
+/** Plain keys both parsers turn into the same string: words, not null/true/numbers/`<<`. */
+const PLAIN_WORD_KEY = /^(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$)[A-Za-z_]/;
 
-/** Where a value is written: its start, and for collections where each entry is. */
+/** Where a value is written (an offset), and for collections where each entry is. */
 interface PosNode {
-  start: Pos;
-  map?: Map<string, { key: Pos; node: PosNode }>;
+  start: number;
+  map?: Map<string, { key: number; node: PosNode }>;
   seq?: PosNode[];
 }
 
@@ -30,321 +44,138 @@ export interface FastYamlSource {
   locate(path: FieldPath): { line: number; column: number };
 }
 
-/** Thrown inside the reader when the text leaves the supported subset. */
-class Unsupported extends Error {}
+/** Nesting deeper than MAX_NESTING, at this 1-based position. */
+export interface TooDeep {
+  tooDeep: { line: number; column: number };
+}
 
-const give = (): never => {
-  throw new Unsupported();
-};
-
-// Outside the subset wherever they appear: tabs, CR, BOM, other control characters (yaml
-// rejects some of them), and document markers or directives at the start of a line.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are exactly what it detects
-const UNSUPPORTED_TEXT = /[\t\r\uFEFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|^(?:---|\.\.\.|%)/m;
-const KEY = /[A-Za-z_][A-Za-z0-9_-]*:(?= |$)/y;
-const TRAILER = /^(?: +#.*)? *$/;
-// Plain flow-list items: no indicator first, nothing that could end the item or start a pair.
-const PLAIN_ITEM = /^[A-Za-z0-9_./+~=$^()<-][A-Za-z0-9_./+~=$^()<> -]*$/;
-const FLOW_PAIR = /^([A-Za-z_][A-Za-z0-9_-]*):( +)([^ ].*)$/;
-const QUOTED_ITEM = /^(?:"[^"\\]*"|'(?:[^']|'')*')$/;
-
-/** Read text in the supported subset; undefined when it is not (the caller then uses `yaml`). */
-export function parseFastYaml(text: string): FastYamlSource | undefined {
-  if (UNSUPPORTED_TEXT.test(text)) return undefined;
-  let root: { value: unknown; pos: PosNode };
+/** Read text on the happy path; undefined when it is left to `yaml` (see the module comment). */
+export function parseFastYaml(text: string): FastYamlSource | TooDeep | undefined {
+  let events: Event[];
   try {
-    const reader = new Reader(text.split('\n'));
-    reader.skip();
-    if (reader.i >= reader.lines.length) return undefined; // empty: yaml reports it
-    root = reader.block(indentOf(reader.lines[reader.i] as string));
-    reader.skip();
-    if (reader.i < reader.lines.length) return undefined; // a line left over (less indented…)
+    events = parseEvents(text, { maxDepth: MAX_NESTING });
   } catch (err) {
-    if (err instanceof Unsupported) return undefined;
-    throw err;
+    const mark = (err as { mark?: { line: number; column: number } }).mark;
+    if (mark && /maxDepth/.test((err as Error).message))
+      return { tooDeep: { line: mark.line + 1, column: mark.column + 1 } };
+    return undefined;
   }
-  const rootPos = root.pos;
+  const root = positions(text, events);
+  if (!root) return undefined;
+  let value: unknown;
+  try {
+    // maxAliases 0: aliases were already left to yaml; this only makes sure.
+    value = constructFromEvents(events, { source: text, schema: CORE_SCHEMA, maxAliases: 0 })[0];
+  } catch {
+    return undefined;
+  }
+  const at = lineIndex(text);
   return {
-    value: root.value,
+    value,
     locate(path) {
-      let node: PosNode | undefined = rootPos;
-      let pos = rootPos.start;
+      let node: PosNode = root;
+      let offset = root.start;
       for (const seg of path) {
         if (node.map) {
           const entry = node.map.get(String(seg));
           if (!entry) break;
-          pos = entry.key;
+          offset = entry.key;
           node = entry.node;
         } else if (node.seq && typeof seg === 'number') {
-          const item: PosNode | undefined = node.seq[seg];
+          const item = node.seq[seg];
           if (!item) break;
-          pos = item.start;
+          offset = item.start;
           node = item;
         } else {
           break;
         }
       }
-      return { line: pos.line, column: pos.column };
+      return at(offset);
     },
   };
 }
 
-/** Only the space is white space here: String#trim would also strip U+00A0 and friends, which YAML keeps. */
-function trimSpaces(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (s.charCodeAt(a) === 32) a++;
-  while (b > a && s.charCodeAt(b - 1) === 32) b--;
-  return s.slice(a, b);
+interface Frame {
+  node: PosNode;
+  /** For a mapping: the key just read, waiting for its value. */
+  key?: { name: string; offset: number };
 }
 
-function indentOf(line: string): number {
-  let n = 0;
-  while (line.charCodeAt(n) === 32) n++;
-  return n;
-}
-
-function isSeqStart(line: string, col: number): boolean {
-  return line.charCodeAt(col) === 45 /* - */ && (line.length === col + 1 || line.charCodeAt(col + 1) === 32);
-}
-
-interface Parsed {
-  value: unknown;
-  pos: PosNode;
-}
-
-class Reader {
-  /** Index of the current line. */
-  i = 0;
-
-  constructor(readonly lines: string[]) {}
-
-  /** Move past blank and comment-only lines. */
-  skip(): void {
-    const lines = this.lines;
-    while (this.i < lines.length) {
-      const l = lines[this.i] as string;
-      const n = indentOf(l);
-      if (n === l.length || l.charCodeAt(n) === 35 /* # */) this.i++;
-      else break;
+/** The position tree of the one document, or undefined when the text is left to `yaml`. */
+function positions(text: string, events: Event[]): PosNode | undefined {
+  let documents = 0;
+  let root: PosNode | undefined;
+  const stack: Frame[] = [];
+  const attach = (node: PosNode): boolean => {
+    const parent = stack.at(-1);
+    if (!parent) {
+      root = node;
+      return true;
     }
-  }
-
-  /** A block collection whose first line is the current one, starting at column `col`. */
-  block(col: number): Parsed {
-    return isSeqStart(this.lines[this.i] as string, col) ? this.seq(col) : this.map(col);
-  }
-
-  private seq(n: number): Parsed {
-    const value: unknown[] = [];
-    const items: PosNode[] = [];
-    const start = { line: this.i + 1, column: n + 1 };
-    for (;;) {
-      this.skip();
-      if (this.i >= this.lines.length) break;
-      const l = this.lines[this.i] as string;
-      const ind = indentOf(l);
-      if (ind < n) break;
-      if (ind > n) give();
-      if (!isSeqStart(l, n)) break;
-      let j = n + 1;
-      while (l.charCodeAt(j) === 32) j++;
-      let item: Parsed;
-      if (j >= l.length || l.charCodeAt(j) === 35) {
-        // `-` alone: the item is the more indented block below (an empty item is left to yaml).
-        this.i++;
-        this.skip();
-        if (this.i >= this.lines.length) give();
-        const below = indentOf(this.lines[this.i] as string);
-        if (below <= n) give();
-        item = this.block(below);
-      } else if (isSeqStart(l, j)) {
-        item = give(); // `- - x`: nested compact lists are rare; yaml reads them
-      } else {
-        KEY.lastIndex = j;
-        if (KEY.test(l)) {
-          item = this.map(j);
-        } else {
-          item = this.inline(l, j);
-          this.i++;
-        }
-      }
-      value.push(item.value);
-      items.push(item.pos);
+    if (parent.node.seq) {
+      parent.node.seq.push(node);
+      return true;
     }
-    return { value, pos: { start, seq: items } };
-  }
-
-  /** A block mapping at column m; its first key is on the current line at column m. */
-  private map(m: number): Parsed {
-    const value: Record<string, unknown> = {};
-    const entries = new Map<string, { key: Pos; node: PosNode }>();
-    const start = { line: this.i + 1, column: m + 1 };
-    for (let first = true; ; first = false) {
-      if (!first) {
-        this.skip();
-        if (this.i >= this.lines.length) break;
-        const ind = indentOf(this.lines[this.i] as string);
-        if (ind < m) break;
-        if (ind > m) give(); // a continuation line or a bad indent: yaml decides
-      }
-      const l = this.lines[this.i] as string;
-      KEY.lastIndex = m;
-      if (!KEY.test(l)) give();
-      const keyEnd = KEY.lastIndex; // just past the ':'
-      const key = l.slice(m, keyEnd - 1);
-      if (key.length > 1000) give(); // yaml limits implicit keys to 1024 characters
-      // Keys that the core schema reads as booleans or null, and the prototype key, are left to yaml.
-      if (typeof resolvePlain(key) !== 'string' || key === '__proto__' || entries.has(key)) give();
-      const keyPos = { line: this.i + 1, column: m + 1 };
-      let j = keyEnd;
-      while (l.charCodeAt(j) === 32) j++;
-      let entry: Parsed;
-      if (j >= l.length || l.charCodeAt(j) === 35) {
-        this.i++;
-        entry = this.mapValue(m, keyPos);
-      } else {
-        entry = this.inline(l, j);
-        this.i++;
-      }
-      value[key] = entry.value;
-      entries.set(key, { key: keyPos, node: entry.pos });
-    }
-    return { value, pos: { start, map: entries } };
-  }
-
-  /** The value of `key:` with nothing after it: a block below, a list at the same column, or null. */
-  private mapValue(m: number, keyPos: Pos): Parsed {
-    this.skip();
-    if (this.i < this.lines.length) {
-      const l = this.lines[this.i] as string;
-      const ind = indentOf(l);
-      if (ind > m) return this.block(ind);
-      if (ind === m && isSeqStart(l, m)) return this.seq(m);
-    }
-    return { value: null, pos: { start: keyPos } };
-  }
-
-  /** A scalar or a one-line flow list starting at column j of line l. */
-  private inline(l: string, j: number): Parsed {
-    const start = { line: this.i + 1, column: j + 1 };
-    const c = l[j];
-    if (c === '"') {
-      const close = l.indexOf('"', j + 1);
-      if (close < 0) give();
-      const inner = l.slice(j + 1, close);
-      if (inner.includes('\\') || !TRAILER.test(l.slice(close + 1))) give();
-      return { value: inner, pos: { start } };
-    }
-    if (c === "'") {
-      let k = j + 1;
-      for (;;) {
-        k = l.indexOf("'", k);
-        if (k < 0) give();
-        if (l[k + 1] === "'") k += 2;
-        else break;
-      }
-      if (!TRAILER.test(l.slice(k + 1))) give();
-      return { value: l.slice(j + 1, k).replace(/''/g, "'"), pos: { start } };
-    }
-    if (c === '[') return this.flowList(l, j, start);
-    if (c === '{') return this.flowMap(l, j, start);
-    if ('&*!|>%@`?:,]}#'.includes(c as string) || isSeqStart(l, j)) give();
-    const hash = l.indexOf(' #', j);
-    const s = trimSpaces(hash < 0 ? l.slice(j) : l.slice(j, hash));
-    if (s.includes(': ') || s.endsWith(':')) give();
-    return { value: resolvePlain(s), pos: { start } };
-  }
-
-  /** `{ a: 1, b: "x" }` on one line: simple keys, plain or simple quoted values. */
-  private flowMap(l: string, j: number, start: Pos): Parsed {
-    const value: Record<string, unknown> = {};
-    const entries = new Map<string, { key: Pos; node: PosNode }>();
-    for (const { text, column } of this.flowItems(l, j, '}')) {
-      const m = FLOW_PAIR.exec(text);
-      if (!m) return give();
-      const key = m[1] as string;
-      if (key.length > 1000 || typeof resolvePlain(key) !== 'string' || key === '__proto__' || entries.has(key)) give();
-      value[key] = flowScalar(m[3] as string);
-      entries.set(key, {
-        key: { line: this.i + 1, column },
-        node: { start: { line: this.i + 1, column: column + key.length + 1 + (m[2] as string).length } },
-      });
-    }
-    return { value, pos: { start, map: entries } };
-  }
-
-  /** `[a, b, c]` on one line, of plain or simple quoted scalars. */
-  private flowList(l: string, j: number, start: Pos): Parsed {
-    const value: unknown[] = [];
-    const items: PosNode[] = [];
-    for (const { text, column } of this.flowItems(l, j, ']')) {
-      value.push(flowScalar(text));
-      items.push({ start: { line: this.i + 1, column } });
-    }
-    return { value, pos: { start, seq: items } };
-  }
-
-  /**
-   * The items of a one-line flow collection opening at column j (commas inside quotes kept),
-   * trimmed, each with its 1-based column; nothing may follow the close but a comment.
-   */
-  private flowItems(l: string, j: number, close: string): Array<{ text: string; column: number }> {
-    const raw: Array<{ from: number; to: number }> = [];
-    let from = j + 1;
-    let k = j + 1;
-    for (; ; k++) {
-      if (k >= l.length) give();
-      const c = l[k];
-      if (c === '"') {
-        k = l.indexOf('"', k + 1);
-        if (k < 0) give();
-      } else if (c === "'") {
-        for (k = l.indexOf("'", k + 1); k >= 0 && l[k + 1] === "'"; k = l.indexOf("'", k + 2));
-        if (k < 0) give();
-      } else if (c === ',') {
-        raw.push({ from, to: k });
-        from = k + 1;
-      } else if (c === close) {
-        raw.push({ from, to: k });
-        break;
-      } else if (c === '[' || c === ']' || c === '{' || c === '}') {
-        give();
-      }
-    }
-    if (!TRAILER.test(l.slice(k + 1))) give();
-    const items = raw.map(({ from: f, to }) => {
-      const text = l.slice(f, to);
-      const lead = indentOf(text);
-      return { text: trimSpaces(text), column: f + lead + 1 };
+    if (!parent.key) return false; // a collection as a key
+    (parent.node.map as Map<string, { key: number; node: PosNode }>).set(parent.key.name, {
+      key: parent.key.offset,
+      node,
     });
-    if (items.length === 1 && items[0]?.text === '') return [];
-    return items;
+    parent.key = undefined;
+    return true;
+  };
+  for (const e of events) {
+    switch (e.type) {
+      case EVENT_ID.DOCUMENT:
+        if (++documents > 1) return undefined;
+        break;
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE: {
+        if (e.anchorStart !== -1 || e.tagStart !== -1) return undefined;
+        const node: PosNode =
+          e.type === EVENT_ID.MAPPING ? { start: e.start, map: new Map() } : { start: e.start, seq: [] };
+        if (!attach(node)) return undefined;
+        stack.push({ node });
+        break;
+      }
+      case EVENT_ID.SCALAR: {
+        if (e.anchorStart !== -1 || e.tagStart !== -1) return undefined;
+        const start = scalarStart(text, e);
+        const parent = stack.at(-1);
+        // An empty scalar has no offset; `yaml` places it after its indicator. Only a mapping's value
+        // is never located by its own start (an entry is located at its key), so keep only that one.
+        if (start < 0 && !(parent?.node.map && parent.key)) return undefined;
+        if (parent?.node.map && !parent.key) {
+          const name = getScalarValue(text, e);
+          // `<<` is a merge key for `yaml` (merge: true) and a plain key for js-yaml's core schema;
+          // a plain key that is not a word (null, a number…) is turned into a string differently.
+          if (e.style === SCALAR_STYLE.PLAIN && !PLAIN_WORD_KEY.test(name)) return undefined;
+          parent.key = { name, offset: start };
+        } else if (!attach({ start })) {
+          return undefined;
+        }
+        break;
+      }
+      case EVENT_ID.ALIAS:
+        return undefined;
+      case EVENT_ID.POP:
+        stack.pop();
+        break;
+    }
   }
+  return documents === 1 ? root : undefined;
 }
 
-/** One flow item's scalar: simple quoted (no escapes) or plain without indicators. */
-function flowScalar(text: string): unknown {
-  if (QUOTED_ITEM.test(text)) return text[0] === "'" ? text.slice(1, -1).replace(/''/g, "'") : text.slice(1, -1);
-  if (PLAIN_ITEM.test(text) && !text.startsWith('- ') && text !== '-') return resolvePlain(text);
-  return give();
-}
-
-/** A plain scalar as the YAML 1.2 core schema reads it (the order and tests of `yaml`'s schema). */
-export function resolvePlain(s: string): unknown {
-  if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
-  if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return s[0] === 't' || s[0] === 'T';
-  if (/^0o[0-7]+$/.test(s)) return parseInt(s.substring(2), 8);
-  if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
-  if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.substring(2), 16);
-  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) {
-    return s.slice(-3).toLowerCase() === 'nan'
-      ? NaN
-      : s[0] === '-'
-        ? Number.NEGATIVE_INFINITY
-        : Number.POSITIVE_INFINITY;
+/** Where `yaml` starts a scalar's range: at the opening quote, or at a block scalar's indicator. */
+function scalarStart(text: string, e: Extract<Event, { type: typeof EVENT_ID.SCALAR }>): number {
+  switch (e.style) {
+    case SCALAR_STYLE.SINGLE_QUOTED:
+    case SCALAR_STYLE.DOUBLE_QUOTED:
+      return e.valueStart - 1;
+    case SCALAR_STYLE.LITERAL_BLOCK:
+    case SCALAR_STYLE.FOLDED_BLOCK:
+      return Math.max(text.lastIndexOf('|', e.valueStart), text.lastIndexOf('>', e.valueStart));
+    default:
+      return e.valueStart;
   }
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s)) return parseFloat(s);
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
-  return s;
 }

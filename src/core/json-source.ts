@@ -4,6 +4,7 @@
  * machine-written files (a 10,000-task runbook), and positions must exist for every task.
  */
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
+import { lineIndex } from './line-index.js';
 import type { FieldPath } from './source-map.js';
 
 export interface JsonSource {
@@ -24,19 +25,7 @@ export function parseJsonSource(text: string): JsonSource | undefined {
   const root = parseTree(text, [], { disallowComments: true });
   // JSON.parse keeps the last of duplicate keys silently; the YAML path reports them instead.
   if (!root || hasDuplicateKeys(root)) return undefined;
-  let lineStarts: number[] | undefined;
-  const position = (offset: number): { line: number; column: number } => {
-    lineStarts ??= computeLineStarts(text);
-    // Binary search for the last line start at or before the offset.
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((lineStarts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (lineStarts[lo] as number) + 1 };
-  };
+  const position = lineIndex(text);
   return {
     value,
     locate(path) {
@@ -56,12 +45,6 @@ function keyOrSelf(node: Node): Node {
   const parent = node.parent;
   if (parent?.type === 'property' && parent.children?.[1] === node && parent.children[0]) return parent.children[0];
   return node;
-}
-
-function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }
 
 function hasDuplicateKeys(root: Node): boolean {

@@ -6,9 +6,12 @@
  * task's type schema (ajv), then the graph (duplicate ids, unknown dependencies, cycles) and
  * templates. Pure: the caller reads the file.
  */
-import { LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import { parseJsonSource } from './json-source.js';
 import { parseFastYaml } from './fast-yaml.js';
+import { lineIndex } from './line-index.js';
+import { jsonTooDeepAt } from './json-depth.js';
+import { MAX_NESTING, valueTooDeepAt } from './nesting.js';
 import type { Runbook, RunbookIssue, TaskSpec } from './runbook.js';
 import type { RetryPolicy, TaskTypeDefinition, TaskTypeRegistry } from './task-type.js';
 import { sortIssues } from './format-issue.js';
@@ -45,13 +48,16 @@ export function parseRunbook(
   types: TaskTypeRegistry,
   opts: ParseOptions = {},
 ): ParseResult {
-  // Happy path for YAML: the fast subset reader (no `yaml` document). Its value is the one `yaml`
-  // would give, so the checks agree; only when they find a problem is the file read again with
-  // `yaml`, whose positions (and syntax errors) the messages have always used.
+  // Happy path for YAML: js-yaml's events (no `yaml` document). Its value is the one `yaml` would
+  // give, so the checks agree; only when they find a problem is the file read again with `yaml`,
+  // whose positions (and syntax errors) the messages have always used.
+  const deep = jsonNestingIssue(text, file);
+  if (deep) return { issues: [deep] };
   const json = parseJsonSource(text);
   if (json) return check(json, file, types, opts).result;
   const fast = parseFastYaml(text);
   if (!fast) return parseRunbookPositioned(text, file, types, opts);
+  if ('tooDeep' in fast) return { issues: [tooDeepIssue(file, fast.tooDeep)] };
   const { result, validator } = check(fast, file, types, opts);
   if (result.issues.length === 0) return result;
   // Same findings, placed where `yaml` puts them (the checks and task-type hooks run only once).
@@ -101,7 +107,29 @@ type Locate = (path: FieldPath) => { line: number; column: number };
 
 /** The value and a way to find a field's position: strict JSON fast, anything else through `yaml`. */
 function readSource(text: string, file: string): { value: unknown; locate: Locate } | { issues: RunbookIssue[] } {
+  const deep = jsonNestingIssue(text, file);
+  if (deep) return { issues: [deep] };
   return parseJsonSource(text) ?? readYamlSource(text, file);
+}
+
+const TOO_DEEP = `nested deeper than ${MAX_NESTING} levels (lists and mappings inside each other); a runbook needs only a few`;
+
+function tooDeepIssue(file: string, at: { line: number; column: number }): RunbookIssue {
+  return { file, line: at.line, column: at.column, field: '', message: TOO_DEEP };
+}
+
+/** Text that looks like JSON and nests too deep for the parsers (which recurse per level). */
+function jsonNestingIssue(text: string, file: string): RunbookIssue | undefined {
+  const first = /\S/.exec(text)?.[0];
+  if (first !== '{' && first !== '[') return undefined;
+  const at = jsonTooDeepAt(text, MAX_NESTING);
+  return at === undefined ? undefined : tooDeepIssue(file, lineIndex(text)(at));
+}
+
+/** Where js-yaml's depth limit stops in this text, if it does. */
+function yamlTooDeepAt(text: string): { line: number; column: number } | undefined {
+  const fast = parseFastYaml(text);
+  return fast && 'tooDeep' in fast ? fast.tooDeep : undefined;
 }
 
 /** Through the `yaml` document API, which keeps every node's position (and reports syntax errors). */
@@ -110,23 +138,57 @@ function readYamlSource(text: string, file: string): { value: unknown; locate: L
   // merge: `<<: *defaults` shares fields between tasks, a common YAML idiom.
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
+    // yaml catches its own stack overflow on deep nesting and reports it as a syntax error.
+    if (doc.errors.some((e) => /call stack/i.test(e.message))) {
+      const at = yamlTooDeepAt(text);
+      if (at) return { issues: [tooDeepIssue(file, at)] };
+    }
     const issues = doc.errors.map((e): RunbookIssue => {
       const p = lc.linePos(e.pos[0]);
       const message =
         e.code === 'MULTIPLE_DOCS'
           ? 'the file holds more than one YAML document (one runbook per file; remove the extra ---)'
-          : e.message;
+          : /call stack/i.test(e.message)
+            ? TOO_DEEP
+            : e.message;
       return { file, line: p.line, column: p.col, field: '', message: `YAML syntax error: ${message}` };
     });
     return { issues: sortIssues(issues) };
   }
+  const where = (path: FieldPath) => locate(doc, lc, path);
+  const selfRef = selfReferencingAlias(doc);
+  if (selfRef) {
+    const p = lc.linePos(selfRef.offset);
+    const message = `the alias *${selfRef.name} is used inside its own anchor &${selfRef.name} (a value cannot contain itself)`;
+    return { issues: [{ file, line: p.line, column: p.col, field: '', message }] };
+  }
   try {
-    return { value: doc.toJS({ maxAliasCount: 1000 }), locate: (path) => locate(doc, lc, path) };
+    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    // Aliases can nest a value deeper than its text.
+    const deepPath = valueTooDeepAt(value);
+    if (deepPath) return { issues: [tooDeepIssue(file, yamlTooDeepAt(text) ?? where(deepPath))] };
+    return { value, locate: where };
   } catch (err) {
     return {
       issues: [{ file, line: 1, column: 1, field: '', message: `cannot read the document: ${(err as Error).message}` }],
     };
   }
+}
+
+/** An alias inside the node its anchor names (`a: &x [*x]`): its value would contain itself. */
+function selfReferencingAlias(doc: Document): { name: string; offset: number } | undefined {
+  let found: { name: string; offset: number } | undefined;
+  visit(doc, {
+    Alias(_key, node, path) {
+      const target = node.resolve(doc);
+      if (target && path.includes(target)) {
+        found = { name: node.source, offset: node.range?.[0] ?? 0 };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** Collects issues while walking one document. */

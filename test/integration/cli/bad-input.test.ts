@@ -1,0 +1,79 @@
+/**
+ * Hostile runbooks through the real CLI (`runwire validate` as a child process): each gets exit 2
+ * and a positioned first line (file:line:col), never exit 1, a stack trace or a hang.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliBin } from '../../helpers/paths.js';
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+async function validate(name: string, content: string | Buffer, args: string[] = []): Promise<CliResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'runwire-bad-input-'));
+  await writeFile(join(dir, name), content);
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cliBin, 'validate', name, ...args],
+      { cwd: dir, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code =
+          err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
+        resolve({ code, stdout, stderr, ms: Date.now() - t0 });
+      },
+    );
+  });
+}
+
+function assertPositioned(r: CliResult, file: string, pattern: RegExp): void {
+  assert.equal(r.code, 2, r.stderr);
+  assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+  const first = r.stderr.split('\n')[0] ?? '';
+  assert.match(first, new RegExp(`^${file.replace('.', '\\.')}:\\d+:\\d+ `), first);
+  assert.match(first, pattern);
+}
+
+const deepBlock = (levels: number): string => {
+  const lines = ['name: deep', 'tasks:', '  - id: a', '    type: milestone', '    x-deep:'];
+  for (let i = 0; i < levels; i++) lines.push(`${' '.repeat(6 + 2 * i)}k${i}:`);
+  return `${lines.join('\n')} 1\n`;
+};
+
+test('block YAML nested thousands deep is a positioned error, not a stack overflow', async () => {
+  const r = await validate('deep.yaml', deepBlock(3000));
+  assertPositioned(r, 'deep.yaml', /nested deeper than 100 levels/);
+});
+
+test('deep JSON and deep flow YAML are positioned errors', async () => {
+  const json = await validate('deep.json', `{"name": "x", "tasks": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+  assertPositioned(json, 'deep.json', /^deep\.json:1:\d+ nested deeper than 100 levels/);
+  const flow = await validate('flow.yaml', `name: x\ntasks: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+  assertPositioned(flow, 'flow.yaml', /nested deeper than 100 levels/);
+  // Broken JSON that is also deep (JSON.parse refuses it, the YAML path must not recurse either).
+  const broken = await validate('broken.json', `{"name": "x", "tasks": ${'['.repeat(20_000)}`);
+  assertPositioned(broken, 'broken.json', /nested deeper than 100 levels/);
+});
+
+test('an anchor used inside itself is a positioned error', async () => {
+  const r = await validate('self.yaml', 'name: x\ntasks: &all\n  - id: a\n    type: milestone\n    x-again: *all\n');
+  assertPositioned(r, 'self.yaml', /^self\.yaml:5:14 the alias \*all is used inside its own anchor &all/);
+});
+
+test('deep nesting made of aliases (deeper than the text) is a positioned error', async () => {
+  // Each anchor nests the previous one 40 levels deeper: no line deeper than 41, 120 levels expanded.
+  const wrap = (inner: string): string => `${'['.repeat(40)}${inner}${']'.repeat(40)}`;
+  const lines = ['name: x', `x-l0: &l0 ${wrap('1')}`, `x-l1: &l1 ${wrap('*l0')}`, `x-l2: ${wrap('*l1')}`];
+  lines.push('tasks:', '  - id: a', '    type: milestone');
+  const r = await validate('aliases.yaml', `${lines.join('\n')}\n`);
+  assertPositioned(r, 'aliases.yaml', /nested deeper than 100 levels/);
+});
