@@ -17,15 +17,19 @@ import { toErrorResponse } from './http-errors.js';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
 import { authGuard } from './auth/guard.js';
 import type { TokenStore } from './store/token-store.js';
+import type { LibraryStore } from './store/library-store.js';
+import type { TaskTypeRegistry } from '../core/task-type.js';
+import { runbookRoutes } from './routes/runbooks.js';
 import { sessionRoutes } from './routes/session.js';
 import { tokenRoutes } from './routes/tokens.js';
 
-/** Bodies up to this size are read (runbooks up to 5 MB). */
-export const BODY_LIMIT = 5 * 1024 * 1024;
+import { BODY_LIMIT } from './app-limits.js';
 
 export interface AppDeps extends HealthDeps {
   logger: Logger;
   tokens: TokenStore;
+  library: LibraryStore;
+  types: TaskTypeRegistry;
   /** Registers the routes beyond health and docs (auth, runbooks, runs, …). */
   plugins?: Array<(app: Api) => Promise<void> | void>;
 }
@@ -58,13 +62,6 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     reply.header('x-request-id', req.id);
   });
 
-  // YAML runbooks arrive as text; the route parses them with the runbook parser (positions and all).
-  app.addContentTypeParser(
-    ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'],
-    { parseAs: 'string', bodyLimit: BODY_LIMIT },
-    (_req, body, done) => done(null, body),
-  );
-
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = toErrorResponse(err, req.id);
     if (status >= 500) req.log.error({ err }, 'request failed');
@@ -85,10 +82,12 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   app.addHook('onRoute', (route) => {
     const role = route.config?.role;
     if (!route.url.startsWith('/api/') || role === 'public' || route.url.startsWith('/api/docs')) return;
-    const schema = (route.schema ??= {}) as Record<string, unknown>;
+    route.schema ??= {};
+    const schema = route.schema as Record<string, unknown>;
     schema.security ??= [{ bearer: [] }, { session: [] }];
     schema.description = `${schema.description ? `${String(schema.description)}\n\n` : ''}Needs role **${role ?? 'admin'}**.`;
-    const response = (schema.response ??= {}) as Record<string, unknown>;
+    schema.response ??= {};
+    const response = schema.response as Record<string, unknown>;
     response[401] ??= Type.Ref('Error');
     response[403] ??= Type.Ref('Error');
   });
@@ -121,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     sessionRoutes(scope, deps.tokens);
     tokenRoutes(scope, deps.tokens);
   });
+  await app.register(async (scope) => runbookRoutes(scope, deps.library, deps.types));
   for (const plugin of deps.plugins ?? []) await app.register(async (scope) => plugin(scope));
   return app;
 }

@@ -6,6 +6,7 @@
 import type { Store } from '../store/store.js';
 import type { Sql } from './store/sql.js';
 import { TokenStore } from './store/token-store.js';
+import { LibraryStore } from './store/library-store.js';
 
 export interface ServerRuntime {
   backend: 'sqlite' | 'postgres';
@@ -13,6 +14,7 @@ export interface ServerRuntime {
   /** The server's tables. */
   sql: Sql;
   tokens: TokenStore;
+  library: LibraryStore;
   /** A cheap query to see the database answer (health). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +48,7 @@ function runtimeOver(backend: 'sqlite' | 'postgres', store: Store, sql: Sql): Se
     store,
     sql,
     tokens: new TokenStore(sql),
+    library: new LibraryStore(sql),
     ping: async () => {
       await sql.all('SELECT 1 AS one');
     },

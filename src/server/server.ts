@@ -4,7 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
+import type { TaskTypeRegistry } from '../core/task-type.js';
+import { cliTaskTypes } from '../cli/run-session.js';
 import { buildApp } from './app.js';
+import { loadRunbookDir, type DirLoader } from './library/dir-loader.js';
 import { createLogger } from './logger.js';
 import { openServerRuntime, type ServerRuntime } from './runtime.js';
 import { listen, type ListeningServer } from './start-server.js';
@@ -21,10 +24,14 @@ export interface ServerOptions {
   runbooksDir?: string | undefined;
   logLevel?: string;
   logDestination?: DestinationStream;
+  /** Task types (default: the built-ins with slack.message on the data dir's connections). */
+  types?: TaskTypeRegistry;
 }
 
 export interface RunningServer extends ListeningServer {
   runtime: ServerRuntime;
+  /** The `--runbooks DIR` loader, when one was given. */
+  runbooks?: DirLoader;
 }
 
 export function runwireVersion(): string {
@@ -45,22 +52,27 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     ...(o.schema ? { schema: o.schema } : {}),
   });
   const workers = o.workers ?? 1;
+  const types = o.types ?? cliTaskTypes(o.dataDir);
   try {
     const app = await buildApp({
       logger,
       tokens: runtime.tokens,
+      library: runtime.library,
+      types,
       version: runwireVersion(),
       database: { kind: runtime.backend, ping: runtime.ping },
       workers: () => workers,
     });
+    const dir = o.runbooksDir ? await loadRunbookDir(o.runbooksDir, runtime.library, types, logger) : undefined;
     const url = await listen(app, o.host ?? '127.0.0.1', o.port ?? 8080);
     let closed: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closed ??= (async () => {
+        dir?.close();
         await app.close();
         await runtime.close();
       })());
-    return { app, url, runtime, close };
+    return { app, url, runtime, close, ...(dir ? { runbooks: dir } : {}) };
   } catch (err) {
     await runtime.close();
     throw err;

@@ -11,6 +11,7 @@ import { sandboxCommand } from './sandbox.js';
 import { checkCommand } from './check.js';
 import { serverCommand } from './server.js';
 import { tokenCommands } from './token.js';
+import { runbooksCommands } from './runbooks.js';
 
 export const commandModules: CommandModule[] = [
   checkCommand,
@@ -24,4 +25,5 @@ export const commandModules: CommandModule[] = [
   sandboxCommand,
   serverCommand,
   tokenCommands,
+  runbooksCommands,
 ];

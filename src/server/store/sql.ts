@@ -30,7 +30,9 @@ export function sqliteSql(db: Database.Database): Sql {
     backend: 'sqlite',
     all: async (sql, params = []) => {
       const st = prep(sql);
-      return st.reader ? (st.all(...params) as SqlRow[]) : (st.run(...params), []);
+      if (st.reader) return st.all(...params) as SqlRow[];
+      st.run(...params);
+      return [];
     },
     run: async (sql, params = []) => prep(sql).run(...params).changes,
     close: async () => {
