@@ -1,16 +1,16 @@
 /**
- * What the server runs on: the run store and, on the same database (SQLite in the data dir, or
- * PostgreSQL from `--database-url`), the server's own tables (tokens, sessions, library), opened once
- * for the process.
+ * What the server runs on: `openRuntime`'s run store and connection store (SQLite in the data dir or
+ * PostgreSQL from `--database-url`), and, on the same database, the server's own tables (tokens,
+ * sessions, library) through a second handle (SQLite) or pool (PostgreSQL) of its own.
  */
-import type { Store } from '../store/store.js';
+import { openRuntime, type Runtime, type RuntimeConfig } from '../runtime/open-runtime.js';
+import { LibraryStore } from './store/library-store.js';
 import type { Sql } from './store/sql.js';
 import { TokenStore } from './store/token-store.js';
-import { LibraryStore } from './store/library-store.js';
 
 export interface ServerRuntime {
   backend: 'sqlite' | 'postgres';
-  store: Store;
+  runtime: Runtime;
   /** The server's tables. */
   sql: Sql;
   tokens: TokenStore;
@@ -20,32 +20,39 @@ export interface ServerRuntime {
   close(): Promise<void>;
 }
 
-export interface RuntimeOptions {
-  dataDir: string;
-  databaseUrl?: string | undefined;
-  /** PostgreSQL schema (tests use a fresh one each). */
-  schema?: string;
+export async function openServerRuntime(config: RuntimeConfig): Promise<ServerRuntime> {
+  const runtime = await openRuntime(config);
+  try {
+    return over(runtime, await openSql(config));
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
 }
 
-export async function openServerRuntime(o: RuntimeOptions): Promise<ServerRuntime> {
-  if (o.databaseUrl) {
-    const { PostgresStore } = await import('../store/postgres/postgres-store.js');
+async function openSql(config: RuntimeConfig): Promise<Sql> {
+  if (config.databaseUrl) {
     const { openPostgresPool } = await import('../store/postgres/pool.js');
+    const { searchPathSchemaOf } = await import('../store/postgres/url.js');
     const { postgresSql } = await import('./store/sql.js');
-    const pg = { connectionString: o.databaseUrl, ...(o.schema ? { schema: o.schema } : {}) };
-    const store = await PostgresStore.open(pg);
-    return runtimeOver('postgres', store, postgresSql(await openPostgresPool(pg)));
+    const schema = searchPathSchemaOf(config.databaseUrl);
+    return postgresSql(
+      await openPostgresPool({
+        connectionString: config.databaseUrl,
+        ...(schema ? { ensureSchema: schema } : {}),
+        ...(config.poolSize ? { max: config.poolSize } : {}),
+      }),
+    );
   }
-  const { SqliteStore } = await import('../store/sqlite/sqlite-store.js');
   const { openSqlite } = await import('../store/sqlite/open.js');
   const { sqliteSql } = await import('./store/sql.js');
-  return runtimeOver('sqlite', SqliteStore.open(o.dataDir), sqliteSql(openSqlite(o.dataDir)));
+  return sqliteSql(openSqlite(config.dataDir));
 }
 
-function runtimeOver(backend: 'sqlite' | 'postgres', store: Store, sql: Sql): ServerRuntime {
+function over(runtime: Runtime, sql: Sql): ServerRuntime {
   return {
-    backend,
-    store,
+    backend: runtime.backend,
+    runtime,
     sql,
     tokens: new TokenStore(sql),
     library: new LibraryStore(sql),
@@ -54,7 +61,7 @@ function runtimeOver(backend: 'sqlite' | 'postgres', store: Store, sql: Sql): Se
     },
     close: async () => {
       await sql.close();
-      await store.close();
+      await runtime.close();
     },
   };
 }

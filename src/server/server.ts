@@ -17,8 +17,6 @@ export interface ServerOptions {
   port?: number;
   dataDir: string;
   databaseUrl?: string | undefined;
-  /** PostgreSQL schema (tests). */
-  schema?: string;
   /** Embedded workers (0 = `--no-worker`). */
   workers?: number;
   runbooksDir?: string | undefined;
@@ -48,11 +46,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   });
   const runtime = await openServerRuntime({
     dataDir: o.dataDir,
-    databaseUrl: o.databaseUrl,
-    ...(o.schema ? { schema: o.schema } : {}),
+    ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
   });
   const workers = o.workers ?? 1;
-  const types = o.types ?? cliTaskTypes(o.dataDir);
+  // slack.message gets this process's runtime (already open) for its connections.
+  const types =
+    o.types ??
+    cliTaskTypes({ config: runtime.runtime.config, get: async () => runtime.runtime, close: async () => {} });
   try {
     const app = await buildApp({
       logger,

@@ -29,6 +29,11 @@ export interface TestServer extends RunningServer {
 /** Every body any test server of this process has answered (for the leak test). */
 export const allSeenBodies: string[] = [];
 
+/** The test database URL selecting a schema (created on open). */
+export function pgUrlWithSchema(schema: string): string {
+  return `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}`;
+}
+
 export function freshSchema(prefix = 'runwire_srv'): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 }
@@ -47,14 +52,15 @@ export async function startTestServer(
     partial = parts.pop() ?? '';
     logLines.push(...parts);
   });
+  const { schema: _schema, ...rest } = o;
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     logLevel: 'info',
-    ...o,
+    ...rest,
     dataDir,
     logDestination,
-    ...(backend === 'postgres' ? { databaseUrl: pgUrl, schema: o.schema ?? freshSchema() } : {}),
+    ...(backend === 'postgres' ? { databaseUrl: pgUrlWithSchema(o.schema ?? freshSchema()) } : {}),
   });
   const seenBodies: string[] = [];
   const call: TestServer['call'] = async (path, init = {}) => {

@@ -7,8 +7,9 @@ import { basename, extname } from 'node:path';
 import { RunwireError } from '../../core/errors.js';
 import { HttpError } from '../../server/http-errors.js';
 import { formatOf, pushRunbook, versionJson } from '../../server/library/push.js';
-import { openServerRuntime } from '../../server/runtime.js';
+import { openServerRuntime, type ServerRuntime } from '../../server/runtime.js';
 import { apiClient } from '../api-client.js';
+import type { RuntimeConfig } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import type { RunbooksCliOptions } from '../commands/runbooks.js';
 import { EXIT_INVALID } from '../load-runbook.js';
@@ -32,13 +33,8 @@ function serverOf(opts: RunbooksCliOptions, ctx: CliContext): string | undefined
   return opts.server ?? ctx.env.RUNWIRE_SERVER;
 }
 
-async function local<T>(
-  opts: RunbooksCliOptions,
-  dataDir: string,
-  ctx: CliContext,
-  fn: (r: Awaited<ReturnType<typeof openServerRuntime>>) => Promise<T>,
-) {
-  const r = await openServerRuntime({ dataDir, databaseUrl: opts.databaseUrl ?? ctx.env.RUNWIRE_DATABASE_URL });
+async function local<T>(config: RuntimeConfig, fn: (r: ServerRuntime) => Promise<T>): Promise<T> {
+  const r = await openServerRuntime(config);
   try {
     return await fn(r);
   } finally {
@@ -46,11 +42,11 @@ async function local<T>(
   }
 }
 
-export async function listRunbooks(opts: RunbooksCliOptions, dataDir: string, ctx: CliContext): Promise<void> {
+export async function listRunbooks(opts: RunbooksCliOptions, config: RuntimeConfig, ctx: CliContext): Promise<void> {
   const server = serverOf(opts, ctx);
   const list: Summary[] = server
     ? (await apiClient(server, ctx.env).request<Summary[]>('GET', '/api/runbooks')).body
-    : await local(opts, dataDir, ctx, async (r) =>
+    : await local(config, async (r) =>
         (await r.library.list()).map((e) => ({
           id: e.id,
           version: e.latest?.version ?? null,
@@ -75,7 +71,7 @@ export async function listRunbooks(opts: RunbooksCliOptions, dataDir: string, ct
 export async function pushRunbookFile(
   file: string,
   opts: RunbooksCliOptions,
-  dataDir: string,
+  config: RuntimeConfig,
   ctx: CliContext,
 ): Promise<void> {
   const text = await readFile(file, 'utf8').catch((err: unknown) => {
@@ -96,8 +92,8 @@ export async function pushRunbookFile(
             contentType: format === 'json' ? 'application/json' : 'application/yaml',
           },
         )
-      : await local(opts, dataDir, ctx, async (r) => {
-          const res = await pushRunbook(r.library, cliTaskTypes(dataDir, ctx.env), {
+      : await local(config, async (r) => {
+          const res = await pushRunbook(r.library, cliTaskTypes(), {
             id,
             text,
             format,
@@ -121,7 +117,7 @@ export async function pushRunbookFile(
 export async function showRunbook(
   id: string,
   opts: RunbooksCliOptions,
-  dataDir: string,
+  config: RuntimeConfig,
   ctx: CliContext,
 ): Promise<void> {
   const server = serverOf(opts, ctx);
@@ -132,7 +128,7 @@ export async function showRunbook(
           `/api/runbooks/${encodeURIComponent(id)}`,
         )
       ).body
-    : await local(opts, dataDir, ctx, async (r) => {
+    : await local(config, async (r) => {
         const e = await r.library.get(id);
         if (!e?.latest)
           throw new RunwireError('runwire.runbook.not_found', `No runbook "${id}" in the library.`, {

@@ -2,10 +2,11 @@
 import { RunwireError } from '../../core/errors.js';
 import { startServer } from '../../server/server.js';
 import { shutdownOnSignals } from '../../server/start-server.js';
+import type { RuntimeConfig } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import type { ServerCliOptions } from '../commands/server.js';
 
-export async function runServer(opts: ServerCliOptions, dataDir: string, ctx: CliContext): Promise<void> {
+export async function runServer(opts: ServerCliOptions, config: RuntimeConfig, ctx: CliContext): Promise<void> {
   const port = Number(opts.port);
   const workers = opts.worker === false ? 0 : Number(opts.workers);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -15,8 +16,8 @@ export async function runServer(opts: ServerCliOptions, dataDir: string, ctx: Cl
   const server = await startServer({
     host: opts.host,
     port,
-    dataDir,
-    databaseUrl: opts.databaseUrl ?? ctx.env.RUNWIRE_DATABASE_URL,
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
     workers,
     runbooksDir: opts.runbooks,
     logLevel: opts.logLevel,

@@ -2,16 +2,12 @@
 import { RunwireError } from '../../core/errors.js';
 import { isRole, TOKEN_NAME } from '../../server/auth/tokens.js';
 import { openServerRuntime, type ServerRuntime } from '../../server/runtime.js';
+import type { RuntimeConfig } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import type { TokenCliOptions } from '../commands/token.js';
 
-async function withRuntime<T>(
-  opts: TokenCliOptions,
-  dataDir: string,
-  ctx: CliContext,
-  fn: (r: ServerRuntime) => Promise<T>,
-): Promise<T> {
-  const r = await openServerRuntime({ dataDir, databaseUrl: opts.databaseUrl ?? ctx.env.RUNWIRE_DATABASE_URL });
+async function withRuntime<T>(config: RuntimeConfig, fn: (r: ServerRuntime) => Promise<T>): Promise<T> {
+  const r = await openServerRuntime(config);
   try {
     return await fn(r);
   } finally {
@@ -19,7 +15,7 @@ async function withRuntime<T>(
   }
 }
 
-export async function createToken(opts: TokenCliOptions, dataDir: string, ctx: CliContext): Promise<void> {
+export async function createToken(opts: TokenCliOptions, config: RuntimeConfig, ctx: CliContext): Promise<void> {
   const role = opts.role;
   if (!isRole(role))
     throw new RunwireError('runwire.cli.bad_option', `--role must be viewer, operator or admin, not "${role}".`);
@@ -28,7 +24,7 @@ export async function createToken(opts: TokenCliOptions, dataDir: string, ctx: C
       'runwire.cli.bad_option',
       `--name "${opts.name}" must be letters, digits, ".", "_" or "-" (up to 64).`,
     );
-  const { token, info } = await withRuntime(opts, dataDir, ctx, (r) => r.tokens.create(role, opts.name));
+  const { token, info } = await withRuntime(config, (r) => r.tokens.create(role, opts.name));
   if (opts.json) {
     ctx.stdout.write(`${JSON.stringify({ token, ...info })}\n`);
     return;
@@ -39,8 +35,8 @@ export async function createToken(opts: TokenCliOptions, dataDir: string, ctx: C
   );
 }
 
-export async function listTokens(opts: TokenCliOptions, dataDir: string, ctx: CliContext): Promise<void> {
-  const list = await withRuntime(opts, dataDir, ctx, (r) => r.tokens.list());
+export async function listTokens(opts: TokenCliOptions, config: RuntimeConfig, ctx: CliContext): Promise<void> {
+  const list = await withRuntime(config, (r) => r.tokens.list());
   if (opts.json) {
     ctx.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
     return;
@@ -57,11 +53,11 @@ export async function listTokens(opts: TokenCliOptions, dataDir: string, ctx: Cl
 
 export async function revokeToken(
   name: string,
-  opts: TokenCliOptions,
-  dataDir: string,
+  _opts: TokenCliOptions,
+  config: RuntimeConfig,
   ctx: CliContext,
 ): Promise<void> {
-  const gone = await withRuntime(opts, dataDir, ctx, (r) => r.tokens.revoke(name));
+  const gone = await withRuntime(config, (r) => r.tokens.revoke(name));
   if (!gone)
     throw new RunwireError('runwire.token.not_found', `No token named "${name}".`, { fix: 'See runwire token list.' });
   ctx.stdout.write(`Revoked token "${name}" and its sessions.\n`);

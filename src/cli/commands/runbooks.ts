@@ -1,12 +1,11 @@
 /** `runwire runbooks list|push FILE|show ID`: the server's runbook library, over HTTP or in the local database. */
 import type { Command } from 'commander';
-import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
+import { runtimeConfigOf, type CliContext, type CommandModule } from '../context.js';
 
 export interface RunbooksCliOptions {
   server?: string;
   json?: boolean;
   id?: string;
-  databaseUrl?: string;
 }
 
 export const runbooksCommands: CommandModule = {
@@ -19,15 +18,11 @@ export const runbooksCommands: CommandModule = {
     const common = (c: Command): Command =>
       c
         .option('--server <url>', 'a Runwire server (env RUNWIRE_SERVER; token from RUNWIRE_TOKEN)')
-        .option(
-          '--database-url <url>',
-          'without --server: PostgreSQL URL (env RUNWIRE_DATABASE_URL); default SQLite in the data dir',
-        )
         .option('--json', 'print JSON');
     common(group.command('list').description('runbooks: id, latest version, name, tasks, problems')).action(
       async (opts: RunbooksCliOptions, cmd: Command) => {
         const { listRunbooks } = await import('../actions/runbooks.js');
-        await listRunbooks(opts, dataDirOf(cmd), ctx);
+        await listRunbooks(opts, runtimeConfigOf(cmd, ctx), ctx);
       },
     );
     common(
@@ -38,13 +33,13 @@ export const runbooksCommands: CommandModule = {
         .option('--id <id>', 'library id (default: the file name without its extension)'),
     ).action(async (file: string, opts: RunbooksCliOptions, cmd: Command) => {
       const { pushRunbookFile } = await import('../actions/runbooks.js');
-      await pushRunbookFile(file, opts, dataDirOf(cmd), ctx);
+      await pushRunbookFile(file, opts, runtimeConfigOf(cmd, ctx), ctx);
     });
     common(
       group.command('show').description('one runbook: version, tasks, current problems').argument('<id>', 'runbook id'),
     ).action(async (id: string, opts: RunbooksCliOptions, cmd: Command) => {
       const { showRunbook } = await import('../actions/runbooks.js');
-      await showRunbook(id, opts, dataDirOf(cmd), ctx);
+      await showRunbook(id, opts, runtimeConfigOf(cmd, ctx), ctx);
     });
   },
 };

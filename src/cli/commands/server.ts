@@ -1,6 +1,6 @@
 /** `runwire server`: the HTTP API (and the embedded worker) until SIGINT/SIGTERM. */
 import type { Command } from 'commander';
-import { dataDirOf, type CliContext, type CommandModule } from '../context.js';
+import { runtimeConfigOf, type CliContext, type CommandModule } from '../context.js';
 
 export interface ServerCliOptions {
   port: string;
@@ -8,7 +8,6 @@ export interface ServerCliOptions {
   workers: string;
   worker: boolean;
   runbooks?: string;
-  databaseUrl?: string;
   logLevel: string;
 }
 
@@ -22,11 +21,10 @@ export const serverCommand: CommandModule = {
       .option('--workers <n>', 'embedded workers driving runs', '1')
       .option('--no-worker', 'run no worker here (another process drives the runs)')
       .option('--runbooks <dir>', 'load every *.yaml/*.json of this directory into the library, and reload on change')
-      .option('--database-url <url>', 'PostgreSQL URL (env RUNWIRE_DATABASE_URL); default SQLite in the data dir')
       .option('--log-level <level>', 'pino log level (trace, debug, info, warn, error)', 'info')
       .action(async (opts: ServerCliOptions, cmd: Command) => {
         const { runServer } = await import('../actions/server.js');
-        await runServer(opts, dataDirOf(cmd), ctx);
+        await runServer(opts, runtimeConfigOf(cmd, ctx), ctx);
       });
   },
 };
