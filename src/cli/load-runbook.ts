@@ -14,9 +14,6 @@ import type { CliContext } from './context.js';
 /** Exit code for an invalid runbook, a missing file or a bad flag value. */
 export const EXIT_INVALID = 2;
 
-export { collectVar } from './options.js';
-
-/** `['a=1', 'b=x=y']` → `{ a: '1', b: 'x=y' }`; throws `runwire.cli.bad_var` on a malformed one. */
 /** `--var` flags for a command: parsed, or exit code 2 (invalid input) and the error rethrown. */
 export function varFlagsOrInvalid(
   values: readonly string[] | undefined,
@@ -30,6 +27,7 @@ export function varFlagsOrInvalid(
   }
 }
 
+/** `['a=1', 'b=x=y']` → `{ a: '1', b: 'x=y' }`; throws `runwire.cli.bad_var` on a malformed one. */
 export function parseVarFlags(values: readonly string[] = []): Record<string, string> {
   const vars: Record<string, string> = {};
   const namePattern = new RegExp(VAR_NAME_PATTERN);
@@ -96,13 +94,4 @@ export async function loadRunbookOrReport(
   ctx.stderr.write(result.issues.map((i) => `${formatIssue(i)}\n`).join(''));
   ctx.exitCode = EXIT_INVALID;
   return undefined;
-}
-
-/** `loadRunbookOrReport` with options as one object (the form `run` calls). */
-export async function loadRunbook(
-  file: string,
-  types: TaskTypeRegistry,
-  opts: { ctx: CliContext; vars?: Record<string, string> },
-): Promise<Runbook | undefined> {
-  return loadRunbookOrReport(file, types, opts.ctx, opts.vars ?? {});
 }

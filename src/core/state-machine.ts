@@ -69,10 +69,6 @@ export function isTaskTerminal(s: TaskStatus): boolean {
   return TASK_NEXT[s].length === 0;
 }
 
-export function isRunTerminal(s: RunStatus): boolean {
-  return RUN_NEXT[s].length === 0;
-}
-
 /** Whether a task may move from `from` to `to` (a status never transitions to itself). */
 export function canTransition(from: TaskStatus, to: TaskStatus): boolean {
   return TASK_NEXT[from].includes(to);

@@ -8,6 +8,7 @@
  * a type owns only what its task does.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { ErrorCode } from './errors.js';
 
 export type RunMode = 'live' | 'rehearsal';
 
@@ -145,7 +146,7 @@ export interface CheckContext {
 /** One pre-flight problem, e.g. a missing scope, with the fix. */
 export interface CheckProblem {
   /** Stable code, e.g. `runwire.slack.missing_scope`. */
-  code: string;
+  code: ErrorCode;
   message: string;
   fix?: string;
   /** `error` will make the task fail when it starts; `warning` may degrade it (e.g. at-least-once). */

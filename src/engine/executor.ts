@@ -445,11 +445,6 @@ export class RunExecutor {
     }
   }
 
-  /** Make a task ready again (operator retry) if its predecessors are done, else leave it pending. */
-  requeue(rec: TaskRecord): void {
-    if ((this.remaining.get(rec.taskId) ?? 0) === 0) this.readyQueue.push(rec.taskId);
-  }
-
   private context(job: Job): TaskContext {
     const { rec } = job;
     const actor = `task:${rec.taskId}`;

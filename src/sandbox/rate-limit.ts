@@ -6,39 +6,11 @@
  * per method per token, each bucket holding one minute's worth so a burst up to the tier limit passes
  * (Slack "allows bursts"). chat.postMessage: 1 per second per channel with a burst of 3 — chosen so a
  * short flurry of a handful of messages succeeds while a sustained stream is cut to 1/s, as Slack does.
+ * The bucket itself is the one in `src/core/token-bucket.ts`.
  */
+import { type Bucket, type BucketRule, perMinute, perSecond, takeToken } from '../core/token-bucket.js';
 
-/** A token bucket: how many calls are left and when that was computed. */
-export interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
-
-/** Capacity (burst) and refill rate. */
-export interface BucketRule {
-  capacity: number;
-  refillPerMs: number;
-}
-
-export interface TakeResult {
-  bucket: Bucket;
-  allowed: boolean;
-  /** When not allowed: milliseconds until one call is available again. */
-  retryAfterMs: number;
-}
-
-/** Take one call from a bucket (pure). A missing bucket starts full. */
-export function takeToken(bucket: Bucket | undefined, rule: BucketRule, now: number): TakeResult {
-  const prev = bucket ?? { tokens: rule.capacity, updatedAt: now };
-  const elapsed = Math.max(0, now - prev.updatedAt);
-  const tokens = Math.min(rule.capacity, prev.tokens + elapsed * rule.refillPerMs);
-  if (tokens >= 1) return { bucket: { tokens: tokens - 1, updatedAt: now }, allowed: true, retryAfterMs: 0 };
-  return {
-    bucket: { tokens, updatedAt: now },
-    allowed: false,
-    retryAfterMs: Math.ceil((1 - tokens) / rule.refillPerMs),
-  };
-}
+export type { BucketRule } from '../core/token-bucket.js';
 
 /** `Retry-After` as Slack sends it: whole seconds, at least 1. */
 export function retryAfterSeconds(ms: number): number {
@@ -63,14 +35,14 @@ export const DEFAULT_POST_MESSAGE = { perSecond: 1, burst: 3 } as const;
 /** The bucket rule of a tier under a config (pure). */
 export function tierRule(tier: 1 | 2 | 3 | 4, cfg: RateLimitConfig): BucketRule {
   const scale = cfg.scale ?? 1;
-  const perMinute = (cfg.tiers?.[tier] ?? DEFAULT_TIER_PER_MINUTE[tier]) * scale;
-  return { capacity: Math.max(1, Math.floor(perMinute)), refillPerMs: perMinute / 60_000 };
+  const n = (cfg.tiers?.[tier] ?? DEFAULT_TIER_PER_MINUTE[tier]) * scale;
+  return perMinute(n, n);
 }
 
 /** The bucket rule for "n per second with a burst" under a config (pure). */
 export function perSecondRule(rule: { perSecond: number; burst: number }, cfg: RateLimitConfig): BucketRule {
   const scale = cfg.scale ?? 1;
-  return { capacity: Math.max(1, Math.floor(rule.burst * scale)), refillPerMs: (rule.perSecond * scale) / 1000 };
+  return perSecond(rule.perSecond * scale, rule.burst * scale);
 }
 
 /** Holds the buckets of one sandbox; `take` answers how long to wait (0 = allowed). */
@@ -101,6 +73,6 @@ export class RateLimiter {
     if (!this.enabled) return 0;
     const r = takeToken(this.buckets.get(key), rule, now);
     this.buckets.set(key, r.bucket);
-    return r.allowed ? 0 : r.retryAfterMs;
+    return r.waitMs;
   }
 }

@@ -4,7 +4,7 @@
  * bodies, wrong content type) are worded here; anything else is a 500 that names only the request id,
  * never a stack or an internal message.
  */
-import { RunwireError } from '../core/errors.js';
+import { type ErrorCode, RunwireError } from '../core/errors.js';
 
 /** An error the API means to answer with a given status. */
 export class HttpError extends RunwireError {
@@ -14,7 +14,7 @@ export class HttpError extends RunwireError {
 
   constructor(
     status: number,
-    code: string,
+    code: ErrorCode,
     message: string,
     opts: { fix?: string; extra?: Record<string, unknown> } = {},
   ) {

@@ -4,7 +4,8 @@
  * backends cannot drift apart in what a run, task or event looks like.
  */
 import { RunwireError } from '../core/errors.js';
-import type { RunEvent, RunSummary, TaskRecord } from './store.js';
+import { isRunStatus, isTaskStatus, type RunStatus, type TaskStatus } from '../core/state-machine.js';
+import type { RunEvent, RunSummary, TaskError, TaskRecord } from './store.js';
 
 export type Row = Record<string, unknown>;
 
@@ -29,6 +30,55 @@ export function runNotFound(runId: string): RunwireError {
   });
 }
 
+/** A value read back from the database that is not one Runwire writes: fail rather than guess. */
+function badRow(what: string, value: unknown): RunwireError {
+  return new RunwireError(
+    'runwire.store.bad_row',
+    `The database holds ${what} ${JSON.stringify(value)}, which Runwire does not write.`,
+    {
+      fix: 'Check that this data dir (or database) belongs to this version of Runwire.',
+    },
+  );
+}
+
+function taskStatus(v: unknown): TaskStatus {
+  const s = String(v);
+  if (!isTaskStatus(s)) throw badRow('a task status', v);
+  return s;
+}
+
+function runStatus(v: unknown): RunStatus {
+  const s = String(v);
+  if (!isRunStatus(s)) throw badRow('a run status', v);
+  return s;
+}
+
+function runMode(v: unknown): RunSummary['mode'] {
+  if (v !== 'live' && v !== 'rehearsal') throw badRow('a run mode', v);
+  return v;
+}
+
+/** A JSON object column (state, output, data): an object or null, never another JSON value. */
+function objectOrNull(v: unknown, what: string): Record<string, unknown> | null {
+  const value = parse<unknown>(v);
+  if (value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRow(what, value);
+  return value as Record<string, unknown>;
+}
+
+function taskError(v: unknown): TaskError | null {
+  const e = objectOrNull(v, 'a task error');
+  if (e === null) return null;
+  const { code, message, fix, retryable } = e;
+  if (typeof code !== 'string' || typeof message !== 'string') throw badRow('a task error', e);
+  return {
+    code,
+    message,
+    ...(typeof fix === 'string' ? { fix } : {}),
+    ...(typeof retryable === 'boolean' ? { retryable } : {}),
+  };
+}
+
 export function taskFromRow(r: Row): TaskRecord {
   return {
     runId: String(r.run_id),
@@ -36,14 +86,14 @@ export function taskFromRow(r: Row): TaskRecord {
     position: Number(r.position),
     name: String(r.name),
     type: String(r.type),
-    status: String(r.status) as TaskRecord['status'],
+    status: taskStatus(r.status),
     attempts: Number(r.attempts),
     startedAt: str(r.started_at),
     finishedAt: str(r.finished_at),
     nextAttemptAt: num(r.next_attempt_at),
-    error: parse(r.error),
-    output: parse(r.output),
-    state: parse(r.state),
+    error: taskError(r.error),
+    output: objectOrNull(r.output, 'a task output'),
+    state: objectOrNull(r.state, 'a task state'),
     reason: str(r.reason),
   };
 }
@@ -52,8 +102,8 @@ export function summaryFromRow(r: Row): RunSummary {
   return {
     id: String(r.id),
     runbook: String(r.runbook),
-    mode: String(r.mode) as RunSummary['mode'],
-    status: String(r.status) as RunSummary['status'],
+    mode: runMode(r.mode),
+    status: runStatus(r.status),
     vars: parse<Record<string, string>>(r.vars) ?? {},
     createdAt: String(r.created_at),
     startedAt: str(r.started_at),
@@ -65,7 +115,7 @@ export function summaryFromRow(r: Row): RunSummary {
 }
 
 export function eventFromRow(r: Row): RunEvent {
-  const data = parse<Record<string, unknown>>(r.data);
+  const data = objectOrNull(r.data, 'event data');
   return {
     seq: Number(r.seq),
     runId: String(r.run_id),

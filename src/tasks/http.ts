@@ -78,7 +78,6 @@ export function createHttpType(deps: HttpTypeDeps = {}) {
 }
 
 /** The `http` type with the global fetch. */
-export const httpType = createHttpType();
 
 function parseUrl(text: string): URL {
   let url: URL;
@@ -131,7 +130,7 @@ async function callHttp(input: Input, ctx: TaskContext, doFetch: typeof fetch) {
     });
     ({ text, truncated } = await readCapped(res));
   } catch (err) {
-    if (ctx.signal.aborted) throw new RunwireError('runwire.task.aborted', `${where} was interrupted`, { cause: err });
+    if (ctx.signal.aborted) throw new RunwireError('runwire.aborted', `${where} was interrupted`, { cause: err });
     if (timeout.aborted) {
       throw new RunwireError('runwire.http.timeout', `${where} timed out after ${input.timeout ?? DEFAULT_TIMEOUT}`, {
         retryable: true,

@@ -10,7 +10,7 @@
  * posts prefixed to that channel instead.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { RunwireError, toRunwireError } from '../core/errors.js';
+import { type ErrorCode, RunwireError, toRunwireError } from '../core/errors.js';
 import { defineTaskType, type TaskContext, type ValidationGraph } from '../core/task-type.js';
 import type { ConnectionResolver, ResolvedConnection } from '../slack/connections/types.js';
 import { checkMessageTask } from '../slack/delivery/preflight.js';
@@ -149,7 +149,7 @@ export function validateSlackMessage(
 }
 
 /** A token connection needs a channel (only a webhook brings its own). */
-function noChannel(connection: string): { code: string; message: string; fix: string } {
+function noChannel(connection: string): { code: ErrorCode; message: string; fix: string } {
   return {
     code: 'runwire.slack.no_channel',
     message: `channel: the task names no channel, and connection "${connection}" is not an incoming webhook (only a webhook brings its own channel).`,

@@ -2,6 +2,7 @@
  * `wait`: pause for a duration (`duration: 30s`). The deadline is saved durably before waiting,
  * so a run resumed after a crash waits only for what is left, not the whole duration again.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from '@sinclair/typebox';
 import { defineTaskType } from '../core/task-type.js';
 import { RunwireError } from '../core/errors.js';
@@ -30,30 +31,19 @@ export const waitType = defineTaskType({
       until = ctx.now().getTime() + ms;
       await ctx.saveState({ until: new Date(until).toISOString() }, `Waiting ${input.duration}`);
     }
-    await sleep(Math.max(0, until - ctx.now().getTime()), ctx.signal);
+    await pause(Math.max(0, until - ctx.now().getTime()), ctx.signal);
     return { status: 'succeeded', output: { waited_ms: ms } };
   },
 });
 
-/** Resolve after `ms`, or reject with `runwire.task.aborted` when the signal fires. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const aborted = (): RunwireError =>
-      new RunwireError('runwire.task.aborted', 'the wait was interrupted (run cancelled or Runwire shutting down)', {
-        cause: signal.reason,
-      });
-    if (signal.aborted) {
-      reject(aborted());
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** Resolve after `ms`, or reject with `runwire.aborted` when the signal fires. */
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch (err) {
+    if (!signal.aborted) throw err;
+    throw new RunwireError('runwire.aborted', 'the wait was interrupted (run cancelled or Runwire shutting down)', {
+      cause: signal.reason,
+    });
+  }
 }

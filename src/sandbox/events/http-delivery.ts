@@ -2,6 +2,7 @@
  * Delivers signed Events API payloads to the app's Request URL over HTTP, retrying like Slack.
  * The thin I/O shell around `signature.ts` (signing) and `retry-policy.ts` (decisions).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { signedHeaders } from './signature.js';
 import { nextStep, type AttemptOutcome, type RetryPolicy } from './retry-policy.js';
 
@@ -36,8 +37,8 @@ export interface HttpDeliveryOptions {
 /** Sends payloads and retries them; `close()` abandons what is still pending. */
 export class HttpEventDeliverer {
   private readonly inFlight = new Set<AbortController>();
-  /** Pending waits between retries; `close()` ends them early. */
-  private readonly waits = new Map<NodeJS.Timeout, () => void>();
+  /** Aborted by `close()`: ends the waits between retries early. */
+  private readonly closing = new AbortController();
   private closed = false;
 
   constructor(private readonly opts: HttpDeliveryOptions) {}
@@ -62,7 +63,8 @@ export class HttpEventDeliverer {
       this.opts.onRecord?.(record);
       if (step.kind !== 'retry') return record;
       retry = { retryNum: step.retryNum, reason: step.reason };
-      await this.sleep(step.delayMs);
+      // `close()` ends the wait early; the loop then sees `closed`.
+      await sleep(step.delayMs, undefined, { signal: this.closing.signal }).catch(() => undefined);
     }
     record.state = 'failed';
     return record;
@@ -102,24 +104,10 @@ export class HttpEventDeliverer {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.waits.delete(t);
-        resolve();
-      }, ms);
-      this.waits.set(t, resolve);
-    });
-  }
-
   /** Stops retrying and aborts requests in flight. */
   close(): void {
     this.closed = true;
     for (const c of this.inFlight) c.abort(new Error('sandbox closed'));
-    for (const [t, resolve] of this.waits) {
-      clearTimeout(t);
-      resolve();
-    }
-    this.waits.clear();
+    this.closing.abort();
   }
 }

@@ -7,6 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, WebSocket } from 'ws';
 import {
   ackedEnvelopeId,
@@ -64,6 +65,8 @@ export class SocketModeLink {
   private readonly sockets = new Map<WebSocket, { since: number; pinger: NodeJS.Timeout }>();
   private readonly pending = new Map<string, PendingEnvelope>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Aborted by `close()`: ends a pending wait early. */
+  private readonly closing = new AbortController();
   private nextSocket = 0;
   private acked = 0;
   private dropped = 0;
@@ -198,7 +201,8 @@ export class SocketModeLink {
     };
     sendAll(reason);
     if (reason === 'warning') {
-      await this.wait(this.o.warningLeadMs);
+      const waited = await sleep(this.o.warningLeadMs, true, { signal: this.closing.signal }).catch(() => false);
+      if (!waited) return targets.length; // closed meanwhile
       sendAll('refresh_requested');
     }
     this.later(this.o.closeGraceMs, () => {
@@ -216,10 +220,6 @@ export class SocketModeLink {
       acked: this.acked,
       dropped: this.dropped,
     };
-  }
-
-  private wait(ms: number): Promise<void> {
-    return new Promise((resolve) => this.later(ms, resolve));
   }
 
   private later(ms: number, fn: () => void): void {
@@ -246,6 +246,7 @@ export class SocketModeLink {
     this.pending.clear();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.closing.abort();
     this.wss.close();
   }
 }

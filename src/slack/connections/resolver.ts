@@ -3,6 +3,7 @@
  * it expires (storing the new pair), and decrypts it into memory. `refreshNow` serves callers that
  * got `token_expired` from Slack anyway (clock skew, a token revoked early).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RunwireError } from '../../core/errors.js';
 import type { ConnectionRecord } from './model.js';
 import { refreshAccessToken } from './oauth.js';
@@ -107,7 +108,7 @@ export class StoreConnectionResolver implements ConnectionResolver {
       for (let i = 0; i < (spent ? 10 : 1); i++) {
         const latest = await this.service.store.get(rec.name);
         if (latest && latest.sealed[field] !== rec.sealed[field]) return latest;
-        if (spent) await new Promise((r) => setTimeout(r, 100));
+        if (spent) await sleep(100);
       }
       throw err;
     }

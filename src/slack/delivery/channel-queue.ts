@@ -5,7 +5,8 @@
  * token from the queue's bucket before every call, so one channel's pace or 429 never touches
  * another channel's queue.
  */
-import { applyRetryAfter, freshBucket, takeToken, type BucketPolicy, type BucketState } from './pacing.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Bucket, type BucketRule, blockFor, fullBucket, takeToken } from '../../core/token-bucket.js';
 
 /** Time, injectable so the pure parts stay testable; the real one uses timers. */
 export interface Clock {
@@ -15,19 +16,7 @@ export interface Clock {
 
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined),
 };
 
 /** What a running job uses to pace its calls. */
@@ -53,36 +42,36 @@ interface Entry {
   settle?: { resolve(v: unknown): void; reject(e: unknown): void };
 }
 
-export class TokenBucket implements Pacer {
-  private state: BucketState;
+export class BucketPacer implements Pacer {
+  private state: Bucket;
   constructor(
-    private readonly policy: BucketPolicy,
+    private readonly policy: BucketRule,
     private readonly clock: Clock,
   ) {
-    this.state = freshBucket(policy, clock.now());
+    this.state = fullBucket(policy, clock.now());
   }
 
   async acquire(signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const { waitMs, next } = takeToken(this.policy, this.state, this.clock.now());
-      this.state = next;
+      const { waitMs, bucket } = takeToken(this.state, this.policy, this.clock.now());
+      this.state = bucket;
       if (waitMs === 0) return;
       await this.clock.sleep(waitMs, signal);
     }
   }
 
   retryAfter(seconds: number): void {
-    this.state = applyRetryAfter(this.state, this.clock.now(), seconds);
+    this.state = blockFor(this.state, this.clock.now(), seconds * 1000);
   }
 }
 
 export class ChannelQueue {
   private readonly entries: Entry[] = [];
   private running = false;
-  readonly pacer: TokenBucket;
+  readonly pacer: BucketPacer;
 
-  constructor(policy: BucketPolicy, clock: Clock) {
-    this.pacer = new TokenBucket(policy, clock);
+  constructor(policy: BucketRule, clock: Clock) {
+    this.pacer = new BucketPacer(policy, clock);
   }
 
   /** Number of places reserved and not yet finished (for tests and the bench). */
@@ -149,7 +138,7 @@ export class ChannelQueue {
 export class QueueRegistry {
   private readonly queues = new Map<string, ChannelQueue>();
   constructor(
-    private readonly policy: BucketPolicy,
+    private readonly policy: BucketRule,
     private readonly clock: Clock = realClock,
   ) {}
 

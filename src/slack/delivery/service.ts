@@ -19,12 +19,14 @@ import type { SlackTarget } from '../targets.js';
 import { QueueRegistry, realClock, type Clock, type Pacer } from './channel-queue.js';
 import { slackError, transportError } from './error-catalog.js';
 import { lookupDelivery, METADATA_EVENT_TYPE } from './lookup.js';
-import { backoffMs, POST_MESSAGE_POLICY, type BucketPolicy } from './pacing.js';
+import { DELIVERY_BACKOFF, POST_MESSAGE_POLICY } from './pacing.js';
 import { resolveConversation } from './resolve-conversation.js';
 import { MAYBE_APPLIED_ERRORS, mayStillCommit, TRANSIENT_SLACK_ERRORS, type CallOutcome } from './slack-call.js';
 import { decideStart, lateCommitLookAt, permalinkFor, repostNote, type DeliveryState } from './state.js';
 import { WorkspaceClients, type Conversation, type WorkspaceClient } from './workspace-client.js';
 import { deliverViaWebhook } from './webhook.js';
+import { type BackoffPolicy, backoffDelay } from '../../core/backoff.js';
+import type { BucketRule } from '../../core/token-bucket.js';
 
 /** The default late-commit window: see `DeliveryServiceOptions.commitGraceMs`. */
 export const DEFAULT_COMMIT_GRACE_MS = 5_000;
@@ -44,9 +46,9 @@ export interface DeliveryServiceOptions {
   /** 429 answers tolerated per message before failing (each waits Retry-After). Default 30. */
   maxRateLimited?: number;
   /** chat.postMessage pacing per channel. Default 1/s, burst 1. */
-  postPolicy?: BucketPolicy;
-  /** Base of the backoff between transient retries (ms). Default 500. */
-  backoffBaseMs?: number;
+  postPolicy?: BucketRule;
+  /** The backoff between transient retries. Default `DELIVERY_BACKOFF` (from 500 ms, at most 20 s). */
+  backoff?: BackoffPolicy;
   random?: () => number;
 }
 
@@ -92,7 +94,7 @@ export class DeliveryService {
       maxTransient: opts.maxTransient ?? 6,
       maxRateLimited: opts.maxRateLimited ?? 30,
       postPolicy: opts.postPolicy ?? POST_MESSAGE_POLICY,
-      backoffBaseMs: opts.backoffBaseMs ?? 500,
+      backoff: opts.backoff ?? DELIVERY_BACKOFF,
       random: opts.random ?? Math.random,
     };
     this.clients = new WorkspaceClients(this.o.clock, this.o.timeoutMs);
@@ -263,7 +265,7 @@ export class DeliveryService {
           transient++;
           lastError = transportError('network_error', `history look-up: ${found.reason}`, ctx);
           if (transient > this.o.maxTransient) return fail(lastError, { maybe_sent: true, attempts: st.attempts });
-          await wait(backoffMs(transient, this.o.random(), this.o.backoffBaseMs));
+          await wait(backoffDelay(transient, this.o.backoff, this.o.random()));
           continue;
         }
         if (found.kind === 'absent' && lookAgainAt !== undefined) {
@@ -342,7 +344,7 @@ export class DeliveryService {
           : slackError((out as { error: string }).error, ctx);
       if (transient > this.o.maxTransient)
         return fail(lastError, { attempts: st.attempts, ...(maybeSent ? { maybe_sent: true } : {}) });
-      const ms = backoffMs(transient, this.o.random(), this.o.backoffBaseMs);
+      const ms = backoffDelay(transient, this.o.backoff, this.o.random());
       hooks.log.info(`${lastError.message} Retrying in ${Math.round(ms / 100) / 10}s.`);
       await wait(ms);
     }

@@ -3,6 +3,7 @@
  * in the run JSON as `tasks[].slack`, plus the pure decisions made from it (what to do when a
  * task starts, given what an earlier attempt or process left behind) and the rehearsal rules.
  */
+import { RunwireError } from '../../core/errors.js';
 
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 
@@ -43,12 +44,62 @@ export interface DeliveryState {
   posted_at?: string;
 }
 
-/** Read a state saved earlier; anything unrecognised counts as no state. */
+const STATUSES: readonly DeliveryStatus[] = ['pending', 'sending', 'sent', 'failed', 'skipped'];
+
+/** Each optional field of `DeliveryState` and the check its saved value must pass. */
+const OPTIONAL_FIELDS: Readonly<Record<string, (v: unknown) => boolean>> = {
+  channel: isString,
+  channel_name: isString,
+  ts: isString,
+  permalink: isString,
+  text: isString,
+  delivery_id: isString,
+  intent_at: isString,
+  operation: (v) => v === 'post' || v === 'update',
+  thread_ts: isString,
+  note: isString,
+  maybe_sent: (v) => typeof v === 'boolean',
+  error: (v) => isObject(v) && isString(v.code) && isString(v.message) && (v.fix === undefined || isString(v.fix)),
+};
+
+function isString(v: unknown): v is string {
+  return typeof v === 'string';
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Check a state saved earlier against the shape above: the state, or what is wrong with it.
+ * Nothing saved (undefined, or `{}`) is no state. `attempts` may be missing (counted as 0);
+ * unknown keys are kept (a newer Runwire may add some).
+ */
+export function checkDeliveryState(
+  raw: Record<string, unknown> | undefined,
+): { ok: true; state: DeliveryState | undefined } | { ok: false; problem: string } {
+  if (!raw || Object.keys(raw).length === 0) return { ok: true, state: undefined };
+  if (!STATUSES.includes(raw.state as DeliveryStatus))
+    return { ok: false, problem: `state is ${JSON.stringify(raw.state)}, not one of ${STATUSES.join(', ')}` };
+  if (raw.attempts !== undefined && !(Number.isInteger(raw.attempts) && (raw.attempts as number) >= 0))
+    return { ok: false, problem: `attempts is ${JSON.stringify(raw.attempts)}, not a whole number` };
+  for (const [key, check] of Object.entries(OPTIONAL_FIELDS)) {
+    if (raw[key] !== undefined && !check(raw[key]))
+      return { ok: false, problem: `${key} has an unexpected value ${JSON.stringify(raw[key])}` };
+  }
+  return { ok: true, state: { ...raw, state: raw.state as DeliveryStatus, attempts: (raw.attempts as number) ?? 0 } };
+}
+
+/**
+ * Read a state saved earlier. A state that is not one Runwire wrote throws
+ * `runwire.slack.bad_state` rather than counting as none: posting again could duplicate a message.
+ */
 export function readDeliveryState(raw: Record<string, unknown> | undefined): DeliveryState | undefined {
-  if (!raw || typeof raw.state !== 'string') return undefined;
-  const s = raw.state;
-  if (!['pending', 'sending', 'sent', 'failed', 'skipped'].includes(s)) return undefined;
-  return { ...(raw as unknown as DeliveryState), attempts: typeof raw.attempts === 'number' ? raw.attempts : 0 };
+  const r = checkDeliveryState(raw);
+  if (r.ok) return r.state;
+  throw new RunwireError('runwire.slack.bad_state', `The saved Slack delivery state is not valid: ${r.problem}.`, {
+    fix: 'Look at the task with `runwire runs show RUN`: check in Slack whether the message went out, then skip or retry the task.',
+  });
 }
 
 /**
@@ -154,7 +205,9 @@ export const DELIVERY_LABELS: Record<DeliveryStatus, string> = {
 
 /** The task detail shown by `runwire runs show`: state, where, what, and the fix when it failed. */
 export function describeDelivery(raw: Record<string, unknown>): string[] {
-  const st = readDeliveryState(raw);
+  const checked = checkDeliveryState(raw);
+  if (!checked.ok) return [`delivery state not readable: ${checked.problem}`];
+  const st = checked.state;
   if (!st) return [];
   const where = [st.channel_name, st.channel && st.channel !== st.channel_name ? `(${st.channel})` : undefined]
     .filter(Boolean)

@@ -11,7 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { RunwireError, toRunwireError } from '../../core/errors.js';
 import type { QueueRegistry, Clock, Pacer } from './channel-queue.js';
-import { backoffMs } from './pacing.js';
+import { type BackoffPolicy, backoffDelay } from '../../core/backoff.js';
 import type { CallOutcome } from './slack-call.js';
 import type { DeliveryState } from './state.js';
 import type { DeliveryHooks, MessageSpec } from './service.js';
@@ -121,7 +121,7 @@ export interface WebhookDeliveryOptions {
   timeoutMs: number;
   maxTransient: number;
   maxRateLimited: number;
-  backoffBaseMs: number;
+  backoff: BackoffPolicy;
   random: () => number;
 }
 
@@ -226,7 +226,7 @@ async function webhookLoop(
       retryable: true,
     });
     if (transient > o.maxTransient) return fail(err, { attempts: st.attempts });
-    const ms = backoffMs(transient, o.random(), o.backoffBaseMs);
+    const ms = backoffDelay(transient, o.backoff, o.random());
     hooks.log.info(`${err.message} Retrying in ${Math.round(ms / 100) / 10}s.`);
     await o.clock.sleep(ms, hooks.signal);
   }

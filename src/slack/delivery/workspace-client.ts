@@ -9,8 +9,12 @@ import type { WebClient } from '@slack/web-api';
 import { createWebClient } from '../web-client.js';
 import type { ResolvedConnection } from '../connections/types.js';
 import { callSlack, type CallOutcome } from './slack-call.js';
-import { TokenBucket, type Clock } from './channel-queue.js';
+import { BucketPacer, type Clock } from './channel-queue.js';
 import { tierPolicy, type Tier } from './pacing.js';
+import { type BackoffPolicy, backoffDelay } from '../../core/backoff.js';
+
+/** Retries of a read-only call after a transient failure: about 300 ms, 600 ms, 1.2 s. */
+const READ_BACKOFF: BackoffPolicy = { backoffMs: 300 };
 
 /** Slack's tier of each method the delivery uses (chat.postMessage is paced per channel instead). */
 export const METHOD_TIERS: Readonly<Record<string, Tier>> = {
@@ -52,7 +56,7 @@ export const LOOKUP_TTL_MS = 60_000;
 
 export class WorkspaceClient {
   readonly client: WebClient;
-  private readonly limiters = new Map<string, TokenBucket>();
+  private readonly limiters = new Map<string, BucketPacer>();
   /** `#name` → conversation, filled from conversations.list (one listing serves all names). */
   channelsByName: Map<string, ListedChannel> | undefined;
   /** The same listing by id. */
@@ -81,11 +85,11 @@ export class WorkspaceClient {
   /** Call a method, paced by its tier; answers `rate_limited` also pause this method's limiter. */
   async call(method: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallOutcome> {
     const tier = METHOD_TIERS[method];
-    let limiter: TokenBucket | undefined;
+    let limiter: BucketPacer | undefined;
     if (tier) {
       limiter = this.limiters.get(method);
       if (!limiter) {
-        limiter = new TokenBucket(tierPolicy(tier), this.clock);
+        limiter = new BucketPacer(tierPolicy(tier), this.clock);
         this.limiters.set(method, limiter);
       }
       await limiter.acquire(signal);
@@ -104,7 +108,8 @@ export class WorkspaceClient {
     for (let i = 0; i < tries; i++) {
       out = await this.call(method, args, signal);
       if (out.kind === 'ok' || out.kind === 'refused') return out;
-      const wait = out.kind === 'rate_limited' ? out.retryAfterSec * 1000 : 300 * 2 ** i;
+      const wait =
+        out.kind === 'rate_limited' ? out.retryAfterSec * 1000 : backoffDelay(i + 1, READ_BACKOFF, Math.random());
       if (i < tries - 1) await this.clock.sleep(wait, signal);
     }
     return out;

@@ -111,7 +111,7 @@ test('wait saves its deadline, resumes with what is left, and stops on abort', a
   const ac = new AbortController();
   const pending = type('wait').run({ duration: '1h' }, context({ signal: ac.signal }));
   ac.abort(new Error('shutdown'));
-  await assert.rejects(pending, (e: unknown) => e instanceof RunwireError && e.code === 'runwire.task.aborted');
+  await assert.rejects(pending, (e: unknown) => e instanceof RunwireError && e.code === 'runwire.aborted');
 });
 
 test('http: sends method, headers and a JSON body; parses a JSON response', async () => {

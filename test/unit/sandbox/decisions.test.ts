@@ -9,7 +9,8 @@ import { possibleErrors, SlackApiError, type MethodDefinition } from '../../../s
 import { validateFault } from '../../../src/sandbox/faults.js';
 import { nextTs } from '../../../src/sandbox/ids.js';
 import { CODE_TTL_MS, redeemCode, type CodeGrant } from '../../../src/sandbox/oauth/grants.js';
-import { perSecondRule, retryAfterSeconds, takeToken, tierRule } from '../../../src/sandbox/rate-limit.js';
+import { takeToken } from '../../../src/core/token-bucket.js';
+import { perSecondRule, retryAfterSeconds, tierRule } from '../../../src/sandbox/rate-limit.js';
 import type { SandboxChannel, SandboxToken } from '../../../src/sandbox/workspace-types.js';
 
 describe('rate-limit buckets', () => {
@@ -19,14 +20,13 @@ describe('rate-limit buckets', () => {
     let b;
     for (let i = 0; i < 3; i++) {
       const r = takeToken(b, rule, 1000);
-      assert.equal(r.allowed, true);
+      assert.equal(r.waitMs, 0);
       b = r.bucket;
     }
     const over = takeToken(b, rule, 1000);
-    assert.equal(over.allowed, false);
-    assert.equal(over.retryAfterMs, 1000);
-    assert.equal(takeToken(over.bucket, rule, 1500).allowed, false);
-    assert.equal(takeToken(over.bucket, rule, 2000).allowed, true);
+    assert.equal(over.waitMs, 1000);
+    assert.equal(takeToken(over.bucket, rule, 1500).waitMs, 500);
+    assert.equal(takeToken(over.bucket, rule, 2000).waitMs, 0);
   });
 
   it('never holds more than the burst, however long it idles', () => {
@@ -48,7 +48,7 @@ describe('rate-limit buckets', () => {
     const t2 = tierRule(2, {});
     let b;
     for (let i = 0; i < 20; i++) b = takeToken(b, t2, 0).bucket;
-    assert.equal(retryAfterSeconds(takeToken(b, t2, 0).retryAfterMs), 3, '60 s / 20 calls = one call every 3 s');
+    assert.equal(retryAfterSeconds(takeToken(b, t2, 0).waitMs), 3, '60 s / 20 calls = one call every 3 s');
   });
 });
 

@@ -1,53 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyRetryAfter, backoffMs, freshBucket, takeToken, tierPolicy } from '../../../src/slack/delivery/pacing.js';
+import { backoffDelay } from '../../../src/core/backoff.js';
+import { perSecond } from '../../../src/core/token-bucket.js';
+import { DELIVERY_BACKOFF, tierPolicy } from '../../../src/slack/delivery/pacing.js';
 import { ChannelQueue, QueueRegistry, type Clock } from '../../../src/slack/delivery/channel-queue.js';
 
-test('a bucket lets a burst go, then paces at the rate', () => {
-  const policy = { ratePerSec: 1, burst: 2 };
-  let s = freshBucket(policy, 0);
-  let r = takeToken(policy, s, 0);
-  assert.equal(r.waitMs, 0);
-  s = r.next;
-  r = takeToken(policy, s, 0);
-  assert.equal(r.waitMs, 0);
-  s = r.next;
-  r = takeToken(policy, s, 0);
-  assert.equal(r.waitMs, 1000);
-  r = takeToken(policy, r.next, 400);
-  assert.equal(r.waitMs, 600);
-  r = takeToken(policy, r.next, 1000);
-  assert.equal(r.waitMs, 0);
+test('tiers become per-minute rules with a small burst', () => {
+  assert.equal(tierPolicy('t2').refillPerMs, 20 / 60_000);
+  assert.equal(tierPolicy('t2').capacity, 4);
+  assert.equal(tierPolicy('t1').capacity, 1);
 });
 
-test('Retry-After blocks the bucket and empties it', () => {
-  const policy = { ratePerSec: 1, burst: 3 };
-  const s = applyRetryAfter(freshBucket(policy, 0), 0, 5);
-  assert.equal(takeToken(policy, s, 1000).waitMs, 4000);
-  // At the end of the block one call may go, then the pace resumes (no burst after a 429).
-  const at5 = takeToken(policy, s, 5000);
-  assert.equal(at5.waitMs, 0);
-  assert.equal(takeToken(policy, at5.next, 5000).waitMs, 1000);
-  assert.equal(takeToken(policy, at5.next, 6000).waitMs, 0);
-});
-
-test('tiers become per-second rates with a small burst', () => {
-  assert.equal(tierPolicy('t2').ratePerSec, 20 / 60);
-  assert.equal(tierPolicy('t2').burst, 4);
-  assert.equal(tierPolicy('t1').burst, 1);
-});
-
-test('backoff doubles, is capped and jittered within [half, full]', () => {
-  assert.equal(backoffMs(1, 0), 250);
-  assert.equal(backoffMs(1, 0.999999), 500);
-  assert.equal(backoffMs(3, 0), 1000);
-  assert.equal(backoffMs(30, 1), 20_000);
+test('delivery backoff doubles from 500 ms with ±25% jitter and is capped at 20 s', () => {
+  assert.equal(backoffDelay(1, DELIVERY_BACKOFF, 0), 375);
+  assert.equal(backoffDelay(1, DELIVERY_BACKOFF, 0.5), 500);
+  assert.equal(backoffDelay(3, DELIVERY_BACKOFF, 0.5), 2000);
+  assert.equal(backoffDelay(30, DELIVERY_BACKOFF, 1), 20_000);
 });
 
 test('a channel queue runs jobs in reservation order, even when later jobs are ready first', async () => {
   let t = 0;
   const clock: Clock = { now: () => t, sleep: async (ms) => void (t += ms) };
-  const q = new ChannelQueue({ ratePerSec: 1, burst: 1 }, clock);
+  const q = new ChannelQueue(perSecond(1, 1), clock);
   const order: string[] = [];
   const a = q.reserve();
   const b = q.reserve();
@@ -67,7 +41,7 @@ test('a channel queue runs jobs in reservation order, even when later jobs are r
 
 test('a cancelled place does not hold the queue', async () => {
   const clock: Clock = { now: () => 0, sleep: async () => {} };
-  const q = new ChannelQueue({ ratePerSec: 1000, burst: 10 }, clock);
+  const q = new ChannelQueue(perSecond(1000, 10), clock);
   const a = q.reserve();
   const b = q.reserve();
   const pb = b.run(async () => 'b');
@@ -78,7 +52,7 @@ test('a cancelled place does not hold the queue', async () => {
 
 test('a failing job rejects its own promise and the queue goes on', async () => {
   const clock: Clock = { now: () => 0, sleep: async () => {} };
-  const q = new ChannelQueue({ ratePerSec: 1000, burst: 10 }, clock);
+  const q = new ChannelQueue(perSecond(1000, 10), clock);
   const a = q.reserve().run(async () => {
     throw new Error('boom');
   });
@@ -89,7 +63,7 @@ test('a failing job rejects its own promise and the queue goes on', async () => 
 
 test('a place reserved with an earlier ticket goes before waiting places with later ones', async () => {
   const clock: Clock = { now: () => 0, sleep: async () => {} };
-  const q = new ChannelQueue({ ratePerSec: 1000, burst: 10 }, clock);
+  const q = new ChannelQueue(perSecond(1000, 10), clock);
   const order: number[] = [];
   const late = q.reserve(5);
   const early = q.reserve(2);
@@ -103,7 +77,7 @@ test('a place reserved with an earlier ticket goes before waiting places with la
 test("a 429 on one channel blocks only that channel's queue", async () => {
   let t = 0;
   const clock: Clock = { now: () => t, sleep: async (ms) => void (t += ms) };
-  const queues = new QueueRegistry({ ratePerSec: 1, burst: 1 }, clock);
+  const queues = new QueueRegistry(perSecond(1, 1), clock);
   const ops = queues.get('T1|C-ops');
   const rel = queues.get('T1|C-releases');
   assert.equal(queues.get('T1|C-ops'), ops, 'one queue per workspace and channel');

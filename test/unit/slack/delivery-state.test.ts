@@ -39,8 +39,12 @@ test('a task that finds nothing sends; one found sent is done; one found sending
   );
 });
 
-test('unrecognised state reads as none', () => {
-  assert.equal(readDeliveryState({ state: 'weird' }), undefined);
+test('a saved state is checked: nothing saved reads as none, a malformed one throws bad_state', () => {
+  assert.throws(() => readDeliveryState({ state: 'weird' }), { code: 'runwire.slack.bad_state' });
+  assert.throws(() => readDeliveryState({ state: 'sent', ts: 1.2, attempts: 1 }), /ts has an unexpected value/);
+  assert.throws(() => readDeliveryState({ state: 'failed', attempts: -1 }), /attempts/);
+  assert.throws(() => readDeliveryState({ state: 'failed', attempts: 1, error: { code: 'x' } }), /error/);
+  assert.equal(readDeliveryState({}), undefined);
   assert.equal(readDeliveryState(undefined), undefined);
   assert.equal(readDeliveryState({ state: 'sent' })?.attempts, 0);
 });

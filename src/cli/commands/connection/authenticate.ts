@@ -5,7 +5,8 @@ import { RunwireError } from '../../../core/errors.js';
 import { buildManifest, manifestLink } from '../../../slack/connections/manifest.js';
 import { parseScopeUses, scopesForUses } from '../../../slack/scopes.js';
 import type { CliContext } from '../../context.js';
-import { out, parseTimeout, withConnections } from './shared.js';
+import { parseDuration } from '../../../core/duration.js';
+import { out, withConnections } from './shared.js';
 
 /** Best effort: open the URL in a browser; never fails (no xdg-open on a server is normal). */
 function openBrowser(url: string): void {
@@ -35,7 +36,7 @@ export function registerAuthenticate(group: Command, ctx: CliContext): void {
     .option('--no-open', 'only print the authorize URL; do not open a browser')
     .option('--timeout <duration>', 'give up after this long (e.g. 90s, 5m)', '5m')
     .action(async (name: string, o: { open: boolean; timeout: string }, cmd: Command) => {
-      const timeoutMs = parseTimeout(o.timeout);
+      const timeoutMs = parseDuration(o.timeout);
       const { authenticate } = await import('../../../slack/connections/authenticate.js');
       await withConnections(cmd, ctx, async ({ service }) => {
         const { record: r, rotating } = await authenticate(service, name, {

@@ -63,17 +63,6 @@ export function detailView(r: ConnectionRecord, s: OpenSecrets) {
   };
 }
 
-/** Parse `5m`, `30s`, `1h`, `500ms` or plain seconds into ms. */
-export function parseTimeout(raw: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());
-  if (!m) {
-    throw new RunwireError('runwire.cli.bad_duration', `"${raw}" is not a duration`, { fix: 'use e.g. 90s, 5m or 1h' });
-  }
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return Math.round(n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000));
-}
-
 /** A secret option given as `-` is read from stdin (keeps it out of shell history and `ps`). */
 export async function secretArg(
   value: string | undefined,
