@@ -2,6 +2,7 @@
  * Fault injection: make the next N calls of a Web API method (optionally only for one channel) fail
  * the way networks and Slack fail, so clients' retry and idempotency logic can be tested for real.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * - `late_commit`: hold the request, then run the method `commit_ms` (default 3000 ms) after it arrived — a slow
@@ -139,7 +140,6 @@ export function runsTheMethod(fault: FaultSpec | undefined): boolean {
 }
 
 /** `late_commit`: wait until the method should run (the timer does not keep a process alive). */
-export function lateCommitDelay(fault: FaultSpec | undefined): Promise<void> {
-  if (fault?.kind !== 'late_commit') return Promise.resolve();
-  return new Promise((resolve) => setTimeout(resolve, fault.commit_ms ?? 3000).unref());
+export async function lateCommitDelay(fault: FaultSpec | undefined): Promise<void> {
+  if (fault?.kind === 'late_commit') await sleep(fault.commit_ms ?? 3000, undefined, { ref: false });
 }
