@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   'runwire.preflight.check_failed': "A task type's pre-flight check itself failed (not a problem it found).",
   'runwire.store.lease_lost': 'This process no longer holds the run (taken over after a crash, or cancelled).',
   'runwire.store.bad_schema': 'A PostgreSQL schema name that is not lowercase letters, digits and `_`.',
+  'runwire.store.bad_database_url': 'A database URL that is not a PostgreSQL URL.',
+  'runwire.store.unavailable': 'The database cannot be opened (down, missing, or the user may not connect).',
   'runwire.store.bad_row': 'The database holds a value Runwire does not write (another version, or edited by hand).',
   'runwire.http.bad_url': 'An http task URL that is not an absolute http(s) URL.',
   'runwire.http.network': 'An http task could not reach the server (DNS, refused, reset).',
