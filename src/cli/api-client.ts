@@ -2,7 +2,7 @@
  * The CLI's client of a Runwire server: `--server URL` (or RUNWIRE_SERVER) with RUNWIRE_TOKEN as the
  * bearer token. An error reply becomes the RunwireError it describes (code, message, fix).
  */
-import { RunwireError } from '../core/errors.js';
+import { isErrorCode, RunwireError } from '../core/errors.js';
 
 export interface ApiClient {
   base: string;
@@ -35,9 +35,13 @@ export function apiClient(server: string, env: NodeJS.ProcessEnv): ApiClient {
       const parsed = text ? (JSON.parse(text) as unknown) : undefined;
       if (res.status >= 400) {
         const e = (parsed as { error?: { code?: string; message?: string; fix?: string } } | undefined)?.error;
-        const err = new RunwireError(e?.code ?? 'runwire.http.error', e?.message ?? `HTTP ${res.status}`, {
-          ...(e?.fix ? { fix: e.fix } : res.status === 401 ? { fix: 'Set RUNWIRE_TOKEN to an API token.' } : {}),
-        });
+        const err = new RunwireError(
+          isErrorCode(e?.code) ? e.code : 'runwire.http.error',
+          e?.message ?? `HTTP ${res.status}`,
+          {
+            ...(e?.fix ? { fix: e.fix } : res.status === 401 ? { fix: 'Set RUNWIRE_TOKEN to an API token.' } : {}),
+          },
+        );
         (err as RunwireError & { body?: unknown }).body = parsed;
         throw err;
       }

@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   'runwire.state.illegal_transition': 'A task status change the state machine does not allow (a bug).',
   'runwire.state.illegal_run_transition': 'A run status change the state machine does not allow (a bug).',
   'runwire.runbook.unreadable': 'The runbook file cannot be read (missing, a directory, no permission).',
+  'runwire.runbook.not_found': 'No runbook with this id in the runbook library.',
+  'runwire.runbook.bad_id': 'A runbook id that is not letters, digits, - and _.',
+  'runwire.cli.server_unreachable': 'The Runwire server (--server / RUNWIRE_SERVER) cannot be reached.',
+  'runwire.http.error': 'The Runwire server answered an error without a code this Runwire knows.',
   'runwire.cli.bad_var': 'A `--var` flag is not `name=value` with a valid name.',
   'runwire.cli.bad_option': 'A command-line option has a value it does not accept.',
   'runwire.cli.bad_arguments': 'A command was given a combination of arguments it cannot use.',
@@ -124,6 +128,11 @@ export const ERROR_CODE_FAMILIES = {
 
 /** A code Runwire gives: one of `ERROR_CODES`, or one of Slack's own in a family. */
 export type ErrorCode = keyof typeof ERROR_CODES | `runwire.slack.${string}`;
+
+/** Whether a string read from outside (an API answer) is a code this Runwire knows. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && (Object.hasOwn(ERROR_CODES, code) || code.startsWith('runwire.slack.'));
+}
 
 export class RunwireError extends Error {
   /** Stable code such as `runwire.slack.missing_scope`. */
