@@ -106,6 +106,12 @@ export const ERROR_CODES = {
     'The webhook connection does not know its channel, so `channel:` cannot be checked.',
   'runwire.slack.webhook_outcome_unknown':
     'A webhook post got no usable answer; it cannot be looked up, so it is not repeated.',
+  'runwire.slack.request.missing_secret': 'A Slack request cannot be verified: no signing secret is configured.',
+  'runwire.slack.request.missing_headers': 'A Slack request without X-Slack-Signature or X-Slack-Request-Timestamp.',
+  'runwire.slack.request.bad_format': 'A Slack request whose signing headers are malformed or repeated.',
+  'runwire.slack.request.stale': 'A Slack request signed more than 5 minutes ago (a replay, or a slow clock).',
+  'runwire.slack.request.future': 'A Slack request signed more than 5 minutes in the future (a clock off).',
+  'runwire.slack.request.bad_signature': 'A Slack request whose signature does not match its body and the secret.',
   'runwire.slack.oauth.access_denied': 'The person installing the app declined it.',
   'runwire.slack.oauth.bad_state': 'The OAuth redirect carried a state this flow did not issue.',
   'runwire.slack.oauth.cannot_listen': 'The local OAuth redirect listener cannot start.',

@@ -1,33 +1,20 @@
 /**
- * The sandbox's event signatures checked by an independent implementation of Slack's documented
- * algorithm, written here from the docs (not imported from the sandbox): base string
- * `v0:{timestamp}:{raw body}`, HMAC-SHA256 with the signing secret, hex, `v0=` prefix; timestamps
- * more than five minutes from now are refused; comparison in constant time.
+ * The sandbox signs every Events API delivery the way Slack documents it; Runwire's own verifier
+ * (`src/slack/verify-request.ts`, the one the product uses) accepts the deliveries and refuses a
+ * wrong secret, a replay more than five minutes later, a changed body and a missing header.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { startSandbox } from '../../../src/sandbox/server.js';
 import { eventsExtension } from '../../../src/sandbox/events/extension.js';
 import { computeSlackSignature } from '../../../src/sandbox/events/signature.js';
+import { verifySlackRequest } from '../../../src/slack/verify-request.js';
 import { startReceiver, type ReceivedRequest } from '../../helpers/event-receiver.js';
 
-type Verdict = 'valid' | 'missing_headers' | 'stale' | 'bad_signature';
-
-/** Slack's "Verifying requests from Slack" procedure, as an app would implement it. */
-function verifySlackRequest(signingSecret: string, req: ReceivedRequest, nowSeconds: number): Verdict {
-  const signature = req.headers['x-slack-signature'];
-  const timestamp = req.headers['x-slack-request-timestamp'];
-  if (typeof signature !== 'string' || typeof timestamp !== 'string' || !/^\d+$/.test(timestamp))
-    return 'missing_headers';
-  if (Math.abs(nowSeconds - Number(timestamp)) > 60 * 5) return 'stale';
-  const mine = Buffer.from(
-    `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${req.raw}`, 'utf8').digest('hex')}`,
-    'utf8',
-  );
-  const theirs = Buffer.from(signature, 'utf8');
-  if (mine.length !== theirs.length || !timingSafeEqual(mine, theirs)) return 'bad_signature';
-  return 'valid';
+/** The product's verdict on a received request: 'ok' or its failure code. */
+function verdict(signingSecret: string, req: ReceivedRequest, nowSeconds: number): string {
+  const r = verifySlackRequest({ signingSecret, headers: req.headers, rawBody: req.raw, nowMs: nowSeconds * 1000 });
+  return r.ok ? 'ok' : r.code;
 }
 
 test("the sandbox's signing function matches Slack's documented example", () => {
@@ -57,18 +44,18 @@ test('sandbox deliveries verify with the right secret; a wrong secret, a stale t
     const now = Math.floor(Date.now() / 1000);
     const secret = sb.credentials.signing_secret;
 
-    assert.equal(verifySlackRequest(secret, req, now), 'valid');
-    assert.equal(verifySlackRequest(`${secret}x`, req, now), 'bad_signature');
-    assert.equal(verifySlackRequest('0'.repeat(secret.length), req, now), 'bad_signature');
+    assert.equal(verdict(secret, req, now), 'ok');
+    assert.equal(verdict(`${secret}x`, req, now), 'runwire.slack.request.bad_signature');
+    assert.equal(verdict('0'.repeat(secret.length), req, now), 'runwire.slack.request.bad_signature');
     // A replay more than five minutes later is refused even though the signature is right.
-    assert.equal(verifySlackRequest(secret, req, sentAt + 301), 'stale');
-    assert.equal(verifySlackRequest(secret, req, sentAt + 299), 'valid');
+    assert.equal(verdict(secret, req, sentAt + 301), 'runwire.slack.request.stale');
+    assert.equal(verdict(secret, req, sentAt + 299), 'ok');
     assert.equal(
-      verifySlackRequest(secret, { ...req, raw: req.raw.replace('terminé', 'termine') }, now),
-      'bad_signature',
+      verdict(secret, { ...req, raw: req.raw.replace('terminé', 'termine') }, now),
+      'runwire.slack.request.bad_signature',
     );
     const { 'x-slack-signature': _dropped, ...unsigned } = req.headers;
-    assert.equal(verifySlackRequest(secret, { ...req, headers: unsigned }, now), 'missing_headers');
+    assert.equal(verdict(secret, { ...req, headers: unsigned }, now), 'runwire.slack.request.missing_headers');
   } finally {
     await sb.close();
     await receiver.close();
