@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { RunwireError } from '../core/errors.js';
-import { formatIssue } from '../core/format-issue.js';
+import { formatIssueLines } from '../core/format-issue.js';
 import { parseRunbook, type ParseResult } from '../core/parse-runbook.js';
 import type { Runbook } from '../core/runbook.js';
 import { VAR_NAME_PATTERN } from '../core/runbook-schema.js';
@@ -91,7 +91,7 @@ export async function loadRunbookOrReport(
     return undefined;
   }
   if (result.runbook) return result.runbook;
-  ctx.stderr.write(result.issues.map((i) => `${formatIssue(i)}\n`).join(''));
+  ctx.stderr.write(formatIssueLines(result, file));
   ctx.exitCode = EXIT_INVALID;
   return undefined;
 }

@@ -12,3 +12,10 @@ export function sortIssues(issues: RunbookIssue[]): RunbookIssue[] {
     .sort((a, b) => a.issue.line - b.issue.line || a.issue.column - b.issue.column || a.index - b.index)
     .map((x) => x.issue);
 }
+
+/** Every listed issue as a line, then "and N more" when the list was cut short. */
+export function formatIssueLines(r: { issues: RunbookIssue[]; omitted?: number }, file: string): string {
+  const lines = r.issues.map((i) => `${formatIssue(i)}\n`);
+  if (r.omitted) lines.push(`${file}: … and ${r.omitted} more problem${r.omitted === 1 ? '' : 's'} not listed\n`);
+  return lines.join('');
+}

@@ -16,13 +16,25 @@ export const MAX_NESTING = MAX_JSON_DEPTH;
  * inside its own anchor) is reported as too deep rather than walked forever.
  */
 export function valueTooDeepAt(value: unknown, max: number = MAX_NESTING): Array<string | number> | undefined {
-  const stack: Array<{ v: unknown; path: Array<string | number> }> = [{ v: value, path: [] }];
+  interface Entry {
+    v: unknown;
+    depth: number;
+    key: string | number;
+    parent: Entry | undefined;
+  }
+  const stack: Entry[] = [{ v: value, depth: 0, key: '', parent: undefined }];
   while (stack.length > 0) {
-    const { v, path } = stack.pop() as { v: unknown; path: Array<string | number> };
+    const e = stack.pop() as Entry;
+    const v = e.v;
     if (v === null || typeof v !== 'object') continue;
-    if (path.length >= max) return path;
-    if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: [...path, i] });
-    else for (const [k, x] of Object.entries(v)) stack.push({ v: x, path: [...path, k] });
+    if (e.depth >= max) {
+      const path: Array<string | number> = [];
+      for (let p: Entry | undefined = e; p?.parent; p = p.parent) path.unshift(p.key);
+      return path;
+    }
+    const depth = e.depth + 1;
+    if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], depth, key: i, parent: e });
+    else for (const k of Object.keys(v)) stack.push({ v: (v as Record<string, unknown>)[k], depth, key: k, parent: e });
   }
   return undefined;
 }

@@ -1,10 +1,11 @@
 /**
- * Text → validated Runbook, reporting every problem at once with file, line, column and field.
- * Layers: syntax (strict JSON through JSON.parse + jsonc-parser for positions; plain block YAML
- * through the fast reader in fast-yaml.ts, falling back to `yaml` when it finds any issue; anything
- * else, including JSON with mistakes, through the `yaml` parser), the document schema and each
- * task's type schema (ajv), then the graph (duplicate ids, unknown dependencies, cycles) and
- * templates. Pure: the caller reads the file.
+ * Text → validated Runbook, reporting problems with file, line, column and field. Layers: syntax
+ * (strict JSON through JSON.parse + jsonc-parser for positions; YAML through js-yaml's events in
+ * fast-yaml.ts, which leaves to the `yaml` document API whatever the two may read differently, and
+ * every syntax error), nesting bounded at MAX_NESTING, the document schema and each task's type
+ * schema (ajv), then the graph (duplicate ids, unknown dependencies, cycles) and templates. A file
+ * full of mistakes lists the first MAX_LISTED_ISSUES in file order and counts the rest, and "did you
+ * mean" work is bounded. Pure: the caller reads the file.
  */
 import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import { parseJsonSource } from './json-source.js';
@@ -31,9 +32,19 @@ export interface ParseOptions {
 export interface ParseResult {
   /** Present only when there are no issues. */
   runbook?: Runbook;
-  /** Every problem found, in file order. */
+  /** The problems found, in file order: the first MAX_LISTED_ISSUES of them. */
   issues: RunbookIssue[];
+  /** How many more problems were found and not listed (absent when none). */
+  omitted?: number;
 }
+
+/** A file full of mistakes is listed up to this many problems, then "and N more". */
+export const MAX_LISTED_ISSUES = 100;
+/** Problems kept with their positions while checking (the listed ones are the first in file order). */
+const MAX_KEPT_ISSUES = 1000;
+/** Unknown task ids that get a "did you mean" (each compares with every task id), and the words compared. */
+const MAX_SUGGESTED = 100;
+const MAX_SUGGEST_WORK = 2_000_000;
 
 type Obj = Record<string, unknown>;
 
@@ -48,22 +59,17 @@ export function parseRunbook(
   types: TaskTypeRegistry,
   opts: ParseOptions = {},
 ): ParseResult {
-  // Happy path for YAML: js-yaml's events (no `yaml` document). Its value is the one `yaml` would
-  // give, so the checks agree; only when they find a problem is the file read again with `yaml`,
-  // whose positions (and syntax errors) the messages have always used.
+  // Happy path for YAML: js-yaml's events (no `yaml` document). Its value and positions are the
+  // ones `yaml` would give (the fast reader's invariant, tested), so its findings are reported as
+  // they are; `yaml` reads whatever the fast reader leaves to it (and gives the syntax errors).
   const deep = jsonNestingIssue(text, file);
   if (deep) return { issues: [deep] };
   const json = parseJsonSource(text);
-  if (json) return check(json, file, types, opts).result;
+  if (json) return check(json, file, types, opts);
   const fast = parseFastYaml(text);
   if (!fast) return parseRunbookPositioned(text, file, types, opts);
   if ('tooDeep' in fast) return { issues: [tooDeepIssue(file, fast.tooDeep)] };
-  const { result, validator } = check(fast, file, types, opts);
-  if (result.issues.length === 0) return result;
-  // Same findings, placed where `yaml` puts them (the checks and task-type hooks run only once).
-  const positioned = readYamlSource(text, file);
-  if ('issues' in positioned) return { issues: positioned.issues };
-  return { issues: validator.placedWith(positioned.locate) };
+  return check(fast, file, types, opts);
 }
 
 /**
@@ -78,7 +84,7 @@ export function parseRunbookPositioned(
 ): ParseResult {
   const source = readSource(text, file);
   if ('issues' in source) return { issues: source.issues };
-  return check(source, file, types, opts).result;
+  return check(source, file, types, opts);
 }
 
 /** Every check on a parsed value, positions from the source's locator. */
@@ -87,20 +93,19 @@ function check(
   file: string,
   types: TaskTypeRegistry,
   opts: ParseOptions,
-): { result: ParseResult; validator: Validator } {
+): ParseResult {
   const v = new Validator(file, source.locate, types, opts);
   const data = source.value;
   if (data === null || data === undefined) {
     v.add([], 'the file is empty; a runbook needs at least "name" and "tasks"');
-    return { result: { issues: v.issues }, validator: v };
+    return v.result();
   }
   if (!isObj(data)) {
     v.add([], 'a runbook must be a mapping with "name" and "tasks"');
-    return { result: { issues: v.issues }, validator: v };
+    return v.result();
   }
   const runbook = v.validate(data);
-  const issues = sortIssues(v.issues);
-  return { result: issues.length === 0 && runbook ? { runbook, issues } : { issues }, validator: v };
+  return v.count === 0 && runbook ? { runbook, issues: [] } : v.result();
 }
 
 type Locate = (path: FieldPath) => { line: number; column: number };
@@ -193,9 +198,12 @@ function selfReferencingAlias(doc: Document): { name: string; offset: number } |
 
 /** Collects issues while walking one document. */
 class Validator {
-  readonly issues: RunbookIssue[] = [];
-  /** The field path of each issue, to place them again with another locator. */
-  private readonly paths: FieldPath[] = [];
+  /** The first MAX_KEPT_ISSUES problems found (in check order), with positions. */
+  private readonly issues: RunbookIssue[] = [];
+  /** Every problem found, kept or not. */
+  count = 0;
+  private suggested = 0;
+  private suggestWork = 0;
 
   constructor(
     private readonly file: string,
@@ -204,20 +212,36 @@ class Validator {
     private readonly opts: ParseOptions,
   ) {}
 
-  add(path: FieldPath, message: string): void {
+  /** Record a problem; past MAX_KEPT_ISSUES it is only counted (the message is then never built). */
+  add(path: FieldPath, message: string | (() => string)): void {
+    this.count++;
+    if (this.issues.length >= MAX_KEPT_ISSUES) return;
     const pos = this.locate(path);
-    this.issues.push({ file: this.file, line: pos.line, column: pos.column, field: formatFieldPath(path), message });
-    this.paths.push(path);
+    const text = typeof message === 'string' ? message : message();
+    this.issues.push({
+      file: this.file,
+      line: pos.line,
+      column: pos.column,
+      field: formatFieldPath(path),
+      message: text,
+    });
   }
 
-  /** The issues found, with positions from `locate` instead, in file order. */
-  placedWith(locate: Locate): RunbookIssue[] {
-    return sortIssues(
-      this.issues.map((issue, k) => {
-        const pos = locate(this.paths[k] as FieldPath);
-        return { ...issue, line: pos.line, column: pos.column };
-      }),
-    );
+  /**
+   * " (did you mean …)" for the first MAX_SUGGESTED unknown ids, while the words compared stay
+   * under MAX_SUGGEST_WORK in all; then nothing (bounded work on a file full of bad references).
+   */
+  suggest(word: string, candidates: ReadonlyMap<string, unknown>): string {
+    this.suggestWork += candidates.size;
+    if (this.suggested++ >= MAX_SUGGESTED || this.suggestWork > MAX_SUGGEST_WORK) return '';
+    return didYouMean(word, candidates.keys());
+  }
+
+  /** The problems in file order, the first MAX_LISTED_ISSUES of them, and how many more. */
+  result(): ParseResult {
+    const listed = sortIssues(this.issues).slice(0, MAX_LISTED_ISSUES);
+    const omitted = this.count - listed.length;
+    return omitted > 0 ? { issues: listed, omitted } : { issues: listed };
   }
 
   validate(data: Obj): Runbook | undefined {
@@ -243,7 +267,7 @@ class Validator {
       if (!t) continue;
       for (const dep of stringList(t.depends_on)) {
         if (!firstIndex.has(dep))
-          this.add(['tasks', i, 'depends_on'], `unknown task "${dep}"${didYouMean(dep, firstIndex.keys())}`);
+          this.add(['tasks', i, 'depends_on'], () => `unknown task "${dep}"${this.suggest(dep, firstIndex)}`);
       }
     }
     for (const cycle of findCycles(graph)) {
@@ -271,7 +295,7 @@ class Validator {
       const spec = this.validateTask(i, t, graph, declaredVars, typeOf);
       if (spec) specs.push(spec);
     }
-    if (this.issues.length > 0) return undefined;
+    if (this.count > 0) return undefined;
     const vars: Record<string, string> = {};
     for (const [k, val] of Object.entries(isObj(data.vars) ? data.vars : {})) vars[k] = String(val);
     return {
@@ -303,7 +327,7 @@ class Validator {
       );
       return undefined;
     }
-    const before = this.issues.length;
+    const before = this.count;
     const declaresRehearsal = declaresField(def, 'rehearsal');
     const input: Obj = {};
     for (const [k, val] of Object.entries(t)) {
@@ -346,7 +370,7 @@ class Validator {
       }
     }
 
-    if (this.issues.length > before || id === undefined) return undefined;
+    if (this.count > before || id === undefined) return undefined;
     if (def.validate) {
       let problems: Array<{ field: string; message: string }>;
       try {

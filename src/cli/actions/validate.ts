@@ -1,6 +1,6 @@
 /** What `runwire validate FILE` does (loaded on demand by `commands/validate.ts`). */
 import { RunwireError } from '../../core/errors.js';
-import { formatIssue } from '../../core/format-issue.js';
+import { formatIssueLines } from '../../core/format-issue.js';
 import type { ParseResult } from '../../core/parse-runbook.js';
 import { builtinTaskTypes } from '../../tasks/index.js';
 import type { CliContext } from '../context.js';
@@ -27,7 +27,7 @@ export async function validate(file: string, opts: { var: string[]; json?: boole
       ? { name: runbook.name, tasks: runbook.tasks.length, vars: Object.keys(runbook.vars) }
       : undefined;
     ctx.stdout.write(
-      `${JSON.stringify({ file, valid: runbook !== undefined, ...(summary ? { runbook: summary } : {}), issues }, null, 2)}\n`,
+      `${JSON.stringify({ file, valid: runbook !== undefined, ...(summary ? { runbook: summary } : {}), issues, ...(result.omitted ? { omitted: result.omitted } : {}) }, null, 2)}\n`,
     );
     return;
   }
@@ -36,6 +36,7 @@ export async function validate(file: string, opts: { var: string[]; json?: boole
     ctx.stdout.write(`${file}: valid runbook "${runbook.name}", ${n} task${n === 1 ? '' : 's'}\n`);
     return;
   }
-  ctx.stderr.write(issues.map((i) => `${formatIssue(i)}\n`).join(''));
-  ctx.stderr.write(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n`);
+  ctx.stderr.write(formatIssueLines(result, file));
+  const total = issues.length + (result.omitted ?? 0);
+  ctx.stderr.write(`${file}: ${total} problem${total === 1 ? '' : 's'}\n`);
 }

@@ -77,3 +77,22 @@ test('deep nesting made of aliases (deeper than the text) is a positioned error'
   const r = await validate('aliases.yaml', `${lines.join('\n')}\n`);
   assertPositioned(r, 'aliases.yaml', /nested deeper than 100 levels/);
 });
+
+test('20,000 tasks with unknown dependencies: the first 100 problems, "and N more", in bounded time', async () => {
+  // On the old code "did you mean" compared each unknown id with every task id: this did not finish
+  // in 120 s. The 60 s child timeout is a hang detector, not a performance bound.
+  const lines = ['name: bad deps', 'tasks:'];
+  for (let i = 0; i < 20_000; i++) lines.push(`  - { id: t${i}, type: milestone, depends_on: [t${i}x, missing${i}] }`);
+  const r = await validate('bad-deps.yaml', `${lines.join('\n')}\n`);
+  assertPositioned(
+    r,
+    'bad-deps.yaml',
+    /^bad-deps\.yaml:3:32 tasks\[0\]\.depends_on: unknown task "t0x" \(did you mean "t0"\?\)/,
+  );
+  const out = r.stderr.trim().split('\n');
+  assert.equal(out.length, 102, 'the first 100 problems, the "more" line, the count');
+  assert.equal(out[100], 'bad-deps.yaml: … and 39900 more problems not listed');
+  assert.equal(out[101], 'bad-deps.yaml: 40000 problems');
+  for (const line of out.slice(0, 100))
+    assert.match(line, /^bad-deps\.yaml:\d+:\d+ tasks\[\d+\]\.depends_on: unknown task/);
+});
