@@ -5,7 +5,7 @@ import { parseScopes } from '../../../slack/connections/model.js';
 import { maskSecret } from '../../../slack/secret-box.js';
 import { diagnoseScopes } from '../../../slack/scopes.js';
 import type { CliContext } from '../../context.js';
-import { out, secretArg, withConnections } from './shared.js';
+import { out, readSecretOptions, withConnections } from './shared.js';
 
 interface AddOpts {
   token?: string;
@@ -30,16 +30,16 @@ export function registerAdd(group: Command, ctx: CliContext): void {
     .option('--client-id <id>', 'OAuth app client id (then run `runwire connection authenticate NAME`)')
     .option('--client-secret <secret>', 'OAuth app client secret; "-" reads it from stdin')
     .option('--webhook-url <url>', 'incoming webhook URL; "-" reads it from stdin')
-    .option('--signing-secret <secret>', 'signing secret, to verify Events API requests')
-    .option('--app-token <xapp>', 'app-level token (xapp-), for Socket Mode')
+    .option('--signing-secret <secret>', 'signing secret, to verify Events API requests; "-" reads it from stdin')
+    .option('--app-token <xapp>', 'app-level token (xapp-), for Socket Mode; "-" reads it from stdin')
     .option('--slack-url <url>', 'Slack base URL (default $RUNWIRE_SLACK_URL or https://slack.com)')
     .option('--redirect-url <url>', 'OAuth redirect URL (default http://localhost:9999)')
     .option('--scopes <list>', 'bot scopes to request (default chat:write,chat:write.public)')
     .option('--user-scopes <list>', 'user scopes to request (default none)')
     .option('--no-verify', 'do not check the token with auth.test (offline)')
     .option('--json', 'print the result as JSON')
-    .action(async (name: string, o: AddOpts, cmd: Command) => {
-      const kinds = [o.token, o.clientId, o.webhookUrl].filter((v) => v !== undefined).length;
+    .action(async (name: string, given: AddOpts, cmd: Command) => {
+      const kinds = [given.token, given.clientId, given.webhookUrl].filter((v) => v !== undefined).length;
       if (kinds !== 1) {
         throw new RunwireError(
           'runwire.cli.bad_arguments',
@@ -49,16 +49,17 @@ export function registerAdd(group: Command, ctx: CliContext): void {
           },
         );
       }
-      if (o.clientId !== undefined && o.clientSecret === undefined) {
+      if (given.clientId !== undefined && given.clientSecret === undefined) {
         throw new RunwireError('runwire.cli.bad_arguments', '--client-id needs --client-secret', {
           fix: "copy both from your app's Basic Information page",
         });
       }
+      const o = await readSecretOptions(given);
       const optional = (k: 'signingSecret' | 'appToken' | 'slackUrl', v: string | undefined) =>
         v !== undefined ? { [k]: v } : {};
       await withConnections(cmd, ctx, async ({ service }) => {
         if (o.token !== undefined) {
-          const token = (await secretArg(o.token)) as string;
+          const token = o.token;
           let rec = await service.addToken({
             name,
             token,
@@ -112,7 +113,7 @@ export function registerAdd(group: Command, ctx: CliContext): void {
             out(ctx, `  not verified (--no-verify); check it later with: runwire connection test ${name}`);
           }
         } else if (o.clientId !== undefined) {
-          const clientSecret = (await secretArg(o.clientSecret)) as string;
+          const clientSecret = o.clientSecret as string;
           const rec = await service.addOAuthApp({
             name,
             clientId: o.clientId,
@@ -156,7 +157,7 @@ export function registerAdd(group: Command, ctx: CliContext): void {
           );
           out(ctx, `Next: runwire connection authenticate ${name}   (no app yet? runwire connection manifest ${name})`);
         } else {
-          const webhookUrl = (await secretArg(o.webhookUrl)) as string;
+          const webhookUrl = o.webhookUrl as string;
           const rec = await service.addWebhook({ name, webhookUrl, ...optional('slackUrl', o.slackUrl) });
           if (o.json) {
             out(ctx, JSON.stringify({ name, kind: rec.kind, webhookUrl: maskSecret(webhookUrl) }, null, 2));

@@ -63,18 +63,48 @@ export function detailView(r: ConnectionRecord, s: OpenSecrets) {
   };
 }
 
-/** A secret option given as `-` is read from stdin (keeps it out of shell history and `ps`). */
-export async function secretArg(
-  value: string | undefined,
+/** The options that carry a secret, by their commander key; each may be given as `-` (read from stdin). */
+export const SECRET_OPTIONS = {
+  token: '--token',
+  clientSecret: '--client-secret',
+  webhookUrl: '--webhook-url',
+  signingSecret: '--signing-secret',
+  appToken: '--app-token',
+} as const;
+export type SecretOptionKey = keyof typeof SECRET_OPTIONS;
+
+/**
+ * Replace the one secret option given as `-` by what stdin holds (keeps it out of shell history and
+ * `ps`). stdin can be read once, so two options given as `-` are refused; the fix says how to give
+ * the second (`connection update`, which reads `-` too).
+ */
+export async function readSecretOptions<T extends Partial<Record<SecretOptionKey, string>>>(
+  o: T,
   stdin: NodeJS.ReadableStream = process.stdin,
-): Promise<string | undefined> {
-  if (value !== '-') return value;
+): Promise<T> {
+  const fromStdin = (Object.keys(SECRET_OPTIONS) as SecretOptionKey[]).filter((k) => o[k] === '-');
+  if (fromStdin.length === 0) return o;
+  if (fromStdin.length > 1) {
+    const flags = fromStdin.map((k) => SECRET_OPTIONS[k]);
+    throw new RunwireError(
+      'runwire.cli.bad_arguments',
+      `only one secret option can read stdin ("-"), not ${flags.join(' and ')}`,
+      {
+        fix: `give ${flags[0]} - now, then the next one the same way: runwire connection update NAME ${flags[1]} -`,
+      },
+    );
+  }
+  const key = fromStdin[0] as SecretOptionKey;
+  return { ...o, [key]: await readStdinSecret(SECRET_OPTIONS[key], stdin) };
+}
+
+async function readStdinSecret(flag: string, stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
   const v = Buffer.concat(chunks).toString('utf8').trim();
   if (v === '')
-    throw new RunwireError('runwire.cli.empty_secret', 'nothing was read from stdin for a secret given as "-"', {
-      fix: 'pipe the secret in, e.g. printf %s "$TOKEN" | runwire connection add …',
+    throw new RunwireError('runwire.cli.empty_secret', `nothing was read from stdin for ${flag} -`, {
+      fix: `pipe the secret in, e.g. printf %s "$SECRET" | runwire connection … ${flag} -`,
     });
   return v;
 }
