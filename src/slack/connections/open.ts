@@ -3,7 +3,7 @@
  * resolver. `connectionsOver` takes the runtime's store (SQLite or PostgreSQL; the runtime closes
  * it); `openConnections` opens the data dir's SQLite file on its own (tests, tools). The caller closes it.
  */
-import { loadSecretKey } from './secret-key.js';
+import { DataDirSecretKey } from './secret-key.js';
 import { SqliteConnectionStore } from './sqlite-store.js';
 import { ConnectionService } from './service.js';
 import { StoreConnectionResolver, type ResolverOptions } from './resolver.js';
@@ -25,7 +25,7 @@ export function connectionsOver(
   env: NodeJS.ProcessEnv,
   opts: ConnectionsOptions = {},
 ): OpenedConnections {
-  const vault = new ConnectionVault(loadSecretKey(dataDir, env));
+  const vault = new ConnectionVault(new DataDirSecretKey(dataDir, env));
   const service = new ConnectionService({ store, vault, env, ...(opts.now ? { now: opts.now } : {}) });
   return { service, resolver: new StoreConnectionResolver(service, opts), close: async () => undefined };
 }

@@ -98,6 +98,7 @@ export class ConnectionService {
     const kind = inferTokenKind(token);
     checkAppToken(i.appToken);
     const rec = this.base(i.name, kind, i.slackUrl);
+    await this.readyToSeal();
     rec.sealed = this.vault.seal(rec.name, {
       [kind === 'bot_token' ? 'botToken' : 'userToken']: token,
       ...(i.signingSecret !== undefined ? { signingSecret: i.signingSecret } : {}),
@@ -120,6 +121,7 @@ export class ConnectionService {
     rec.redirectUrl = checkRedirectUrl(i.redirectUrl ?? DEFAULT_REDIRECT_URL);
     if (i.scopes && i.scopes.length > 0) rec.botScopes = i.scopes;
     rec.userScopes = i.userScopes ?? [];
+    await this.readyToSeal();
     rec.sealed = this.vault.seal(rec.name, {
       clientSecret: i.clientSecret,
       ...(i.signingSecret !== undefined ? { signingSecret: i.signingSecret } : {}),
@@ -146,9 +148,15 @@ export class ConnectionService {
     }
     const rec = this.base(i.name, 'webhook', i.slackUrl);
     rec.botScopes = [];
+    await this.readyToSeal();
     rec.sealed = this.vault.seal(rec.name, { webhookUrl: i.webhookUrl });
     await this.store.insert(rec);
     return rec;
+  }
+
+  /** Load (or, for the data dir's first secret, create) the key before sealing anything. */
+  private readyToSeal(): Promise<void> {
+    return this.vault.readyToSeal(() => this.store.list());
   }
 
   /** The stored record, or `runwire.slack.connection_not_found` listing the configured names. */
@@ -225,6 +233,7 @@ export class ConnectionService {
   /** Store what an installation or refresh gave (only the parts present), sealed. */
   async applyGrant(name: string, g: OAuthGrant): Promise<ConnectionRecord> {
     await this.get(name); // not found → the error that lists the configured names
+    await this.readyToSeal();
     return this.store.update(name, (rec) => {
       const secrets: OpenSecrets = {};
       if (g.botToken) {

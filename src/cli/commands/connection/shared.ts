@@ -1,4 +1,5 @@
 /** Helpers shared by the `runwire connection …` commands: open the runtime's connections, print views. */
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { RunwireError } from '../../../core/errors.js';
 import { maskSecret } from '../../../slack/secret-box.js';
@@ -14,10 +15,21 @@ export async function withConnections<T>(
 ): Promise<T> {
   // The connection store (SQLite or pg, the vault, the Slack SDK) loads only when a command runs.
   const { connectionsOver } = await import('../../../slack/connections/open.js');
+  const { looseKeyFileMode, KEY_FILE, SECRET_KEY_ENV } = await import('../../../slack/connections/secret-key.js');
   const rt = runtimeOf(cmd, ctx);
   try {
-    const c = connectionsOver((await rt.get()).connectionStore, rt.config.dataDir, ctx.env);
-    return await fn(c);
+    const dataDir = rt.config.dataDir;
+    const c = connectionsOver((await rt.get()).connectionStore, dataDir, ctx.env);
+    const result = await fn(c);
+    // A command that needed the key refused a loose key file already; one that did not still says so.
+    const loose = ctx.env[SECRET_KEY_ENV] ? undefined : looseKeyFileMode(dataDir);
+    if (loose !== undefined) {
+      const path = join(dataDir, KEY_FILE);
+      ctx.stderr.write(
+        `warning: the key file ${path} is readable by other users (mode ${loose.toString(8)}, wider than 600); commands that decrypt connections refuse it\nfix: chmod 600 ${path}\n`,
+      );
+    }
+    return result;
   } finally {
     await rt.close();
   }
