@@ -7,6 +7,7 @@ import type { CliContext, CommandModule } from '../context.js';
 import { registerAdd } from './connection/add.js';
 import { registerAuthenticate } from './connection/authenticate.js';
 import { registerDoctor } from './connection/doctor.js';
+import { registerUpdate } from './connection/update.js';
 import { registerView } from './connection/view.js';
 
 export const connectionCommands: CommandModule = {
@@ -15,6 +16,7 @@ export const connectionCommands: CommandModule = {
       .command('connection')
       .description('Slack connections: tokens, OAuth apps, webhooks; authenticate and check scopes');
     registerAdd(group, ctx);
+    registerUpdate(group, ctx);
     registerView(group, ctx);
     registerDoctor(group, ctx);
     registerAuthenticate(group, ctx);

@@ -48,6 +48,28 @@ export interface AddOAuthAppInput {
   signingSecret?: string;
   appToken?: string;
 }
+/** What `connection update` may change; absent fields stay as they are. */
+export interface UpdateInput {
+  token?: string;
+  clientSecret?: string;
+  webhookUrl?: string;
+  signingSecret?: string;
+  appToken?: string;
+  slackUrl?: string;
+  redirectUrl?: string;
+  /** The bot / user scopes to request (OAuth apps; they take effect at the next `authenticate`). */
+  scopes?: string[];
+  userScopes?: string[];
+}
+
+/** Which fields each kind of connection has (what `update` accepts for it). */
+const UPDATABLE: Record<ConnectionRecord['kind'], ReadonlyArray<keyof UpdateInput>> = {
+  bot_token: ['token', 'signingSecret', 'appToken', 'slackUrl'],
+  user_token: ['token', 'signingSecret', 'appToken', 'slackUrl'],
+  oauth_app: ['clientSecret', 'signingSecret', 'appToken', 'slackUrl', 'redirectUrl', 'scopes', 'userScopes'],
+  webhook: ['webhookUrl', 'slackUrl'],
+};
+
 export interface AddWebhookInput {
   name: string;
   webhookUrl: string;
@@ -152,6 +174,63 @@ export class ConnectionService {
     rec.sealed = this.vault.seal(rec.name, { webhookUrl: i.webhookUrl });
     await this.store.insert(rec);
     return rec;
+  }
+
+  /**
+   * Change a connection in place: its secrets (a new token is of the same kind: bot stays bot), its
+   * Slack URL, and for an OAuth app the redirect URL and the scopes the next `authenticate` requests.
+   * A field the connection's kind does not have is refused, naming what it does have.
+   */
+  async update(name: string, u: UpdateInput): Promise<ConnectionRecord> {
+    const before = await this.get(name);
+    const given = (Object.keys(u) as Array<keyof UpdateInput>).filter((k) => u[k] !== undefined);
+    if (given.length === 0) {
+      throw new RunwireError('runwire.cli.bad_arguments', `nothing to update for connection ${name}`, {
+        fix: `give what to change, e.g. runwire connection update ${name} --signing-secret -`,
+      });
+    }
+    const allowed = UPDATABLE[before.kind];
+    const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const foreign = given.filter((k) => !allowed.includes(k));
+    if (foreign.length > 0) {
+      throw new RunwireError(
+        'runwire.cli.bad_arguments',
+        `connection ${name} is a ${before.kind} connection: it has no ${foreign.map(flag).join(', ')}`,
+        { fix: `a ${before.kind} connection can change ${allowed.map(flag).join(', ')}` },
+      );
+    }
+    const secrets: OpenSecrets = {};
+    if (u.token !== undefined) {
+      const token = u.token.trim();
+      const kind = inferTokenKind(token);
+      if (kind !== before.kind) {
+        throw new RunwireError(
+          'runwire.slack.bad_token',
+          `connection ${name} holds a ${before.kind === 'bot_token' ? 'bot token (xoxb-)' : 'user token (xoxp-)'}; the new token is a ${kind === 'bot_token' ? 'bot token (xoxb-)' : 'user token (xoxp-)'}`,
+          {
+            fix: `give a token of the same kind, or add the other as its own connection: runwire connection add NAME --token …`,
+          },
+        );
+      }
+      secrets[kind === 'bot_token' ? 'botToken' : 'userToken'] = token;
+    }
+    checkAppToken(u.appToken);
+    if (u.appToken !== undefined) secrets.appToken = u.appToken;
+    if (u.signingSecret !== undefined) secrets.signingSecret = u.signingSecret;
+    if (u.clientSecret !== undefined) secrets.clientSecret = u.clientSecret;
+    if (u.webhookUrl !== undefined) secrets.webhookUrl = u.webhookUrl;
+    const slackUrl = u.slackUrl !== undefined ? normalizeSlackUrl(u.slackUrl) : undefined;
+    const redirectUrl = u.redirectUrl !== undefined ? checkRedirectUrl(u.redirectUrl) : undefined;
+    if (Object.keys(secrets).length > 0) await this.readyToSeal();
+    return this.store.update(name, (rec) => {
+      if (Object.keys(secrets).length > 0) rec.sealed = this.vault.seal(rec.name, secrets, rec.sealed);
+      if (slackUrl !== undefined) rec.slackUrl = slackUrl;
+      if (redirectUrl !== undefined) rec.redirectUrl = redirectUrl;
+      if (u.scopes !== undefined) rec.botScopes = u.scopes;
+      if (u.userScopes !== undefined) rec.userScopes = u.userScopes;
+      rec.updatedAt = new Date(this.now()).toISOString();
+      return rec;
+    });
   }
 
   /** Load (or, for the data dir's first secret, create) the key before sealing anything. */

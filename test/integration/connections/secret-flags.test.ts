@@ -80,3 +80,36 @@ test('two secret options given as - are refused, with how to give the second; em
   const list = await cli.run(['connection', 'list', '--json']);
   assert.deepEqual(JSON.parse(list.stdout), [], 'nothing was stored');
 });
+
+test('connection update reads a secret from stdin too, and a new token is checked before it replaces the old one', async () => {
+  const cli = new CliHarness({ RUNWIRE_SLACK_URL: sb.url });
+  const { bot_token, signing_secret, app_token } = sb.credentials;
+  assert.equal((await cli.run(['connection', 'add', 'u', '--token', '-'], { stdin: bot_token })).code, 0);
+  const sig = await cli.run(['connection', 'update', 'u', '--signing-secret', '-'], { stdin: signing_secret });
+  assert.equal(sig.code, 0, sig.stderr);
+  assert.match(sig.stdout, /Updated connection u \(bot_token\): signing secret/);
+  const app = await cli.run(['connection', 'update', 'u', '--app-token', '-'], { stdin: app_token });
+  assert.equal(app.code, 0, app.stderr);
+  let s = await secretsOf(cli, 'u');
+  assert.equal(s.signingSecret, signing_secret);
+  assert.equal(s.appToken, app_token);
+  assert.equal(s.botToken, bot_token);
+
+  const dead = await cli.run(['connection', 'update', 'u', '--token', '-'], {
+    stdin: 'xoxb-0-0-notissuedbythesandbox',
+  });
+  assert.equal(dead.code, 1);
+  assert.match(dead.stderr, /token/);
+  const user = await cli.run(['connection', 'update', 'u', '--token', '-'], { stdin: sb.credentials.user_token ?? '' });
+  assert.equal(user.code, 1);
+  assert.match(user.stderr, /holds a bot token \(xoxb-\); the new token is a user token \(xoxp-\)/);
+  const scopes = await cli.run(['connection', 'update', 'u', '--scopes', 'chat:write']);
+  assert.equal(scopes.code, 1);
+  assert.match(scopes.stderr, /connection u is a bot_token connection: it has no --scopes/);
+  s = await secretsOf(cli, 'u');
+  assert.equal(s.botToken, bot_token, 'the refused tokens did not replace the working one');
+  assertNoSecretIn(
+    [...filesUnder(cli.dataDir), ...cli.transcript.map((text) => ({ where: 'cli output', text }))],
+    [signing_secret, app_token, bot_token, sb.credentials.user_token ?? bot_token],
+  );
+});
