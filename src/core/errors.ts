@@ -66,6 +66,8 @@ export const ERROR_CODES = {
   'runwire.secret_key.loose_permissions': 'The secret key file can be read by other users (it must be 0600).',
   'runwire.secret_key.mismatch': 'Stored secrets were sealed with another key than the one configured.',
   'runwire.secret_key.tampered': 'A sealed secret failed its integrity check.',
+  'runwire.secret_key.missing':
+    'The key file (or a passphrase salt) is gone while secrets sealed with it exist; restore it, never replace it.',
   'runwire.sandbox.bad_workspace': 'A sandbox workspace (seed) file is not valid.',
   'runwire.sandbox.workspace_unreadable': 'A sandbox workspace (seed) file cannot be read or parsed.',
   'runwire.sandbox.listen_failed': 'The sandbox cannot listen on its port.',
