@@ -75,7 +75,7 @@ test('bad input is a clear error, never a stack trace', async () => {
       1,
     ],
     [['connection', 'test', 'x', '--uses', 'fly'], /unknown use "fly"/, 1],
-    [['connection', 'authenticate', 'x', '--timeout', 'soon'], /"soon" is not a duration/, 1],
+    [['connection', 'authenticate', 'x', '--timeout', 'soon'], /invalid duration "soon"/, 1],
     [['connection', 'remove', 'ghost'], /no Slack connection named "ghost"/, 1],
   ];
   for (const [args, re, code] of cases) {
