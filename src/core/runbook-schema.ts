@@ -19,11 +19,28 @@ export const VAR_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 export const RetrySchema = Type.Object(
   {
-    attempts: Type.Integer({ minimum: 1, maximum: 100 }),
-    backoff: Type.Optional(LiteralDuration()),
-    max_backoff: Type.Optional(LiteralDuration()),
+    attempts: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      title: 'Attempts',
+      description: 'How many times the task may run in all, the first included (1-100).',
+    }),
+    backoff: Type.Optional(
+      LiteralDuration({
+        title: 'Backoff',
+        description: 'The wait before the second attempt, doubled each attempt after, with ±25% jitter.',
+      }),
+    ),
+    max_backoff: Type.Optional(
+      LiteralDuration({ title: 'Longest backoff', description: 'The longest wait between two attempts.' }),
+    ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    title: 'Retry',
+    description:
+      "How a failure that may pass on a retry (network, 5xx, 429, timeout) is retried; defaults from the task's type.",
+  },
 );
 
 /** Fields every task has, whatever its type; other fields belong to the type. */
@@ -34,22 +51,35 @@ export const TaskCommonSchema = Type.Object(
     id: Type.String({
       pattern: TASK_ID_PATTERN,
       'x-hint': 'task ids use letters, digits, "-" and "_" (no dots or spaces)',
+      title: 'Id',
+      description: 'Unique in the runbook: letters, digits, - and _; templates refer to the task by it.',
     }),
-    name: Type.Optional(Type.String({ minLength: 1 })),
-    type: Type.String({ minLength: 1 }),
+    name: Type.Optional(
+      Type.String({ minLength: 1, title: 'Name', description: 'What people see; the id when not given.' }),
+    ),
+    type: Type.String({ minLength: 1, title: 'Type', description: 'The task type (runwire types lists them).' }),
     depends_on: Type.Optional(
-      Type.Array(Type.String(), { 'x-hint': 'expected a list of task ids, e.g. [freeze, backup]' }),
+      Type.Array(Type.String(), {
+        'x-hint': 'expected a list of task ids, e.g. [freeze, backup]',
+        title: 'Depends on',
+        description: 'Ids of the tasks that must finish (succeeded or skipped) before this one starts.',
+      }),
     ),
     retry: Type.Optional(RetrySchema),
-    rehearsal: Type.Optional(Type.Unknown()),
+    rehearsal: Type.Optional(
+      Type.Unknown({
+        title: 'In rehearsal',
+        description: "run or skip: overrides the type's rehearsal default (a type may define a richer value).",
+      }),
+    ),
   },
   { additionalProperties: true },
 );
 
 export const RunbookSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1 }),
-    description: Type.Optional(Type.String()),
+    name: Type.String({ minLength: 1, title: 'Name', description: 'The runbook name, shown in runs and Slack.' }),
+    description: Type.Optional(Type.String({ title: 'Description', description: 'What the runbook is for.' })),
     vars: Type.Optional(
       Type.Record(
         Type.String(),
@@ -61,10 +91,16 @@ export const RunbookSchema = Type.Object(
             pattern: VAR_NAME_PATTERN,
             'x-hint': 'variable names use letters, digits and "_", not starting with a digit',
           },
+          title: 'Variables',
+          description: 'Defaults for {{vars.NAME}} in templates; --var NAME=VALUE overrides one per run.',
         },
       ),
     ),
-    tasks: Type.Array(TaskCommonSchema, { minItems: 1 }),
+    tasks: Type.Array(TaskCommonSchema, {
+      minItems: 1,
+      title: 'Tasks',
+      description: 'The tasks; each starts as soon as everything in its depends_on is done.',
+    }),
   },
   // `x-…` keys are free, e.g. to hold YAML anchors shared with `<<: *defaults`.
   { additionalProperties: false, patternProperties: { '^x-': {} } },

@@ -77,10 +77,13 @@ export interface TaskTypeDefinition<S extends TSchema = TSchema> {
   type: string;
   /** A short human title, e.g. "Slack message". */
   title: string;
+  /** One or two sentences for people: what a task of this type does (API docs, the UI, `runwire types`). */
+  description: string;
   /** An icon name for the UI, e.g. `slack`, `flag`, `hand`, `clock`, `globe`. */
   icon: string;
   /**
-   * JSON Schema of the task's own fields (beyond the common id, name, type, depends_on, retry,
+   * JSON Schema of the task's own fields; every field carries a `title` and a `description` (and a
+   * `default` where there is one), so forms and API docs come from the schema (beyond the common id, name, type, depends_on, retry,
    * rehearsal). A type whose schema declares `rehearsal` itself receives that field in its input
    * and validates it (slack.message: skip | send | { channel }).
    */

@@ -23,28 +23,48 @@ const Status = Type.Integer({ minimum: 100, maximum: 599 });
 
 export const HttpInput = Type.Object(
   {
-    /** http(s) URL; templates allowed. */
-    url: Type.String({ minLength: 1 }),
-    /** Defaults to GET. */
+    url: Type.String({
+      minLength: 1,
+      title: 'URL',
+      description: 'The http(s) URL to call; templates allowed.',
+    }),
     method: Type.Optional(
       Type.Union(
         METHODS.map((m) => Type.Literal(m)),
-        { 'x-hint': `method must be one of ${METHODS.join(', ')}` },
+        {
+          'x-hint': `method must be one of ${METHODS.join(', ')}`,
+          title: 'Method',
+          description: 'The HTTP method.',
+          default: 'GET',
+        },
       ),
     ),
     headers: Type.Optional(
-      Type.Record(Type.String(), Type.String({ 'x-hint': 'header values are strings (quote numbers)' })),
+      Type.Record(Type.String(), Type.String({ 'x-hint': 'header values are strings (quote numbers)' }), {
+        title: 'Headers',
+        description: 'Request headers, name → value (strings; templates allowed).',
+      }),
     ),
-    /** A string is sent as is; anything else as JSON. */
-    body: Type.Optional(Type.Unknown()),
-    /** Status code(s) that count as success; default any 2xx. */
+    body: Type.Optional(
+      Type.Unknown({
+        title: 'Body',
+        description: 'The request body: a string is sent as is, anything else as JSON.',
+      }),
+    ),
     expect_status: Type.Optional(
       Type.Union([Status, Type.Array(Status, { minItems: 1 })], {
         'x-hint': 'expect_status is a status code (100-599) or a list of them',
+        title: 'Expected status',
+        description: 'The status code, or list of codes, that count as success; any 2xx when not given.',
       }),
     ),
-    /** Whole-request timeout; default 30s. */
-    timeout: Type.Optional(Duration()),
+    timeout: Type.Optional(
+      Duration({
+        title: 'Timeout',
+        description: 'How long the whole request may take before it fails (retryable).',
+        default: DEFAULT_TIMEOUT,
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -63,6 +83,8 @@ export function createHttpType(deps: HttpTypeDeps = {}) {
   return defineTaskType({
     type: 'http',
     title: 'HTTP request',
+    description:
+      'Call a URL and check the status; the output holds the status and the body (parsed when JSON). Skipped in rehearsal unless the task says rehearsal: run.',
     icon: 'globe',
     input: HttpInput,
     rehearsal: 'skip',

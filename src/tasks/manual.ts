@@ -8,11 +8,17 @@ import { defineTaskType } from '../core/task-type.js';
 export const manualType = defineTaskType({
   type: 'manual',
   title: 'Manual step',
+  description:
+    'A step a person does outside Runwire; the task waits until an operator completes it (runwire task complete).',
   icon: 'hand',
   input: Type.Object(
     {
-      /** What the operator should do; shown while the task waits. */
-      instructions: Type.Optional(Type.String()),
+      instructions: Type.Optional(
+        Type.String({
+          title: 'Instructions',
+          description: 'What the operator should do; shown while the task waits (templates allowed).',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),

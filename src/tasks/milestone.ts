@@ -5,6 +5,7 @@ import { defineTaskType } from '../core/task-type.js';
 export const milestoneType = defineTaskType({
   type: 'milestone',
   title: 'Milestone',
+  description: 'A named point in the runbook, done as soon as everything it depends on is done.',
   icon: 'flag',
   input: Type.Object({}, { additionalProperties: false }),
   rehearsal: 'run',

@@ -32,44 +32,92 @@ export const DEFAULT_CONNECTION = 'default';
 export const SLACK_MESSAGE_TYPE = 'slack.message';
 
 const TARGET_HINT = 'channel is a channel id, #name, a user (U…, @name, e-mail) or a list of up to 8 users';
-const Target = Type.Union(
-  [
-    Type.String({ minLength: 1 }),
-    Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: MAX_GROUP_DM_USERS }),
-  ],
-  { 'x-hint': TARGET_HINT },
-);
+const Target = (opts: { title?: string; description?: string } = {}) =>
+  Type.Union(
+    [
+      Type.String({ minLength: 1 }),
+      Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: MAX_GROUP_DM_USERS }),
+    ],
+    { 'x-hint': TARGET_HINT, ...opts },
+  );
 
 export const SlackMessageInput = Type.Object(
   {
-    /** The Slack connection to post with (`runwire connection add`); default `default`. */
-    connection: Type.Optional(Type.String({ minLength: 1 })),
-    /** Where to post; optional with `thread` or `update` (they use the earlier message's channel). */
-    channel: Type.Optional(Target),
-    /** The message text: a template, Slack mrkdwn. With `blocks`, the notification fallback. */
-    message: Type.String({ minLength: 1, 'x-hint': 'message is the text to post (a template, Slack mrkdwn)' }),
-    /** Block Kit blocks: a list, or a JSON string of one (templates allowed inside). */
+    connection: Type.Optional(
+      Type.String({
+        minLength: 1,
+        title: 'Connection',
+        description: 'The Slack connection to post with (runwire connection add).',
+        default: DEFAULT_CONNECTION,
+      }),
+    ),
+    channel: Type.Optional(
+      Target({
+        title: 'Channel',
+        description:
+          "Where to post: a channel id, #name, a user (U…, @handle, e-mail) or a list of up to 8 users. Not needed with thread or update (they use the earlier message's channel) or with a webhook connection.",
+      }),
+    ),
+    message: Type.String({
+      minLength: 1,
+      'x-hint': 'message is the text to post (a template, Slack mrkdwn)',
+      title: 'Message',
+      description: 'The text to post, in Slack mrkdwn (templates allowed); with blocks, the notification fallback.',
+    }),
     blocks: Type.Optional(
       Type.Union([Type.Array(Type.Unknown()), Type.String()], {
         'x-hint': 'blocks is a list of Block Kit blocks or a JSON string of one',
+        title: 'Blocks',
+        description: 'Block Kit blocks: a list, or a JSON string of one (templates allowed inside).',
       }),
     ),
-    /** Reply in the thread of this earlier slack.message task (it must be an ancestor). */
-    thread: Type.Optional(Type.String({ minLength: 1 })),
-    /** With `thread`: also show the reply in the channel. */
-    broadcast: Type.Optional(Type.Boolean()),
-    /** Edit the message of this earlier slack.message task instead of posting. */
-    update: Type.Optional(Type.String({ minLength: 1 })),
-    /** Post with the connection's user token instead of the bot's. */
-    as_user: Type.Optional(Type.Boolean()),
-    /** Unfurl links in the message (Slack's default for bots is off for text links). */
-    unfurl_links: Type.Optional(Type.Boolean()),
-    /** skip (default) | send | { channel: <target> }. */
+    thread: Type.Optional(
+      Type.String({
+        minLength: 1,
+        title: 'Thread of',
+        description: 'Reply in the thread of this earlier slack.message task (it must be an ancestor).',
+      }),
+    ),
+    broadcast: Type.Optional(
+      Type.Boolean({
+        title: 'Also send to the channel',
+        description: 'With thread: also show the reply in the channel.',
+        default: false,
+      }),
+    ),
+    update: Type.Optional(
+      Type.String({
+        minLength: 1,
+        title: 'Update',
+        description: 'Edit the message of this earlier slack.message task (an ancestor) instead of posting.',
+      }),
+    ),
+    as_user: Type.Optional(
+      Type.Boolean({
+        title: 'As user',
+        description: "Post with the connection's user token instead of the bot's.",
+        default: false,
+      }),
+    ),
+    unfurl_links: Type.Optional(
+      Type.Boolean({
+        title: 'Unfurl links',
+        description: "Show previews of links in the message (Slack's default for bots is off for text links).",
+      }),
+    ),
     rehearsal: Type.Optional(
       Type.Union(
-        [Type.Literal('skip'), Type.Literal('send'), Type.Object({ channel: Target }, { additionalProperties: false })],
+        [
+          Type.Literal('skip'),
+          Type.Literal('send'),
+          Type.Object({ channel: Target() }, { additionalProperties: false }),
+        ],
         {
           'x-hint': 'rehearsal is skip, send, or { channel: <channel> }',
+          title: 'In rehearsal',
+          description:
+            'What a rehearsal does: skip (record the text only), send (post it, prefixed [REHEARSAL]), or { channel: … } (post it there instead).',
+          default: 'skip',
         },
       ),
     ),
@@ -237,6 +285,8 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
   return defineTaskType({
     type: SLACK_MESSAGE_TYPE,
     title: 'Slack message',
+    description:
+      "Post (or reply in a thread, or edit) a Slack message exactly once, paced to Slack's limits, with a fix when it cannot.",
     icon: 'slack',
     input: SlackMessageInput,
     rehearsal: 'skip',

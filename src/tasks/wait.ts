@@ -12,11 +12,15 @@ import { Duration } from '../core/runbook-schema.js';
 export const waitType = defineTaskType({
   type: 'wait',
   title: 'Wait',
+  description: 'Pause for a duration. The deadline is saved, so a resumed run waits only for what is left.',
   icon: 'clock',
   input: Type.Object(
     {
-      /** How long to wait: `250ms`, `30s`, `2m`, `1h30m`. */
-      duration: Duration(),
+      duration: Duration({
+        title: 'Duration',
+        description: 'How long to wait: 250ms, 30s, 2m, 1h30m, 1d.',
+        examples: ['30s'],
+      }),
     },
     { additionalProperties: false },
   ),

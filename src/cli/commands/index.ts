@@ -12,6 +12,7 @@ import { checkCommand } from './check.js';
 import { serverCommand } from './server.js';
 import { tokenCommands } from './token.js';
 import { runbooksCommands } from './runbooks.js';
+import { typesCommand } from './types.js';
 
 export const commandModules: CommandModule[] = [
   checkCommand,
@@ -26,4 +27,5 @@ export const commandModules: CommandModule[] = [
   serverCommand,
   tokenCommands,
   runbooksCommands,
+  typesCommand,
 ];

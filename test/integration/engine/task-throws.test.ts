@@ -39,6 +39,7 @@ const behaviours: Record<string, () => TaskResult> = {
 const badType = defineTaskType({
   type: 'bad',
   title: 'Misbehaving type',
+  description: 'A test type whose run misbehaves in the way the test names.',
   icon: 'bug',
   input: Type.Object({ how: Type.String() }),
   rehearsal: 'run',

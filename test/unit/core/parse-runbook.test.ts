@@ -208,6 +208,7 @@ test('a type that declares rehearsal itself validates it, and its validate hook 
   const message = defineTaskType({
     type: 'test.message',
     title: 'Test message',
+    description: 'A test type with a thread field.',
     icon: 'slack',
     input: Type.Object({
       text: Type.String(),
@@ -310,6 +311,7 @@ test('an unclosed {{ is reported rather than sent as written', () => {
 test('a task type with a broken schema or hook is reported on the task, not thrown', () => {
   const base = {
     title: 'Broken',
+    description: 'A test type with a broken schema.',
     icon: 'x',
     rehearsal: 'run' as const,
     idempotent: true,
