@@ -6,7 +6,8 @@ import type { SandboxExtension } from './server.js';
 import { eventsExtension } from './events/extension.js';
 import { socketModeExtension } from './socket-mode/extension.js';
 import { webExtension } from './web/extension.js';
+import { interactivityExtension } from './interactivity/extension.js';
 
 export function defaultExtensions(): SandboxExtension[] {
-  return [eventsExtension(), socketModeExtension(), webExtension()];
+  return [eventsExtension(), socketModeExtension(), interactivityExtension(), webExtension()];
 }

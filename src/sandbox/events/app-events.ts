@@ -36,6 +36,8 @@ export interface EventSubscriptionConfig {
 export interface SocketTransport {
   readonly connected: boolean;
   send(payload: unknown): string;
+  /** A click or a slash command, sent once; resolves with the ack's payload, or undefined without an ack. */
+  sendInteraction(type: 'interactive' | 'slash_commands', payload: unknown): Promise<unknown>;
   /** Socket Mode was switched off: tell connected clients (`disconnect`, reason `link_disabled`). */
   disable(): void;
 }

@@ -29,6 +29,7 @@ export function socketModeExtension(opts: SocketModeExtensionOptions = {}): Sand
         return link.connected;
       },
       send: (p) => link.send(p),
+      sendInteraction: (type, p) => link.sendInteraction(type, p),
       disable: () => {
         void link.disconnectAll('link_disabled');
       },

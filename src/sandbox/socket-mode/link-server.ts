@@ -10,10 +10,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, WebSocket } from 'ws';
 import {
-  ackedEnvelopeId,
   disconnectMessage,
   eventsApiEnvelope,
   helloMessage,
+  interactionEnvelope,
+  readAck,
   type DisconnectReason,
 } from './messages.js';
 
@@ -64,6 +65,8 @@ export class SocketModeLink {
   private readonly tickets = new Map<string, number>();
   private readonly sockets = new Map<WebSocket, { since: number; pinger: NodeJS.Timeout }>();
   private readonly pending = new Map<string, PendingEnvelope>();
+  /** Interaction envelopes waiting for their ack (not redelivered). */
+  private readonly interactions = new Map<string, (payload: unknown) => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Aborted by `close()`: ends a pending wait early. */
   private readonly closing = new AbortController();
@@ -124,7 +127,9 @@ export class SocketModeLink {
     this.sockets.set(ws, { since: this.o.now(), pinger });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
-      const id = ackedEnvelopeId(data.toString());
+      const ack = readAck(data.toString());
+      const id = ack?.envelopeId;
+      if (id !== undefined) this.answerInteraction(id, ack?.payload);
       if (id !== undefined) this.ack(id);
     });
     ws.on('close', () => this.forget(ws));
@@ -155,6 +160,34 @@ export class SocketModeLink {
     this.pending.set(env.id, env);
     this.transmit(env);
     return env.id;
+  }
+
+  /**
+   * Sends a button click (`interactive`) or a slash command (`slash_commands`) to one connected
+   * client, once: Slack does not redeliver these, the person sees an error instead. Resolves with the
+   * ack's response payload ({} when the ack had none), or undefined when no client acked in time.
+   */
+  sendInteraction(type: 'interactive' | 'slash_commands', payload: unknown): Promise<unknown> {
+    const open = [...this.sockets.keys()].filter((s) => s.readyState === WebSocket.OPEN);
+    const ws = open[this.nextSocket++ % Math.max(open.length, 1)];
+    if (ws === undefined) return Promise.resolve(undefined);
+    const id = randomUUID();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.interactions.delete(id);
+        resolve(undefined);
+      }, this.o.ackTimeoutMs);
+      this.interactions.set(id, (answer) => {
+        clearTimeout(timer);
+        this.interactions.delete(id);
+        resolve(answer ?? {});
+      });
+      ws.send(JSON.stringify(interactionEnvelope(id, payload, type)));
+    });
+  }
+
+  private answerInteraction(envelopeId: string, payload: unknown): void {
+    this.interactions.get(envelopeId)?.(payload);
   }
 
   private transmit(env: PendingEnvelope): void {

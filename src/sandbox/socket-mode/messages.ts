@@ -37,14 +37,33 @@ export function disconnectMessage(appId: string, reason: DisconnectReason, numCo
   };
 }
 
-/** An `events_api` envelope around an event_callback. */
+/**
+ * The kinds of envelope Slack sends over Socket Mode: events, interactivity (button clicks and other
+ * block_actions) and slash commands.
+ */
+export type EnvelopeType = 'events_api' | 'interactive' | 'slash_commands';
+
+/** An envelope around a payload (an event_callback, a block_actions payload, a slash command). */
 export interface EventsApiEnvelope {
   envelope_id: string;
   payload: unknown;
-  type: 'events_api';
+  type: EnvelopeType;
   accepts_response_payload: boolean;
-  retry_attempt: number;
-  retry_reason: string;
+  retry_attempt?: number;
+  retry_reason?: string;
+}
+
+/**
+ * An `interactive` or `slash_commands` envelope. Slash commands accept a response payload in the
+ * ack (the message to show); block_actions do not. Neither is redelivered by Slack.
+ */
+export function interactionEnvelope(envelopeId: string, payload: unknown, type: 'interactive' | 'slash_commands') {
+  return {
+    envelope_id: envelopeId,
+    payload,
+    type,
+    accepts_response_payload: type === 'slash_commands',
+  } satisfies EventsApiEnvelope;
 }
 
 /** Builds an envelope; `retryAttempt` 0 with an empty reason on first delivery, as in the fixtures. */
@@ -69,6 +88,11 @@ export function eventsApiEnvelope(
  * frame is not an acknowledgement. Never throws: a bad frame from a client must not break the link.
  */
 export function ackedEnvelopeId(frame: string): string | undefined {
+  return readAck(frame)?.envelopeId;
+}
+
+/** An acknowledgement frame: the envelope id and the optional response payload. Never throws. */
+export function readAck(frame: string): { envelopeId: string; payload?: unknown } | undefined {
   try {
     const parsed: unknown = JSON.parse(frame);
     if (
@@ -76,7 +100,8 @@ export function ackedEnvelopeId(frame: string): string | undefined {
       typeof parsed === 'object' &&
       typeof (parsed as { envelope_id?: unknown }).envelope_id === 'string'
     ) {
-      return (parsed as { envelope_id: string }).envelope_id;
+      const p = parsed as { envelope_id: string; payload?: unknown };
+      return { envelopeId: p.envelope_id, ...(p.payload !== undefined ? { payload: p.payload } : {}) };
     }
   } catch {
     // not JSON: ignore, like Slack

@@ -1,6 +1,6 @@
 /**
- * Block Kit → what the sandbox page shows: the text of each block, in order. Plain on purpose
- * (no buttons that work, no images fetched): enough to read a message the way Slack shows it.
+ * Block Kit → what the sandbox page shows: the text of each block, in order, and the buttons, which
+ * work (a click sends the app a block_actions payload). No images are fetched.
  */
 
 /** One piece of text; `mrkdwn` says whether the page should format it or show it as written. */
@@ -15,8 +15,17 @@ export type ViewBlock =
   | { kind: 'section'; text?: ViewText; fields: ViewText[] }
   | { kind: 'context'; items: ViewText[] }
   | { kind: 'divider' }
-  | { kind: 'actions'; labels: string[] }
+  | { kind: 'actions'; labels: string[]; buttons: ViewButton[] }
   | { kind: 'image'; alt: string };
+
+/** A clickable button: what the page needs to send the click. */
+export interface ViewButton {
+  label: string;
+  action_id: string;
+  block_id: string;
+  style?: string;
+  url?: string;
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -44,7 +53,7 @@ function richText(v: unknown): string {
 export function blocksView(blocks: unknown): ViewBlock[] | undefined {
   if (!Array.isArray(blocks)) return undefined;
   const out: ViewBlock[] = [];
-  for (const b of blocks) {
+  for (const [index, b] of blocks.entries()) {
     if (!isObject(b)) continue;
     switch (b.type) {
       case 'header': {
@@ -74,7 +83,21 @@ export function blocksView(blocks: unknown): ViewBlock[] | undefined {
         const labels = (Array.isArray(b.elements) ? b.elements : [])
           .map((e) => (isObject(e) ? (textOf(e.text)?.text ?? textOf(e.placeholder)?.text) : undefined))
           .filter((l): l is string => typeof l === 'string');
-        if (labels.length) out.push({ kind: 'actions', labels });
+        const blockId = typeof b.block_id === 'string' ? b.block_id : `b${index}`;
+        const buttons = (Array.isArray(b.elements) ? b.elements : []).flatMap((e): ViewButton[] => {
+          if (!isObject(e) || e.type !== 'button' || typeof e.action_id !== 'string') return [];
+          const label = textOf(e.text)?.text ?? e.action_id;
+          return [
+            {
+              label,
+              action_id: e.action_id,
+              block_id: blockId,
+              ...(typeof e.style === 'string' ? { style: e.style } : {}),
+              ...(typeof e.url === 'string' ? { url: e.url } : {}),
+            },
+          ];
+        });
+        if (labels.length) out.push({ kind: 'actions', labels, buttons });
         break;
       }
       case 'image':

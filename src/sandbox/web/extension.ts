@@ -2,7 +2,8 @@
  * The sandbox's live web page: `/` serves the page; `/sandbox/web/*` feeds it.
  *
  * - `GET  /sandbox/web/state` → `{ ok, team, app, users, channels }`
- * - `GET  /sandbox/web/messages?channel=C…` → `{ ok, messages }` (threads nested, oldest first)
+ * - `GET  /sandbox/web/messages?channel=C…` → `{ ok, messages, ephemerals }` (threads nested, oldest
+ *   first; ephemerals with `to`, the person each is for)
  * - `GET  /sandbox/web/stream` → Server-Sent Events: `change` `{channel, kind, ts}` on every post,
  *   edit or delete; `channels` after a workspace reset
  * - `GET  /archives/C…/p…` (a permalink) → redirects to the page, scrolled to that message
@@ -14,6 +15,7 @@ import { readBody, sendJson, sendText } from '../http-util.js';
 import type { Sandbox, SandboxExtension } from '../server.js';
 import type { MessageEvent } from '../workspace-types.js';
 import { pageHtml } from './page-html.js';
+import { blocksView } from './blocks-view.js';
 import { channelItems, permalinkTarget, threadedMessages } from './view-model.js';
 
 /** How often an idle stream gets a comment line, so proxies and browsers keep it open. */
@@ -34,7 +36,18 @@ export function webExtension(): SandboxExtension {
       (kind: string) =>
       (e: MessageEvent): void =>
         broadcast('change', { channel: e.channel.id, kind, ts: e.message.ts });
+    // Ephemeral messages are never stored by Slack; the page keeps the last few per channel to show
+    // each to the person it was for.
+    const ephemerals = new Map<string, Array<Record<string, unknown>>>();
+    const onEphemeral = (e: MessageEvent & { to: string }): void => {
+      const list = ephemerals.get(e.channel.id) ?? [];
+      list.push({ ...e.message, to: e.to, view_blocks: blocksView(e.message.blocks) });
+      if (list.length > 50) list.splice(0, list.length - 50);
+      ephemerals.set(e.channel.id, list);
+      broadcast('change', { channel: e.channel.id, kind: 'ephemeral', ts: e.message.ts });
+    };
     const listeners: Array<[string, Parameters<typeof ws.on>[1]]> = [
+      ['ephemeral', onEphemeral as Parameters<typeof ws.on>[1]],
       ['message', onChange('message')],
       ['message_changed', onChange('message_changed')],
       ['message_deleted', onChange('message_deleted')],
@@ -80,7 +93,11 @@ export function webExtension(): SandboxExtension {
     sb.route('GET', '/sandbox/web/messages', (_req, res, url) => {
       const id = url.searchParams.get('channel') ?? '';
       if (!ws.channels.has(id)) return sendJson(res, 404, { ok: false, error: 'channel_not_found' });
-      sendJson(res, 200, { ok: true, messages: threadedMessages(ws.allMessages(id)) });
+      sendJson(res, 200, {
+        ok: true,
+        messages: threadedMessages(ws.allMessages(id)),
+        ephemerals: ephemerals.get(id) ?? [],
+      });
     });
 
     sb.route('GET', '/sandbox/web/stream', (req, res) => {

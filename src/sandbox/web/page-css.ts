@@ -63,7 +63,11 @@ html, body { margin: 0; height: 100%; color: #1d1c1d; background: #fff; font-siz
 .block-context { color: var(--muted); font-size: 12px; margin: 3px 0; }
 .block-divider { border: 0; border-top: 1px solid var(--line); margin: 6px 0; }
 .block-actions { display: flex; gap: 6px; flex-wrap: wrap; margin: 4px 0; }
-.block-button { border: 1px solid #bbb; border-radius: 4px; padding: 2px 10px; font-size: 13px; font-weight: 600; }
+.block-button { border: 1px solid #bbb; border-radius: 4px; padding: 2px 10px; font-size: 13px; font-weight: 600; background: #fff; color: #1d1c1d; cursor: pointer; text-decoration: none; margin-right: 6px; }
+button.block-button:hover { background: #f4f4f4; }
+.block-button.style-primary { background: #007a5a; border-color: #007a5a; color: #fff; }
+.block-button.style-danger { background: #fff; border-color: #e01e5a; color: #a3153f; }
+.msg.ephemeral { background: #f8f8f8; border-left: 3px solid #aaa; }
 .mention { background: #e8f5fa; color: #1264a3; border-radius: 3px; padding: 0 2px; }
 .edited { color: var(--muted); font-size: 12px; }
 .actions { font-size: 12px; margin-top: 2px; }

@@ -54,7 +54,7 @@ export function pageHtml(): string {
         <label class="as-user">Post as
           <select id="post-user" data-testid="post-user"></select>
         </label>
-        <input id="post-text" data-testid="post-text" type="text" placeholder="Message" maxlength="4000">
+        <input id="post-text" data-testid="post-text" type="text" placeholder="Message, or a /command" maxlength="4000">
         <button id="post-send" data-testid="post-send" type="submit">Send</button>
       </div>
       <div id="composer-error" class="composer-error" data-testid="composer-error" role="alert"></div>

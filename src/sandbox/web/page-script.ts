@@ -38,7 +38,10 @@ export const PAGE_SCRIPT = String.raw`
       }
       if (b.kind === 'context') return '<div class="block-context">' + b.items.map(function (t) { return '<span>' + blockText(t) + '</span>'; }).join(' · ') + '</div>';
       if (b.kind === 'divider') return '<hr class="block-divider">';
-      if (b.kind === 'actions') return '<div class="block-actions">' + b.labels.map(function (l) { return '<span class="block-button">' + esc(l) + '</span>'; }).join('') + '</div>';
+      if (b.kind === 'actions') return '<div class="block-actions">' + (b.buttons && b.buttons.length ? b.buttons.map(function (x) {
+        if (x.url) return '<a class="block-button" target="_blank" rel="noopener noreferrer" href="' + esc(x.url) + '">' + esc(x.label) + '</a>';
+        return '<button type="button" class="block-button' + (x.style ? ' style-' + esc(x.style) : '') + '" data-action="' + esc(x.action_id) + '" data-block="' + esc(x.block_id) + '">' + esc(x.label) + '</button>';
+      }).join('') : b.labels.map(function (l) { return '<span class="block-button">' + esc(l) + '</span>'; }).join('')) + '</div>';
       if (b.kind === 'image') return '<div class="block-context">[image: ' + esc(b.alt) + ']</div>';
       return '';
     }).join('') + '</div>';
@@ -106,13 +109,23 @@ export const PAGE_SCRIPT = String.raw`
       (replies ? '<div class="actions">' + replies + '</div>' : '') + '</div></div>';
   }
 
-  function renderMessages(messages) {
+  /** Ephemeral messages are shown only to the person they are for (the one chosen to post as). */
+  function ephemeralHtml(m) {
+    return '<div class="msg ephemeral from-app" data-testid="ephemeral"><div class="avatar" style="background:' + colorFor(m.user || '') + '">' +
+      esc(userName(m.user).charAt(0).toUpperCase()) + '</div><div>' +
+      '<div class="head"><span class="author">' + esc(userName(m.user)) + '</span><span class="badge">Only visible to you</span>' +
+      '<span class="time">' + esc(timeOf(m.ts)) + '</span></div>' +
+      (m.view_blocks ? blocksHtml(m.view_blocks) : '<div class="text" data-testid="message-text">' + renderText(m.text) + '</div>') + '</div></div>';
+  }
+
+  function renderMessages(messages, ephemerals) {
     var box = el('messages');
     var atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
     if (!messages.length) { box.innerHTML = '<div class="empty">No messages yet.</div>'; return; }
+    var me = el('post-user').value;
     box.innerHTML = messages.map(function (m) {
       return messageHtml(m, false) + (m.replies || []).map(function (r) { return messageHtml(r, true); }).join('');
-    }).join('');
+    }).join('') + (ephemerals || []).filter(function (e) { return e.to === me; }).map(ephemeralHtml).join('');
     if (atBottom || box.dataset.channel !== state.current) box.scrollTop = box.scrollHeight;
     box.dataset.channel = state.current;
     // Opened from a permalink: show that message once, highlighted, as Slack does.
@@ -134,7 +147,7 @@ export const PAGE_SCRIPT = String.raw`
     if (!state.current) return Promise.resolve();
     var seq = ++loading; var channel = state.current;
     return getJson('/sandbox/web/messages?channel=' + encodeURIComponent(channel)).then(function (body) {
-      if (seq === loading && channel === state.current) renderMessages(body.messages);
+      if (seq === loading && channel === state.current) renderMessages(body.messages, body.ephemerals);
     }).catch(function (e) { el('messages').innerHTML = '<div class="empty">Could not load messages: ' + esc(e.message) + '</div>'; });
   }
 
@@ -191,9 +204,23 @@ export const PAGE_SCRIPT = String.raw`
     var b = ev.target.closest('[data-channel]'); if (b) select(b.dataset.channel);
   });
   el('messages').addEventListener('click', function (ev) {
+    var act = ev.target.closest('[data-action]');
+    if (act) {
+      var msg = act.closest('[data-ts]');
+      act.disabled = true; el('composer-error').textContent = '';
+      fetch('/sandbox/interactivity/click', { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: el('post-user').value, channel: state.current, ts: msg.dataset.ts, action_id: act.dataset.action, block_id: act.dataset.block }) })
+        .then(function (r) { return r.json(); })
+        .then(function (res) { if (!res.ok) throw new Error(res.detail || res.error); if (!res.acked) throw new Error('the app did not answer in time'); })
+        .catch(function (e) { el('composer-error').textContent = 'Click not delivered: ' + e.message; })
+        .finally(function () { act.disabled = false; });
+      return;
+    }
     var b = ev.target.closest('[data-reply]'); if (!b) return;
     state.threadTs = b.dataset.reply; el('reply-note').hidden = false; el('post-text').focus();
   });
+  // Ephemeral messages belong to one person: switching who posts shows theirs.
+  el('post-user').addEventListener('change', function () { loadMessages(); });
   el('reply-cancel').addEventListener('click', function () { state.threadTs = null; el('reply-note').hidden = true; });
   el('composer').addEventListener('submit', function (ev) {
     ev.preventDefault();
@@ -202,10 +229,12 @@ export const PAGE_SCRIPT = String.raw`
     el('post-send').disabled = true; el('composer-error').textContent = '';
     var body = { channel: state.current, user: el('post-user').value, text: text };
     if (state.threadTs) body.thread_ts = state.threadTs;
-    fetch('/sandbox/web/post', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    // A slash command goes to the app, as Slack sends it; the app's answer appears in the channel.
+    var isCommand = /^\/[a-z0-9_-]+/i.test(text.trim()) && !state.threadTs;
+    fetch(isCommand ? '/sandbox/interactivity/command' : '/sandbox/web/post', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
       .then(function (r) { return r.json(); })
       .then(function (res) {
-        if (!res.ok) throw new Error(res.error || 'post failed');
+        if (!res.ok) throw new Error(res.detail || res.error || 'post failed');
         el('post-text').value = ''; state.threadTs = null; el('reply-note').hidden = true; return loadMessages();
       })
       .catch(function (e) { el('composer-error').textContent = 'Not posted: ' + e.message; })

@@ -89,7 +89,7 @@ test('Block Kit: header, section text and fields, context, divider, actions, ima
     },
     { kind: 'context', items: [{ text: 'by <@U0ALICE000>', mrkdwn: true }] },
     { kind: 'divider' },
-    { kind: 'actions', labels: ['Approve'] },
+    { kind: 'actions', labels: ['Approve'], buttons: [{ label: 'Approve', action_id: 'a', block_id: 'b4' }] },
     { kind: 'image', alt: 'graph' },
   ]);
   assert.equal(blocksView(undefined), undefined);
