@@ -9,6 +9,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { ErrorCode } from './errors.js';
+import { renderDeep, type RenderOptions, type TemplateScope } from './template.js';
 
 export type RunMode = 'live' | 'rehearsal';
 
@@ -128,8 +129,31 @@ export interface TaskTypeDefinition<S extends TSchema = TSchema> {
    * The input has `{{vars.*}}`/`{{runbook.*}}`/`{{run.*}}` rendered; `{{tasks.*}}` references are left as written.
    */
   check?(input: Static<S>, ctx: CheckContext): Promise<CheckProblem[]>;
+  /**
+   * Optional: how the input's templates are rendered, for a type whose fields need more than
+   * "render every string": values escaped for the field's markup (slack.message: mrkdwn), or a
+   * JSON string parsed first so that values land inside its strings, never in its structure.
+   * `render(value, escape?)` renders every string inside `value`, escaping inserted values with
+   * `escape` (except `{{raw …}}`). Default: `render(input)`.
+   */
+  renderInput?(input: Static<S>, render: InputRenderer): Static<S>;
   /** Run the task with its rendered input. Throw a RunwireError (retryable or not) to fail. */
   run(input: Static<S>, ctx: TaskContext): Promise<TaskResult>;
+}
+
+/** Renders every string inside a value; `escape` is applied to each inserted value (not `{{raw …}}`). */
+export type InputRenderer = <T>(value: T, escapeValue?: (value: string) => string) => T;
+
+/** A task's input rendered the way its type says (`renderInput`), or every string as is. */
+export function renderTaskInput<T>(
+  def: { renderInput?(input: never, render: InputRenderer): unknown },
+  input: T,
+  scope: TemplateScope,
+  opts: RenderOptions = {},
+): T {
+  const render: InputRenderer = (value, escapeValue) =>
+    renderDeep(value, scope, escapeValue ? { ...opts, escape: escapeValue } : opts);
+  return def.renderInput ? (def.renderInput(input as never, render) as T) : render(input);
 }
 
 /** What a type's `validate` hook can ask about the runbook's task graph. */

@@ -3,6 +3,9 @@
  * `{{task.name}}`, `{{tasks.<id>.output.<field>}}` (whitespace inside the braces allowed).
  * `templateRefs` lists references for validation; `renderTemplate` fills them in and throws on an
  * unknown one — an unknown reference is never rendered as an empty string.
+ *
+ * A field whose text is interpreted (Slack mrkdwn) renders with an `escape` function, so a value
+ * cannot inject markup (`<!channel>`, a disguised link); `{{raw <reference>}}` opts one value out.
  */
 import { RunwireError } from './errors.js';
 
@@ -16,6 +19,8 @@ export interface TemplateRef {
   path: string[];
   /** Offset of the occurrence in the string. */
   index: number;
+  /** `raw` for `{{raw vars.x}}`: the value is inserted as is, even where values are escaped. */
+  helper?: 'raw';
 }
 
 const REF = /\{\{([^{}]*)\}\}/g;
@@ -24,8 +29,16 @@ const REF = /\{\{([^{}]*)\}\}/g;
 export function templateRefs(text: string): TemplateRef[] {
   const refs: TemplateRef[] = [];
   for (const m of text.matchAll(REF)) {
-    const expr = (m[1] as string).trim();
-    refs.push({ raw: m[0], expr, path: expr.split('.').map((p) => p.trim()), index: m.index ?? 0 });
+    let expr = (m[1] as string).trim();
+    const raw = /^raw\s+(\S.*)$/.exec(expr);
+    if (raw) expr = (raw[1] as string).trim();
+    refs.push({
+      raw: m[0],
+      expr,
+      path: expr.split('.').map((p) => p.trim()),
+      index: m.index ?? 0,
+      ...(raw ? { helper: 'raw' as const } : {}),
+    });
   }
   return refs;
 }
@@ -57,7 +70,8 @@ const FIXED: Readonly<Record<string, readonly string[]>> = {
   task: ['id', 'name'],
 };
 
-const KNOWN_FORMS = 'vars.<name>, runbook.name, run.id, run.mode, task.id, task.name, tasks.<id>.output.<field>';
+const KNOWN_FORMS =
+  'vars.<name>, runbook.name, run.id, run.mode, task.id, task.name, tasks.<id>.output.<field>, and raw <one of these>';
 
 /** Why a reference cannot be rendered in this task, or undefined when it is fine. */
 export function refProblem(ref: TemplateRef, ctx: RefCheckContext): string | undefined {
@@ -116,6 +130,11 @@ export interface RenderOptions {
    * rehearsal can go on and still show where the value would be.
    */
   skippedOutput?: 'throw' | 'placeholder';
+  /**
+   * Applied to every value inserted (after it is turned into text), except `{{raw …}}` ones: e.g.
+   * Slack mrkdwn escaping, so a value shows as text instead of becoming a mention or a link.
+   */
+  escape?: (value: string) => string;
 }
 
 function unknownRef(ref: TemplateRef, why: string): RunwireError {
@@ -181,7 +200,9 @@ export function renderTemplate(text: string, scope: TemplateScope, opts: RenderO
   let last = 0;
   for (const ref of templateRefs(text)) {
     const value = resolve(ref, scope, opts);
-    out += text.slice(last, ref.index) + (value === undefined ? ref.raw : stringify(value));
+    const shown = value === undefined ? ref.raw : stringify(value);
+    const escaped = value !== undefined && opts.escape && ref.helper !== 'raw' ? opts.escape(shown) : shown;
+    out += text.slice(last, ref.index) + escaped;
     last = ref.index + ref.raw.length;
   }
   return out + text.slice(last);

@@ -18,8 +18,15 @@ import {
   type TaskStatus,
 } from '../core/state-machine.js';
 import { backoffDelay, shouldRetry } from '../core/backoff.js';
-import { renderDeep, type TemplateScope } from '../core/template.js';
-import type { TaskContext, TaskResult, TaskTypeDefinition, TaskTypeRegistry, TaskView } from '../core/task-type.js';
+import type { TemplateScope } from '../core/template.js';
+import {
+  renderTaskInput,
+  type TaskContext,
+  type TaskResult,
+  type TaskTypeDefinition,
+  type TaskTypeRegistry,
+  type TaskView,
+} from '../core/task-type.js';
 import type { RunEvent, RunPatch, RunRecord, RunStatus, Store, TaskRecord } from '../store/store.js';
 import { indexDependencies, recoverRunning, rehearsalBehaviour, retryPolicy } from './decisions.js';
 
@@ -300,7 +307,7 @@ export class RunExecutor {
       try {
         // In a rehearsal, an output of a task that was not run renders as a visible placeholder
         // (`[skipped: tasks.x.output.y]`), so its dependents still run or preview.
-        input = renderDeep(spec.input, this.scope(spec), {
+        input = renderTaskInput(type, spec.input, this.scope(spec), {
           skippedOutput: this.run.mode === 'rehearsal' ? 'placeholder' : 'throw',
         });
       } catch (err) {

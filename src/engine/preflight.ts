@@ -5,8 +5,7 @@
  */
 import { toRunwireError } from '../core/errors.js';
 import type { Runbook } from '../core/runbook.js';
-import type { CheckProblem, RunMode, TaskTypeRegistry } from '../core/task-type.js';
-import { renderDeep } from '../core/template.js';
+import { renderTaskInput, type CheckProblem, type RunMode, type TaskTypeRegistry } from '../core/task-type.js';
 
 export interface PreflightOptions {
   vars: Record<string, string>;
@@ -29,7 +28,8 @@ export async function preflight(runbook: Runbook, o: PreflightOptions): Promise<
     const type = o.types.get(task.type);
     if (!type?.check) return [];
     try {
-      const input = renderDeep(
+      const input = renderTaskInput(
+        type,
         task.input,
         {
           vars: o.vars,

@@ -41,10 +41,26 @@ function parseUser(raw: string): UserRef | string {
   return `"${raw}" is not a user: write a user id (U…), @name or an e-mail address`;
 }
 
+/** True for a list entry that names a channel (`#name`, C…/G… id, a bare name), not a user. */
+function looksLikeChannel(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  const s = v.trim();
+  if (s.startsWith('#') || /^[CG][A-Z0-9]{6,}$/.test(s)) return true;
+  return !s.includes('@') && !USER_ID.test(s) && CHANNEL_NAME.test(s);
+}
+
 /** Parse a `channel:` value. Errors say what forms are accepted. */
 export function parseTarget(value: unknown): TargetParse {
   if (Array.isArray(value)) {
     if (value.length === 0) return { ok: false, message: 'an empty list names no one: give 1 to 8 users' };
+    const channels = value.filter(looksLikeChannel);
+    if (channels.length > 0) {
+      const which = channels.map((c) => `"${String(c).trim()}"`).join(', ');
+      return {
+        ok: false,
+        message: `${which} ${channels.length === 1 ? 'is a channel, not a user' : 'are channels, not users'}: a list is the people of one group DM (U…, @name or e-mail); to post to several channels, write one task per channel`,
+      };
+    }
     if (value.length > MAX_GROUP_DM_USERS) {
       return { ok: false, message: `a group DM can have at most ${MAX_GROUP_DM_USERS} users (got ${value.length})` };
     }

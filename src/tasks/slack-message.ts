@@ -11,7 +11,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { type ErrorCode, RunwireError, toRunwireError } from '../core/errors.js';
-import { defineTaskType, type TaskContext, type ValidationGraph } from '../core/task-type.js';
+import { defineTaskType, type InputRenderer, type TaskContext, type ValidationGraph } from '../core/task-type.js';
 import type { ConnectionResolver, ResolvedConnection } from '../slack/connections/types.js';
 import { checkMessageTask } from '../slack/delivery/preflight.js';
 import { problemError, usesWebhook, webhookProblems } from '../slack/delivery/webhook-errors.js';
@@ -25,6 +25,7 @@ import {
   rehearsalPlan,
   type DeliveryState,
 } from '../slack/delivery/state.js';
+import { escapeMrkdwn, renderBlocks } from '../slack/mrkdwn.js';
 import { isTemplated, parseTarget, MAX_GROUP_DM_USERS, type SlackTarget } from '../slack/targets.js';
 
 /** The connection used when a task names none. */
@@ -36,7 +37,12 @@ const Target = (opts: { title?: string; description?: string } = {}) =>
   Type.Union(
     [
       Type.String({ minLength: 1 }),
-      Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: MAX_GROUP_DM_USERS }),
+      // The list's length and entries are checked by `validate` (parseTarget), which says what is
+      // wrong with them: too many users, or channels in a list (one task per channel).
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description: `the users of a group DM: 2 to ${MAX_GROUP_DM_USERS} (one user is a DM)`,
+      }),
     ],
     { 'x-hint': TARGET_HINT, ...opts },
   );
@@ -62,13 +68,15 @@ export const SlackMessageInput = Type.Object(
       minLength: 1,
       'x-hint': 'message is the text to post (a template, Slack mrkdwn)',
       title: 'Message',
-      description: 'The text to post, in Slack mrkdwn (templates allowed); with blocks, the notification fallback.',
+      description:
+        'The text to post, in Slack mrkdwn (templates allowed: inserted values are escaped so they show as text; {{raw …}} inserts one as mrkdwn); with blocks, the notification fallback.',
     }),
     blocks: Type.Optional(
       Type.Union([Type.Array(Type.Unknown()), Type.String()], {
         'x-hint': 'blocks is a list of Block Kit blocks or a JSON string of one',
         title: 'Blocks',
-        description: 'Block Kit blocks: a list, or a JSON string of one (templates allowed inside).',
+        description:
+          'Block Kit blocks: a list, or a JSON string of one. Templates go inside its string values (parsed first, so a value cannot add blocks); values in mrkdwn text are escaped.',
       }),
     ),
     thread: Type.Optional(
@@ -185,12 +193,18 @@ export function validateSlackMessage(
     const p = parseTarget(r.channel);
     if (!p.ok) out.push({ field: 'rehearsal.channel', message: p.message });
   }
-  if (typeof input.blocks === 'string' && !isTemplated(input.blocks)) {
+  if (typeof input.blocks === 'string') {
+    // Parsed before rendering, so templates belong inside its JSON strings, never around its structure.
     try {
       if (!Array.isArray(JSON.parse(input.blocks)))
         out.push({ field: 'blocks', message: 'blocks must be a JSON array of Block Kit blocks' });
     } catch {
-      out.push({ field: 'blocks', message: 'blocks is not valid JSON' });
+      out.push({
+        field: 'blocks',
+        message: isTemplated(input.blocks)
+          ? 'blocks is not valid JSON: templates go inside its string values ("text": "{{vars.x}}"), never in place of blocks or fields (a value cannot add blocks)'
+          : 'blocks is not valid JSON',
+      });
     }
   }
   return out;
@@ -212,6 +226,28 @@ function targetOf(value: unknown, field: string): SlackTarget {
   return p.target;
 }
 
+/**
+ * The type's template rendering: `message` with values escaped for mrkdwn; `blocks` parsed first
+ * (a JSON string becomes its list), then each string value rendered (values in mrkdwn text escaped);
+ * the other fields (channel, thread, …) rendered as they are.
+ */
+export function renderSlackMessageInput(input: SlackMessageInput, render: InputRenderer): SlackMessageInput {
+  const { message, blocks, ...rest } = input;
+  const out: SlackMessageInput = { ...render(rest), message: render(message, escapeMrkdwn) };
+  if (blocks !== undefined) out.blocks = renderBlocks(parsedBlocks(blocks), render) as SlackMessageInput['blocks'];
+  return out;
+}
+
+/** A JSON string of blocks parsed (left as written when it does not parse: `blocksOf` reports it). */
+function parsedBlocks(blocks: NonNullable<SlackMessageInput['blocks']>): unknown {
+  if (typeof blocks !== 'string') return blocks;
+  try {
+    return JSON.parse(blocks) as unknown;
+  } catch {
+    return blocks;
+  }
+}
+
 function blocksOf(blocks: SlackMessageInput['blocks']): unknown[] | undefined {
   if (blocks === undefined) return undefined;
   if (Array.isArray(blocks)) return blocks;
@@ -221,11 +257,9 @@ function blocksOf(blocks: SlackMessageInput['blocks']): unknown[] | undefined {
   } catch {
     // fall through to the error below
   }
-  throw new RunwireError(
-    'runwire.slack.bad_blocks',
-    'blocks (after rendering) is not a JSON array of Block Kit blocks.',
-    { fix: 'Check the templates used in blocks.' },
-  );
+  throw new RunwireError('runwire.slack.bad_blocks', 'blocks is not a JSON array of Block Kit blocks.', {
+    fix: 'Write blocks as a list, or a JSON string of one, with templates only inside its string values.',
+  });
 }
 
 /** The earlier message a thread reply or an update refers to. */
@@ -298,6 +332,7 @@ export function createSlackMessageType(deps: SlackMessageDeps = {}) {
     describe: describeDelivery,
     rehearsalFor: (field) => (readRehearsal(field).kind === 'skip' ? 'skip' : 'run'),
     validate: validateSlackMessage,
+    renderInput: renderSlackMessageInput,
 
     async preview(input, ctx) {
       const label = Array.isArray(input.channel)

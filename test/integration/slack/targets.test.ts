@@ -159,6 +159,32 @@ tasks:
   assert.match(r.stderr, /broadcast only applies to thread replies/);
 });
 
+test('runwire validate: a list of channels says one task per channel; 9 users say at most 8', async () => {
+  const file = await env.writeRunbook(
+    'lists.yaml',
+    `
+name: lists
+tasks:
+  - id: two
+    type: slack.message
+    channel: ["#ops", "#releases"]
+    message: a
+  - id: nine
+    type: slack.message
+    channel: ["@a", "@b", "@c", "@d", "@e", "@f", "@g", "@h", "@i"]
+    message: b
+`,
+  );
+  const r = await env.cli(['validate', file]);
+  assert.equal(r.code, 2);
+  assert.match(
+    r.stderr,
+    /lists\.yaml:6:5 tasks\[0\]\.channel: "#ops", "#releases" are channels, not users: .*write one task per channel/,
+  );
+  assert.match(r.stderr, /lists\.yaml:10:5 tasks\[1\]\.channel: a group DM can have at most 8 users \(got 9\)/);
+  assert.ok(!/got a list/.test(r.stderr), 'says what is wrong with the list');
+});
+
 test("as_user: true posts with the connection's user token, as that person", { timeout: 120_000 }, async () => {
   await env.addConnection('me', env.sandbox.credentials.user_token!);
   const r = await env.run(`

@@ -115,3 +115,21 @@ test('a skipped task has no output: a clear error, or a placeholder when asked',
   );
   assert.throws(() => renderTemplate('{{tasks.other.output.x}}', s, { skippedOutput: 'placeholder' }), RunwireError);
 });
+
+test('{{raw …}} names the same reference, marked raw; escape applies to every other inserted value', () => {
+  const [ref] = templateRefs('{{ raw  vars.release }}');
+  assert.equal(ref!.expr, 'vars.release');
+  assert.deepEqual(ref!.path, ['vars', 'release']);
+  assert.equal(ref!.helper, 'raw');
+  assert.equal(templateRefs('{{vars.release}}')[0]!.helper, undefined);
+  const ctx: RefCheckContext = { vars: new Set(['release']), taskRelation: () => 'unknown' };
+  assert.equal(refProblem(ref!, ctx), undefined, 'raw of a known reference is valid');
+  assert.match(refProblem(templateRefs('{{raw}}')[0]!, ctx) ?? '', /unknown template reference/);
+  const shout = (v: string) => v.toUpperCase();
+  assert.equal(
+    renderTemplate('a {{vars.region}} {{raw vars.region}} b', scope, { escape: shout }),
+    'a EU eu b',
+    'literal text is never escaped, only inserted values',
+  );
+  assert.equal(renderTemplate('{{vars.region}}', scope), 'eu', 'no escape by default');
+});

@@ -44,3 +44,20 @@ test('bad channels, rehearsal channels and blocks are reported with their field'
   );
   assert.deepEqual(problems.map((p) => p.field).sort(), ['blocks', 'channel', 'rehearsal.channel']);
 });
+
+test('blocks as a JSON string must parse before rendering: a template outside its strings is refused', () => {
+  assert.deepEqual(
+    validateSlackMessage(
+      { channel: '#ops', message: 'x', blocks: '[{"type":"section","text":{"type":"mrkdwn","text":"{{vars.x}}"}}]' },
+      g,
+    ),
+    [],
+  );
+  const [p] = validateSlackMessage({ channel: '#ops', message: 'x', blocks: '[{{vars.blocks}}]' }, g);
+  assert.equal(p?.field, 'blocks');
+  assert.match(p?.message ?? '', /templates go inside its string values/);
+  assert.match(
+    validateSlackMessage({ channel: '#ops', message: 'x', blocks: '{{vars.blocks}}' }, g)[0]?.message ?? '',
+    /not valid JSON/,
+  );
+});

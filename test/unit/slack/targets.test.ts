@@ -57,3 +57,13 @@ test('bad targets get a message saying what is accepted', () => {
   const badUser = parseTarget(['@alice', '#ops']);
   assert.ok(!badUser.ok && /not a user/.test(badUser.message));
 });
+
+test('a list of channels is refused with "one task per channel"', () => {
+  for (const list of [['#ops', '#releases'], ['@alice', 'C0123456'], ['ops']]) {
+    const p = parseTarget(list);
+    assert.ok(!p.ok && /write one task per channel/.test(p.message), JSON.stringify(list));
+  }
+  const nine = parseTarget(['@a', '@b', '@c', '@d', '@e', '@f', '@g', '@h', '@i']);
+  assert.ok(!nine.ok && /at most 8 users \(got 9\)/.test(nine.message));
+  assert.ok(parseTarget(['@alice', 'U0123456', 'bob@runwire.example']).ok);
+});
