@@ -59,6 +59,7 @@ const OPTIONAL_FIELDS: Readonly<Record<string, (v: unknown) => boolean>> = {
   thread_ts: isString,
   note: isString,
   maybe_sent: (v) => typeof v === 'boolean',
+  posted_at: isString,
   error: (v) => isObject(v) && isString(v.code) && isString(v.message) && (v.fix === undefined || isString(v.fix)),
 };
 
