@@ -19,12 +19,6 @@ export interface StartOpts {
   exit?: boolean;
 }
 
-/** A connection that points at a Slack on this machine is taken to be a sandbox. */
-export function isLoopbackUrl(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host.startsWith('127.');
-}
-
 async function listen(port: number, ctx: CliContext): Promise<Sandbox> {
   try {
     return await startSandbox({ port });
@@ -35,11 +29,14 @@ async function listen(port: number, ctx: CliContext): Promise<Sandbox> {
   }
 }
 
-/** The `default` connection as it stands: absent, a sandbox one (replaceable), or real. */
-async function defaultConnectionKind(rt: LazyRuntime): Promise<'none' | 'sandbox' | 'real'> {
+/**
+ * The `default` connection as it stands: absent, the one an earlier `start` made for its sandbox
+ * (replaceable), or someone's own — a real workspace or a local proxy on loopback, never replaced.
+ */
+async function defaultConnection(rt: LazyRuntime): Promise<{ kind: 'none' | 'sandbox' | 'real'; slackUrl?: string }> {
   const rec = await (await rt.get()).connectionStore.get(DEFAULT_CONNECTION);
-  if (!rec) return 'none';
-  return isLoopbackUrl(rec.slackUrl) ? 'sandbox' : 'real';
+  if (!rec) return { kind: 'none' };
+  return { kind: rec.managedBy === 'start' ? 'sandbox' : 'real', slackUrl: rec.slackUrl };
 }
 
 /** Point the `default` connection at the sandbox's bot token (replacing an earlier sandbox's). */
@@ -53,6 +50,7 @@ async function connectToSandbox(sb: Sandbox, rt: LazyRuntime, env: NodeJS.Proces
       slackUrl: sb.url,
       signingSecret: sb.credentials.signing_secret,
       appToken: sb.credentials.app_token,
+      managedBy: 'start',
     });
     await c.service.verify(DEFAULT_CONNECTION);
   } finally {
@@ -78,10 +76,12 @@ export async function start(opts: StartOpts, rt: LazyRuntime, ctx: CliContext): 
     ctx.exitCode = 2;
     throw new RunwireError('runwire.cli.bad_port', `--port must be a whole number from 0 to 65535, not "${opts.port}"`);
   }
-  const kind = await defaultConnectionKind(rt);
-  if (kind === 'real') {
+  const current = await defaultConnection(rt);
+  if (current.kind === 'real') {
     ctx.stdout.write(
-      `Using your Slack connection "${DEFAULT_CONNECTION}" (no sandbox). The example runs as a rehearsal, so Slack tasks are not sent unless they opt in.\n\n`,
+      `Using your Slack connection "${DEFAULT_CONNECTION}" at ${current.slackUrl} (no sandbox: runwire start did not make it, so it leaves it alone). ` +
+        `The example runs as a rehearsal, so Slack tasks are not sent unless they opt in.\n` +
+        `To use the sandbox instead: runwire connection remove ${DEFAULT_CONNECTION}, then runwire start.\n\n`,
     );
     await runFile(resolve(opts.runbook), { var: [], rehearsal: true }, rt, ctx);
     return;

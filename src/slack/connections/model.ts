@@ -62,6 +62,8 @@ export interface ConnectionRecord {
   updatedAt: string;
   /** Last successful `auth.test`. */
   verifiedAt?: string;
+  /** `start`: made by `runwire start` for its sandbox (it may replace it); absent: added by someone. */
+  managedBy?: 'start';
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

@@ -56,6 +56,7 @@ export function fromRow(r: Row): ConnectionRecord {
     ['botTokenExpiresAt', 'bot_token_expires_at'],
     ['userTokenExpiresAt', 'user_token_expires_at'],
     ['verifiedAt', 'verified_at'],
+    ['managedBy', 'managed_by'],
   ];
   for (const [key, col] of optional) {
     const v = opt(r[col]);
@@ -86,6 +87,7 @@ export function toRow(rec: ConnectionRecord): Row {
     created_at: rec.createdAt,
     updated_at: rec.updatedAt,
     verified_at: rec.verifiedAt ?? null,
+    managed_by: rec.managedBy ?? null,
   };
   for (const [field, col] of Object.entries(SECRET_COLUMNS) as [SecretField, string][])
     row[col] = rec.sealed[field] ?? null;

@@ -36,6 +36,8 @@ export interface AddTokenInput {
   signingSecret?: string;
   appToken?: string;
   slackUrl?: string;
+  /** `start`: the connection `runwire start` makes for its sandbox (the only kind it replaces). */
+  managedBy?: 'start';
 }
 export interface AddOAuthAppInput {
   name: string;
@@ -120,6 +122,7 @@ export class ConnectionService {
     const kind = inferTokenKind(token);
     checkAppToken(i.appToken);
     const rec = this.base(i.name, kind, i.slackUrl);
+    if (i.managedBy) rec.managedBy = i.managedBy;
     await this.readyToSeal();
     rec.sealed = this.vault.seal(rec.name, {
       [kind === 'bot_token' ? 'botToken' : 'userToken']: token,

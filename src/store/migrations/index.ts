@@ -7,6 +7,7 @@
  */
 import { migration001Runs } from './001-runs.js';
 import { migration100 } from './100-connections.js';
+import { migration101 } from './101-connection-managed-by.js';
 import { migration500 } from './500-server.js';
 
 export interface Migration {
@@ -22,5 +23,6 @@ export const migrations: Migration[] = [
   // Each feature adds its migration modules here, in id order.
   migration001Runs,
   migration100,
+  migration101,
   migration500,
 ];
