@@ -60,7 +60,17 @@ export async function openSession(
     ? undefined
     : progressPrinter(ctx.stdout, { tty: out.isTTY === true && !ctx.env.NO_COLOR, types, taskTypes });
   const engine = new Engine({ store, types, ...(onEvent ? { onEvent } : {}) });
-  return { runtime, store, engine, types, taskTypes, close: () => rt.close() };
+  return {
+    runtime,
+    store,
+    engine,
+    types,
+    taskTypes,
+    close: async () => {
+      await engine.close();
+      await rt.close();
+    },
+  };
 }
 
 /** Fill the progress icon map from a stored run. */

@@ -16,7 +16,7 @@ export const TASK_STATUSES = [
 ] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-export const RUN_STATUSES = ['running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
+export const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /**
@@ -26,13 +26,14 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
  *   of an idempotent type. `running → failed` covers "interrupted" for non-idempotent types.
  * - `running → skipped`: not run in rehearsal (decided when it starts).
  * - `waiting → succeeded|skipped|failed`: an operator completes, skips or fails a manual task.
+ * - `waiting → running`: a sleeping task (a parked `wait`) wakes up when its time comes.
  * - `failed → ready|skipped`: an operator retries or skips a failed task.
  */
 const TASK_NEXT: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = {
   pending: ['ready', 'skipped', 'cancelled'],
   ready: ['running', 'skipped', 'cancelled'],
   running: ['succeeded', 'failed', 'waiting', 'ready', 'skipped', 'cancelled'],
-  waiting: ['succeeded', 'failed', 'skipped', 'cancelled'],
+  waiting: ['running', 'succeeded', 'failed', 'skipped', 'cancelled'],
   failed: ['ready', 'skipped'],
   succeeded: [],
   skipped: [],
@@ -40,10 +41,11 @@ const TASK_NEXT: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = {
 };
 
 /**
- * Run transitions: `waiting → running` when an operator acts; `failed → running` when a failed
- * task is retried or a run is resumed.
+ * Run transitions: `queued → running` when a worker first claims it; `waiting → running` when an
+ * operator acts or a timer is due; `failed → running` when a failed task is retried or a run is resumed.
  */
 const RUN_NEXT: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
+  queued: ['running', 'cancelled'],
   running: ['waiting', 'succeeded', 'failed', 'cancelled'],
   waiting: ['running', 'succeeded', 'failed', 'cancelled'],
   failed: ['running'],

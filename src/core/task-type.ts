@@ -71,7 +71,13 @@ export interface TaskContext {
 export type TaskResult =
   | { status: 'succeeded'; output?: Record<string, unknown> }
   /** For manual tasks: the task waits for an operator (`runwire task complete`). */
-  | { status: 'waiting'; output?: Record<string, unknown> };
+  | { status: 'waiting'; output?: Record<string, unknown> }
+  /**
+   * Call `run` again at `until` (same attempt): a durable timer. The engine keeps a short one in the
+   * worker; a longer one parks the run (no lease, no process) and any worker continues it when due.
+   * The type must save what it needs with `saveState` first (`wait` saves its deadline).
+   */
+  | { status: 'sleeping'; until: Date };
 
 export interface TaskTypeDefinition<S extends TSchema = TSchema> {
   /** The `type:` value in a runbook, e.g. `slack.message`. */

@@ -2,6 +2,8 @@
  * Pure decisions of the run loop that are the engine's own (the state machine, run status and backoff
  * are in core): what a task does in rehearsal, which retry policy applies, recovery, readiness counting.
  */
+import { RunwireError } from '../core/errors.js';
+import type { TaskStatus } from '../core/state-machine.js';
 import type { RehearsalBehaviour, RetryPolicy, TaskTypeDefinition } from '../core/task-type.js';
 import type { TaskSpec } from '../core/runbook.js';
 
@@ -54,4 +56,29 @@ export function indexDependencies(
     remaining.set(t.id, n);
   }
   return { dependents, remaining };
+}
+
+/** Why an operator action does not fit a task's status, or undefined when it does. */
+export function actionProblem(kind: 'complete' | 'skip' | 'retry', status: TaskStatus): string | undefined {
+  if (kind === 'complete') return status === 'waiting' ? undefined : 'only a waiting task can be completed';
+  if (kind === 'skip')
+    return ['pending', 'ready', 'waiting', 'failed'].includes(status)
+      ? undefined
+      : 'only a pending, ready, waiting or failed task can be skipped';
+  return status === 'failed' ? undefined : 'only a failed task can be retried';
+}
+
+export function badAction(
+  runId: string,
+  rec: { taskId: string; status: TaskStatus },
+  action: string,
+  why: string,
+): RunwireError {
+  return new RunwireError(
+    'runwire.task.bad_action',
+    `Cannot ${action} task "${rec.taskId}" of run ${runId}: it is ${rec.status}; ${why}.`,
+    {
+      fix: `See \`runwire runs show ${runId}\`.`,
+    },
+  );
 }

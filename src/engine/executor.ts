@@ -1,11 +1,17 @@
 /**
- * The run loop for one run held under a lease. The run's tasks live in memory; every change is
- * queued (dirty task rows + events) and written by `flush` in one transaction per engine step:
+ * The run loop for one run held under a lease (claimed by a worker). The run's tasks live in memory;
+ * every change is queued (dirty task rows + events) and written by `flush` in one transaction per step:
  * - a step first persists every task it is about to start as `running` (before the side effect),
  * - then starts them all (they run concurrently),
  * - then waits for completions, collects all that arrived in the same tick, persists them (after the
  *   side effect), and makes their dependents ready by counting down unfinished predecessors.
  * A crash between two flushes leaves tasks `running` in the store, which recovery handles on resume.
+ *
+ * Timers (a `sleeping` task such as `wait`, a retry's backoff) due within `holdTimersMs` stay in
+ * memory while the run is held; when nothing else is in flight and every timer is further away, the
+ * run is parked: the last commit releases the lease and stores `wake_at` (the earliest timer), and any
+ * worker continues it when due. Operator actions recorded by the run service are applied between steps
+ * (`applyActions`); `drain` finishes what is in flight, parks short timers too, and parks the run.
  */
 import { setImmediate as tick } from 'node:timers/promises';
 import { RunwireError, toRunwireError } from '../core/errors.js';
@@ -27,22 +33,59 @@ import {
   type TaskTypeRegistry,
   type TaskView,
 } from '../core/task-type.js';
-import type { RunEvent, RunPatch, RunRecord, RunStatus, Store, TaskRecord } from '../store/store.js';
-import { indexDependencies, recoverRunning, rehearsalBehaviour, retryPolicy } from './decisions.js';
+import type {
+  Lease,
+  OperatorAction,
+  RunEvent,
+  RunPatch,
+  RunRecord,
+  RunStatus,
+  Store,
+  TaskRecord,
+} from '../store/store.js';
+import {
+  actionProblem,
+  badAction,
+  indexDependencies,
+  recoverRunning,
+  rehearsalBehaviour,
+  retryPolicy,
+} from './decisions.js';
 
 export interface ExecutorDeps {
   store: Store;
   types: TaskTypeRegistry;
-  /** The lease owner id of this process. */
-  owner: string;
+  /** The lease this executor writes under (owner and fencing epoch of the claim). */
+  lease: Lease;
   now(): Date;
   /** In [0, 1): jitter for backoff. */
   random(): number;
-  /** How long a lease lasts without renewal (ms). */
+  /** How long a lease lasts without renewal (ms); the worker's heartbeat renews it. */
   leaseMs: number;
+  /** Timers due within this many ms stay in memory; later ones park the run (default 5 s). */
+  holdTimersMs?: number;
   /** Called for each event once it is committed (live progress). */
   onEvent?(event: RunEvent): void;
 }
+
+/** How a drive ended: the run parked (lease released) with its status and next wake-up. */
+export interface DriveResult {
+  status: RunStatus;
+  /** When the run has work due again (epoch ms), or null: nothing until an operator acts, or it ended. */
+  wakeAt: number | null;
+}
+
+/** A timer of the run: a sleeping task to call again, a waiting task to wake, a backoff to end. */
+interface Timer {
+  at: number;
+  kind: 'continue' | 'wake' | 'retry';
+  /** For `continue`: the job to run again (the task is still `running`). */
+  job?: Job;
+  handle?: NodeJS.Timeout;
+}
+
+/** Default for `holdTimersMs`: a timer this close is cheaper kept than parked and claimed again. */
+export const HOLD_TIMERS_MS = 5000;
 
 /** The reason recorded on a task skipped because the run is a rehearsal. */
 export const REHEARSAL_SKIP_REASON = 'not run in rehearsal';
@@ -54,7 +97,11 @@ export class RunExecutor {
   private events: RunEvent[] = [];
   private runPatch: RunPatch | undefined;
   private readonly readyQueue: string[] = [];
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, Timer>();
+  private readonly holdMs: number;
+  private draining = false;
+  private readonly applied = new Set<number>();
+  private appliedIds: number[] = [];
   private inflight = 0;
   private wakeUp: (() => void) | undefined;
   private readonly abort = new AbortController();
@@ -62,9 +109,6 @@ export class RunExecutor {
   private readonly dependents: Map<string, string[]>;
   private readonly remaining: Map<string, number>;
   private readonly spec: Runbook;
-  private renewTimer: NodeJS.Timeout | undefined;
-  /** When the lease was last renewed (epoch ms); the lease was taken just before the executor was made. */
-  private renewedAt: number;
 
   constructor(
     private readonly deps: ExecutorDeps,
@@ -72,7 +116,7 @@ export class RunExecutor {
     tasks: TaskRecord[],
   ) {
     this.spec = run.spec;
-    this.renewedAt = deps.now().getTime();
+    this.holdMs = deps.holdTimersMs ?? HOLD_TIMERS_MS;
     for (const t of run.spec.tasks) this.specs.set(t.id, t);
     for (const r of tasks) this.recs.set(r.taskId, r);
     const idx = indexDependencies(run.spec.tasks, (id) => {
@@ -126,38 +170,29 @@ export class RunExecutor {
     this.runPatch = { ...this.runPatch, status: to, finishedAt: this.run.finishedAt };
   }
 
-  /** Write every queued change in one transaction, then report its events. */
-  private flushing: Promise<void> = Promise.resolve();
-
   /**
-   * Commits run one after another (the lease renewal timer may flush while a step does): with an
-   * async store, two overlapping commits could otherwise land out of order.
+   * Write every queued change (and the applied actions) in one transaction, then report its events;
+   * with `park`, the same transaction releases the lease and stores the wake-up time. Only the drive
+   * loop flushes, so commits never overlap.
    */
-  flush(force = false): Promise<void> {
-    const next = this.flushing.then(() => this.flushNow(force));
-    this.flushing = next.catch(() => undefined);
-    return next;
-  }
-
-  private async flushNow(force: boolean): Promise<void> {
-    if (!force && this.dirty.size === 0 && this.events.length === 0 && !this.runPatch) return;
+  private async flush(park?: { wakeAt: number | null }): Promise<void> {
+    if (!park && this.dirty.size === 0 && this.events.length === 0 && !this.runPatch && !this.appliedIds.length) return;
     const tasks = [...this.dirty];
     const events = this.events;
     const run = this.runPatch;
+    const applied = this.appliedIds;
     this.dirty.clear();
     this.events = [];
     this.runPatch = undefined;
-    const now = this.deps.now().getTime();
-    const renew = force || now - this.renewedAt >= this.deps.leaseMs / 3;
+    this.appliedIds = [];
     await this.deps.store.commit({
-      runId: this.run.id,
-      owner: this.deps.owner,
+      ...this.deps.lease,
       tasks,
       events,
       ...(run ? { run } : {}),
-      ...(renew ? { leaseExpiresAt: now + this.deps.leaseMs } : {}),
+      ...(applied.length ? { actionsApplied: applied } : {}),
+      ...(park ? { park } : {}),
     });
-    if (renew) this.renewedAt = now;
     if (this.deps.onEvent) for (const e of events) this.deps.onEvent(e);
   }
 
@@ -172,10 +207,11 @@ export class RunExecutor {
   }
 
   /**
-   * Run until nothing more can start: every task settled, or only manual tasks waiting, or the
-   * rest blocked behind a failure. Returns the run's status.
+   * Run until nothing more can happen in this worker: every task settled, or only operators or far
+   * timers left, or the rest blocked behind a failure; then park the run (lease released) and return
+   * its status and next wake-up. Throws `runwire.store.lease_lost` when the run was taken over or cancelled.
    */
-  async drive(): Promise<RunStatus> {
+  async drive(actions: readonly OperatorAction[] = []): Promise<DriveResult> {
     this.recover();
     if (this.run.status !== 'running') {
       this.setRunStatus('running');
@@ -184,22 +220,19 @@ export class RunExecutor {
         this.runPatch = { ...this.runPatch, startedAt: this.run.startedAt };
       }
     }
+    this.applyActions(actions);
     this.seedReady();
-    this.renewTimer = setInterval(
-      () => {
-        void this.flush(true).catch((err: unknown) => this.fail(err));
-      },
-      Math.max(1000, this.deps.leaseMs / 3),
-    );
-    this.renewTimer.unref();
     try {
       for (;;) {
-        const started = this.startReady();
+        const started = this.draining ? [] : this.startReady();
         await this.flush();
         for (const job of started) this.launch(job);
         if (this.failure) throw this.failure;
-        if (this.inflight === 0 && this.readyQueue.length === 0 && this.timers.size === 0) break;
-        if (this.readyQueue.length === 0)
+        if (this.inflight === 0 && (this.draining || this.readyQueue.length === 0)) {
+          this.holdDueTimers();
+          if (this.draining || !this.hasHeldTimer()) break;
+        }
+        if (this.readyQueue.length === 0 || this.draining)
           await new Promise<void>((resolve) => {
             this.wakeUp = resolve;
           });
@@ -208,18 +241,111 @@ export class RunExecutor {
         if (this.inflight > 0) await tick();
         if (this.failure) throw this.failure;
       }
-      const status = deriveRunStatus([...this.recs.values()].map((r) => r.status));
-      this.setRunStatus(status);
-      this.event(`run.${status}`, null, `Run ${status}`);
-      await this.flush();
-      return status;
+      return await this.park();
     } catch (err) {
       this.abort.abort(err);
       throw err;
     } finally {
-      clearInterval(this.renewTimer);
-      for (const t of this.timers.values()) clearTimeout(t);
+      for (const t of this.timers.values()) clearTimeout(t.handle);
       this.timers.clear();
+    }
+  }
+
+  /** Settle the run's status for now and park it with the earliest timer as its wake-up. */
+  private async park(): Promise<DriveResult> {
+    let wakeAt: number | null = null;
+    for (const t of this.timers.values()) if (wakeAt === null || t.at < wakeAt) wakeAt = t.at;
+    // Tasks queued and not started (a drain) are due at once.
+    const status = deriveRunStatus([...this.recs.values()].map((r) => r.status));
+    this.setRunStatus(status);
+    if (this.readyQueue.length > 0) wakeAt = this.deps.now().getTime();
+    if (wakeAt === null) this.event(`run.${status}`, null, `Run ${status}`);
+    else
+      this.event('run.parked', null, `Run parked until ${new Date(wakeAt).toISOString()}`, 'engine', {
+        wake_at: wakeAt,
+      });
+    await this.flush({ wakeAt });
+    return { status, wakeAt };
+  }
+
+  /**
+   * Stop starting tasks, let what is in flight finish, turn timers kept in memory into parked ones,
+   * and park the run (a worker shutting down).
+   */
+  drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    for (const [id, t] of this.timers) {
+      clearTimeout(t.handle);
+      delete t.handle;
+      if (t.kind === 'continue') this.sleep(this.get(id), t.at);
+    }
+    this.wakeUp?.();
+  }
+
+  /** Stop at once (the run was cancelled or taken over): in-flight tasks see their signal aborted. */
+  stop(reason: unknown): void {
+    this.fail(reason);
+  }
+
+  /**
+   * Apply operator actions recorded by the run service (each once, by id); an action that no longer
+   * fits the task is recorded as ignored. Their ids are deleted by the next commit.
+   */
+  applyActions(actions: readonly OperatorAction[]): void {
+    let any = false;
+    for (const a of actions) {
+      if (this.applied.has(a.id)) continue;
+      this.applied.add(a.id);
+      this.appliedIds.push(a.id);
+      any = true;
+      try {
+        this.applyAction(a);
+      } catch (err) {
+        const e = toRunwireError(err);
+        this.event('action.ignored', a.taskId, `${a.kind} by ${a.actor} ignored: ${e.message}`, a.actor, {
+          code: e.code,
+        });
+      }
+    }
+    if (any) this.wakeUp?.();
+  }
+
+  private applyAction(a: OperatorAction): void {
+    const at = this.iso();
+    if (a.kind === 'resume' || a.taskId === null) {
+      this.event('run.resumed', null, 'Run resumed', a.actor);
+      return;
+    }
+    const rec = this.get(a.taskId);
+    const problem = actionProblem(a.kind, rec.status);
+    if (problem) throw badAction(this.run.id, rec, a.kind, problem);
+    this.clearTimer(rec.taskId);
+    if (this.run.status !== 'running' && this.run.status !== 'queued') this.setRunStatus('running');
+    if (a.kind === 'complete') {
+      this.transition(rec, 'succeeded');
+      rec.finishedAt = at;
+      rec.nextAttemptAt = null;
+      rec.output ??= {};
+      this.event('task.succeeded', rec.taskId, `${rec.name}: completed by ${a.actor}`, a.actor);
+      this.release(rec);
+    } else if (a.kind === 'skip') {
+      this.transition(rec, 'skipped');
+      rec.finishedAt = at;
+      rec.nextAttemptAt = null;
+      rec.reason = `skipped by ${a.actor}`;
+      this.event('task.skipped', rec.taskId, `${rec.name}: skipped by ${a.actor}`, a.actor, { reason: rec.reason });
+      this.release(rec);
+    } else {
+      this.transition(rec, 'ready');
+      // A retry by the operator starts a fresh round of the retry policy.
+      rec.attempts = 0;
+      rec.error = null;
+      rec.reason = null;
+      rec.finishedAt = null;
+      rec.nextAttemptAt = null;
+      this.event('task.ready', rec.taskId, `${rec.name}: retry requested by ${a.actor}`, a.actor);
+      this.readyQueue.push(rec.taskId);
     }
   }
 
@@ -259,13 +385,16 @@ export class RunExecutor {
     }
   }
 
-  /** Queue every task that can start now. */
+  /** Queue every task that can start now; set timers for backoffs and sleeping tasks. */
   private seedReady(): void {
     const now = this.deps.now().getTime();
     for (const rec of this.tasks()) {
       if (rec.status === 'ready') {
-        if (rec.nextAttemptAt !== null && rec.nextAttemptAt > now) this.scheduleAt(rec, rec.nextAttemptAt - now);
-        else this.readyQueue.push(rec.taskId);
+        if (rec.nextAttemptAt !== null && rec.nextAttemptAt > now)
+          this.setTimer(rec.taskId, rec.nextAttemptAt, 'retry');
+        else if (!this.readyQueue.includes(rec.taskId)) this.readyQueue.push(rec.taskId);
+      } else if (rec.status === 'waiting' && rec.nextAttemptAt !== null) {
+        this.setTimer(rec.taskId, rec.nextAttemptAt, 'wake');
       } else if (rec.status === 'pending' && this.remaining.get(rec.taskId) === 0) {
         this.transition(rec, 'ready');
         this.readyQueue.push(rec.taskId);
@@ -273,13 +402,53 @@ export class RunExecutor {
     }
   }
 
-  private scheduleAt(rec: TaskRecord, delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(rec.taskId);
-      this.readyQueue.push(rec.taskId);
-      this.wakeUp?.();
-    }, delayMs);
-    this.timers.set(rec.taskId, timer);
+  /** Record a timer; it fires in memory when due within the hold window, else it waits for a park. */
+  private setTimer(taskId: string, at: number, kind: Timer['kind'], job?: Job): void {
+    this.clearTimer(taskId);
+    const t: Timer = { at, kind, ...(job ? { job } : {}) };
+    this.timers.set(taskId, t);
+    if (!this.draining && at - this.deps.now().getTime() <= this.holdMs) this.arm(taskId, t);
+  }
+
+  private arm(taskId: string, t: Timer): void {
+    t.handle = setTimeout(
+      () => {
+        this.timers.delete(taskId);
+        if (t.kind === 'continue' && t.job) this.launch(t.job);
+        else this.readyQueue.push(taskId);
+        this.wakeUp?.();
+      },
+      Math.max(0, t.at - this.deps.now().getTime()),
+    );
+  }
+
+  private clearTimer(taskId: string): void {
+    const t = this.timers.get(taskId);
+    if (!t) return;
+    clearTimeout(t.handle);
+    this.timers.delete(taskId);
+  }
+
+  /** Arm the timers that came within the hold window while other work ran. */
+  private holdDueTimers(): void {
+    if (this.draining) return;
+    const now = this.deps.now().getTime();
+    for (const [id, t] of this.timers) if (!t.handle && t.at - now <= this.holdMs) this.arm(id, t);
+  }
+
+  private hasHeldTimer(): boolean {
+    for (const t of this.timers.values()) if (t.handle) return true;
+    return false;
+  }
+
+  /** A sleeping task leaves memory: `waiting` with its wake-up time, so a park keeps it durably. */
+  private sleep(rec: TaskRecord, at: number): void {
+    this.transition(rec, 'waiting');
+    rec.nextAttemptAt = at;
+    this.event('task.sleeping', rec.taskId, `${rec.name}: sleeping until ${new Date(at).toISOString()}`, 'engine', {
+      until: new Date(at).toISOString(),
+    });
+    this.setTimer(rec.taskId, at, 'wake');
   }
 
   /** Mark every queued ready task `running` (attempt counted) and return what to launch. */
@@ -288,11 +457,13 @@ export class RunExecutor {
     const queue = this.readyQueue.splice(0);
     for (const id of queue) {
       const rec = this.get(id);
-      if (rec.status !== 'ready') continue;
+      // A sleeping task whose time came continues its attempt; a ready one starts a new attempt.
+      const waking = rec.status === 'waiting' && rec.nextAttemptAt !== null;
+      if (rec.status !== 'ready' && !waking) continue;
       const spec = this.specs.get(id);
       const type = this.deps.types.get(rec.type);
       this.transition(rec, 'running');
-      rec.attempts += 1;
+      if (!waking) rec.attempts += 1;
       rec.nextAttemptAt = null;
       rec.startedAt ??= this.iso();
       if (!spec || !type) {
@@ -325,6 +496,11 @@ export class RunExecutor {
         // A rehearsal skip is not an attempt: only the preview runs.
         rec.attempts -= 1;
         this.event('task.running', id, `${rec.name}: not run in rehearsal; preview`, 'engine', { preview: true });
+      } else if (waking) {
+        this.event('task.running', id, `${rec.name}: woke up (attempt ${rec.attempts})`, 'engine', {
+          attempt: rec.attempts,
+          woke: true,
+        });
       } else {
         this.event('task.running', id, `${rec.name}: running (attempt ${rec.attempts})`, 'engine', {
           attempt: rec.attempts,
@@ -363,7 +539,7 @@ export class RunExecutor {
     );
     work
       .then(
-        (result) => this.settleSuccess(job.rec, result),
+        (result) => this.settleSuccess(job.rec, result, job),
         (err: unknown) => {
           const e = toRunwireError(err);
           if (job.skip) {
@@ -387,7 +563,7 @@ export class RunExecutor {
       .catch((err: unknown) => this.fail(err));
   }
 
-  private settleSuccess(rec: TaskRecord, result: TaskResult | 'skipped'): void {
+  private settleSuccess(rec: TaskRecord, result: TaskResult | 'skipped', job?: Job): void {
     if (rec.status !== 'running') return; // cancelled meanwhile
     if (result === 'skipped') {
       this.transition(rec, 'skipped');
@@ -397,6 +573,14 @@ export class RunExecutor {
         reason: REHEARSAL_SKIP_REASON,
       });
       this.release(rec);
+      return;
+    }
+    if (result.status === 'sleeping') {
+      const at = result.until.getTime();
+      // Kept in memory (the task stays `running`, nothing to write) when due soon; else it sleeps durably.
+      if (job && !this.draining && at - this.deps.now().getTime() <= this.holdMs)
+        this.setTimer(rec.taskId, at, 'continue', job);
+      else this.sleep(rec, at);
       return;
     }
     rec.output = result.output ?? rec.output ?? {};
@@ -429,7 +613,7 @@ export class RunExecutor {
         'engine',
         { code: err.code, delay_ms: delay },
       );
-      this.scheduleAt(rec, delay);
+      this.setTimer(rec.taskId, rec.nextAttemptAt, 'retry');
       return;
     }
     this.transition(rec, 'failed');
@@ -479,14 +663,7 @@ export class RunExecutor {
           message: `${rec.name}: ${message ?? 'state saved'}`,
           data: { state },
         };
-        await this.deps.store.saveTaskState(
-          this.run.id,
-          this.deps.owner,
-          this.deps.now().getTime() + this.deps.leaseMs,
-          rec.taskId,
-          state,
-          event,
-        );
+        await this.deps.store.saveTaskState(this.deps.lease, this.deps.leaseMs, rec.taskId, state, event);
         this.deps.onEvent?.(event);
       },
       lookupTask: (taskId: string): TaskView | undefined => {

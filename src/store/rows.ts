@@ -5,7 +5,7 @@
  */
 import { RunwireError } from '../core/errors.js';
 import { isRunStatus, isTaskStatus, type RunStatus, type TaskStatus } from '../core/state-machine.js';
-import type { RunEvent, RunSummary, TaskError, TaskRecord } from './store.js';
+import type { OperatorAction, RunEvent, RunSummary, TaskError, TaskRecord, WorkerRecord } from './store.js';
 
 export type Row = Record<string, unknown>;
 
@@ -110,6 +110,8 @@ export function summaryFromRow(r: Row): RunSummary {
     finishedAt: str(r.finished_at),
     leaseOwner: str(r.lease_owner),
     leaseExpiresAt: num(r.lease_expires_at),
+    leaseEpoch: Number(r.lease_epoch ?? 0),
+    wakeAt: num(r.wake_at),
     taskCount: Number(r.task_count ?? 0),
   };
 }
@@ -127,3 +129,31 @@ export function eventFromRow(r: Row): RunEvent {
     ...(data ? { data } : {}),
   };
 }
+
+export function actionFromRow(r: Row): OperatorAction {
+  return {
+    id: Number(r.id),
+    runId: String(r.run_id),
+    kind: String(r.kind) as OperatorAction['kind'],
+    taskId: str(r.task_id),
+    actor: String(r.actor),
+    at: String(r.at),
+  };
+}
+
+export function workerFromRow(r: Row): WorkerRecord {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    host: String(r.host),
+    pid: Number(r.pid),
+    startedAt: String(r.started_at),
+    heartbeatAt: String(r.heartbeat_at),
+    runsHeld: Number(r.runs_held),
+  };
+}
+
+/** The columns of a run summary (no spec), with its task count. */
+export const SUMMARY_SELECT = `SELECT r.id, r.runbook, r.mode, r.status, r.vars, r.created_at, r.started_at, r.finished_at,
+  r.lease_owner, r.lease_expires_at, r.lease_epoch, r.wake_at,
+  (SELECT count(*) FROM run_tasks t WHERE t.run_id = r.id) AS task_count FROM runs r`;

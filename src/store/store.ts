@@ -1,11 +1,17 @@
 /**
- * The narrow, async storage interface the engine runs on. SQLite implements it today
- * (`sqlite/sqlite-store.ts`); a PostgreSQL implementation can be added without touching the engine.
+ * The narrow, async storage interface the run service and the workers share, on SQLite
+ * (`sqlite/sqlite-store.ts`) and PostgreSQL (`postgres/postgres-store.ts`).
  *
- * The engine keeps the run's tasks in memory and writes whole task rows back in batches: one
- * `commit` per engine step holds every task change and event of that step in one transaction.
- * Every write of a run is fenced by the engine's lease (see `acquireLease`), so a second process
- * that took the run over after a crash makes the first one's writes fail instead of interleave.
+ * - The `RunService` creates runs (`queued`, due at once), records operator actions for whoever holds
+ *   the run, and cancels; it never drives a run.
+ * - A worker claims runs with work due (`claimRuns`, or `claimRun` for one run the CLI drives): each
+ *   claim takes the lease and increments the run's fencing epoch. Every later write of the holder
+ *   (`commit`, `saveTaskState`) carries `{ runId, owner, epoch }` and is refused with
+ *   `runwire.store.lease_lost` once someone else took the run over or it was cancelled.
+ * - A worker parks a run (a commit with `park`): the lease is released and `wake_at` says when it has
+ *   work due again (a wait, a retry's backoff) or null (an operator must act, or it ended).
+ * - A run is due when `wake_at <= now` and its lease is free or expired. Lease times come from the
+ *   store's clock: the database's `now()` on PostgreSQL, so hosts' clocks never decide a take-over.
  */
 import type { Runbook } from '../core/runbook.js';
 import type { RunMode } from '../core/task-type.js';
@@ -62,6 +68,17 @@ export interface RunRecord {
   leaseOwner: string | null;
   /** Epoch ms after which the lease may be taken over. */
   leaseExpiresAt: number | null;
+  /**
+   * Fencing token: increases on every claim of the run, so a holder that lost the run (paused past its
+   * lease, then taken over) cannot write with its old epoch. 0 for a run never claimed.
+   */
+  leaseEpoch: number;
+  /**
+   * When the run next has work due (epoch ms): at creation for a queued run, a wait's or a backoff's
+   * end for a parked one, "now" when an operator acts; null when nothing is due until an operator acts
+   * (or the run ended).
+   */
+  wakeAt: number | null;
 }
 
 /** A run without its spec, for listings. */
@@ -90,63 +107,188 @@ export interface RunPatch {
   finishedAt?: string | null;
 }
 
-/** One engine step: all written in one transaction, fenced by the lease. */
-export interface CommitBatch {
+/** What a holder's write carries: the lease it claimed. Writes with a stale epoch are refused. */
+export interface Lease {
   runId: string;
-  /** The lease owner making the write; the commit fails with `runwire.store.lease_lost` otherwise. */
   owner: string;
+  epoch: number;
+}
+
+/** One engine step: all written in one transaction, fenced by the lease. */
+export interface CommitBatch extends Lease {
   /**
-   * New lease expiry (epoch ms) to renew the lease to; when absent the lease is only checked. Renewing
-   * rewrites the run's row, so the engine renews every third of the lease, not on every step.
+   * Renew the lease to the store's now + this many ms; when absent the lease is only checked. Renewing
+   * rewrites the run's row, so holders renew every third of the lease, not on every step.
    */
-  leaseExpiresAt?: number;
+  renewLeaseMs?: number;
   tasks: TaskRecord[];
   run?: RunPatch;
   events: RunEvent[];
+  /** Operator actions (ids from `pendingActions`) applied by this step: deleted in the same transaction. */
+  actionsApplied?: number[];
+  /**
+   * Park the run in the same transaction: release the lease and set `wake_at` (epoch ms, or null when
+   * nothing is due until an operator acts or the run ended).
+   */
+  park?: { wakeAt: number | null };
 }
 
-export interface LeaseRequest {
-  runId: string;
+export interface ClaimOptions {
+  /** Who claims (`pid@host:nonce`). */
   owner: string;
-  /** Epoch ms now and the new expiry. */
-  now: number;
-  expiresAt: number;
-  /** Decides whether a live-looking lease held by someone else is in fact stale (e.g. its process is gone). */
-  isStale(owner: string): boolean;
+  /** The lease lasts this long from the store's clock. */
+  leaseMs: number;
+  /**
+   * SQLite only (one host): a live-looking lease whose holder is a process of this host that is gone
+   * counts as free. PostgreSQL never uses it (two containers may share a host name).
+   */
+  isStale?(owner: string): boolean;
 }
 
-export type LeaseResult = { ok: true } | { ok: false; holder: string; expiresAt: number | null };
+export type ClaimResult = { ok: true; epoch: number } | { ok: false; holder: string; expiresAt: number | null };
+
+/** A run claimed by `claimRuns`. */
+export interface ClaimedRun {
+  runId: string;
+  epoch: number;
+}
+
+/** A run a worker holds, as the store sees it now (see `heldRuns`). */
+export interface HeldRun {
+  runId: string;
+  epoch: number;
+  status: RunStatus;
+  /** Operator actions recorded and not yet applied. */
+  pendingActions: number;
+}
+
+export type OperatorActionKind = 'complete' | 'skip' | 'retry' | 'resume';
+
+/** An operator action recorded by the run service for whoever holds (or next claims) the run. */
+export interface OperatorAction {
+  /** Store-assigned, increasing. */
+  id: number;
+  runId: string;
+  kind: OperatorActionKind;
+  /** The task acted on (null for `resume`). */
+  taskId: string | null;
+  /** Who, e.g. `cli:alice`. */
+  actor: string;
+  /** ISO-8601. */
+  at: string;
+}
+
+/** A live (or recently seen) worker process. */
+export interface WorkerRecord {
+  /** Its lease owner id (`pid@host:nonce`). */
+  id: string;
+  name: string;
+  host: string;
+  pid: number;
+  /** ISO-8601. */
+  startedAt: string;
+  heartbeatAt: string;
+  /** Runs it held at its last heartbeat. */
+  runsHeld: number;
+}
+
+/** What a store tells its subscribers (NOTIFY on PostgreSQL; in-process only on SQLite). */
+export type StoreNotice =
+  /** A run has work due now (created, an operator acted, resumed). */
+  | { kind: 'due'; runId: string }
+  /** A run was cancelled: its holder should stop. */
+  | { kind: 'cancelled'; runId: string }
+  /** Events were appended to a run's log (only when the store was opened with event notices). */
+  | { kind: 'events'; runId: string };
+
+export interface CreateRunOptions {
+  idempotencyKey?: string;
+  /** With `run.leaseOwner`: the lease's length from the store's clock. */
+  leaseMs?: number;
+}
+
+export interface ListRunsQuery {
+  limit?: number;
+  runbook?: string;
+  status?: RunStatus;
+  mode?: RunMode;
+  /** Only runs with an id lower than this (the next page of a newest-first listing). */
+  before?: string;
+}
 
 export interface Store {
-  /** Create a run with all its tasks and first events, atomically. */
-  createRun(run: RunRecord, tasks: TaskRecord[], events: RunEvent[]): Promise<void>;
-  /** Take (or take over a stale) lease on a run. */
-  acquireLease(req: LeaseRequest): Promise<LeaseResult>;
-  /** Give the lease back (only if `owner` still holds it). */
+  /** `postgres` or `sqlite`, for messages and `runwire workers list`. */
+  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Create a run with all its tasks and first events, atomically. With an idempotency key, a second
+   * create with the same key creates nothing and returns the first run's id (`created: false`).
+   * A run created with `leaseOwner` set is created claimed (the CLI's `run` drives what it enqueues):
+   * its lease lasts `leaseMs` from the store's clock, with the run's `leaseEpoch`.
+   */
+  createRun(
+    run: RunRecord,
+    tasks: TaskRecord[],
+    events: RunEvent[],
+    o?: CreateRunOptions,
+  ): Promise<{ runId: string; created: boolean }>;
+  /**
+   * Claim one given run whatever its `wake_at` (the CLI driving the run it started or acts on): takes
+   * a free, expired or (SQLite) stale lease, or the caller's own, and increments the epoch.
+   */
+  claimRun(runId: string, o: ClaimOptions): Promise<ClaimResult>;
+  /**
+   * Claim up to `limit` runs with work due, oldest due first (`FOR UPDATE SKIP LOCKED` on PostgreSQL,
+   * so concurrent workers never claim the same run): leases taken, epochs incremented.
+   */
+  claimRuns(o: ClaimOptions & { limit: number }): Promise<ClaimedRun[]>;
+  /**
+   * The runs `owner` holds now (with their status and pending actions), renewing their leases to now +
+   * `renewLeaseMs` when given: a worker's heartbeat. A run missing from the answer was lost (taken over).
+   */
+  heldRuns(owner: string, renewLeaseMs?: number): Promise<HeldRun[]>;
+  /** Give the lease back (only if `owner` still holds it), leaving `wake_at` as it is. */
   releaseLease(runId: string, owner: string): Promise<void>;
-  /** Persist a batch of task changes, a run patch and events in one transaction. */
+  /** Persist a batch of task changes, a run patch and events in one transaction (optionally parking the run). */
   commit(batch: CommitBatch): Promise<void>;
   /** Persist one task's type-specific state (and an event) durably, fenced by the lease. */
   saveTaskState(
-    runId: string,
-    owner: string,
-    leaseExpiresAt: number,
+    lease: Lease,
+    renewLeaseMs: number,
     taskId: string,
     state: Record<string, unknown>,
     event: RunEvent,
   ): Promise<void>;
   /**
+   * Record an operator action for whoever holds the run (or next claims it): the run becomes due now.
+   * Not fenced; the holder applies it (`pendingActions`, then `commit` with `actionsApplied`).
+   */
+  recordAction(action: Omit<OperatorAction, 'id'>): Promise<OperatorAction>;
+  /** Actions recorded for a run and not yet applied, oldest first. */
+  pendingActions(runId: string): Promise<OperatorAction[]>;
+  /**
    * Cancel a run that has not succeeded: the run and its unfinished tasks become `cancelled`.
-   * Not fenced: it is the operator's override; an engine holding the run loses its lease fence
+   * Not fenced: it is the operator's override; a worker holding the run loses its lease fence
    * (commits refuse a cancelled run) and stops. False when the run was already finished well or cancelled.
    */
   cancelRun(runId: string, at: string, event: RunEvent): Promise<boolean>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   getTasks(runId: string): Promise<TaskRecord[]>;
   getEvents(runId: string, afterSeq?: number): Promise<RunEvent[]>;
-  /** Newest first. */
-  listRuns(limit?: number): Promise<RunSummary[]>;
+  /** Newest first (a number is the limit). */
+  listRuns(query?: number | ListRunsQuery): Promise<RunSummary[]>;
   /** Runs left `running` (e.g. after a crash) whose lease has expired or is free. */
   findRunsToResume(now: number): Promise<RunSummary[]>;
+  /** Register or refresh a worker (its heartbeat). */
+  heartbeatWorker(w: WorkerRecord): Promise<void>;
+  removeWorker(id: string): Promise<void>;
+  /** Workers whose last heartbeat is within `aliveWithinMs` of the store's clock, oldest first. */
+  listWorkers(aliveWithinMs: number): Promise<WorkerRecord[]>;
+  /**
+   * Hear about due runs, cancels and (if enabled) events written by any process on this database
+   * (PostgreSQL LISTEN/NOTIFY) or by this store object (SQLite). Returns the unsubscribe.
+   */
+  subscribe(listener: (n: StoreNotice) => void): Promise<() => Promise<void>>;
+  /** The store's clock (epoch ms): the database's on PostgreSQL. */
+  now(): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,11 +1,10 @@
 /**
- * `wait`: pause for a duration (`duration: 30s`). The deadline is saved durably before waiting,
- * so a run resumed after a crash waits only for what is left, not the whole duration again.
+ * `wait`: pause for a duration (`duration: 30s`). The deadline is saved durably before waiting, so a
+ * run resumed after a crash waits only for what is left; the wait itself is an engine timer (a
+ * `sleeping` result), so a long one holds no lease and no process (see the engine's park rule).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from '@sinclair/typebox';
 import { defineTaskType } from '../core/task-type.js';
-import { RunwireError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { Duration } from '../core/runbook-schema.js';
 
@@ -35,19 +34,8 @@ export const waitType = defineTaskType({
       until = ctx.now().getTime() + ms;
       await ctx.saveState({ until: new Date(until).toISOString() }, `Waiting ${input.duration}`);
     }
-    await pause(Math.max(0, until - ctx.now().getTime()), ctx.signal);
+    // A durable timer: the engine calls run again at `until` (in this worker, or after a park in any).
+    if (until > ctx.now().getTime()) return { status: 'sleeping', until: new Date(until) };
     return { status: 'succeeded', output: { waited_ms: ms } };
   },
 });
-
-/** Resolve after `ms`, or reject with `runwire.aborted` when the signal fires. */
-async function pause(ms: number, signal: AbortSignal): Promise<void> {
-  try {
-    await sleep(ms, undefined, { signal });
-  } catch (err) {
-    if (!signal.aborted) throw err;
-    throw new RunwireError('runwire.aborted', 'the wait was interrupted (run cancelled or Runwire shutting down)', {
-      cause: signal.reason,
-    });
-  }
-}

@@ -6,6 +6,7 @@
  * 200–299 Slack delivery, 300–499 triggers and schedules, 500–599 the server (tokens, library).
  */
 import { migration001Runs } from './001-runs.js';
+import { migration002Workers } from './002-workers.js';
 import { migration100 } from './100-connections.js';
 import { migration101 } from './101-connection-managed-by.js';
 import { migration500 } from './500-server.js';
@@ -22,6 +23,7 @@ export interface Migration {
 export const migrations: Migration[] = [
   // Each feature adds its migration modules here, in id order.
   migration001Runs,
+  migration002Workers,
   migration100,
   migration101,
   migration500,

@@ -1,36 +1,51 @@
 /**
- * The PostgreSQL `Store` (node-postgres), same contract as the SQLite one. A `commit` is one
- * transaction of at most four statements whatever the batch size: the lease fence, one
- * `UPDATE … FROM jsonb_to_recordset` for all task rows, an optional run patch, one multi-row event insert.
+ * The PostgreSQL `Store` (node-postgres), same contract as the SQLite one, for many workers on many
+ * hosts. Lease times come from the database clock (`now()`), never a host's; claims take due runs with
+ * `FOR UPDATE SKIP LOCKED` and increment the run's fencing epoch; every holder write checks owner and
+ * epoch. A `commit` is one transaction of a few statements whatever the batch size: the lease fence
+ * (row lock), one `UPDATE … FROM jsonb_to_recordset` for all task rows, an optional run patch, one
+ * multi-row event insert, and the park. Notices go through `NOTIFY` on a channel named after the schema.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import type {
+  ClaimedRun,
+  ClaimOptions,
+  ClaimResult,
   CommitBatch,
-  LeaseRequest,
-  LeaseResult,
+  CreateRunOptions,
+  HeldRun,
+  Lease,
+  ListRunsQuery,
+  OperatorAction,
   RunEvent,
   RunRecord,
   RunSummary,
   Store,
+  StoreNotice,
   TaskRecord,
+  WorkerRecord,
 } from '../store.js';
 import { openPostgresPool, type PostgresOpenOptions } from './pool.js';
+import { searchPathSchemaOf } from './url.js';
 import {
+  actionFromRow,
   eventFromRow,
   json,
   leaseLost,
   num,
   runNotFound as notFound,
-  str,
+  SUMMARY_SELECT as SUMMARY,
   summaryFromRow,
   taskFromRow,
+  workerFromRow,
   type Row,
 } from '../rows.js';
 
+/** The database clock in epoch ms. */
+const NOW_MS = '(extract(epoch from now()) * 1000)::bigint';
+
 const TASK_COLUMNS = `task_id text, status text, attempts int, started_at text, finished_at text, next_attempt_at bigint,
   error text, output text, state text, reason text`;
-const SUMMARY = `SELECT r.id, r.runbook, r.mode, r.status, r.vars, r.created_at, r.started_at, r.finished_at, r.lease_owner, r.lease_expires_at,
-  (SELECT count(*) FROM run_tasks t WHERE t.run_id = r.id) AS task_count FROM runs r`;
 
 const taskJson = (t: TaskRecord) => ({
   task_id: t.taskId,
@@ -53,22 +68,40 @@ const eventJson = (e: RunEvent) => ({
   data: json(e.data),
 });
 
-export type PostgresStoreOptions = PostgresOpenOptions;
+export interface PostgresStoreOptions extends PostgresOpenOptions {
+  /** NOTIFY an `events` notice on every commit that appends events (the API's live streams). */
+  eventNotices?: boolean;
+}
 
 export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
+  /** LISTEN/NOTIFY channel: one per schema, so tests on fresh schemas do not hear each other. */
+  private readonly channel: string;
+  private listener: pg.Client | undefined;
+  private readonly listeners = new Set<(n: StoreNotice) => void>();
+
   private constructor(
     private readonly pool: pg.Pool,
     private readonly owned: boolean,
-  ) {}
+    private readonly o: PostgresStoreOptions,
+  ) {
+    const schema = o.schema ?? searchPathSchemaOf(pool.options.connectionString ?? '');
+    this.channel = `runwire${schema ? `_${schema}` : ''}`.slice(0, 63);
+  }
 
   /** Connect, create the schema if asked, and apply pending migrations. */
   static async open(o: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    return new PostgresStore(await openPostgresPool(o), true);
+    return new PostgresStore(await openPostgresPool(o), true, o);
   }
 
   /** Use a pool someone else owns (and closes), already migrated: the runtime's. */
-  static over(pool: pg.Pool): PostgresStore {
-    return new PostgresStore(pool, false);
+  static over(pool: pg.Pool, o: Pick<PostgresStoreOptions, 'eventNotices'> = {}): PostgresStore {
+    return new PostgresStore(pool, false, o);
+  }
+
+  /** Queue a NOTIFY inside the transaction `c` (delivered when it commits). */
+  private async notify(c: pg.PoolClient | pg.Pool, n: StoreNotice): Promise<void> {
+    await c.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify(n)]);
   }
 
   /** Run `fn` in one transaction on one connection. */
@@ -98,27 +131,61 @@ export class PostgresStore implements Store {
     );
   }
 
-  private async fence(c: pg.PoolClient, runId: string, owner: string, expiresAt: number | undefined): Promise<void> {
-    // FOR UPDATE holds the run row to the end of the transaction, so a cancel or takeover waits for it.
+  private async fence(c: pg.PoolClient, l: Lease, renewMs: number | undefined): Promise<void> {
+    // Both hold the run row to the end of the transaction, so a cancel, an action or a take-over waits for it.
     const r =
-      expiresAt === undefined
-        ? await c.query("SELECT 1 FROM runs WHERE id = $1 AND lease_owner = $2 AND status <> 'cancelled' FOR UPDATE", [
-            runId,
-            owner,
-          ])
+      renewMs === undefined
+        ? await c.query(
+            "SELECT 1 FROM runs WHERE id = $1 AND lease_owner = $2 AND lease_epoch = $3 AND status <> 'cancelled' FOR UPDATE",
+            [l.runId, l.owner, l.epoch],
+          )
         : await c.query(
-            "UPDATE runs SET lease_expires_at = $1 WHERE id = $2 AND lease_owner = $3 AND status <> 'cancelled'",
-            [expiresAt, runId, owner],
+            `UPDATE runs SET lease_expires_at = ${NOW_MS} + $4 WHERE id = $1 AND lease_owner = $2 AND lease_epoch = $3 AND status <> 'cancelled'`,
+            [l.runId, l.owner, l.epoch, renewMs],
           );
-    if (r.rowCount !== 1) throw leaseLost(runId);
+    if (r.rowCount !== 1) throw leaseLost(l.runId);
   }
 
-  async createRun(run: RunRecord, tasks: TaskRecord[], events: RunEvent[]): Promise<void> {
+  async createRun(
+    run: RunRecord,
+    tasks: TaskRecord[],
+    events: RunEvent[],
+    o: CreateRunOptions = {},
+  ): Promise<{ runId: string; created: boolean }> {
+    const idempotencyKey = o.idempotencyKey;
     const { tasks: specs, ...head } = run.spec;
+    const byKey = async (): Promise<string | undefined> => {
+      if (idempotencyKey === undefined) return undefined;
+      const r = await this.pool.query('SELECT id FROM runs WHERE idempotency_key = $1', [idempotencyKey]);
+      return r.rows[0] ? String((r.rows[0] as Row).id) : undefined;
+    };
+    const existing = await byKey();
+    if (existing !== undefined) return { runId: existing, created: false };
+    try {
+      await this.createRunTx(run, head, specs, tasks, events, o);
+    } catch (err) {
+      // Two creates with one key at once: the unique index lets one in; the other returns it.
+      const raced = (err as { code?: string }).code === '23505' ? await byKey() : undefined;
+      if (raced !== undefined) return { runId: raced, created: false };
+      throw err;
+    }
+    return { runId: run.id, created: true };
+  }
+
+  private async createRunTx(
+    run: RunRecord,
+    head: Omit<RunRecord['spec'], 'tasks'>,
+    specs: RunRecord['spec']['tasks'],
+    tasks: TaskRecord[],
+    events: RunEvent[],
+    o: CreateRunOptions,
+  ): Promise<void> {
     await this.tx(async (c) => {
+      // A queued run is due at once by the database clock (not the creating host's).
       await c.query(
-        `INSERT INTO runs (id, runbook, spec, mode, status, vars, created_at, started_at, finished_at, lease_owner, lease_expires_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        `INSERT INTO runs (id, runbook, spec, mode, status, vars, created_at, started_at, finished_at, lease_owner, lease_expires_at, lease_epoch, wake_at, idempotency_key)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $15::bigint IS NULL THEN $11::bigint ELSE ${NOW_MS} + $15::bigint END,
+          $12, CASE WHEN $5 = 'queued' THEN ${NOW_MS} ELSE $13::bigint END, $14)`,
         [
           run.id,
           run.runbook,
@@ -131,6 +198,10 @@ export class PostgresStore implements Store {
           run.finishedAt,
           run.leaseOwner,
           run.leaseExpiresAt,
+          run.leaseEpoch,
+          run.wakeAt,
+          o.idempotencyKey ?? null,
+          run.leaseOwner !== null && o.leaseMs !== undefined ? o.leaseMs : null,
         ],
       );
       if (tasks.length > 0) {
@@ -153,26 +224,63 @@ export class PostgresStore implements Store {
         );
       }
       await this.insertEvents(c, run.id, events);
+      if (run.wakeAt !== null) await this.notify(c, { kind: 'due', runId: run.id });
     });
   }
 
-  async acquireLease(req: LeaseRequest): Promise<LeaseResult> {
-    return this.tx(async (c): Promise<LeaseResult> => {
-      const r = await c.query('SELECT lease_owner, lease_expires_at FROM runs WHERE id = $1 FOR UPDATE', [req.runId]);
-      const row = r.rows[0] as Row | undefined;
-      if (!row) throw notFound(req.runId);
-      const holder = str(row.lease_owner);
-      const expires = num(row.lease_expires_at);
-      const free =
-        holder === null || holder === req.owner || expires === null || expires < req.now || req.isStale(holder);
-      if (!free) return { ok: false, holder, expiresAt: expires };
-      await c.query('UPDATE runs SET lease_owner = $1, lease_expires_at = $2 WHERE id = $3', [
-        req.owner,
-        req.expiresAt,
-        req.runId,
-      ]);
-      return { ok: true };
-    });
+  async claimRun(runId: string, o: ClaimOptions): Promise<ClaimResult> {
+    // One statement: free, expired (database clock) or our own lease is taken and the epoch incremented.
+    // No pid shortcut here: another container may share this host name.
+    const r = await this.pool.query(
+      `WITH cur AS (SELECT id, lease_owner, lease_expires_at FROM runs WHERE id = $1 FOR UPDATE),
+      took AS (
+        UPDATE runs r SET lease_owner = $2, lease_expires_at = ${NOW_MS} + $3, lease_epoch = r.lease_epoch + 1 FROM cur
+        WHERE r.id = cur.id AND (cur.lease_owner IS NULL OR cur.lease_owner = $2 OR cur.lease_expires_at IS NULL OR cur.lease_expires_at < ${NOW_MS})
+        RETURNING r.lease_epoch)
+      SELECT cur.lease_owner, cur.lease_expires_at, (SELECT lease_epoch FROM took) AS epoch FROM cur`,
+      [runId, o.owner, o.leaseMs],
+    );
+    const row = r.rows[0] as Row | undefined;
+    if (!row) throw notFound(runId);
+    if (row.epoch !== null && row.epoch !== undefined) return { ok: true, epoch: Number(row.epoch) };
+    return { ok: false, holder: String(row.lease_owner), expiresAt: num(row.lease_expires_at) };
+  }
+
+  async claimRuns(o: ClaimOptions & { limit: number }): Promise<ClaimedRun[]> {
+    if (o.limit <= 0) return [];
+    const r = await this.pool.query(
+      `WITH due AS (
+        SELECT id FROM runs WHERE wake_at <= ${NOW_MS}
+          AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at < ${NOW_MS})
+        ORDER BY wake_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+      UPDATE runs r SET lease_owner = $2, lease_expires_at = ${NOW_MS} + $3, lease_epoch = r.lease_epoch + 1
+      FROM due WHERE r.id = due.id RETURNING r.id, r.lease_epoch`,
+      [o.limit, o.owner, o.leaseMs],
+    );
+    return (r.rows as Row[]).map((x) => ({ runId: String(x.id), epoch: Number(x.lease_epoch) }));
+  }
+
+  async heldRuns(owner: string, renewLeaseMs?: number): Promise<HeldRun[]> {
+    const r =
+      renewLeaseMs === undefined
+        ? await this.pool.query(
+            `SELECT r.id, r.lease_epoch, r.status, (SELECT count(*) FROM run_actions a WHERE a.run_id = r.id) AS actions
+            FROM runs r WHERE r.lease_owner = $1 ORDER BY r.id`,
+            [owner],
+          )
+        : await this.pool.query(
+            `UPDATE runs r SET lease_expires_at = ${NOW_MS} + $2 WHERE r.lease_owner = $1
+            RETURNING r.id, r.lease_epoch, r.status, (SELECT count(*) FROM run_actions a WHERE a.run_id = r.id) AS actions`,
+            [owner, renewLeaseMs],
+          );
+    return (r.rows as Row[])
+      .map((x) => ({
+        runId: String(x.id),
+        epoch: Number(x.lease_epoch),
+        status: String(x.status) as HeldRun['status'],
+        pendingActions: Number(x.actions),
+      }))
+      .sort((a, b) => (a.runId < b.runId ? -1 : 1));
   }
 
   async releaseLease(runId: string, owner: string): Promise<void> {
@@ -184,7 +292,7 @@ export class PostgresStore implements Store {
 
   async commit(b: CommitBatch): Promise<void> {
     await this.tx(async (c) => {
-      await this.fence(c, b.runId, b.owner, b.leaseExpiresAt);
+      await this.fence(c, b, b.renewLeaseMs);
       if (b.tasks.length > 0) {
         await c.query(
           `UPDATE run_tasks t SET status = x.status, attempts = x.attempts, started_at = x.started_at, finished_at = x.finished_at,
@@ -209,32 +317,69 @@ export class PostgresStore implements Store {
         );
       }
       await this.insertEvents(c, b.runId, b.events);
+      if (b.actionsApplied && b.actionsApplied.length > 0)
+        await c.query('DELETE FROM run_actions WHERE run_id = $1 AND id = ANY($2::bigint[])', [
+          b.runId,
+          b.actionsApplied,
+        ]);
+      if (b.park) {
+        // Actions recorded meanwhile (not applied here) keep the parked run due.
+        await c.query(
+          `UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL,
+          wake_at = CASE WHEN EXISTS (SELECT 1 FROM run_actions a WHERE a.run_id = $1) THEN LEAST(coalesce($2::bigint, ${NOW_MS}), ${NOW_MS}) ELSE $2::bigint END
+          WHERE id = $1`,
+          [b.runId, b.park.wakeAt],
+        );
+      }
+      if (this.o.eventNotices && b.events.length > 0) await this.notify(c, { kind: 'events', runId: b.runId });
     });
   }
 
   async saveTaskState(
-    runId: string,
-    owner: string,
-    leaseExpiresAt: number,
+    lease: Lease,
+    renewLeaseMs: number,
     taskId: string,
     state: Record<string, unknown>,
     event: RunEvent,
   ): Promise<void> {
     await this.tx(async (c) => {
-      await this.fence(c, runId, owner, leaseExpiresAt);
+      await this.fence(c, lease, renewLeaseMs);
       await c.query('UPDATE run_tasks SET state = $1 WHERE run_id = $2 AND task_id = $3', [
         JSON.stringify(state),
-        runId,
+        lease.runId,
         taskId,
       ]);
-      await this.insertEvents(c, runId, [event]);
+      await this.insertEvents(c, lease.runId, [event]);
+      if (this.o.eventNotices) await this.notify(c, { kind: 'events', runId: lease.runId });
     });
+  }
+
+  async recordAction(a: Omit<OperatorAction, 'id'>): Promise<OperatorAction> {
+    return this.tx(async (c) => {
+      // The row lock first: a holder's commit that parks the run then sees this action and keeps it due.
+      const r = await c.query(
+        `UPDATE runs SET wake_at = LEAST(coalesce(wake_at, ${NOW_MS}), ${NOW_MS}) WHERE id = $1`,
+        [a.runId],
+      );
+      if (r.rowCount !== 1) throw notFound(a.runId);
+      const ins = await c.query(
+        'INSERT INTO run_actions (run_id, kind, task_id, actor, at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [a.runId, a.kind, a.taskId, a.actor, a.at],
+      );
+      await this.notify(c, { kind: 'due', runId: a.runId });
+      return { id: Number((ins.rows[0] as Row).id), ...a };
+    });
+  }
+
+  async pendingActions(runId: string): Promise<OperatorAction[]> {
+    const r = await this.pool.query('SELECT * FROM run_actions WHERE run_id = $1 ORDER BY id', [runId]);
+    return (r.rows as Row[]).map(actionFromRow);
   }
 
   async cancelRun(runId: string, at: string, event: RunEvent): Promise<boolean> {
     return this.tx(async (c) => {
       const r = await c.query(
-        "UPDATE runs SET status = 'cancelled', finished_at = $1 WHERE id = $2 AND status NOT IN ('succeeded', 'cancelled')",
+        "UPDATE runs SET status = 'cancelled', finished_at = $1, wake_at = NULL WHERE id = $2 AND status NOT IN ('succeeded', 'cancelled')",
         [at, runId],
       );
       if (r.rowCount !== 1) return false;
@@ -244,6 +389,7 @@ export class PostgresStore implements Store {
         [at, runId],
       );
       await this.insertEvents(c, runId, [event]);
+      await this.notify(c, { kind: 'cancelled', runId });
       return true;
     });
   }
@@ -278,10 +424,23 @@ export class PostgresStore implements Store {
     ).map(eventFromRow);
   }
 
-  async listRuns(limit = 50): Promise<RunSummary[]> {
-    return ((await this.pool.query(`${SUMMARY} ORDER BY r.id DESC LIMIT $1`, [limit])).rows as Row[]).map(
-      summaryFromRow,
-    );
+  async listRuns(query: number | ListRunsQuery = {}): Promise<RunSummary[]> {
+    const q = typeof query === 'number' ? { limit: query } : query;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    for (const [col, v] of [
+      ['r.runbook', q.runbook],
+      ['r.status', q.status],
+      ['r.mode', q.mode],
+      ['r.id <', q.before],
+    ] as const) {
+      if (v === undefined) continue;
+      params.push(v);
+      where.push(col.endsWith('<') ? `${col} $${params.length}` : `${col} = $${params.length}`);
+    }
+    params.push(q.limit ?? 50);
+    const sql = `${SUMMARY}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT $${params.length}`;
+    return ((await this.pool.query(sql, params)).rows as Row[]).map(summaryFromRow);
   }
 
   async findRunsToResume(now: number): Promise<RunSummary[]> {
@@ -295,7 +454,68 @@ export class PostgresStore implements Store {
     ).map(summaryFromRow);
   }
 
+  async heartbeatWorker(w: WorkerRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO workers (id, name, host, pid, started_at, heartbeat_at, heartbeat_ms, runs_held) VALUES ($1, $2, $3, $4, $5, $6, ${NOW_MS}, $7)
+      ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, heartbeat_ms = excluded.heartbeat_ms, runs_held = excluded.runs_held`,
+      [w.id, w.name, w.host, w.pid, w.startedAt, w.heartbeatAt, w.runsHeld],
+    );
+  }
+
+  async removeWorker(id: string): Promise<void> {
+    await this.pool.query('DELETE FROM workers WHERE id = $1', [id]);
+  }
+
+  async listWorkers(aliveWithinMs: number): Promise<WorkerRecord[]> {
+    const r = await this.pool.query(
+      `SELECT * FROM workers WHERE heartbeat_ms >= ${NOW_MS} - $1 ORDER BY started_at, id`,
+      [aliveWithinMs],
+    );
+    return (r.rows as Row[]).map(workerFromRow);
+  }
+
+  async subscribe(listener: (n: StoreNotice) => void): Promise<() => Promise<void>> {
+    this.listeners.add(listener);
+    if (!this.listener) {
+      // One dedicated connection per store for LISTEN; if it drops, pollers still find the work.
+      const client = new pg.Client(this.pool.options);
+      this.listener = client;
+      client.on('error', () => {
+        if (this.listener === client) this.listener = undefined;
+      });
+      client.on('notification', (msg) => {
+        if (msg.channel !== this.channel || !msg.payload) return;
+        let n: StoreNotice;
+        try {
+          n = JSON.parse(msg.payload) as StoreNotice;
+        } catch {
+          return;
+        }
+        for (const l of this.listeners) l(n);
+      });
+      await client.connect();
+      await client.query(`LISTEN "${this.channel}"`);
+    }
+    return async () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.listener) {
+        const c = this.listener;
+        this.listener = undefined;
+        await c.end().catch(() => undefined);
+      }
+    };
+  }
+
+  async now(): Promise<number> {
+    return Number((await this.pool.query(`SELECT ${NOW_MS} AS now`)).rows[0].now);
+  }
+
   async close(): Promise<void> {
+    if (this.listener) {
+      const c = this.listener;
+      this.listener = undefined;
+      await c.end().catch(() => undefined);
+    }
     if (this.owned) await this.pool.end();
   }
 }

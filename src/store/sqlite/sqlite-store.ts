@@ -1,33 +1,56 @@
 /**
  * The SQLite `Store` (better-sqlite3). Calls are synchronous underneath and wrapped as promises to
- * honour the async interface. Statements are prepared once; a `commit` is one transaction that
- * first renews the lease (the fence) and then writes every changed task row and event of a step.
+ * honour the async interface. Statements are prepared once; a `commit` is one `BEGIN IMMEDIATE`
+ * transaction that first checks (or renews) the lease with its epoch — the fence — and then writes
+ * every changed task row and event of a step. One host only: the clock is this process's, and a lease
+ * held by a process of this host that is gone counts as free (`ClaimOptions.isStale`).
+ * Notices reach subscribers of this store object only (there is no LISTEN on SQLite): other
+ * processes find due runs by polling.
  */
+import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import type {
+  ClaimedRun,
+  ClaimOptions,
+  ClaimResult,
   CommitBatch,
-  LeaseRequest,
-  LeaseResult,
+  CreateRunOptions,
+  HeldRun,
+  Lease,
+  ListRunsQuery,
+  OperatorAction,
   RunEvent,
   RunRecord,
   RunSummary,
   Store,
+  StoreNotice,
   TaskRecord,
+  WorkerRecord,
 } from '../store.js';
 import { openSqlite } from './open.js';
 import {
+  actionFromRow,
   eventFromRow,
   json,
   leaseLost,
   num,
   runNotFound,
   str,
+  SUMMARY_SELECT,
   summaryFromRow,
   taskFromRow,
+  workerFromRow,
   type Row,
 } from '../rows.js';
 
 export { taskFromRow } from '../rows.js';
+
+export interface SqliteStoreOptions {
+  /** The clock (epoch ms); defaults to Date.now. */
+  now?: () => number;
+  /** Send `events` notices to this store's subscribers on every commit (the API's live streams). */
+  eventNotices?: boolean;
+}
 
 /** Positional parameters of the task row upsert, shared by insert and update. */
 function taskParams(t: TaskRecord): unknown[] {
@@ -47,16 +70,25 @@ function taskParams(t: TaskRecord): unknown[] {
 }
 
 export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly s;
   private readonly commitTx: Database.Transaction<(b: CommitBatch) => void>;
+  private readonly clock: () => number;
+  private readonly notices = new EventEmitter();
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly o: SqliteStoreOptions = {},
+  ) {
     this.db = db;
+    this.clock = o.now ?? Date.now;
+    this.notices.setMaxListeners(0);
     this.s = {
       insertRun:
-        db.prepare(`INSERT INTO runs (id, runbook, spec, mode, status, vars, created_at, started_at, finished_at, lease_owner, lease_expires_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        db.prepare(`INSERT INTO runs (id, runbook, spec, mode, status, vars, created_at, started_at, finished_at, lease_owner, lease_expires_at, lease_epoch, wake_at, idempotency_key)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      byKey: db.prepare('SELECT id FROM runs WHERE idempotency_key = ?').pluck(),
       insertTask:
         db.prepare(`INSERT INTO run_tasks (status, attempts, started_at, finished_at, next_attempt_at, error, output, state, reason, run_id, task_id, position, name, type, spec)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -69,51 +101,81 @@ export class SqliteStore implements Store {
       ),
       lastSeq: db.prepare('SELECT coalesce(max(seq), 0) FROM run_events WHERE run_id = ?').pluck(),
       fence: db.prepare(
-        "UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status <> 'cancelled'",
+        "UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND lease_epoch = ? AND status <> 'cancelled'",
       ),
-      fenceCheck: db.prepare("SELECT 1 FROM runs WHERE id = ? AND lease_owner = ? AND status <> 'cancelled'").pluck(),
+      fenceCheck: db
+        .prepare("SELECT 1 FROM runs WHERE id = ? AND lease_owner = ? AND lease_epoch = ? AND status <> 'cancelled'")
+        .pluck(),
       runPatch:
         db.prepare(`UPDATE runs SET status = coalesce(?, status), started_at = CASE WHEN ? THEN ? ELSE started_at END,
         finished_at = CASE WHEN ? THEN ? ELSE finished_at END WHERE id = ?`),
+      // Actions still pending (not applied by this commit) keep the parked run due.
+      park: db.prepare(`UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL,
+        wake_at = CASE WHEN EXISTS (SELECT 1 FROM run_actions a WHERE a.run_id = runs.id) THEN min(coalesce(?, ?), ?) ELSE ? END
+        WHERE id = ?`),
+      deleteAction: db.prepare('DELETE FROM run_actions WHERE id = ? AND run_id = ?'),
       getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
       getTasks:
         db.prepare(`SELECT run_id, task_id, position, name, type, status, attempts, started_at, finished_at, next_attempt_at, error, output, state, reason
         FROM run_tasks WHERE run_id = ? ORDER BY position`),
       getTaskSpecs: db.prepare('SELECT spec FROM run_tasks WHERE run_id = ? ORDER BY position').pluck(),
       getEvents: db.prepare('SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq'),
-      listRuns:
-        db.prepare(`SELECT r.id, r.runbook, r.mode, r.status, r.vars, r.created_at, r.started_at, r.finished_at, r.lease_owner, r.lease_expires_at,
-        (SELECT count(*) FROM run_tasks t WHERE t.run_id = r.id) AS task_count FROM runs r ORDER BY r.id DESC LIMIT ?`),
-      toResume:
-        db.prepare(`SELECT r.id, r.runbook, r.mode, r.status, r.vars, r.created_at, r.started_at, r.finished_at, r.lease_owner, r.lease_expires_at,
-        (SELECT count(*) FROM run_tasks t WHERE t.run_id = r.id) AS task_count FROM runs r
+      toResume: db.prepare(`${SUMMARY_SELECT}
         WHERE r.status = 'running' AND (r.lease_owner IS NULL OR r.lease_expires_at IS NULL OR r.lease_expires_at < ?) ORDER BY r.id`),
       cancelRun: db.prepare(
-        "UPDATE runs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status NOT IN ('succeeded', 'cancelled')",
+        "UPDATE runs SET status = 'cancelled', finished_at = ?, wake_at = NULL WHERE id = ? AND status NOT IN ('succeeded', 'cancelled')",
       ),
       cancelTasks: db.prepare(`UPDATE run_tasks SET status = 'cancelled', finished_at = ?, reason = 'run cancelled'
         WHERE run_id = ? AND status IN ('pending', 'ready', 'running', 'waiting')`),
-      lease: db.prepare('UPDATE runs SET lease_owner = ?, lease_expires_at = ? WHERE id = ?'),
+      claim: db
+        .prepare(
+          'UPDATE runs SET lease_owner = ?, lease_expires_at = ?, lease_epoch = lease_epoch + 1 WHERE id = ? RETURNING lease_epoch',
+        )
+        .pluck(),
+      dueFree: db.prepare(`SELECT id FROM runs WHERE wake_at IS NOT NULL AND wake_at <= ?
+        AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at < ?) ORDER BY wake_at, id LIMIT ?`),
+      dueHeld: db.prepare(`SELECT id, lease_owner FROM runs WHERE wake_at IS NOT NULL AND wake_at <= ?
+        AND lease_owner IS NOT NULL AND lease_expires_at >= ? ORDER BY wake_at, id LIMIT ?`),
+      renewAll: db.prepare('UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ?'),
+      held: db.prepare(`SELECT r.id, r.lease_epoch, r.status, (SELECT count(*) FROM run_actions a WHERE a.run_id = r.id) AS actions
+        FROM runs r WHERE r.lease_owner = ? ORDER BY r.id`),
       release: db.prepare(
         'UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?',
       ),
+      wakeNow: db.prepare('UPDATE runs SET wake_at = min(coalesce(wake_at, ?), ?) WHERE id = ?'),
+      insertAction: db.prepare(
+        'INSERT INTO run_actions (run_id, kind, task_id, actor, at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      ),
+      actions: db.prepare('SELECT * FROM run_actions WHERE run_id = ? ORDER BY id'),
+      upsertWorker:
+        db.prepare(`INSERT INTO workers (id, name, host, pid, started_at, heartbeat_at, heartbeat_ms, runs_held) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, heartbeat_ms = excluded.heartbeat_ms, runs_held = excluded.runs_held`),
+      removeWorker: db.prepare('DELETE FROM workers WHERE id = ?'),
+      workers: db.prepare('SELECT * FROM workers WHERE heartbeat_ms >= ? ORDER BY started_at, id'),
     };
     this.commitTx = db.transaction((b: CommitBatch) => {
+      const now = this.clock();
       // Inside BEGIN IMMEDIATE the write lock is held, so a read is as good a fence as an update.
       const held =
-        b.leaseExpiresAt === undefined
-          ? this.s.fenceCheck.get(b.runId, b.owner) !== undefined
-          : this.s.fence.run(b.leaseExpiresAt, b.runId, b.owner).changes === 1;
+        b.renewLeaseMs === undefined
+          ? this.s.fenceCheck.get(b.runId, b.owner, b.epoch) !== undefined
+          : this.s.fence.run(now + b.renewLeaseMs, b.runId, b.owner, b.epoch).changes === 1;
       if (!held) throw leaseLost(b.runId);
       for (const t of b.tasks) this.s.updateTask.run(...taskParams(t));
       if (b.run) this.patchRun(b.runId, b.run);
       this.insertEvents(b.runId, b.events);
+      for (const id of b.actionsApplied ?? []) this.s.deleteAction.run(id, b.runId);
+      if (b.park) this.s.park.run(b.park.wakeAt, now, now, b.park.wakeAt, b.runId);
     });
   }
 
   /** Open the store in a data dir (creating the database and applying migrations). */
-  static open(dataDir: string): SqliteStore {
-    return new SqliteStore(openSqlite(dataDir));
+  static open(dataDir: string, o: SqliteStoreOptions = {}): SqliteStore {
+    return new SqliteStore(openSqlite(dataDir), o);
+  }
+
+  private notify(n: StoreNotice): void {
+    this.notices.emit('notice', n);
   }
 
   /** Append events to a run's log, numbering them after its last one (call inside a write transaction). */
@@ -135,9 +197,19 @@ export class SqliteStore implements Store {
     );
   }
 
-  async createRun(run: RunRecord, tasks: TaskRecord[], events: RunEvent[]): Promise<void> {
-    this.db
-      .transaction(() => {
+  async createRun(
+    run: RunRecord,
+    tasks: TaskRecord[],
+    events: RunEvent[],
+    o: CreateRunOptions = {},
+  ): Promise<{ runId: string; created: boolean }> {
+    const idempotencyKey = o.idempotencyKey;
+    const out = this.db
+      .transaction((): { runId: string; created: boolean } => {
+        if (idempotencyKey !== undefined) {
+          const existing = this.s.byKey.get(idempotencyKey);
+          if (existing !== undefined) return { runId: String(existing), created: false };
+        }
         const { tasks: specs, ...head } = run.spec;
         this.s.insertRun.run(
           run.id,
@@ -150,7 +222,10 @@ export class SqliteStore implements Store {
           run.startedAt,
           run.finishedAt,
           run.leaseOwner,
-          run.leaseExpiresAt,
+          run.leaseOwner !== null && o.leaseMs !== undefined ? this.clock() + o.leaseMs : run.leaseExpiresAt,
+          run.leaseEpoch,
+          run.wakeAt,
+          idempotencyKey ?? null,
         );
         for (const t of tasks)
           this.s.insertTask.run(
@@ -161,22 +236,54 @@ export class SqliteStore implements Store {
             JSON.stringify(specs[t.position] ?? null),
           );
         this.insertEvents(run.id, events);
+        return { runId: run.id, created: true };
+      })
+      .immediate();
+    if (out.created && run.wakeAt !== null) this.notify({ kind: 'due', runId: run.id });
+    return out;
+  }
+
+  async claimRun(runId: string, o: ClaimOptions): Promise<ClaimResult> {
+    return this.db
+      .transaction((): ClaimResult => {
+        const now = this.clock();
+        const row = this.s.getRun.get(runId) as Row | undefined;
+        if (!row) throw runNotFound(runId);
+        const holder = str(row.lease_owner);
+        const expires = num(row.lease_expires_at);
+        const free =
+          holder === null || holder === o.owner || expires === null || expires < now || (o.isStale?.(holder) ?? false);
+        if (!free) return { ok: false, holder, expiresAt: expires };
+        return { ok: true, epoch: Number(this.s.claim.get(o.owner, now + o.leaseMs, runId)) };
       })
       .immediate();
   }
 
-  async acquireLease(req: LeaseRequest): Promise<LeaseResult> {
+  async claimRuns(o: ClaimOptions & { limit: number }): Promise<ClaimedRun[]> {
+    if (o.limit <= 0) return [];
     return this.db
-      .transaction((): LeaseResult => {
-        const row = this.s.getRun.get(req.runId) as Row | undefined;
-        if (!row) throw runNotFound(req.runId);
-        const holder = str(row.lease_owner);
-        const expires = num(row.lease_expires_at);
-        const free =
-          holder === null || holder === req.owner || expires === null || expires < req.now || req.isStale(holder);
-        if (!free) return { ok: false, holder, expiresAt: expires };
-        this.s.lease.run(req.owner, req.expiresAt, req.runId);
-        return { ok: true };
+      .transaction((): ClaimedRun[] => {
+        const now = this.clock();
+        const ids = (this.s.dueFree.all(now, now, o.limit) as Row[]).map((r) => String(r.id));
+        if (o.isStale && ids.length < o.limit) {
+          for (const r of this.s.dueHeld.all(now, now, o.limit - ids.length) as Row[])
+            if (o.isStale(String(r.lease_owner))) ids.push(String(r.id));
+        }
+        return ids.map((runId) => ({ runId, epoch: Number(this.s.claim.get(o.owner, now + o.leaseMs, runId)) }));
+      })
+      .immediate();
+  }
+
+  async heldRuns(owner: string, renewLeaseMs?: number): Promise<HeldRun[]> {
+    return this.db
+      .transaction((): HeldRun[] => {
+        if (renewLeaseMs !== undefined) this.s.renewAll.run(this.clock() + renewLeaseMs, owner);
+        return (this.s.held.all(owner) as Row[]).map((r) => ({
+          runId: String(r.id),
+          epoch: Number(r.lease_epoch),
+          status: String(r.status) as HeldRun['status'],
+          pendingActions: Number(r.actions),
+        }));
       })
       .immediate();
   }
@@ -187,27 +294,46 @@ export class SqliteStore implements Store {
 
   async commit(batch: CommitBatch): Promise<void> {
     this.commitTx.immediate(batch);
+    if (this.o.eventNotices && batch.events.length > 0) this.notify({ kind: 'events', runId: batch.runId });
   }
 
   async saveTaskState(
-    runId: string,
-    owner: string,
-    leaseExpiresAt: number,
+    lease: Lease,
+    renewLeaseMs: number,
     taskId: string,
     state: Record<string, unknown>,
     event: RunEvent,
   ): Promise<void> {
     this.db
       .transaction(() => {
-        if (this.s.fence.run(leaseExpiresAt, runId, owner).changes !== 1) throw leaseLost(runId);
-        this.s.updateState.run(JSON.stringify(state), runId, taskId);
-        this.insertEvents(runId, [event]);
+        const expires = this.clock() + renewLeaseMs;
+        if (this.s.fence.run(expires, lease.runId, lease.owner, lease.epoch).changes !== 1)
+          throw leaseLost(lease.runId);
+        this.s.updateState.run(JSON.stringify(state), lease.runId, taskId);
+        this.insertEvents(lease.runId, [event]);
       })
       .immediate();
+    if (this.o.eventNotices) this.notify({ kind: 'events', runId: lease.runId });
+  }
+
+  async recordAction(a: Omit<OperatorAction, 'id'>): Promise<OperatorAction> {
+    const id = this.db
+      .transaction((): number => {
+        const now = this.clock();
+        if (this.s.wakeNow.run(now, now, a.runId).changes !== 1) throw runNotFound(a.runId);
+        return Number((this.s.insertAction.get(a.runId, a.kind, a.taskId, a.actor, a.at) as Row).id);
+      })
+      .immediate();
+    this.notify({ kind: 'due', runId: a.runId });
+    return { id, ...a };
+  }
+
+  async pendingActions(runId: string): Promise<OperatorAction[]> {
+    return (this.s.actions.all(runId) as Row[]).map(actionFromRow);
   }
 
   async cancelRun(runId: string, at: string, event: RunEvent): Promise<boolean> {
-    return this.db
+    const ok = this.db
       .transaction((): boolean => {
         if (this.s.cancelRun.run(at, runId).changes !== 1) return false;
         this.s.cancelTasks.run(at, runId);
@@ -215,6 +341,8 @@ export class SqliteStore implements Store {
         return true;
       })
       .immediate();
+    if (ok) this.notify({ kind: 'cancelled', runId });
+    return ok;
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -236,12 +364,53 @@ export class SqliteStore implements Store {
     return (this.s.getEvents.all(runId, afterSeq) as Row[]).map(eventFromRow);
   }
 
-  async listRuns(limit = 50): Promise<RunSummary[]> {
-    return (this.s.listRuns.all(limit) as Row[]).map(summaryFromRow);
+  async listRuns(query: number | ListRunsQuery = {}): Promise<RunSummary[]> {
+    const q = typeof query === 'number' ? { limit: query } : query;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    for (const [col, v] of [
+      ['r.runbook', q.runbook],
+      ['r.status', q.status],
+      ['r.mode', q.mode],
+    ] as const) {
+      if (v !== undefined) {
+        where.push(`${col} = ?`);
+        params.push(v);
+      }
+    }
+    if (q.before !== undefined) {
+      where.push('r.id < ?');
+      params.push(q.before);
+    }
+    const sql = `${SUMMARY_SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, q.limit ?? 50) as Row[]).map(summaryFromRow);
   }
 
   async findRunsToResume(now: number): Promise<RunSummary[]> {
     return (this.s.toResume.all(now) as Row[]).map(summaryFromRow);
+  }
+
+  async heartbeatWorker(w: WorkerRecord): Promise<void> {
+    this.s.upsertWorker.run(w.id, w.name, w.host, w.pid, w.startedAt, w.heartbeatAt, this.clock(), w.runsHeld);
+  }
+
+  async removeWorker(id: string): Promise<void> {
+    this.s.removeWorker.run(id);
+  }
+
+  async listWorkers(aliveWithinMs: number): Promise<WorkerRecord[]> {
+    return (this.s.workers.all(this.clock() - aliveWithinMs) as Row[]).map(workerFromRow);
+  }
+
+  async subscribe(listener: (n: StoreNotice) => void): Promise<() => Promise<void>> {
+    this.notices.on('notice', listener);
+    return async () => {
+      this.notices.off('notice', listener);
+    };
+  }
+
+  async now(): Promise<number> {
+    return this.clock();
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ export interface StoreHandle {
 }
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+const LEASE = 30_000;
 
 function fixture(id: string, owner: string | null): { run: RunRecord; tasks: TaskRecord[]; events: RunEvent[] } {
   const run: RunRecord = {
@@ -25,7 +26,9 @@ function fixture(id: string, owner: string | null): { run: RunRecord; tasks: Tas
     startedAt: new Date(T0).toISOString(),
     finishedAt: null,
     leaseOwner: owner,
-    leaseExpiresAt: owner ? T0 + 30_000 : null,
+    leaseExpiresAt: null,
+    leaseEpoch: owner ? 1 : 0,
+    wakeAt: null,
     spec: {
       name: 'Demo',
       vars: { a: '1' },
@@ -72,11 +75,27 @@ function fixture(id: string, owner: string | null): { run: RunRecord; tasks: Tas
   return { run, tasks, events };
 }
 
+const ev = (runId: string, kind: string, taskId: string | null = null): RunEvent => ({
+  runId,
+  at: 'x',
+  actor: 'engine',
+  kind,
+  taskId,
+  message: kind,
+});
+
+/** Create a fixture run (claimed by `owner` for LEASE ms when given), returning what was created. */
+async function create(store: Store, id: string, owner: string | null, wakeAt: number | null = null) {
+  const f = fixture(id, owner);
+  f.run.wakeAt = wakeAt;
+  await store.createRun(f.run, f.tasks, f.events, owner ? { leaseMs: LEASE } : {});
+  return f;
+}
+
 export function storeContract(name: string, openTemp: () => Promise<StoreHandle>): void {
   test(`${name}: a run is created with its tasks and events and read back whole`, async () => {
     const { store } = await openTemp();
-    const { run, tasks, events } = fixture('r_a', 'me');
-    await store.createRun(run, tasks, events);
+    const { run, tasks } = await create(store, 'r_a', null);
     assert.deepEqual(await store.getRun('r_a'), run);
     assert.deepEqual(await store.getTasks('r_a'), tasks);
     const got = await store.getEvents('r_a');
@@ -87,10 +106,11 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
     await store.close();
   });
 
-  test(`${name}: a commit writes task rows, the run patch and events atomically, fenced by the lease`, async () => {
+  test(`${name}: a commit writes task rows, the run patch and events atomically, fenced by owner and epoch`, async () => {
     const { store, reopen } = await openTemp();
-    const { run, tasks, events } = fixture('r_b', 'me');
-    await store.createRun(run, tasks, events);
+    const { tasks } = await create(store, 'r_b', 'me');
+    const lease = { runId: 'r_b', owner: 'me', epoch: 1 };
+    const before = await store.now();
     const one = {
       ...(tasks[0] as TaskRecord),
       status: 'succeeded' as const,
@@ -101,127 +121,184 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
       error: null,
     };
     await store.commit({
-      runId: 'r_b',
-      owner: 'me',
-      leaseExpiresAt: T0 + 60_000,
+      ...lease,
+      renewLeaseMs: 60_000,
       tasks: [one],
       run: { status: 'waiting' },
-      events: [
-        {
-          runId: 'r_b',
-          at: 'y',
-          actor: 'task:one',
-          kind: 'task.succeeded',
-          taskId: 'one',
-          message: 'ok',
-          data: { k: 'v' },
-        },
-      ],
+      events: [{ ...ev('r_b', 'task.succeeded', 'one'), data: { k: 'v' } }],
     });
     const stored = await store.getTasks('r_b');
     assert.deepEqual(stored[0], one);
-    assert.equal((await store.getRun('r_b'))?.status, 'waiting');
-    assert.equal((await store.getRun('r_b'))?.leaseExpiresAt, T0 + 60_000);
+    const run = await store.getRun('r_b');
+    assert.equal(run?.status, 'waiting');
+    const expires = run?.leaseExpiresAt ?? 0;
+    assert.ok(expires >= before + 60_000 && expires <= (await store.now()) + 60_000, 'renewed on the store clock');
     assert.deepEqual(
       (await store.getEvents('r_b', 1)).map((e) => [e.kind, e.data]),
       [['task.succeeded', { k: 'v' }]],
     );
 
-    // Another owner's commit is refused and writes nothing, not even its events.
+    // Another owner's commit, or ours with a stale epoch, is refused and writes nothing, not even events.
     const bad = { ...(tasks[1] as TaskRecord), status: 'running' as const };
-    await assert.rejects(
-      store.commit({
-        runId: 'r_b',
-        owner: 'other',
-        leaseExpiresAt: T0,
-        tasks: [bad],
-        events: [{ runId: 'r_b', at: 'z', actor: 'engine', kind: 'task.running', taskId: 'two', message: 'no' }],
-      }),
-      /no longer held/,
-    );
-    await assert.rejects(
-      store.commit({ runId: 'r_b', owner: 'other', tasks: [bad], events: [] }),
-      /no longer held/,
-      'checked even without renewal',
-    );
-    await store.commit({ runId: 'r_b', owner: 'me', tasks: [], events: [] });
-    assert.equal(
-      (await store.getRun('r_b'))?.leaseExpiresAt,
-      T0 + 60_000,
-      'a commit without leaseExpiresAt leaves the lease as it is',
-    );
+    for (const wrong of [
+      { owner: 'other', epoch: 1 },
+      { owner: 'me', epoch: 0 },
+    ]) {
+      await assert.rejects(
+        store.commit({ runId: 'r_b', ...wrong, renewLeaseMs: 1, tasks: [bad], events: [ev('r_b', 'no')] }),
+        /no longer held/,
+      );
+      await assert.rejects(
+        store.commit({ runId: 'r_b', ...wrong, tasks: [bad], events: [] }),
+        /no longer held/,
+        'checked even without renewal',
+      );
+    }
+    await store.commit({ ...lease, tasks: [], events: [] });
+    assert.equal((await store.getRun('r_b'))?.leaseExpiresAt, expires, 'a commit without renewal leaves the lease');
     assert.equal((await store.getTasks('r_b'))[1]?.status, 'pending');
     assert.equal((await store.getEvents('r_b')).length, 2);
     await store.close();
 
-    // Durable: a second connection to the same file sees it all.
+    // Durable: a second connection to the same data sees it all.
     const again = await reopen();
     assert.deepEqual((await again.getTasks('r_b'))[0], one);
     await again.close();
   });
 
-  test(`${name}: a lease is refused while live, taken over when expired or when its holder is gone`, async () => {
+  test(`${name}: claimRun takes a free, own, expired or (SQLite) stale lease and increments the epoch`, async () => {
     const { store } = await openTemp();
-    const { run, tasks, events } = fixture('r_c', 'first');
-    await store.createRun(run, tasks, events);
-    const req = { runId: 'r_c', owner: 'second', now: T0 + 1000, expiresAt: T0 + 31_000, isStale: () => false };
-    assert.deepEqual(await store.acquireLease(req), { ok: false, holder: 'first', expiresAt: T0 + 30_000 });
-    assert.deepEqual(await store.acquireLease({ ...req, isStale: (o) => o === 'first' }), { ok: true });
-    assert.equal((await store.getRun('r_c'))?.leaseOwner, 'second');
-    // The first holder is now fenced out.
-    await assert.rejects(
-      store.commit({ runId: 'r_c', owner: 'first', leaseExpiresAt: T0, tasks: [], events: [] }),
-      /no longer held/,
-    );
+    await create(store, 'r_c', 'first');
+    const o = { owner: 'second', leaseMs: LEASE };
+    const refused = await store.claimRun('r_c', o);
+    assert.equal(refused.ok, false);
+    assert.equal(!refused.ok && refused.holder, 'first');
+    const stale = await store.claimRun('r_c', { ...o, isStale: (h) => h === 'first' });
+    if (store.dialect === 'sqlite') {
+      assert.deepEqual(stale, { ok: true, epoch: 2 });
+      // The first holder is now fenced out, even with its own owner id, by the epoch.
+      await assert.rejects(
+        store.commit({ runId: 'r_c', owner: 'first', epoch: 1, tasks: [], events: [] }),
+        /no longer held/,
+      );
+    } else {
+      assert.equal(stale.ok, false, 'PostgreSQL never takes a live lease because a pid looks gone');
+      assert.deepEqual(await store.claimRun('r_c', { ...o, owner: 'first' }), { ok: true, epoch: 2 }, 'own lease');
+      await assert.rejects(
+        store.commit({ runId: 'r_c', owner: 'first', epoch: 1, tasks: [], events: [] }),
+        /no longer held/,
+      );
+    }
     // Expiry alone also frees it.
-    assert.deepEqual(await store.acquireLease({ ...req, owner: 'third', now: T0 + 40_000, expiresAt: T0 + 70_000 }), {
-      ok: true,
-    });
+    const short = await store.claimRun('r_c', { owner: (await store.getRun('r_c'))?.leaseOwner ?? '', leaseMs: -1 });
+    assert.deepEqual(short, { ok: true, epoch: 3 });
+    assert.deepEqual(await store.claimRun('r_c', { ...o, owner: 'third' }), { ok: true, epoch: 4 });
     await store.releaseLease('r_c', 'second'); // not the holder: no effect
     assert.equal((await store.getRun('r_c'))?.leaseOwner, 'third');
     await store.releaseLease('r_c', 'third');
     assert.equal((await store.getRun('r_c'))?.leaseOwner, null);
-    await assert.rejects(store.acquireLease({ ...req, runId: 'r_none' }), /No run "r_none"/);
+    await assert.rejects(store.claimRun('r_none', o), /No run "r_none"/);
+    await store.close();
+  });
+
+  test(`${name}: claimRuns takes due runs once each, oldest due first; a park releases with a wake-up`, async () => {
+    const { store, reopen } = await openTemp();
+    const now = await store.now();
+    await create(store, 'r_due1', null, now - 2000);
+    await create(store, 'r_due2', null, now - 1000);
+    await create(store, 'r_later', null, now + 60_000);
+    await create(store, 'r_never', null, null);
+    await create(store, 'r_held', 'live', now - 3000);
+    const other = await reopen();
+    const [a, b] = await Promise.all([
+      store.claimRuns({ owner: 'w1', leaseMs: LEASE, limit: 1 }),
+      other.claimRuns({ owner: 'w2', leaseMs: LEASE, limit: 5 }),
+    ]);
+    const all = [...a, ...b].map((c) => c.runId).sort();
+    assert.deepEqual(all, ['r_due1', 'r_due2'], 'each due run claimed by exactly one worker');
+    assert.equal(a.length, 1);
+    assert.deepEqual(await store.claimRuns({ owner: 'w3', leaseMs: LEASE, limit: 5 }), []);
+
+    const claimed = a[0] as { runId: string; epoch: number };
+    assert.equal(claimed.epoch, 1);
+    assert.deepEqual(
+      (await store.heldRuns('w1', LEASE)).map((h) => [h.runId, h.epoch, h.pendingActions]),
+      [[claimed.runId, 1, 0]],
+    );
+    // A park releases the lease and stores the wake-up; the run is due again then, for anyone.
+    await store.commit({
+      runId: claimed.runId,
+      owner: 'w1',
+      epoch: 1,
+      tasks: [],
+      events: [],
+      park: { wakeAt: now - 1 },
+    });
+    const parked = await store.getRun(claimed.runId);
+    assert.deepEqual([parked?.leaseOwner, parked?.wakeAt], [null, now - 1]);
+    assert.deepEqual(await store.heldRuns('w1'), []);
+    const again = await store.claimRuns({ owner: 'w3', leaseMs: LEASE, limit: 5 });
+    assert.deepEqual(again, [{ runId: claimed.runId, epoch: 2 }]);
+    await other.close();
+    await store.close();
+  });
+
+  test(`${name}: operator actions are recorded for the holder, keep a parked run due, and go with the commit that applies them`, async () => {
+    const { store } = await openTemp();
+    await create(store, 'r_act', 'w1');
+    const seen: string[] = [];
+    const off = await store.subscribe((n) => seen.push(`${n.kind}:${n.runId}`));
+    const act = await store.recordAction({ runId: 'r_act', kind: 'complete', taskId: 'two', actor: 'cli:a', at: 'x' });
+    assert.equal(typeof act.id, 'number');
+    assert.deepEqual(
+      (await store.pendingActions('r_act')).map((a) => [a.kind, a.taskId, a.actor]),
+      [['complete', 'two', 'cli:a']],
+    );
+    assert.equal((await store.heldRuns('w1'))[0]?.pendingActions, 1);
+    // Parking with nothing due does not lose the action: the run stays due.
+    await store.commit({ runId: 'r_act', owner: 'w1', epoch: 1, tasks: [], events: [], park: { wakeAt: null } });
+    const due = await store.getRun('r_act');
+    assert.ok(due?.wakeAt !== null && (due?.wakeAt ?? Infinity) <= (await store.now()));
+    const [c] = await store.claimRuns({ owner: 'w2', leaseMs: LEASE, limit: 1 });
+    assert.deepEqual(c, { runId: 'r_act', epoch: 2 });
+    await store.commit({
+      runId: 'r_act',
+      owner: 'w2',
+      epoch: 2,
+      tasks: [],
+      events: [],
+      actionsApplied: [act.id],
+      park: { wakeAt: null },
+    });
+    assert.deepEqual(await store.pendingActions('r_act'), []);
+    assert.equal((await store.getRun('r_act'))?.wakeAt, null);
+    await assert.rejects(
+      store.recordAction({ runId: 'r_nope', kind: 'resume', taskId: null, actor: 'a', at: 'x' }),
+      /No run/,
+    );
+    for (let i = 0; i < 50 && !seen.includes('due:r_act'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(seen.includes('due:r_act'), `a due notice (${seen.join(', ')})`);
+    await off();
     await store.close();
   });
 
   test(`${name}: task state is saved durably with its event; cancel stops unfinished tasks and fences the holder`, async () => {
     const { store } = await openTemp();
-    const { run, tasks, events } = fixture('r_d', 'me');
-    await store.createRun(run, tasks, events);
-    await store.saveTaskState(
-      'r_d',
-      'me',
-      T0 + 30_000,
-      'two',
-      { ts: '1.2' },
-      { runId: 'r_d', at: 'a', actor: 'task:two', kind: 'task.state', taskId: 'two', message: 'Message sent' },
-    );
+    await create(store, 'r_d', 'me');
+    const lease = { runId: 'r_d', owner: 'me', epoch: 1 };
+    await store.saveTaskState(lease, LEASE, 'two', { ts: '1.2' }, ev('r_d', 'task.state', 'two'));
     assert.deepEqual((await store.getTasks('r_d'))[1]?.state, { ts: '1.2' });
     await assert.rejects(
-      store.saveTaskState(
-        'r_d',
-        'intruder',
-        T0,
-        'two',
-        {},
-        { runId: 'r_d', at: 'a', actor: 'x', kind: 'task.state', taskId: 'two', message: 'no' },
-      ),
+      store.saveTaskState({ ...lease, owner: 'intruder' }, LEASE, 'two', {}, ev('r_d', 'task.state', 'two')),
       /no longer held/,
     );
-
-    assert.equal(
-      await store.cancelRun('r_d', 'c', {
-        runId: 'r_d',
-        at: 'c',
-        actor: 'cli:tester',
-        kind: 'run.cancelled',
-        taskId: null,
-        message: 'cancelled',
-      }),
-      true,
+    await assert.rejects(
+      store.saveTaskState({ ...lease, epoch: 7 }, LEASE, 'two', {}, ev('r_d', 'task.state', 'two')),
+      /no longer held/,
     );
+    assert.equal(await store.cancelRun('r_d', 'c', ev('r_d', 'run.cancelled')), true);
     assert.equal((await store.getRun('r_d'))?.status, 'cancelled');
+    assert.equal((await store.getRun('r_d'))?.wakeAt, null);
     assert.deepEqual(
       (await store.getTasks('r_d')).map((t) => [t.status, t.reason]),
       [
@@ -229,25 +306,13 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
         ['cancelled', 'run cancelled'],
       ],
     );
-    await assert.rejects(
-      store.commit({ runId: 'r_d', owner: 'me', leaseExpiresAt: T0, tasks: [], events: [] }),
-      /no longer held/,
-    );
-    assert.equal(
-      await store.cancelRun('r_d', 'c', {
-        runId: 'r_d',
-        at: 'c',
-        actor: 'x',
-        kind: 'run.cancelled',
-        taskId: null,
-        message: 'again',
-      }),
-      false,
-    );
+    assert.equal((await store.heldRuns('me'))[0]?.status, 'cancelled', 'the holder sees the cancel');
+    await assert.rejects(store.commit({ ...lease, tasks: [], events: [] }), /no longer held/);
+    assert.equal(await store.cancelRun('r_d', 'c', ev('r_d', 'run.cancelled')), false);
     await store.close();
   });
 
-  test(`${name}: runs are listed newest first; runs left running without a live lease are found for resume`, async () => {
+  test(`${name}: runs are listed newest first and filtered; an idempotency key creates once`, async () => {
     const { store } = await openTemp();
     for (const [id, owner] of [
       ['r_1', null],
@@ -255,8 +320,8 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
       ['r_3', 'old'],
     ] as const) {
       const f = fixture(id, owner);
-      if (id === 'r_3') f.run.leaseExpiresAt = T0 - 1;
-      await store.createRun(f.run, f.tasks, f.events);
+      if (id === 'r_3') f.run.status = 'failed';
+      await store.createRun(f.run, f.tasks, f.events, owner === 'live' ? { leaseMs: LEASE } : {});
     }
     assert.deepEqual(
       (await store.listRuns()).map((r) => [r.id, r.taskCount]),
@@ -271,9 +336,50 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
       ['r_3'],
     );
     assert.deepEqual(
-      (await store.findRunsToResume(T0 + 1000)).map((r) => r.id),
-      ['r_1', 'r_3'],
+      (await store.listRuns({ status: 'running', before: 'r_2' })).map((r) => r.id),
+      ['r_1'],
     );
+    assert.deepEqual(
+      (await store.listRuns({ runbook: 'Demo', mode: 'live', limit: 2 })).map((r) => r.id),
+      ['r_3', 'r_2'],
+    );
+    assert.deepEqual(
+      (await store.findRunsToResume((await store.now()) + 1000)).map((r) => r.id),
+      ['r_1'],
+    );
+
+    const k1 = fixture('r_k1', null);
+    const k2 = fixture('r_k2', null);
+    assert.deepEqual(await store.createRun(k1.run, k1.tasks, k1.events, { idempotencyKey: 'key' }), {
+      runId: 'r_k1',
+      created: true,
+    });
+    assert.deepEqual(await store.createRun(k2.run, k2.tasks, k2.events, { idempotencyKey: 'key' }), {
+      runId: 'r_k1',
+      created: false,
+    });
+    assert.equal(await store.getRun('r_k2'), undefined);
+    await store.close();
+  });
+
+  test(`${name}: workers heartbeat, are listed while alive, and leave`, async () => {
+    const { store } = await openTemp();
+    const w = {
+      id: '1@h:a',
+      name: 'w1',
+      host: 'h',
+      pid: 1,
+      startedAt: 's',
+      heartbeatAt: 'b1',
+      runsHeld: 0,
+    };
+    await store.heartbeatWorker(w);
+    await store.heartbeatWorker({ ...w, heartbeatAt: 'b2', runsHeld: 3 });
+    assert.deepEqual(await store.listWorkers(60_000), [{ ...w, heartbeatAt: 'b2', runsHeld: 3 }]);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await store.listWorkers(5), [], 'a heartbeat older than the window is not alive');
+    await store.removeWorker(w.id);
+    assert.deepEqual(await store.listWorkers(60_000), []);
     await store.close();
   });
 }

@@ -121,6 +121,8 @@ test('run JSON: the exact fields, reason when present, state under the type stat
     finishedAt: 'b',
     leaseOwner: null,
     leaseExpiresAt: null,
+    leaseEpoch: 0,
+    wakeAt: null,
   };
   assert.deepEqual(runJson(run, [base], types), {
     id: 'r',
@@ -164,6 +166,8 @@ test('the chunked run JSON writer prints exactly what JSON.stringify(run, null, 
     finishedAt: null,
     leaseOwner: null,
     leaseExpiresAt: null,
+    leaseEpoch: 0,
+    wakeAt: null,
   };
   const task = (i: number): TaskRecord => ({
     runId: 'r',
