@@ -5,6 +5,7 @@
  * status to the exit code (0 succeeded, 1 failed or cancelled, 3 waiting on an operator).
  */
 import { userInfo } from 'node:os';
+import { tryParseDuration } from '../core/duration.js';
 import type { TaskTypeRegistry } from '../core/task-type.js';
 import { Engine, type RunOutcome } from '../engine/engine.js';
 import { writeRunJson } from '../engine/run-json.js';
@@ -22,6 +23,8 @@ export interface Session {
   types: TaskTypeRegistry;
   /** task id → type for progress icons; fill it before driving a run. */
   taskTypes: Map<string, string>;
+  /** Set once a SIGTERM drain has parked the run. */
+  drained?: boolean;
   close(): Promise<void>;
 }
 
@@ -110,8 +113,13 @@ export function report(ctx: CliContext, s: Session, outcome: RunOutcome, json: b
       .filter(([, n]) => n > 0);
     ctx.stdout.write(`\nRun ${run.id} ${run.status} (${parts.map(([st, n]) => `${n} ${st}`).join(', ')})\n`);
     if (run.status === 'waiting') {
-      for (const t of tasks.filter((x) => x.status === 'waiting'))
-        ctx.stdout.write(`  waiting: ${t.taskId} — complete it with: runwire task complete ${run.id} ${t.taskId}\n`);
+      for (const t of tasks.filter((x) => x.status === 'waiting')) {
+        // A sleeping task (a parked `wait`) wakes by itself; only a manual one needs an operator.
+        if (t.nextAttemptAt !== null)
+          ctx.stdout.write(`  sleeping: ${t.taskId} until ${new Date(t.nextAttemptAt).toISOString()}\n`);
+        else
+          ctx.stdout.write(`  waiting: ${t.taskId} — complete it with: runwire task complete ${run.id} ${t.taskId}\n`);
+      }
     }
     if (run.status === 'failed') {
       for (const t of tasks.filter((x) => x.status === 'failed')) {
@@ -130,27 +138,67 @@ export function report(ctx: CliContext, s: Session, outcome: RunOutcome, json: b
 }
 
 /**
- * While a run is driven in this process, Ctrl-C (SIGINT) or SIGTERM stops the process at once, as a
- * crash would, after saying how to continue: every transition so far is already committed, and
- * `runwire resume` re-runs or fails "interrupted" what was in flight. Returns the disposer.
+ * While a run is driven in this process:
+ * - Ctrl-C (SIGINT) stops the process at once, as a crash would, after saying how to continue: every
+ *   transition so far is already committed, and `runwire resume` re-runs or fails "interrupted" what
+ *   was in flight.
+ * - SIGTERM (a service manager, a rolling restart) drains: no new task starts, tasks in flight finish
+ *   (up to `RUNWIRE_DRAIN_TIMEOUT`, default 30s), timers are parked and the lease is released, so a
+ *   `runwire worker` or `runwire resume` continues the run with nothing failed "interrupted"; exit 143.
+ * A second signal exits at once. Returns the disposer.
  */
-export function onInterrupt(ctx: CliContext, runId: () => string | undefined): () => void {
-  const stop = (signal: NodeJS.Signals): void => {
+export function onInterrupt(ctx: CliContext, runId: () => string | undefined, s?: Session): () => void {
+  const resumeHint = (): string => {
     const id = runId();
-    ctx.stderr.write(`\nInterrupted (${signal}).${id ? ` Continue the run with: runwire resume ${id}` : ''}\n`);
+    return id ? ` Continue the run with: runwire resume ${id}` : '';
+  };
+  const now = (signal: NodeJS.Signals): void => {
+    ctx.stderr.write(`\nInterrupted (${signal}).${resumeHint()}\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return () => {
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
+  const drain = (): void => {
+    if (!s) {
+      now('SIGTERM');
+      return;
+    }
+    process.removeListener('SIGINT', now);
+    process.once('SIGINT', now);
+    process.once('SIGTERM', now);
+    ctx.stderr.write('\nStopping (SIGTERM): letting tasks in flight finish (a second signal stops at once).\n');
+    const ms = drainTimeoutMs(ctx.env);
+    void s.engine.worker.drain(ms).then((clean) => {
+      ctx.stderr.write(
+        clean
+          ? `Stopped: the run is parked, nothing is held.${resumeHint()}\n`
+          : `Stopped after ${ms} ms with tasks still in flight; their lease expires and a worker recovers them.${resumeHint()}\n`,
+      );
+      if (!clean) process.exit(143);
+      s.drained = true;
+    });
   };
+  process.once('SIGINT', now);
+  process.once('SIGTERM', drain);
+  return () => {
+    process.removeListener('SIGINT', now);
+    process.removeListener('SIGTERM', drain);
+    process.removeListener('SIGTERM', now);
+  };
+}
+
+function drainTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const parsed = env.RUNWIRE_DRAIN_TIMEOUT ? tryParseDuration(env.RUNWIRE_DRAIN_TIMEOUT) : undefined;
+  return parsed && 'ms' in parsed ? parsed.ms : 30_000;
+}
+
+/** After a report: a drained run exits 143 (stopped on request, not finished). */
+export function exitIfDrained(ctx: CliContext, s: Session): void {
+  if (s.drained) ctx.exitCode = 143;
 }
 
 /**
  * Drive an existing run in this process (`runwire resume`, `runwire task …`): open the session,
- * let `step` act on the engine as the CLI's actor, stop like a crash on Ctrl-C, and report.
+ * let `step` act on the engine as the CLI's actor, stop like a crash on Ctrl-C (drain on SIGTERM),
+ * and report. With `detach`, `record` only records the action and the run is printed as it stands.
  */
 export async function driveRun(
   rt: LazyRuntime,
@@ -158,12 +206,21 @@ export async function driveRun(
   json: boolean,
   runId: string,
   step: (s: Session, actor: string) => Promise<RunOutcome>,
+  detach?: (s: Session, actor: string) => Promise<RunOutcome>,
 ): Promise<void> {
   const s = await openSession(rt, ctx, { json });
   try {
+    if (detach) {
+      const outcome = await detach(s, cliActor(ctx.env));
+      if (json) writeRunJson(outcome.run, outcome.tasks, s.types, (chunk) => ctx.stdout.write(chunk));
+      else ctx.stdout.write(`Recorded for run ${runId} (${outcome.run.status}); a worker applies it.\n`);
+      ctx.exitCode = 0;
+      return;
+    }
     await knowTasks(s, runId);
-    const dispose = onInterrupt(ctx, () => runId);
+    const dispose = onInterrupt(ctx, () => runId, s);
     report(ctx, s, await step(s, cliActor(ctx.env)).finally(dispose), json);
+    exitIfDrained(ctx, s);
   } finally {
     await s.close();
   }

@@ -682,6 +682,10 @@ export class RunExecutor {
  * circular, too-deep or BigInt-holding output from throwing inside the engine's commit.
  */
 export function checkedResult(result: TaskResult): TaskResult {
+  if (result?.status === 'sleeping') {
+    if (result.until instanceof Date && !Number.isNaN(result.until.getTime())) return result;
+    throw new RunwireError('runwire.task.bad_output', 'The task type asked to sleep without a valid `until` date.');
+  }
   if (!result || (result.status !== 'succeeded' && result.status !== 'waiting')) {
     throw new RunwireError('runwire.task.bad_output', `The task type returned no valid result (${String(result)}).`);
   }

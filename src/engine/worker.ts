@@ -90,6 +90,7 @@ export class Worker {
 
   /** Listen for notices and keep leases alive; `claim: true` also claims due runs (`runwire worker`). */
   async start(o: { claim: boolean } = { claim: true }): Promise<void> {
+    await this.store.announceOwner(this.id);
     this.unsubscribe = await this.store.subscribe((n) => this.onNotice(n));
     this.pollTimer = setInterval(() => {
       void this.check();
@@ -262,11 +263,8 @@ export class Worker {
 
   /** Claim one given run now (whatever its wake-up time): the CLI's `resume`. */
   claim(runId: string): Promise<ClaimResult> {
-    return this.store.claimRun(runId, {
-      owner: this.id,
-      leaseMs: this.leaseMs,
-      ...(this.store.dialect === 'sqlite' ? { isStale: isOwnerGone } : {}),
-    });
+    // A holder that is gone is taken over at once (SQLite: its pid; PostgreSQL: its database session).
+    return this.store.claimRun(runId, { owner: this.id, leaseMs: this.leaseMs, isStale: isOwnerGone });
   }
 
   /**
@@ -285,20 +283,15 @@ export class Worker {
       const run = await this.getRun(runId);
       if (this.stopping || isSettled(run)) return this.outcome(run);
       const now = await this.store.now();
-      const holder = run.leaseOwner;
-      const free =
-        holder === null ||
-        holder === this.id ||
-        (run.leaseExpiresAt ?? 0) < now ||
-        (this.store.dialect === 'sqlite' && isOwnerGone(holder));
-      if (free && run.wakeAt !== null && run.wakeAt <= now) {
+      if (run.wakeAt !== null && run.wakeAt <= now) {
+        // Free, expired, ours, or its holder is gone: take it; held by a live worker: follow it.
         const claim = await this.claim(runId);
         if (claim.ok) {
           epoch = claim.epoch;
           continue;
         }
       }
-      await this.waitFor(runId, run.wakeAt === null || !free ? this.pollMs : Math.max(0, run.wakeAt - now));
+      await this.waitFor(runId, run.wakeAt === null || run.wakeAt <= now ? this.pollMs : run.wakeAt - now);
     }
   }
 

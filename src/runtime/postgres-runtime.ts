@@ -32,12 +32,17 @@ export async function openPostgresRuntime(config: RuntimeConfig, url: string): P
       retryable: true,
     });
   }
+  const store = PostgresStore.over(pool);
   return {
     backend: 'postgres',
     config,
-    store: PostgresStore.over(pool),
+    store,
     connectionStore: PostgresConnectionStore.over(pool),
     location,
-    close: () => pool.end(),
+    // The run store's own connections (LISTEN, the worker's liveness lock) first, then the pool.
+    close: async () => {
+      await store.close();
+      await pool.end();
+    },
   };
 }

@@ -139,8 +139,9 @@ export interface ClaimOptions {
   /** The lease lasts this long from the store's clock. */
   leaseMs: number;
   /**
-   * SQLite only (one host): a live-looking lease whose holder is a process of this host that is gone
-   * counts as free. PostgreSQL never uses it (two containers may share a host name).
+   * Take over a live-looking lease whose holder is gone. SQLite (one host) calls this: a holder pid of
+   * this host that no longer exists. PostgreSQL does not call it (two containers may share a host name
+   * and pid) but asks the database whether the holder's session is gone (see `announceOwner`).
    */
   isStale?(owner: string): boolean;
 }
@@ -288,6 +289,12 @@ export interface Store {
    * (PostgreSQL LISTEN/NOTIFY) or by this store object (SQLite). Returns the unsubscribe.
    */
   subscribe(listener: (n: StoreNotice) => void): Promise<() => Promise<void>>;
+  /**
+   * Say that this process holds leases as `owner` for as long as it lives (before its first claim).
+   * PostgreSQL: a session advisory lock on a dedicated connection, so a claimant can tell a crashed
+   * holder (its session is gone) from a live or paused one. SQLite: nothing (the pid check does it).
+   */
+  announceOwner(owner: string): Promise<void>;
   /** The store's clock (epoch ms): the database's on PostgreSQL. */
   now(): Promise<number>;
   close(): Promise<void>;

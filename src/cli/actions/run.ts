@@ -6,13 +6,16 @@ import { preflight } from '../../engine/preflight.js';
 import type { LazyRuntime } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INVALID, loadRunbookOrReport, varFlagsOrInvalid } from '../load-runbook.js';
-import { cliActor, cliTaskTypes, onInterrupt, openSession, report } from '../run-session.js';
+import { writeRunJson } from '../../engine/run-json.js';
+import { cliActor, cliTaskTypes, exitIfDrained, onInterrupt, openSession, report } from '../run-session.js';
 
 export interface RunOpts {
   rehearsal?: boolean;
   var: string[];
   json?: boolean;
   strict?: boolean;
+  /** Only enqueue: print the run (`queued`) and exit 0; a `runwire worker` runs it. */
+  detach?: boolean;
 }
 
 /** Run a runbook file as `runwire run` does; shared with `runwire start`. */
@@ -50,10 +53,18 @@ export async function runFile(file: string, opts: RunOpts, rt: LazyRuntime, ctx:
       message: `pre-flight ${problem.severity}: ${problem.message}`,
       data: { code: problem.code, severity: problem.severity, ...(problem.fix ? { fix: problem.fix } : {}) },
     }));
+    if (opts.detach) {
+      const made = await s.engine.service.create(runbook, { mode, vars, actor: cliActor(ctx.env), events });
+      if (json) writeRunJson(made.run, made.tasks, s.types, (chunk) => ctx.stdout.write(chunk));
+      else
+        ctx.stdout.write(`Run ${made.run.id} (${mode}) of "${runbook.name}" queued; a \`runwire worker\` runs it.\n`);
+      ctx.exitCode = 0;
+      return;
+    }
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
     let runId: string | undefined;
-    const dispose = onInterrupt(ctx, () => runId);
+    const dispose = onInterrupt(ctx, () => runId, s);
     const outcome = await s.engine
       .start(runbook, {
         mode,
@@ -83,6 +94,7 @@ export async function runFile(file: string, opts: RunOpts, rt: LazyRuntime, ctx:
       );
     }
     report(ctx, s, outcome, json);
+    exitIfDrained(ctx, s);
   } finally {
     await s.close();
   }

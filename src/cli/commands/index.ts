@@ -13,6 +13,7 @@ import { serverCommand } from './server.js';
 import { tokenCommands } from './token.js';
 import { runbooksCommands } from './runbooks.js';
 import { typesCommand } from './types.js';
+import { workerCommands } from './worker.js';
 
 export const commandModules: CommandModule[] = [
   checkCommand,
@@ -28,4 +29,5 @@ export const commandModules: CommandModule[] = [
   tokenCommands,
   runbooksCommands,
   typesCommand,
+  workerCommands,
 ];

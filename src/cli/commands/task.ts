@@ -22,11 +22,17 @@ export const taskCommand: CommandModule = {
         .argument('<run>', 'run id')
         .argument('<task>', 'task id')
         .option('--json', 'print only the run as JSON')
-        .action(async (runId: string, taskId: string, opts: { json?: boolean }, cmd: Command) => {
+        .option('--detach', 'only record the action (a worker applies it) and print the run; exit 0')
+        .action(async (runId: string, taskId: string, opts: { json?: boolean; detach?: boolean }, cmd: Command) => {
           // The store, the engine and the task types load only when the command runs.
           const { driveRun } = await import('../run-session.js');
-          await driveRun(runtimeOf(cmd, ctx), ctx, opts.json === true, runId, (s, actor) =>
-            s.engine.taskAction(runId, taskId, action, actor),
+          await driveRun(
+            runtimeOf(cmd, ctx),
+            ctx,
+            opts.json === true,
+            runId,
+            (s, actor) => s.engine.taskAction(runId, taskId, action, actor),
+            opts.detach ? (s, actor) => s.engine.service.act(runId, taskId, action, actor) : undefined,
           );
         });
     }

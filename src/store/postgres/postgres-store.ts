@@ -41,6 +41,12 @@ import {
   type Row,
 } from '../rows.js';
 
+/** The advisory lock key naming a lease owner's live session. */
+const OWNER_KEY = (col: string) => `hashtextextended(${col}, 7413002)`;
+/** True when the owner's session is still connected (its liveness lock cannot be taken). */
+const OWNER_ALIVE = (col: string) =>
+  `(CASE WHEN pg_try_advisory_lock(${OWNER_KEY(col)}) THEN NOT pg_advisory_unlock(${OWNER_KEY(col)}) ELSE true END)`;
+
 /** The database clock in epoch ms. */
 const NOW_MS = '(extract(epoch from now()) * 1000)::bigint';
 
@@ -78,6 +84,7 @@ export class PostgresStore implements Store {
   /** LISTEN/NOTIFY channel: one per schema, so tests on fresh schemas do not hear each other. */
   private readonly channel: string;
   private listener: pg.Client | undefined;
+  private liveness: pg.Client | undefined;
   private readonly listeners = new Set<(n: StoreNotice) => void>();
 
   private constructor(
@@ -235,10 +242,11 @@ export class PostgresStore implements Store {
       `WITH cur AS (SELECT id, lease_owner, lease_expires_at FROM runs WHERE id = $1 FOR UPDATE),
       took AS (
         UPDATE runs r SET lease_owner = $2, lease_expires_at = ${NOW_MS} + $3, lease_epoch = r.lease_epoch + 1 FROM cur
-        WHERE r.id = cur.id AND (cur.lease_owner IS NULL OR cur.lease_owner = $2 OR cur.lease_expires_at IS NULL OR cur.lease_expires_at < ${NOW_MS})
+        WHERE r.id = cur.id AND (cur.lease_owner IS NULL OR cur.lease_owner = $2 OR cur.lease_expires_at IS NULL OR cur.lease_expires_at < ${NOW_MS}
+          OR ($4 AND NOT ${OWNER_ALIVE('cur.lease_owner')}))
         RETURNING r.lease_epoch)
       SELECT cur.lease_owner, cur.lease_expires_at, (SELECT lease_epoch FROM took) AS epoch FROM cur`,
-      [runId, o.owner, o.leaseMs],
+      [runId, o.owner, o.leaseMs, o.isStale !== undefined],
     );
     const row = r.rows[0] as Row | undefined;
     if (!row) throw notFound(runId);
@@ -506,11 +514,25 @@ export class PostgresStore implements Store {
     };
   }
 
+  async announceOwner(owner: string): Promise<void> {
+    if (this.liveness) return;
+    const client = new pg.Client(this.pool.options);
+    client.on('error', () => undefined);
+    await client.connect();
+    await client.query(`SELECT pg_advisory_lock(${OWNER_KEY('$1::text')})`, [owner]);
+    this.liveness = client;
+  }
+
   async now(): Promise<number> {
     return Number((await this.pool.query(`SELECT ${NOW_MS} AS now`)).rows[0].now);
   }
 
   async close(): Promise<void> {
+    if (this.liveness) {
+      const c = this.liveness;
+      this.liveness = undefined;
+      await c.end().catch(() => undefined);
+    }
     if (this.listener) {
       const c = this.listener;
       this.listener = undefined;

@@ -409,6 +409,8 @@ export class SqliteStore implements Store {
     };
   }
 
+  async announceOwner(_owner: string): Promise<void> {}
+
   async now(): Promise<number> {
     return this.clock();
   }

@@ -166,31 +166,32 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
     await again.close();
   });
 
-  test(`${name}: claimRun takes a free, own, expired or (SQLite) stale lease and increments the epoch`, async () => {
-    const { store } = await openTemp();
+  test(`${name}: claimRun takes a free, own, expired or gone holder's lease and increments the epoch`, async () => {
+    const { store, reopen } = await openTemp();
     await create(store, 'r_c', 'first');
     const o = { owner: 'second', leaseMs: LEASE };
     const refused = await store.claimRun('r_c', o);
     assert.equal(refused.ok, false);
     assert.equal(!refused.ok && refused.holder, 'first');
-    const stale = await store.claimRun('r_c', { ...o, isStale: (h) => h === 'first' });
     if (store.dialect === 'sqlite') {
-      assert.deepEqual(stale, { ok: true, epoch: 2 });
-      // The first holder is now fenced out, even with its own owner id, by the epoch.
-      await assert.rejects(
-        store.commit({ runId: 'r_c', owner: 'first', epoch: 1, tasks: [], events: [] }),
-        /no longer held/,
-      );
+      // One host: a holder whose pid is gone is taken over at once.
+      assert.equal((await store.claimRun('r_c', { ...o, isStale: () => false })).ok, false);
+      assert.deepEqual(await store.claimRun('r_c', { ...o, isStale: (h) => h === 'first' }), { ok: true, epoch: 2 });
     } else {
-      assert.equal(stale.ok, false, 'PostgreSQL never takes a live lease because a pid looks gone');
-      assert.deepEqual(await store.claimRun('r_c', { ...o, owner: 'first' }), { ok: true, epoch: 2 }, 'own lease');
-      await assert.rejects(
-        store.commit({ runId: 'r_c', owner: 'first', epoch: 1, tasks: [], events: [] }),
-        /no longer held/,
-      );
+      // PostgreSQL asks the database: a holder whose session lives keeps its lease, whatever a pid says.
+      const first = await reopen();
+      await first.announceOwner('first');
+      assert.equal((await store.claimRun('r_c', { ...o, isStale: () => true })).ok, false, 'a live session keeps it');
+      await first.close();
+      assert.deepEqual(await store.claimRun('r_c', { ...o, isStale: () => false }), { ok: true, epoch: 2 }, 'gone');
     }
+    // The first holder is now fenced out, even with its own owner id, by the epoch.
+    await assert.rejects(
+      store.commit({ runId: 'r_c', owner: 'first', epoch: 1, tasks: [], events: [] }),
+      /no longer held/,
+    );
     // Expiry alone also frees it.
-    const short = await store.claimRun('r_c', { owner: (await store.getRun('r_c'))?.leaseOwner ?? '', leaseMs: -1 });
+    const short = await store.claimRun('r_c', { owner: 'second', leaseMs: -1 });
     assert.deepEqual(short, { ok: true, epoch: 3 });
     assert.deepEqual(await store.claimRun('r_c', { ...o, owner: 'third' }), { ok: true, epoch: 4 });
     await store.releaseLease('r_c', 'second'); // not the holder: no effect

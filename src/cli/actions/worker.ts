@@ -1,0 +1,102 @@
+/** What `runwire worker` and `runwire workers list` do (loaded on demand by `commands/worker.ts`). */
+import { RunwireError } from '../../core/errors.js';
+import { tryParseDuration } from '../../core/duration.js';
+import { Worker } from '../../engine/worker.js';
+import type { LazyRuntime } from '../../runtime/open-runtime.js';
+import type { RunEvent } from '../../store/store.js';
+import type { WorkerOpts } from '../commands/worker.js';
+import type { CliContext } from '../context.js';
+import { cliTaskTypes } from '../run-session.js';
+
+/** A worker is listed as live while its last heartbeat (every third of its lease) is this recent. */
+export const WORKER_ALIVE_MS = 30_000;
+
+function durationOption(flag: string, text: string, ctx: CliContext): number {
+  const d = tryParseDuration(text);
+  if ('ms' in d && d.ms > 0) return d.ms;
+  ctx.exitCode = 2;
+  throw new RunwireError('runwire.cli.bad_option', `${flag} must be a duration such as 30s, not "${text}".`);
+}
+
+function countOption(flag: string, text: string, ctx: CliContext): number {
+  const n = Number(text);
+  if (Number.isInteger(n) && n >= 1) return n;
+  ctx.exitCode = 2;
+  throw new RunwireError('runwire.cli.bad_option', `${flag} must be a positive whole number, not "${text}".`);
+}
+
+export async function runWorker(opts: WorkerOpts, rt: LazyRuntime, ctx: CliContext): Promise<void> {
+  const concurrency = countOption('--concurrency', opts.concurrency, ctx);
+  const leaseMs = durationOption('--lease', opts.lease, ctx);
+  const drainMs = durationOption('--drain-timeout', opts.drainTimeout, ctx);
+  const runtime = await rt.get();
+  const onEvent = (e: RunEvent): void => {
+    if (opts.json) ctx.stdout.write(`${JSON.stringify(e)}\n`);
+    else if (e.kind.startsWith('run.')) ctx.stdout.write(`${e.at} ${e.runId} ${e.kind} ${e.message}\n`);
+  };
+  const worker = new Worker({
+    store: runtime.store,
+    types: cliTaskTypes(rt, ctx.env),
+    concurrency,
+    leaseMs,
+    register: true,
+    onEvent,
+    log: (line) => ctx.stderr.write(`worker: ${line}\n`),
+    ...(opts.name ? { name: opts.name } : {}),
+  });
+  const stopped = new Promise<number>((resolve) => {
+    const once = (signal: NodeJS.Signals): void => {
+      process.removeListener('SIGINT', once);
+      process.removeListener('SIGTERM', once);
+      const now = (): void => process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.once('SIGINT', now);
+      process.once('SIGTERM', now);
+      ctx.stderr.write(
+        `Draining (${signal}): no new runs; ${worker.held} in flight finish (up to ${drainMs} ms; a second signal exits at once).\n`,
+      );
+      void worker.drain(drainMs).then((clean) => {
+        ctx.stderr.write(clean ? 'Drained: every run parked, nothing held.\n' : 'Drain timed out: runs still held.\n');
+        resolve(clean ? 0 : 1);
+      });
+    };
+    process.once('SIGINT', once);
+    process.once('SIGTERM', once);
+  });
+  await worker.start({ claim: true });
+  ctx.stderr.write(
+    `Worker ${worker.name} (${worker.id}) on ${runtime.backend}: concurrency ${concurrency}, lease ${leaseMs} ms. Ready.\n`,
+  );
+  ctx.exitCode = await stopped;
+  await rt.close();
+}
+
+export async function listWorkers(opts: { json?: boolean }, rt: LazyRuntime, ctx: CliContext): Promise<void> {
+  try {
+    const workers = await (await rt.get()).store.listWorkers(WORKER_ALIVE_MS);
+    if (opts.json) {
+      const out = workers.map((w) => ({
+        id: w.id,
+        name: w.name,
+        host: w.host,
+        pid: w.pid,
+        started_at: w.startedAt,
+        runs_held: w.runsHeld,
+        heartbeat_at: w.heartbeatAt,
+      }));
+      ctx.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    } else if (workers.length === 0) {
+      ctx.stdout.write('No live workers. Start one with: runwire worker\n');
+    } else {
+      const pad = (s: string, n: number) => s.padEnd(n);
+      ctx.stdout.write(
+        `${pad('NAME', 20)} ${pad('HOST', 20)} ${pad('PID', 8)} ${pad('STARTED', 25)} ${pad('RUNS', 5)} LAST HEARTBEAT\n`,
+      );
+      for (const w of workers)
+        ctx.stdout.write(
+          `${pad(w.name, 20)} ${pad(w.host, 20)} ${pad(String(w.pid), 8)} ${pad(w.startedAt, 25)} ${pad(String(w.runsHeld), 5)} ${w.heartbeatAt}\n`,
+        );
+    }
+  } finally {
+    await rt.close();
+  }
+}
