@@ -66,6 +66,11 @@ export function isTaskDone(s: TaskStatus): boolean {
   return s === 'succeeded' || s === 'skipped';
 }
 
+/** True for a run status no transition leaves (`succeeded`, `cancelled`). */
+export function isRunTerminal(s: RunStatus): boolean {
+  return RUN_NEXT[s].length === 0;
+}
+
 /** True when no further transition can happen without an operator (or ever). */
 export function isTaskTerminal(s: TaskStatus): boolean {
   return TASK_NEXT[s].length === 0;

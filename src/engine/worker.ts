@@ -196,11 +196,7 @@ export class Worker {
         if (this.stopping) ex.drain();
         return await ex.drive(actions);
       } catch (err) {
-        if (
-          err instanceof RunwireError &&
-          (err.code === 'runwire.store.lease_lost' || err.code === 'runwire.run.cancelled')
-        )
-          return 'lost';
+        if (err instanceof RunwireError && err.code === 'runwire.store.lease_lost') return 'lost';
         // A bug or a store failure: leave the lease to expire (no hot loop of retries), say what happened.
         this.o.log?.(`run ${runId}: ${(err as Error).message}`);
         throw err;
@@ -376,5 +372,5 @@ function lost(runId: string): RunwireError {
 }
 
 function cancelled(runId: string): RunwireError {
-  return new RunwireError('runwire.run.cancelled', `Run ${runId} was cancelled.`);
+  return new RunwireError('runwire.store.lease_lost', `Run ${runId} was cancelled.`);
 }
