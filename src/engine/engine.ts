@@ -75,8 +75,11 @@ export class Engine {
       holder: { owner: this.worker.id, leaseMs: this.opts.leaseMs ?? 30_000 },
     });
     o.onCreated?.(made.run.id);
-    for (const e of (await this.opts.store.getEvents(made.run.id)) ?? []) this.opts.onEvent?.(e);
-    return this.worker.settle(made.run.id, made.epoch !== undefined ? { epoch: made.epoch } : {});
+    if (this.opts.onEvent) for (const e of await this.opts.store.getEvents(made.run.id)) this.opts.onEvent(e);
+    return this.worker.settle(
+      made.run.id,
+      made.epoch !== undefined ? { epoch: made.epoch, known: { run: made.run, tasks: made.tasks } } : {},
+    );
   }
 
   /** Continue a run after a crash or a stop (see the executor's recovery rules); refused while another live process holds it. */

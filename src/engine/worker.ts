@@ -44,6 +44,9 @@ export interface WorkerOptions {
   log?: (line: string) => void;
 }
 
+/** A drive's result with the run and tasks as the executor left them. */
+type Driven = DriveResult & RunOutcome;
+
 interface Active {
   ex: RunExecutor;
   epoch: number;
@@ -156,27 +159,33 @@ export class Worker {
     setTimeout(() => this.kick(), Math.max(0, ms)).unref();
   }
 
-  /** Drive a run this worker holds under `epoch`, until it parks; 'lost' when it was taken over or cancelled. */
-  private runClaimed(runId: string, epoch: number): Promise<DriveResult | 'lost'> {
+  /**
+   * Drive a run this worker holds under `epoch`, until it parks; 'lost' when it was taken over or
+   * cancelled. `known`: the run and tasks as this process just created them (not read back).
+   */
+  private runClaimed(runId: string, epoch: number, known?: RunOutcome): Promise<Driven | 'lost'> {
     // `hold` runs after the first await of `drive`, when `done` is assigned.
-    const done = this.drive(runId, epoch, (ex) => this.active.set(runId, { ex, epoch, done }));
+    const done = this.drive(runId, epoch, known, (ex) => this.active.set(runId, { ex, epoch, done }));
     return done;
   }
 
-  private async drive(runId: string, epoch: number, hold: (ex: RunExecutor) => void): Promise<DriveResult | 'lost'> {
+  private async drive(
+    runId: string,
+    epoch: number,
+    known: RunOutcome | undefined,
+    hold: (ex: RunExecutor) => void,
+  ): Promise<Driven | 'lost'> {
     {
       const lease = { runId, owner: this.id, epoch };
       let ex: RunExecutor | undefined;
       try {
-        const [run, tasks, actions] = await Promise.all([
-          this.store.getRun(runId),
-          this.store.getTasks(runId),
-          this.store.pendingActions(runId),
-        ]);
+        const [run, tasks, actions] = known
+          ? [known.run, known.tasks, await this.store.pendingActions(runId)]
+          : await Promise.all([this.store.getRun(runId), this.store.getTasks(runId), this.store.pendingActions(runId)]);
         if (!run) return 'lost';
         if (isRunTerminal(run.status)) {
           await this.store.commit({ ...lease, tasks: [], events: [], park: { wakeAt: null } });
-          return { status: run.status, wakeAt: null };
+          return { status: run.status, wakeAt: null, run, tasks };
         }
         ex = new RunExecutor(
           {
@@ -194,7 +203,12 @@ export class Worker {
         );
         hold(ex);
         if (this.stopping) ex.drain();
-        return await ex.drive(actions);
+        const r = await ex.drive(actions);
+        return {
+          ...r,
+          run: { ...ex.record(), status: r.status, wakeAt: r.wakeAt, leaseOwner: null },
+          tasks: ex.tasks(),
+        };
       } catch (err) {
         if (err instanceof RunwireError && err.code === 'runwire.store.lease_lost') return 'lost';
         // A bug or a store failure: leave the lease to expire (no hot loop of retries), say what happened.
@@ -269,12 +283,18 @@ export class Worker {
    * worker holds it, wait for that one (following the run) and take over whatever becomes due and free.
    * Returns early (not settled) when the worker drains.
    */
-  async settle(runId: string, o: { epoch?: number } = {}): Promise<RunOutcome> {
+  async settle(runId: string, o: { epoch?: number; known?: RunOutcome } = {}): Promise<RunOutcome> {
     let epoch = o.epoch;
+    let known = o.known;
     for (;;) {
       if (epoch !== undefined) {
-        await this.runClaimed(runId, epoch);
+        const r = await this.runClaimed(runId, epoch, known);
         epoch = undefined;
+        known = undefined;
+        // Settled as this worker left it, and no action recorded meanwhile: answer from memory (a
+        // 10,000-task run is not read back).
+        if (r !== 'lost' && r.wakeAt === null && (await this.store.pendingActions(runId)).length === 0)
+          return { run: r.run, tasks: r.tasks };
       }
       const run = await this.getRun(runId);
       if (this.stopping || isSettled(run)) return this.outcome(run);

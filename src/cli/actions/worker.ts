@@ -2,7 +2,7 @@
 import { RunwireError } from '../../core/errors.js';
 import { tryParseDuration } from '../../core/duration.js';
 import { Worker } from '../../engine/worker.js';
-import type { LazyRuntime } from '../../runtime/open-runtime.js';
+import { lazyRuntime, type LazyRuntime } from '../../runtime/open-runtime.js';
 import type { RunEvent } from '../../store/store.js';
 import type { WorkerOpts } from '../commands/worker.js';
 import type { CliContext } from '../context.js';
@@ -25,10 +25,12 @@ function countOption(flag: string, text: string, ctx: CliContext): number {
   throw new RunwireError('runwire.cli.bad_option', `${flag} must be a positive whole number, not "${text}".`);
 }
 
-export async function runWorker(opts: WorkerOpts, rt: LazyRuntime, ctx: CliContext): Promise<void> {
+export async function runWorker(opts: WorkerOpts, given: LazyRuntime, ctx: CliContext): Promise<void> {
   const concurrency = countOption('--concurrency', opts.concurrency, ctx);
   const leaseMs = durationOption('--lease', opts.lease, ctx);
   const drainMs = durationOption('--drain-timeout', opts.drainTimeout, ctx);
+  // Runs in flight each commit on their own: more PostgreSQL connections than a one-run command's 4.
+  const rt = lazyRuntime({ ...given.config, poolSize: Math.min(16, Math.max(4, Math.ceil(concurrency / 4))) });
   const runtime = await rt.get();
   const onEvent = (e: RunEvent): void => {
     if (opts.json) ctx.stdout.write(`${JSON.stringify(e)}\n`);
