@@ -4,7 +4,9 @@
  *  - wide: 10,000 milestones, 100 layers of 100, each depending on two tasks of the layer above;
  *  - wide-yaml: the same runbook written as YAML (block style, as `yaml`'s stringify writes it);
  *  - chain: 1,000 milestones, each depending on the previous one;
- *  - start: a 1-task runbook, for the CLI's own start-up and parse cost.
+ *  - start: a 1-task runbook, for the CLI's own start-up and parse cost;
+ *  - start-up per command (`startup.ts`): run, validate (40 tasks) and runs list against 2x a bare
+ *    `node -e 0` measured in the same run. `BENCH_ONLY=startup` runs only these.
  * Wall time is measured here around the child (start included). Engine time and peak RSS are reported
  * by the CLI itself on stderr when RUNWIRE_REPORT_STATS=1 (engine time = creating the run with its
  * tasks + driving it to the end; peak = process.resourceUsage().maxRSS). Median of RUNS runs each.
@@ -15,6 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { startupBench } from './startup.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(root, 'bin/runwire.js');
@@ -148,6 +151,9 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' ')} (wall times grow with load; cpu times much less)\n`,
     );
+    await startupBench(cli, dir, Number(process.env.BENCH_STARTUP_RUNS ?? 7));
+    if (process.env.BENCH_ONLY === 'startup') return;
+    process.stdout.write('\n');
     const start = await measure('start', chain(1), 1, dir);
     const w = await measure('wide', wide(), 10_000, dir);
     const wy = await measure('wide-yaml', wide(), 10_000, dir, 'yaml');

@@ -2,7 +2,7 @@
  * The JSON Schema (TypeBox) of a runbook document and of the fields every task shares. The
  * type-specific fields of a task are validated separately against its type's `input` schema.
  */
-import { Type } from '@sinclair/typebox';
+import { Type } from './typebox.js';
 
 const DURATION_TYPE_HINT = 'expected a duration such as 250ms, 30s, 2m or 1h30m';
 

@@ -3,12 +3,15 @@
  * act on. Schemas are written with TypeBox; `x-hint` on a schema replaces ajv's wording for
  * errors at that schema (e.g. "task ids use letters, digits, - and _").
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
 import type { TSchema } from '@sinclair/typebox';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { tryParseDuration } from './duration.js';
 import { hasTemplate } from './template.js';
 import { pointerToPath } from './source-map.js';
 import { didYouMean } from './suggest.js';
+import { formats } from './validator-formats.js';
+import { validators as prebuilt } from './validators.generated.js';
 
 /** A problem at a path relative to the validated value. */
 export interface SchemaProblem {
@@ -19,19 +22,34 @@ export interface SchemaProblem {
 let ajv: Ajv | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
 
+/** ajv's options, shared with the build-time compiler so both give the same errors. */
+export const AJV_OPTIONS: Options = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true };
+
+/** An ajv with Runwire's keyword and formats; `extra` options are the build's (standalone code). */
+export function makeAjv(AjvClass: new (o: Options) => Ajv, extra: Options = {}): Ajv {
+  // verbose: errors carry the failing data and parentSchema, used for the wording below.
+  const a = new AjvClass({ ...AJV_OPTIONS, ...extra });
+  a.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+  for (const [name, format] of Object.entries(formats)) a.addFormat(name, format);
+  return a;
+}
+
 function getAjv(): Ajv {
-  if (!ajv) {
-    // verbose: errors carry the failing data and parentSchema, used for the wording below.
-    ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
-    // A template may stand for a duration; it is checked again when rendered at run time.
-    ajv.addFormat('duration', {
-      type: 'string',
-      validate: (s: string) => hasTemplate(s) || 'ms' in tryParseDuration(s),
-    });
-    ajv.addFormat('duration-literal', { type: 'string', validate: (s: string) => 'ms' in tryParseDuration(s) });
-  }
+  // Loaded only when a schema was not compiled at build time (e.g. a type added by a test).
+  ajv ??= makeAjv((createRequire(import.meta.url)('ajv') as { Ajv: new (o: Options) => Ajv }).Ajv);
   return ajv;
+}
+
+/** The schema as validated: `closeObjects` closes a top-level object schema that does not say otherwise. */
+export function effectiveSchema(schema: TSchema, closeObjects = false): TSchema {
+  return closeObjects && schema.type === 'object' && schema.additionalProperties === undefined
+    ? { ...schema, additionalProperties: false }
+    : schema;
+}
+
+/** The key of a schema among the build-time validators: its JSON text. */
+export function schemaKey(schema: TSchema): string {
+  return JSON.stringify(schema);
 }
 
 /**
@@ -45,11 +63,8 @@ export function checkSchema(
 ): SchemaProblem[] {
   let validate = compiled.get(schema);
   if (!validate) {
-    const s =
-      opts.closeObjects && schema.type === 'object' && schema.additionalProperties === undefined
-        ? { ...schema, additionalProperties: false }
-        : schema;
-    validate = getAjv().compile(s);
+    const s = effectiveSchema(schema, opts.closeObjects);
+    validate = (prebuilt.get(schemaKey(s)) as ValidateFunction | undefined) ?? getAjv().compile(s);
     compiled.set(schema, validate);
   }
   if (validate(value)) return [];

@@ -7,7 +7,7 @@
  * type says `idempotent: false` even though GET/HEAD calls would be; after a crash an interrupted
  * http task is failed for the operator to retry rather than silently called twice.
  */
-import { Type } from '@sinclair/typebox';
+import { Type } from '../core/typebox.js';
 import { defineTaskType, type TaskContext } from '../core/task-type.js';
 import { RunwireError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';

@@ -2,7 +2,7 @@
  * `manual`: a step a person does (freeze deployments, call the vendor). The task waits until an
  * operator completes it (`runwire task complete RUN TASK`); `instructions` says what to do.
  */
-import { Type } from '@sinclair/typebox';
+import { Type } from '../core/typebox.js';
 import { defineTaskType } from '../core/task-type.js';
 
 export const manualType = defineTaskType({

@@ -1,5 +1,5 @@
 /** `milestone`: a named point in the runbook, done as soon as its predecessors are. */
-import { Type } from '@sinclair/typebox';
+import { Type } from '../core/typebox.js';
 import { defineTaskType } from '../core/task-type.js';
 
 export const milestoneType = defineTaskType({

@@ -9,7 +9,8 @@
  * rendered text as "Not sent (rehearsal)"; `send` posts prefixed "[REHEARSAL] "; `{ channel }`
  * posts prefixed to that channel instead.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../core/typebox.js';
 import { type ErrorCode, RunwireError, toRunwireError } from '../core/errors.js';
 import { defineTaskType, type InputRenderer, type TaskContext, type ValidationGraph } from '../core/task-type.js';
 import type { ConnectionResolver, ResolvedConnection } from '../slack/connections/types.js';

@@ -3,7 +3,7 @@
  * run resumed after a crash waits only for what is left; the wait itself is an engine timer (a
  * `sleeping` result), so a long one holds no lease and no process (see the engine's park rule).
  */
-import { Type } from '@sinclair/typebox';
+import { Type } from '../core/typebox.js';
 import { defineTaskType } from '../core/task-type.js';
 import { parseDuration } from '../core/duration.js';
 import { Duration } from '../core/runbook-schema.js';

@@ -21,10 +21,26 @@ export async function resolve(specifier, context, next) {
 }
 `;
 
+// require() inside CommonJS packages (yaml, ajv) and createRequire do not pass the ESM hook: log them too.
+const CJS_HOOK = `import Module from 'node:module';
+import { appendFileSync as append } from 'node:fs';
+import { pathToFileURL as toUrl } from 'node:url';
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (...args) {
+  const file = resolveFilename.apply(this, args);
+  if (file.startsWith('/')) append(process.env.RUNWIRE_TEST_LOAD_LOG, toUrl(file).href + '\\n');
+  return file;
+};
+`;
+
 /** Heavy modules by the part of their URL that names them. */
 const SLACK_SDK = '/node_modules/@slack/web-api/';
 const SQLITE = '/node_modules/better-sqlite3/';
 const AJV = '/node_modules/ajv/';
+/** ajv's compiler (its runtime helpers, used by the validators compiled at build time, are small). */
+const AJV_COMPILER = '/node_modules/ajv/dist/core.js';
+/** TypeBox as its ~200 modules (the build bundles the builder into dist/src/core/typebox.js). */
+const TYPEBOX_MODULES = '/node_modules/@sinclair/typebox/';
 const YAML = '/node_modules/yaml/';
 const WS = '/node_modules/ws/';
 const SANDBOX = '/dist/src/sandbox/';
@@ -45,7 +61,7 @@ async function runLogged(dir: string, name: string, args: string[]): Promise<Loa
   await writeFile(hooks, HOOKS);
   await writeFile(
     register,
-    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n${CJS_HOOK}`,
   );
   const log = join(dir, `${name}.log`);
   await writeFile(log, '');
@@ -94,7 +110,7 @@ test('--help loads the command registrations only: no SQLite, Slack SDK, ajv, ya
   assertNotLoaded(l, [SQLITE, SLACK_SDK, AJV, YAML, WS, SANDBOX, ENGINE, '/dist/src/cli/actions/'], '--help');
 });
 
-test('validate loads the runbook parser but no SQLite, Slack SDK, sandbox or engine', async () => {
+test('validate loads the runbook parser but no ajv compiler, TypeBox modules, SQLite, Slack SDK, sandbox or engine', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
   const file = join(dir, 'one.yaml');
   await writeFile(
@@ -106,9 +122,12 @@ test('validate loads the runbook parser but no SQLite, Slack SDK, sandbox or eng
   assert.match(l.stdout, /valid runbook "one", 1 task/);
   assert.ok(loads(l, YAML), 'validate loads yaml to parse the file');
   assert.ok(loads(l, '/dist/src/tasks/slack-message.js'), 'validate knows the slack.message type');
+  assert.ok(loads(l, '/dist/src/core/validators.generated.js'), 'validate uses the validators compiled at build');
   assertNotLoaded(
     l,
     [
+      AJV_COMPILER,
+      TYPEBOX_MODULES,
       SQLITE,
       SLACK_SDK,
       WS,
@@ -121,7 +140,7 @@ test('validate loads the runbook parser but no SQLite, Slack SDK, sandbox or eng
   );
 });
 
-test('a run without Slack tasks opens SQLite but never loads the Slack SDK or the connection store', async () => {
+test('a run without Slack tasks opens SQLite but never loads the ajv compiler, TypeBox modules, the Slack SDK or the connection store', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
   const file = join(dir, 'one.json');
   await writeFile(file, JSON.stringify({ name: 'one', tasks: [{ id: 'a', type: 'milestone' }] }));
@@ -129,7 +148,12 @@ test('a run without Slack tasks opens SQLite but never loads the Slack SDK or th
   assert.equal(l.code, 0, l.stderr);
   assert.equal((JSON.parse(l.stdout) as { status: string }).status, 'succeeded');
   assert.ok(loads(l, SQLITE), 'the run is stored in SQLite');
-  assertNotLoaded(l, [SLACK_SDK, WS, SANDBOX, '/dist/src/slack/connections/open.js'], 'run');
+  assert.ok(loads(l, '/node_modules/better-sqlite3/lib/database.js'), 'the hook sees require() inside packages');
+  assertNotLoaded(
+    l,
+    [AJV_COMPILER, TYPEBOX_MODULES, SLACK_SDK, WS, SANDBOX, '/dist/src/slack/connections/open.js'],
+    'run',
+  );
 });
 
 test('runs list opens the store without loading the engine or the task types', async () => {
