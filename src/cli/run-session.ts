@@ -39,7 +39,7 @@ export function cliTaskTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = pro
   let deps: Promise<SlackTaskDeps> | undefined;
   const source = async () => {
     const rt = await runtime.get();
-    return { connectionStore: rt.connectionStore, dataDir: rt.config.dataDir };
+    return { connectionStore: rt.connectionStore, dataDir: rt.config.dataDir, slackPacing: rt.slackPacing };
   };
   const slack = (): Promise<SlackTaskDeps> =>
     (deps ??= import('../slack/delivery/open-deps.js').then((m) => m.openSlackTaskDeps(source, env)));

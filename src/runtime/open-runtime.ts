@@ -8,6 +8,7 @@
  * The backends load on demand: SQLite's native module only without a URL, `pg` only with one.
  */
 import type { ConnectionStore } from '../slack/connections/store.js';
+import type { PacingStore } from '../slack/delivery/shared-pacing.js';
 import type { Store } from '../store/store.js';
 
 /** The environment variable that gives the database URL when `--database-url` is not given. */
@@ -29,6 +30,8 @@ export interface Runtime {
   readonly store: Store;
   /** Slack connections (secrets sealed), on the same file or pool. */
   readonly connectionStore: ConnectionStore;
+  /** Slack's per-channel token buckets, shared by every process on this file or database. */
+  readonly slackPacing: PacingStore;
   /** Where the state is, for people: the SQLite file's path or the URL without its password. */
   readonly location: string;
   close(): Promise<void>;

@@ -4,6 +4,7 @@
  */
 import { RunwireError } from '../core/errors.js';
 import { PostgresConnectionStore } from '../slack/connections/postgres-store.js';
+import { PostgresPacingStore } from '../slack/delivery/postgres-pacing-store.js';
 import { openPostgresPool } from '../store/postgres/pool.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { redactDatabaseUrl, redactPasswordIn, searchPathSchemaOf } from '../store/postgres/url.js';
@@ -38,6 +39,7 @@ export async function openPostgresRuntime(config: RuntimeConfig, url: string): P
     config,
     store,
     connectionStore: PostgresConnectionStore.over(pool),
+    slackPacing: new PostgresPacingStore(pool),
     location,
     // The run store's own connections (LISTEN, the worker's liveness lock) first, then the pool.
     close: async () => {

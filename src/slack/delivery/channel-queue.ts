@@ -68,10 +68,11 @@ export class BucketPacer implements Pacer {
 export class ChannelQueue {
   private readonly entries: Entry[] = [];
   private running = false;
-  readonly pacer: BucketPacer;
+  readonly pacer: Pacer;
 
-  constructor(policy: BucketRule, clock: Clock) {
-    this.pacer = new BucketPacer(policy, clock);
+  /** Paced by its own in-process bucket, or by `pacer` (the shared one of `shared-pacing.ts`). */
+  constructor(policy: BucketRule, clock: Clock, pacer?: Pacer) {
+    this.pacer = pacer ?? new BucketPacer(policy, clock);
   }
 
   /** Number of places reserved and not yet finished (for tests and the bench). */
@@ -134,18 +135,24 @@ export class ChannelQueue {
   }
 }
 
-/** Queues by key (workspace + conversation), created on first use. */
+/**
+ * Queues by key (workspace + conversation), created on first use. Given `sharedPacer`, each queue
+ * takes its tokens from the bucket that function makes for its pacing key (one row in the database
+ * for every process), instead of a bucket of its own.
+ */
 export class QueueRegistry {
   private readonly queues = new Map<string, ChannelQueue>();
   constructor(
     private readonly policy: BucketRule,
     private readonly clock: Clock = realClock,
+    private readonly sharedPacer?: (pacingKey: string, policy: BucketRule, clock: Clock) => Pacer,
   ) {}
 
-  get(key: string): ChannelQueue {
+  /** The queue for `key`; `pacingKey` (default `key`) names the shared bucket across processes. */
+  get(key: string, pacingKey: string = key): ChannelQueue {
     let q = this.queues.get(key);
     if (!q) {
-      q = new ChannelQueue(this.policy, this.clock);
+      q = new ChannelQueue(this.policy, this.clock, this.sharedPacer?.(pacingKey, this.policy, this.clock));
       this.queues.set(key, q);
     }
     return q;

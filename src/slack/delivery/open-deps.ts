@@ -8,6 +8,7 @@ import { connectionsOver, type OpenedConnections } from '../connections/open.js'
 import type { ConnectionStore } from '../connections/store.js';
 import type { ConnectionResolver } from '../connections/types.js';
 import { DeliveryService, type DeliveryServiceOptions } from './service.js';
+import type { PacingStore } from './shared-pacing.js';
 
 export interface SlackTaskDeps {
   connections: () => Promise<ConnectionResolver>;
@@ -29,18 +30,21 @@ function envMs(env: NodeJS.ProcessEnv, name: string, allowZero: boolean): number
   return Number.isFinite(n) && (n > 0 || (allowZero && n === 0)) ? n : undefined;
 }
 
-/** Where connections live: the runtime's store, and the data dir holding their key. */
-export interface ConnectionSource {
+/** What the runtime gives Slack: its connection store, the data dir holding their key, the shared pacing. */
+export interface SlackSource {
   connectionStore: ConnectionStore;
   dataDir: string;
+  /** Buckets shared by every process on the database (see `shared-pacing.ts`). */
+  slackPacing?: PacingStore;
 }
 
-export function openSlackTaskDeps(
-  source: () => Promise<ConnectionSource>,
+export async function openSlackTaskDeps(
+  source: () => Promise<SlackSource>,
   env: NodeJS.ProcessEnv,
   opts: DeliveryServiceOptions = {},
-): SlackTaskDeps {
+): Promise<SlackTaskDeps> {
   let opened: OpenedConnections | undefined;
+  const { slackPacing } = await source();
   const timeout = envMs(env, SLACK_TIMEOUT_ENV, false);
   const grace = envMs(env, SLACK_COMMIT_GRACE_ENV, true);
   return {
@@ -54,6 +58,7 @@ export function openSlackTaskDeps(
     delivery: new DeliveryService({
       ...(timeout !== undefined ? { timeoutMs: timeout } : {}),
       ...(grace !== undefined ? { commitGraceMs: grace } : {}),
+      ...(slackPacing ? { pacing: slackPacing } : {}),
       ...opts,
     }),
     close: async () => {

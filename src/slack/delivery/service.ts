@@ -23,6 +23,7 @@ import { DELIVERY_BACKOFF, POST_MESSAGE_POLICY } from './pacing.js';
 import { resolveConversation } from './resolve-conversation.js';
 import { MAYBE_APPLIED_ERRORS, mayStillCommit, TRANSIENT_SLACK_ERRORS, type CallOutcome } from './slack-call.js';
 import { decideStart, lateCommitLookAt, permalinkFor, repostNote, type DeliveryState } from './state.js';
+import { SharedPacer, type PacingStore } from './shared-pacing.js';
 import { WorkspaceClients, type Conversation, type WorkspaceClient } from './workspace-client.js';
 import { deliverViaWebhook } from './webhook.js';
 import { type BackoffPolicy, backoffDelay } from '../../core/backoff.js';
@@ -49,6 +50,11 @@ export interface DeliveryServiceOptions {
   postPolicy?: BucketRule;
   /** The backoff between transient retries. Default `DELIVERY_BACKOFF` (from 500 ms, at most 20 s). */
   backoff?: BackoffPolicy;
+  /**
+   * Buckets shared by every process on the runtime's database (one row per workspace and channel),
+   * so N workers together keep Slack's per-channel pace. Absent: each process paces on its own.
+   */
+  pacing?: PacingStore;
   random?: () => number;
 }
 
@@ -84,7 +90,7 @@ export interface DeliveryHooks {
 export class DeliveryService {
   readonly clients: WorkspaceClients;
   readonly queues: QueueRegistry;
-  private readonly o: Required<DeliveryServiceOptions>;
+  private readonly o: Required<Omit<DeliveryServiceOptions, 'pacing'>>;
 
   constructor(opts: DeliveryServiceOptions = {}) {
     this.o = {
@@ -98,7 +104,12 @@ export class DeliveryService {
       random: opts.random ?? Math.random,
     };
     this.clients = new WorkspaceClients(this.o.clock, this.o.timeoutMs);
-    this.queues = new QueueRegistry(this.o.postPolicy, this.o.clock);
+    const pacing = opts.pacing;
+    this.queues = new QueueRegistry(
+      this.o.postPolicy,
+      this.o.clock,
+      pacing ? (key, policy, clock) => new SharedPacer(pacing, key, policy, clock) : undefined,
+    );
   }
 
   private tickets = 0;
@@ -165,7 +176,11 @@ export class DeliveryService {
     }
 
     // Reserve the place now, before any await, so messages to one channel leave in start order.
-    const slot = this.queues.get(`${ws.key}|${conv.id}`).reserve(spec.ticket);
+    // Paced per workspace and conversation across processes (the token's hash is left out of the
+    // shared key, so a rotated token keeps the channel's pace); ordered per token in this process.
+    const team = spec.connection.teamId;
+    const pacingKey = team ? `post|${spec.connection.apiUrl}|${team}|${conv.id}` : `post|${ws.key}|${conv.id}`;
+    const slot = this.queues.get(`${ws.key}|${conv.id}`, pacingKey).reserve(spec.ticket);
     const resuming = start.kind === 'lookup_then_send';
     // The intent: `pending` while the message waits for its turn in the channel's queue (nothing
     // can have been posted yet); a resumed task whose post may have gone out stays `sending`.

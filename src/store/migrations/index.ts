@@ -9,6 +9,8 @@ import { migration001Runs } from './001-runs.js';
 import { migration002Workers } from './002-workers.js';
 import { migration100 } from './100-connections.js';
 import { migration101 } from './101-connection-managed-by.js';
+import { migration102 } from './102-connection-locks.js';
+import { migration200 } from './200-slack-pacing.js';
 import { migration500 } from './500-server.js';
 
 export interface Migration {
@@ -26,5 +28,7 @@ export const migrations: Migration[] = [
   migration002Workers,
   migration100,
   migration101,
+  migration102,
+  migration200,
   migration500,
 ];
