@@ -74,6 +74,7 @@ export const ERROR_CODES = {
   'runwire.slack.bad_state': "A slack.message task's saved delivery state is not one Runwire writes.",
   'runwire.slack.bad_connection_name': 'A connection name with characters other than letters, digits, - and _.',
   'runwire.slack.connection_exists': 'A connection with this name exists already.',
+  'runwire.slack.connection_busy': 'Another process held the connection (refreshing its token) for too long.',
   'runwire.slack.connection_not_found': 'No Slack connection with this name.',
   'runwire.slack.no_connections': 'No Slack connection is configured.',
   'runwire.slack.bad_token': 'A token that is not a Slack token of the expected kind (xoxb-, xoxp-, …).',

@@ -92,6 +92,36 @@ export class PostgresConnectionStore implements ConnectionStore {
     }
   }
 
+  async lockedUpdate<T>(
+    name: string,
+    work: (rec: ConnectionRecord) => Promise<{ next?: ConnectionRecord; out: T }>,
+  ): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const r = (await c.query('SELECT * FROM slack_connections WHERE name = $1 FOR UPDATE', [name])).rows[0] as
+        | Row
+        | undefined;
+      if (!r) throw notFound(name);
+      const { next, out } = await work(fromRow(r));
+      if (next) {
+        const row = toRow({ ...next, name });
+        const cols = Object.keys(row).filter((k) => k !== 'name' && k !== 'created_at');
+        await c.query(
+          `UPDATE slack_connections SET ${cols.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE name = $1`,
+          [name, ...cols.map((k) => row[k])],
+        );
+      }
+      await c.query('COMMIT');
+      return out;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
   async remove(name: string): Promise<boolean> {
     return ((await this.pool.query('DELETE FROM slack_connections WHERE name = $1', [name])).rowCount ?? 0) > 0;
   }

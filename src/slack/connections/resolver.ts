@@ -3,7 +3,6 @@
  * it expires (storing the new pair), and decrypts it into memory. `refreshNow` serves callers that
  * got `token_expired` from Slack anyway (clock skew, a token revoked early).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RunwireError } from '../../core/errors.js';
 import type { ConnectionRecord } from './model.js';
 import { refreshAccessToken } from './oauth.js';
@@ -80,37 +79,33 @@ export class StoreConnectionResolver implements ConnectionResolver {
     return p;
   }
 
-  private async doRefresh(rec: ConnectionRecord, which: 'bot' | 'user'): Promise<ConnectionRecord> {
-    const secrets = this.service.openSecrets(rec);
-    const refreshToken = which === 'bot' ? secrets.botRefreshToken : secrets.userRefreshToken;
-    if (!rec.clientId || !secrets.clientSecret || !refreshToken) {
-      throw new RunwireError(
-        'runwire.slack.token_expired',
-        `the ${which} token of connection ${rec.name} has expired and cannot be refreshed`,
-        {
-          fix: `re-authenticate: runwire connection authenticate ${rec.name}`,
-        },
-      );
-    }
-    try {
+  /**
+   * Refresh under the connection's lock across processes (`ConnectionStore.lockedUpdate`): the first
+   * holder spends the single-use refresh token and stores the new pair before letting go; a holder
+   * that finds the token changed since `seen` (refreshed meanwhile, here or elsewhere) uses it instead
+   * of refreshing again. So N workers that find one token expiring refresh it once.
+   */
+  private async doRefresh(seen: ConnectionRecord, which: 'bot' | 'user'): Promise<ConnectionRecord> {
+    const field = which === 'bot' ? 'botToken' : 'userToken';
+    return this.service.store.lockedUpdate(seen.name, async (rec) => {
+      if (rec.sealed[field] !== seen.sealed[field]) return { out: rec };
+      const secrets = this.service.openSecrets(rec);
+      const refreshToken = which === 'bot' ? secrets.botRefreshToken : secrets.userRefreshToken;
+      if (!rec.clientId || !secrets.clientSecret || !refreshToken) {
+        throw new RunwireError(
+          'runwire.slack.token_expired',
+          `the ${which} token of connection ${rec.name} has expired and cannot be refreshed`,
+          { fix: `re-authenticate: runwire connection authenticate ${rec.name}` },
+        );
+      }
       const grant = await refreshAccessToken(
         apiUrlOf(rec.slackUrl),
         { clientId: rec.clientId, clientSecret: secrets.clientSecret, refreshToken },
         { name: rec.name, clientId: rec.clientId, redirectUrl: rec.redirectUrl },
         this.service.now,
       );
-      return await this.service.applyGrant(rec.name, grant);
-    } catch (err) {
-      // Refresh tokens are single use: another process may have refreshed first. Its new pair lands
-      // in the store right after its answer, so look a few times before giving up.
-      const field = which === 'bot' ? 'botToken' : 'userToken';
-      const spent = err instanceof RunwireError && err.code === 'runwire.slack.oauth.invalid_refresh_token';
-      for (let i = 0; i < (spent ? 10 : 1); i++) {
-        const latest = await this.service.store.get(rec.name);
-        if (latest && latest.sealed[field] !== rec.sealed[field]) return latest;
-        if (spent) await sleep(100);
-      }
-      throw err;
-    }
+      const next = await this.service.withGrant(rec, grant);
+      return { next, out: next };
+    });
   }
 }

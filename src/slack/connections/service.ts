@@ -316,32 +316,41 @@ export class ConnectionService {
   async applyGrant(name: string, g: OAuthGrant): Promise<ConnectionRecord> {
     await this.get(name); // not found → the error that lists the configured names
     await this.readyToSeal();
-    return this.store.update(name, (rec) => {
-      const secrets: OpenSecrets = {};
-      if (g.botToken) {
-        secrets.botToken = g.botToken;
-        if (g.botScopes.length > 0) rec.grantedBotScopes = g.botScopes;
-        if (g.botRefreshToken) secrets.botRefreshToken = g.botRefreshToken;
-        if (g.botExpiresAt !== undefined) rec.botTokenExpiresAt = new Date(g.botExpiresAt).toISOString();
-        else delete rec.botTokenExpiresAt;
-      }
-      if (g.userToken) {
-        secrets.userToken = g.userToken;
-        if (g.userScopes.length > 0) rec.grantedUserScopes = g.userScopes;
-        if (g.userRefreshToken) secrets.userRefreshToken = g.userRefreshToken;
-        if (g.userExpiresAt !== undefined) rec.userTokenExpiresAt = new Date(g.userExpiresAt).toISOString();
-        else delete rec.userTokenExpiresAt;
-      }
-      if (g.webhookUrl) secrets.webhookUrl = g.webhookUrl;
-      if (g.webhookChannel) rec.webhookChannel = g.webhookChannel;
-      if (g.teamId) rec.teamId = g.teamId;
-      if (g.teamName) rec.teamName = g.teamName;
-      if (g.botUserId) rec.botUserId = g.botUserId;
-      if (g.userId) rec.userId = g.userId;
-      if (g.appId) rec.appId = g.appId;
-      rec.sealed = this.vault.seal(rec.name, secrets, rec.sealed);
-      rec.updatedAt = new Date(this.now()).toISOString();
-      return rec;
-    });
+    return this.store.update(name, (rec) => this.sealGrant(rec, g));
+  }
+
+  /** For a refresh under `ConnectionStore.lockedUpdate`: the record with the grant sealed in, not stored. */
+  async withGrant(rec: ConnectionRecord, g: OAuthGrant): Promise<ConnectionRecord> {
+    await this.readyToSeal();
+    return this.sealGrant(rec, g);
+  }
+
+  /** What a grant gave (only the parts present) sealed into `rec`, which is changed and returned. */
+  private sealGrant(rec: ConnectionRecord, g: OAuthGrant): ConnectionRecord {
+    const secrets: OpenSecrets = {};
+    if (g.botToken) {
+      secrets.botToken = g.botToken;
+      if (g.botScopes.length > 0) rec.grantedBotScopes = g.botScopes;
+      if (g.botRefreshToken) secrets.botRefreshToken = g.botRefreshToken;
+      if (g.botExpiresAt !== undefined) rec.botTokenExpiresAt = new Date(g.botExpiresAt).toISOString();
+      else delete rec.botTokenExpiresAt;
+    }
+    if (g.userToken) {
+      secrets.userToken = g.userToken;
+      if (g.userScopes.length > 0) rec.grantedUserScopes = g.userScopes;
+      if (g.userRefreshToken) secrets.userRefreshToken = g.userRefreshToken;
+      if (g.userExpiresAt !== undefined) rec.userTokenExpiresAt = new Date(g.userExpiresAt).toISOString();
+      else delete rec.userTokenExpiresAt;
+    }
+    if (g.webhookUrl) secrets.webhookUrl = g.webhookUrl;
+    if (g.webhookChannel) rec.webhookChannel = g.webhookChannel;
+    if (g.teamId) rec.teamId = g.teamId;
+    if (g.teamName) rec.teamName = g.teamName;
+    if (g.botUserId) rec.botUserId = g.botUserId;
+    if (g.userId) rec.userId = g.userId;
+    if (g.appId) rec.appId = g.appId;
+    rec.sealed = this.vault.seal(rec.name, secrets, rec.sealed);
+    rec.updatedAt = new Date(this.now()).toISOString();
+    return rec;
   }
 }

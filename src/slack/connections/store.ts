@@ -16,6 +16,17 @@ export interface ConnectionStore {
    * `mutate` must be synchronous. Throws `runwire.slack.connection_not_found` when absent.
    */
   update(name: string, mutate: (rec: ConnectionRecord) => ConnectionRecord): Promise<ConnectionRecord>;
+  /**
+   * Hold the record exclusively across processes while `work` runs — it may await, e.g. a rotating
+   * token's refresh over HTTP — then write the `next` it returns, if any, and resolve with its `out`.
+   * Two holders at once (in any processes) run one after the other, the second seeing the first's
+   * write, so a single-use refresh token is spent once. PostgreSQL: `SELECT … FOR UPDATE` for the
+   * whole of `work`; SQLite: a lock row with an expiry (`slack_connection_locks`).
+   */
+  lockedUpdate<T>(
+    name: string,
+    work: (rec: ConnectionRecord) => Promise<{ next?: ConnectionRecord; out: T }>,
+  ): Promise<T>;
   /** True when something was removed. */
   remove(name: string): Promise<boolean>;
   close(): Promise<void>;

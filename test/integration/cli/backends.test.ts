@@ -28,7 +28,7 @@ function assertNoPassword(...outputs: string[]): void {
 }
 
 for (const b of backends) {
-  test(`${b.name}: run, runs list/show, a manual task completed`, { timeout: 60_000 }, async () => {
+  test(`${b.name}: run, runs list/show, a manual task completed`, { timeout: 240_000 }, async () => {
     const dir = await tempDir();
     const env = envFor(b, 'cli_run');
     const file = await writeRunbook(dir, 'r.json', {
@@ -64,7 +64,7 @@ for (const b of backends) {
     assert.equal(existsSync(join(dir, 'runwire.db')), b.name === 'sqlite');
   });
 
-  test(`${b.name}: a run killed with SIGKILL resumes`, { timeout: 60_000 }, async () => {
+  test(`${b.name}: a run killed with SIGKILL resumes`, { timeout: 240_000 }, async () => {
     const dir = await tempDir();
     const env = envFor(b, 'cli_resume');
     const file = await writeRunbook(dir, 'k.json', {
@@ -90,7 +90,7 @@ for (const b of backends) {
     assertNoPassword(out, resumed.stdout, resumed.stderr);
   });
 
-  test(`${b.name}: connection add/test and check against the sandbox`, { timeout: 60_000 }, async () => {
+  test(`${b.name}: connection add/test and check against the sandbox`, { timeout: 240_000 }, async () => {
     const sb = await startSandbox({ extensions: [] });
     try {
       const dir = await tempDir();

@@ -171,3 +171,58 @@ for (const [backend, make] of backends) {
     });
   });
 }
+
+/** Two stores on one file or one schema, as two processes would have them. */
+const pairs: Array<[string, () => Promise<[ConnectionStore, ConnectionStore]>]> = [
+  [
+    'sqlite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'runwire-connlock-'));
+      return [SqliteConnectionStore.open(dir), SqliteConnectionStore.open(dir)];
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const schema = `runwire_connlock_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+      const a = await PostgresConnectionStore.open({ connectionString: pgUrl, schema });
+      return [a, await PostgresConnectionStore.open({ connectionString: pgUrl, schema })];
+    },
+  ],
+];
+
+for (const [backend, makePair] of pairs) {
+  test(`${backend}: lockedUpdate holds the connection across processes while its work awaits`, async () => {
+    const [a, b] = await makePair();
+    try {
+      await a.insert(record('rot', { sealed: { botToken: 'rw1.v0' } }));
+      const log: string[] = [];
+      // Each holder "refreshes" only if the token is still the one it saw (v0), as the resolver does.
+      const refresh = (store: ConnectionStore, who: string) =>
+        store.lockedUpdate('rot', async (rec) => {
+          log.push(`${who} in (${rec.sealed.botToken})`);
+          if (rec.sealed.botToken !== 'rw1.v0') return { out: `${who} reused` };
+          await new Promise((r) => setTimeout(r, 300));
+          log.push(`${who} out`);
+          return { next: { ...rec, sealed: { botToken: `rw1.${who}` } }, out: `${who} refreshed` };
+        });
+      const outs = await Promise.all([refresh(a, 'A'), refresh(b, 'B')]);
+      assert.equal(outs.filter((o) => o.endsWith('refreshed')).length, 1, `one refresh: ${outs.join(', ')}`);
+      // The second holder came in only after the first went out, and saw its write.
+      assert.match(log.join(' | '), /^(A|B) in \(rw1\.v0\) \| \1 out \| (A|B) in \(rw1\.\1\)$/);
+      const winner = outs.find((o) => o.endsWith('refreshed'))!.slice(0, 1);
+      assert.equal((await b.get('rot'))?.sealed.botToken, `rw1.${winner}`);
+      // A failing holder writes nothing and lets go.
+      await assert.rejects(
+        a.lockedUpdate('rot', async () => {
+          throw new Error('refresh failed');
+        }),
+        /refresh failed/,
+      );
+      assert.equal(await b.lockedUpdate('rot', async (rec) => ({ out: rec.sealed.botToken })), `rw1.${winner}`);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+}
