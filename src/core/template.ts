@@ -70,8 +70,8 @@ const FIXED: Readonly<Record<string, readonly string[]>> = {
   task: ['id', 'name'],
 };
 
-const KNOWN_FORMS =
-  'vars.<name>, runbook.name, run.id, run.mode, task.id, task.name, tasks.<id>.output.<field>, and raw <one of these>';
+// `{{raw <reference>}}` wraps any of these; it is a helper, not a form of its own.
+const KNOWN_FORMS = 'vars.<name>, runbook.name, run.id, run.mode, task.id, task.name, tasks.<id>.output.<field>';
 
 /** Why a reference cannot be rendered in this task, or undefined when it is fine. */
 export function refProblem(ref: TemplateRef, ctx: RefCheckContext): string | undefined {
