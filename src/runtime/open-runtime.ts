@@ -21,6 +21,8 @@ export interface RuntimeConfig {
   databaseUrl?: string | undefined;
   /** Most PostgreSQL connections this process opens (default 4; a worker may want more). */
   poolSize?: number;
+  /** Stores send `events` notices on every commit (the server's live streams; NOTIFY on PostgreSQL). */
+  eventNotices?: boolean;
 }
 
 export interface Runtime {

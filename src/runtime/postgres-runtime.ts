@@ -33,7 +33,7 @@ export async function openPostgresRuntime(config: RuntimeConfig, url: string): P
       retryable: true,
     });
   }
-  const store = PostgresStore.over(pool);
+  const store = PostgresStore.over(pool, config.eventNotices ? { eventNotices: true } : {});
   return {
     backend: 'postgres',
     config,

@@ -11,7 +11,7 @@ export function openSqliteRuntime(config: RuntimeConfig): Runtime {
   return {
     backend: 'sqlite',
     config,
-    store: new SqliteStore(db),
+    store: new SqliteStore(db, config.eventNotices ? { eventNotices: true } : {}),
     connectionStore: SqliteConnectionStore.over(db),
     slackPacing: new SqlitePacingStore(db),
     location: join(config.dataDir, SQLITE_FILE),

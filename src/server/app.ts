@@ -20,6 +20,14 @@ import type { TokenStore } from './store/token-store.js';
 import type { LibraryStore } from './store/library-store.js';
 import type { TaskTypeRegistry } from '../core/task-type.js';
 import { runbookRoutes } from './routes/runbooks.js';
+import { runRoutes } from './routes/runs.js';
+import { eventRoutes } from './routes/events.js';
+import { type LoginLinks, loginLinkRoutes } from './routes/login-link.js';
+import { connectionRoutes } from './routes/connections.js';
+import type { OpenedConnections } from '../slack/connections/open.js';
+import type { RunService } from '../engine/run-service.js';
+import type { Store } from '../store/store.js';
+import type { EventHub } from './events/hub.js';
 import { sessionRoutes } from './routes/session.js';
 import { tokenRoutes } from './routes/tokens.js';
 
@@ -30,6 +38,11 @@ export interface AppDeps extends HealthDeps {
   tokens: TokenStore;
   library: LibraryStore;
   types: TaskTypeRegistry;
+  store: Store;
+  service: RunService;
+  hub: EventHub;
+  links: LoginLinks;
+  connections: () => Promise<OpenedConnections>;
   /** Registers the routes beyond health and docs (auth, runbooks, runs, …). */
   plugins?: Array<(app: Api) => Promise<void> | void>;
 }
@@ -119,8 +132,14 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     healthRoutes(scope, deps);
     sessionRoutes(scope, deps.tokens);
     tokenRoutes(scope, deps.tokens);
+    loginLinkRoutes(scope, deps.tokens, deps.links);
   });
   await app.register(async (scope) => runbookRoutes(scope, deps.library, deps.types));
+  await app.register(async (scope) => {
+    runRoutes(scope, deps);
+    eventRoutes(scope, deps.store, deps.hub);
+    connectionRoutes(scope, deps.connections);
+  });
   for (const plugin of deps.plugins ?? []) await app.register(async (scope) => plugin(scope));
   return app;
 }

@@ -30,7 +30,7 @@ export interface ErrorBody {
 
 /** The HTTP status of a RunwireError code that is not an HttpError. */
 export function statusForCode(code: string): number {
-  if (code.endsWith('.not_found')) return 404;
+  if (/[._]not_found$/.test(code)) return 404;
   if (code === 'runwire.runbook.invalid' || code === 'runwire.run.unknown_var' || code.startsWith('runwire.var.'))
     return 422;
   if (

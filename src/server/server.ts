@@ -7,6 +7,11 @@ import type { DestinationStream } from 'pino';
 import type { TaskTypeRegistry } from '../core/task-type.js';
 import { cliTaskTypes } from '../cli/run-session.js';
 import { buildApp } from './app.js';
+import { RunService } from '../engine/run-service.js';
+import { Worker } from '../engine/worker.js';
+import { EventHub } from './events/hub.js';
+import { LoginLinks } from './routes/login-link.js';
+import type { OpenedConnections } from '../slack/connections/open.js';
 import { loadRunbookDir, type DirLoader } from './library/dir-loader.js';
 import { createLogger } from './logger.js';
 import { openServerRuntime, type ServerRuntime } from './runtime.js';
@@ -22,12 +27,17 @@ export interface ServerOptions {
   runbooksDir?: string | undefined;
   logLevel?: string;
   logDestination?: DestinationStream;
+  /** How long shutdown waits for in-flight tasks (default 30 s). */
+  drainMs?: number;
   /** Task types (default: the built-ins with slack.message on the data dir's connections). */
   types?: TaskTypeRegistry;
 }
 
 export interface RunningServer extends ListeningServer {
   runtime: ServerRuntime;
+  /** One-time login links (`runwire start`). */
+  links: LoginLinks;
+  service: RunService;
   /** The `--runbooks DIR` loader, when one was given. */
   runbooks?: DirLoader;
 }
@@ -47,21 +57,50 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const runtime = await openServerRuntime({
     dataDir: o.dataDir,
     ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
+    eventNotices: true,
+    poolSize: 10,
   });
+  const store = runtime.runtime.store;
   const workers = o.workers ?? 1;
   // slack.message gets this process's runtime (already open) for its connections.
   const types =
     o.types ??
     cliTaskTypes({ config: runtime.runtime.config, get: async () => runtime.runtime, close: async () => {} });
+  const service = new RunService({ store });
+  const links = new LoginLinks();
+  let opened: OpenedConnections | undefined;
+  const hub = new EventHub({ store, onError: (err) => logger.error({ err }, 'event stream read failed') });
+  const workerList: Worker[] = [];
   try {
+    await hub.start();
+    for (let i = 0; i < workers; i++) {
+      const w = new Worker({
+        store,
+        types,
+        register: true,
+        name: `server-${process.pid}${workers > 1 ? `-${i + 1}` : ''}`,
+        log: (line) => logger.warn({ worker: i + 1 }, line),
+      });
+      await w.start({ claim: true });
+      workerList.push(w);
+    }
     const app = await buildApp({
       logger,
       tokens: runtime.tokens,
       library: runtime.library,
       types,
+      store,
+      service,
+      hub,
+      links,
+      connections: async () => {
+        const { connectionsOver } = await import('../slack/connections/open.js');
+        opened ??= connectionsOver(runtime.runtime.connectionStore, runtime.runtime.config.dataDir, process.env);
+        return opened;
+      },
       version: runwireVersion(),
       database: { kind: runtime.backend, ping: runtime.ping },
-      workers: () => workers,
+      workers: () => workerList.length,
     });
     const dir = o.runbooksDir ? await loadRunbookDir(o.runbooksDir, runtime.library, types, logger) : undefined;
     const url = await listen(app, o.host ?? '127.0.0.1', o.port ?? 8080);
@@ -70,10 +109,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       (closed ??= (async () => {
         dir?.close();
         await app.close();
+        await hub.close();
+        // As the worker does on SIGTERM: in-flight tasks finish, leases are released for the next process.
+        await Promise.all(workerList.map((w) => w.drain(o.drainMs ?? 30_000)));
         await runtime.close();
       })());
-    return { app, url, runtime, close, ...(dir ? { runbooks: dir } : {}) };
+    return { app, url, runtime, links, service, close, ...(dir ? { runbooks: dir } : {}) };
   } catch (err) {
+    await hub.close();
+    await Promise.all(workerList.map((w) => w.close()));
     await runtime.close();
     throw err;
   }

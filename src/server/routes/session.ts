@@ -13,7 +13,7 @@ import { SESSION_MS, type TokenStore } from '../store/token-store.js';
 
 const Who = Type.Object({ name: Type.String(), role: Type.String() }, { title: 'Session' });
 
-function cookie(value: string, maxAgeS: number, secure: boolean): string {
+export function sessionCookie(value: string, maxAgeS: number, secure: boolean): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`;
 }
 
@@ -34,7 +34,7 @@ export function sessionRoutes(app: Api, tokens: TokenStore): void {
       const p = await tokens.byToken(req.body.token);
       if (!p) throw new HttpError(401, 'runwire.auth.unauthorized', 'That is not a valid API token.');
       const secret = await tokens.openSession(p.name);
-      reply.header('set-cookie', cookie(secret, SESSION_MS / 1000, req.protocol === 'https'));
+      reply.header('set-cookie', sessionCookie(secret, SESSION_MS / 1000, req.protocol === 'https'));
       return { name: p.name, role: p.role };
     },
   );
@@ -55,7 +55,7 @@ export function sessionRoutes(app: Api, tokens: TokenStore): void {
     async (req, reply) => {
       const secret = cookieValue(req.headers.cookie, SESSION_COOKIE);
       if (secret) await tokens.closeSession(secret);
-      reply.header('set-cookie', cookie('', 0, req.protocol === 'https'));
+      reply.header('set-cookie', sessionCookie('', 0, req.protocol === 'https'));
       return reply.status(204).send(null);
     },
   );

@@ -1,0 +1,42 @@
+/** A stored run event as the API shows it, and the SSE frame of one (pure). */
+import type { RunEvent } from '../../store/store.js';
+
+export interface EventJson {
+  run_id: string;
+  seq: number;
+  at: string;
+  actor: string;
+  kind: string;
+  task_id: string | null;
+  message: string;
+  data: Record<string, unknown> | null;
+}
+
+export function eventJson(e: RunEvent): EventJson {
+  return {
+    run_id: e.runId,
+    seq: e.seq ?? 0,
+    at: e.at,
+    actor: e.actor,
+    kind: e.kind,
+    task_id: e.taskId,
+    message: e.message,
+    data: e.data ?? null,
+  };
+}
+
+/** One Server-Sent Event: `id`, `event` and one `data` line (JSON never holds a raw newline). */
+export function sseFrame(id: string, event: string, data: unknown): string {
+  return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** `Last-Event-ID` or `?after=` → the seq to continue after (0 when absent or not a number). */
+export function resumeAfter(lastEventId: string | undefined, after: number | undefined): number {
+  const fromHeader = lastEventId !== undefined && /^\d+$/.test(lastEventId.trim()) ? Number(lastEventId) : undefined;
+  return Math.max(fromHeader ?? 0, after ?? 0);
+}
+
+/** A run whose status means no more events come unless an operator revives it. */
+export function isFinished(status: string): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
