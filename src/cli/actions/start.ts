@@ -10,6 +10,7 @@ import { connectionsOver } from '../../slack/connections/open.js';
 import { DEFAULT_CONNECTION } from '../../tasks/slack-message.js';
 import type { CliContext } from '../context.js';
 import { runFile } from './run.js';
+import type { ProductServer } from './start-product.js';
 
 /** The options of `runwire start` as commander parses them. */
 export interface StartOpts {
@@ -17,6 +18,10 @@ export interface StartOpts {
   runbook: string;
   rehearsal?: boolean;
   exit?: boolean;
+  /** Port of the Runwire server (API, docs, UI). */
+  serverPort?: string;
+  /** Directory of runbooks loaded into the server's library. */
+  examples?: string;
 }
 
 async function listen(port: number, ctx: CliContext): Promise<Sandbox> {
@@ -87,14 +92,21 @@ export async function start(opts: StartOpts, rt: LazyRuntime, ctx: CliContext): 
     return;
   }
   const sb = await listen(port, ctx);
+  let product: ProductServer | undefined;
   try {
     await connectToSandbox(sb, rt, ctx.env);
     ctx.stdout.write(
       `Slack sandbox: ${sb.url}  (open it in a browser to watch the runbook speak)\n` +
         `Connection "${DEFAULT_CONNECTION}" points at it; data dir: ${resolve(rt.config.dataDir)}\n\n`,
     );
+    if (!opts.exit && opts.examples) {
+      const { startProductServer } = await import('./start-product.js');
+      product = await startProductServer(rt, ctx, { port: Number(opts.serverPort ?? 8080), examples: opts.examples });
+      ctx.stdout.write(`${product.banner(sb.url)}\n`);
+    }
     await runFile(resolve(opts.runbook), { var: [], ...(opts.rehearsal ? { rehearsal: true } : {}) }, rt, ctx);
     if (opts.exit) return;
+    if (product) ctx.stdout.write(`\n${product.banner(sb.url)}`);
     ctx.stdout.write(
       `\nThe sandbox stays up at ${sb.url} — post there as a user, or in another terminal:\n` +
         `  npx runwire run examples/slack-release.yaml --rehearsal\n` +
@@ -104,6 +116,7 @@ export async function start(opts: StartOpts, rt: LazyRuntime, ctx: CliContext): 
     await untilSignal();
     ctx.stdout.write('Stopping the sandbox.\n');
   } finally {
+    await product?.server.close();
     await sb.close();
   }
 }

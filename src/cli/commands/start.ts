@@ -29,10 +29,11 @@ export const startCommand: CommandModule = {
       .option('--port <n>', 'port of the embedded Slack sandbox and its web page', String(DEFAULT_PORT))
       .option('--runbook <file>', 'the runbook to run', DEFAULT_EXAMPLE)
       .option('--rehearsal', 'run it as a rehearsal')
-      .option('--exit', 'stop when the run ends instead of keeping the sandbox up')
+      .option('--exit', 'stop when the run ends instead of keeping the sandbox up (and start no server)')
+      .option('--server-port <n>', 'port of the Runwire server (API, docs, UI)', '8080')
       .action(async (opts: StartOpts, cmd: Command) => {
         const { start } = await import('../actions/start.js');
-        await start(opts, runtimeOf(cmd, ctx), ctx);
+        await start({ ...opts, examples: EXAMPLES }, runtimeOf(cmd, ctx), ctx);
       });
   },
 };

@@ -185,3 +185,22 @@ test('a malformed body is a 400 with a message, never a 500', async (t) => {
   assert.equal(huge.status, 413);
   assert.equal(huge.body.error.code, 'runwire.http.body_too_large');
 });
+
+test('a one-time login link sets the session cookie once, then is refused', async (t) => {
+  const s = await startTestServer();
+  t.after(() => s.close());
+  const { info } = await s.runtime.tokens.create('admin', 'starter');
+  const code = s.links.create(info.name);
+  const first = await fetch(`${s.url}/login?code=${code}`, { redirect: 'manual' });
+  assert.equal(first.status, 303);
+  assert.equal(first.headers.get('location'), '/');
+  const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!;
+  assert.match(cookie, /^runwire_session=rws_/);
+  assert.deepEqual((await s.call('/api/session', { headers: { cookie } })).body, { name: 'starter', role: 'admin' });
+  const again = await fetch(`${s.url}/login?code=${code}`, { redirect: 'manual' });
+  assert.equal(again.status, 401);
+  assert.ok(!s.logLines.some((l) => l.includes(code)), 'the code is not logged');
+  const home = await s.call('/');
+  assert.equal(home.status, 200);
+  assert.match(home.text, /api\/docs/);
+});
