@@ -176,3 +176,57 @@ test('idempotency keys, unknown vars, rehearsal, listing with filters and cursor
   assert.equal(twice.status, 409);
   assert.ok(twice.body.error.code);
 });
+
+test('against the sandbox: the default connection added over HTTP, a live run posts, a rehearsal does not', async (t) => {
+  const { startSandbox } = await import('../../../src/sandbox/server.js');
+  const sb = await startSandbox({ port: 0 });
+  t.after(() => sb.close());
+  const s = await startTestServer('sqlite');
+  t.after(() => s.close());
+  const admin = (await s.runtime.tokens.create('admin', 'admin')).token;
+  const conn = await s.call('/api/connections', {
+    method: 'POST',
+    token: admin,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'default', token: sb.credentials.bot_token, slack_url: sb.url }),
+  });
+  assert.equal(conn.status, 201, conn.text);
+  assert.ok(!conn.text.includes(sb.credentials.bot_token), 'the token is not returned');
+  assert.ok(conn.body.secrets_set.includes('botToken'));
+  const doctor = await post(s, admin, '/api/connections/default/test');
+  assert.equal(doctor.status, 200);
+  assert.equal(typeof doctor.body.ok, 'boolean');
+  assert.ok(!doctor.text.includes(sb.credentials.bot_token));
+
+  const rb =
+    'name: Announce\nvars:\n  release: "1"\ntasks:\n  - id: say\n    type: slack.message\n    channel: "#releases"\n    message: "Release {{vars.release}} is out"\n';
+  assert.equal(
+    (
+      await s.call('/api/runbooks/announce', {
+        method: 'PUT',
+        token: admin,
+        headers: { 'content-type': 'application/yaml' },
+        body: rb,
+      })
+    ).status,
+    201,
+  );
+  const channel = [...sb.workspace.channels.values()].find((c) => c.name === 'releases')!;
+  const texts = () => sb.workspace.allMessages(channel.id).map((m) => m.text);
+
+  const live = await post(s, admin, '/api/runs', { runbook: 'announce', mode: 'live', vars: { release: '7' } });
+  assert.equal(live.status, 201);
+  const liveDone = await until(s, admin, live.body.id, 'succeeded');
+  assert.equal(liveDone.tasks[0].status, 'succeeded');
+  assert.ok(liveDone.tasks[0].slack, 'the delivery state is in the run JSON');
+  assert.ok(texts().includes('Release 7 is out'), JSON.stringify(texts()));
+
+  const rehearsal = await post(s, admin, '/api/runs', {
+    runbook: 'announce',
+    mode: 'rehearsal',
+    vars: { release: '8' },
+  });
+  const rDone = await until(s, admin, rehearsal.body.id, 'succeeded');
+  assert.equal(rDone.tasks[0].status, 'skipped');
+  assert.ok(!texts().some((x) => x?.includes('Release 8')), 'a rehearsal posts nothing');
+});
