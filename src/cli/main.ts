@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { RunwireError } from '../core/errors.js';
+import { redactUrlCredentials } from '../core/redact.js';
 import type { CliContext } from './context.js';
 import { commandModules } from './commands/index.js';
 
@@ -32,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof RunwireError) {
-      ctx.stderr.write(`error: ${err.message}\n${err.fix ? `fix: ${err.fix}\n` : ''}`);
+      ctx.stderr.write(redactUrlCredentials(`error: ${err.message}\n${err.fix ? `fix: ${err.fix}\n` : ''}`));
       return ctx.exitCode !== 0 ? ctx.exitCode : 1;
     }
     throw err;

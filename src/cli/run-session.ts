@@ -12,6 +12,7 @@ import { writeRunJson } from '../engine/run-json.js';
 import type { LazyRuntime, Runtime } from '../runtime/open-runtime.js';
 import type { RunStatus, Store } from '../store/store.js';
 import { builtinTaskTypes } from '../tasks/index.js';
+import { ALLOW_LINK_LOCAL_ENV } from '../tasks/http-guard.js';
 import type { SlackTaskDeps } from '../slack/delivery/open-deps.js';
 import type { CliContext } from './context.js';
 import { progressPrinter } from './progress.js';
@@ -35,7 +36,8 @@ export interface Session {
  * the Slack SDK or the connections' key.
  */
 export function cliTaskTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = process.env): TaskTypeRegistry {
-  if (runtime === undefined) return builtinTaskTypes({});
+  const allowLinkLocal = env[ALLOW_LINK_LOCAL_ENV] === '1';
+  if (runtime === undefined) return builtinTaskTypes({ allowLinkLocal });
   let deps: Promise<SlackTaskDeps> | undefined;
   const source = async () => {
     const rt = await runtime.get();
@@ -44,6 +46,7 @@ export function cliTaskTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = pro
   const slack = (): Promise<SlackTaskDeps> =>
     (deps ??= import('../slack/delivery/open-deps.js').then((m) => m.openSlackTaskDeps(source, env)));
   return builtinTaskTypes({
+    allowLinkLocal,
     slack: { connections: async () => (await slack()).connections(), delivery: async () => (await slack()).delivery },
   });
 }

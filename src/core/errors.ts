@@ -48,6 +48,12 @@ export const ERROR_CODES = {
   'runwire.http.server_error': 'An http task got a 5xx answer.',
   'runwire.http.unexpected_status': 'An http task got a status its `expect_status` does not accept.',
   'runwire.http.too_deep': 'An http task got a JSON body nested deeper than Runwire keeps.',
+  'runwire.http.url_credentials':
+    'An http task URL holds credentials (user:password@); pass them in a header from a var.',
+  'runwire.http.redirect_refused':
+    'An http task was redirected where its follow_redirects does not allow (another origin, a non-http scheme).',
+  'runwire.http.too_many_redirects': 'An http task was redirected more times than Runwire follows.',
+  'runwire.http.blocked_address': 'An http task would connect to a link-local or cloud metadata address.',
   'runwire.runbook.invalid': 'The runbook is not valid; its issues name file:line:col, the field and the problem.',
   'runwire.run.unknown_var': 'A run was given a variable its runbook does not declare.',
   'runwire.run.idempotency_mismatch': 'An Idempotency-Key was used before for a different run request.',

@@ -143,6 +143,12 @@ export interface TaskTypeDefinition<S extends TSchema = TSchema> {
    * `escape` (except `{{raw …}}`). Default: `render(input)`.
    */
   renderInput?(input: Static<S>, render: InputRenderer): Static<S>;
+  /**
+   * Optional: warnings found from the input alone — pure, no I/O (http: credentials written into
+   * the URL). Shown by `runwire validate` and, with `check`'s problems, by `runwire check` and a live
+   * run's pre-flight. The input is rendered as for `check`.
+   */
+  warnings?(input: Static<S>): CheckProblem[];
   /** Run the task with its rendered input. Throw a RunwireError (retryable or not) to fail. */
   run(input: Static<S>, ctx: TaskContext): Promise<TaskResult>;
 }

@@ -51,6 +51,7 @@ import {
   rehearsalBehaviour,
   retryPolicy,
 } from './decisions.js';
+import { redactUrlCredentials } from '../core/redact.js';
 
 export interface ExecutorDeps {
   store: Store;
@@ -151,7 +152,15 @@ export class RunExecutor {
 
   /** Queue an event for the next flush. */
   event(kind: string, taskId: string | null, message: string, actor = 'engine', data?: Record<string, unknown>): void {
-    this.events.push({ runId: this.run.id, at: this.iso(), actor, kind, taskId, message, ...(data ? { data } : {}) });
+    this.events.push({
+      runId: this.run.id,
+      at: this.iso(),
+      actor,
+      kind,
+      taskId,
+      message: redactUrlCredentials(message),
+      ...(data ? { data } : {}),
+    });
   }
 
   /** Move a task to a new status (asserting the state machine) and queue it for the next flush. */
@@ -598,7 +607,8 @@ export class RunExecutor {
 
   private settleFailure(rec: TaskRecord, err: RunwireError, mayRetry: boolean): void {
     if (rec.status !== 'running') return;
-    rec.error = err.toJSON();
+    const { message, fix, ...rest } = err.toJSON();
+    rec.error = { ...rest, message: redactUrlCredentials(message), ...(fix ? { fix: redactUrlCredentials(fix) } : {}) };
     const spec = this.specs.get(rec.taskId);
     const type = this.deps.types.get(rec.type);
     const policy = spec && type ? retryPolicy(spec, type) : { attempts: 1, backoffMs: 0 };

@@ -4,8 +4,14 @@
  * written (those outputs do not exist yet). Used when a live run starts and by `runwire check`.
  */
 import { toRunwireError } from '../core/errors.js';
-import type { Runbook } from '../core/runbook.js';
-import { renderTaskInput, type CheckProblem, type RunMode, type TaskTypeRegistry } from '../core/task-type.js';
+import type { Runbook, TaskSpec } from '../core/runbook.js';
+import {
+  renderTaskInput,
+  type CheckProblem,
+  type RunMode,
+  type TaskTypeRegistry,
+  type TaskTypeDefinition,
+} from '../core/task-type.js';
 
 export interface PreflightOptions {
   vars: Record<string, string>;
@@ -21,29 +27,64 @@ export interface PreflightProblem {
   problem: CheckProblem;
 }
 
+/** A task's input rendered as pre-flight sees it: vars, runbook and run values; `{{tasks.*}}` as written. */
+function preflightInput(
+  runbook: Runbook,
+  type: TaskTypeDefinition,
+  task: TaskSpec,
+  vars: Record<string, string>,
+  run?: RunScope,
+): unknown {
+  return renderTaskInput(
+    type,
+    task.input,
+    { vars, runbook: { name: runbook.name }, task: { id: task.id, name: task.name }, ...(run ? { run } : {}) },
+    { partial: true },
+  );
+}
+
+type RunScope = { id: string; mode: RunMode };
+
+/** The types' pure `warnings` for every task (`runwire validate`); a task whose input does not render gives none. */
+export function offlineWarnings(
+  runbook: Runbook,
+  vars: Record<string, string>,
+  types: TaskTypeRegistry,
+): PreflightProblem[] {
+  const found: PreflightProblem[] = [];
+  for (const task of runbook.tasks) {
+    const type = types.get(task.type);
+    if (!type?.warnings) continue;
+    let input: unknown;
+    try {
+      input = preflightInput(runbook, type, task, vars);
+    } catch {
+      continue; // validation reports template problems
+    }
+    for (const problem of type.warnings(input as never)) found.push({ taskId: task.id, problem });
+  }
+  return found;
+}
+
 export async function preflight(runbook: Runbook, o: PreflightOptions): Promise<PreflightProblem[]> {
   // Only tasks whose type has a check: a 10,000-milestone runbook costs nothing here.
-  const checked = runbook.tasks.filter((t) => o.types.get(t.type)?.check !== undefined);
+  const checked = runbook.tasks.filter((t) => {
+    const type = o.types.get(t.type);
+    return type?.check !== undefined || type?.warnings !== undefined;
+  });
   const checks = checked.map(async (task): Promise<PreflightProblem[]> => {
     const type = o.types.get(task.type);
-    if (!type?.check) return [];
+    if (!type) return [];
     try {
-      const input = renderTaskInput(
-        type,
-        task.input,
-        {
-          vars: o.vars,
-          runbook: { name: runbook.name },
-          task: { id: task.id, name: task.name },
-          ...(o.runId ? { run: { id: o.runId, mode: o.mode } } : {}),
-        },
-        { partial: true },
-      );
-      const problems = await type.check(input as never, {
-        run: { mode: o.mode, runbook: runbook.name },
-        task: { id: task.id, name: task.name, type: task.type },
-        signal: o.signal,
-      });
+      const input = preflightInput(runbook, type, task, o.vars, o.runId ? { id: o.runId, mode: o.mode } : undefined);
+      const problems = [
+        ...(type.warnings?.(input as never) ?? []),
+        ...((await type.check?.(input as never, {
+          run: { mode: o.mode, runbook: runbook.name },
+          task: { id: task.id, name: task.name, type: task.type },
+          signal: o.signal,
+        })) ?? []),
+      ];
       return problems.map((problem) => ({ taskId: task.id, problem }));
     } catch (err) {
       // A check that throws is itself a problem to show, not a crash of the run.

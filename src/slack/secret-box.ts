@@ -10,6 +10,7 @@
  * field) so a sealed value copied onto another row or field fails to open.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { redactUrlCredentials } from '../core/redact.js';
 
 const VERSION = 'rw1';
 const IV_BYTES = 12;
@@ -100,10 +101,10 @@ const SECRET_KEYS = 'client_secret|refresh_token|access_token|token|code|signing
 
 /**
  * Replace anything that looks like a Slack token or webhook URL in free text by its mask, and the
- * value of any `client_secret=…` / `"refresh_token":"…"` style field.
+ * value of any `client_secret=…` / `"refresh_token":"…"` style field, and the credentials of any URL.
  */
 export function redactSecrets(text: string): string {
-  return text
+  return redactUrlCredentials(text)
     .replace(
       new RegExp(`\\b(${SECRET_KEYS})=([^&\\s"']+)`, 'gi'),
       (_m, k: string, v: string) => `${k}=${maskSecret(v)}`,

@@ -13,6 +13,15 @@ import { RunwireError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { Duration } from '../core/runbook-schema.js';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from '../core/json-depth.js';
+import { hasUrlCredentials, redactUrlCredentials } from '../core/redact.js';
+import {
+  checkLiteralHost,
+  guardLookup,
+  MAX_REDIRECTS,
+  REDIRECT_POLICIES,
+  type RedirectPolicy,
+  redirectDecision,
+} from './http-guard.js';
 
 /** Largest response body kept in the task output, in bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -65,19 +74,44 @@ export const HttpInput = Type.Object(
         default: DEFAULT_TIMEOUT,
       }),
     ),
+    follow_redirects: Type.Optional(
+      Type.Union(
+        REDIRECT_POLICIES.map((p) => Type.Literal(p)),
+        {
+          'x-hint': `follow_redirects must be one of ${REDIRECT_POLICIES.join(', ')}`,
+          title: 'Follow redirects',
+          description:
+            'Which redirects to follow: same-origin (the default), any (also other hosts), or none (a 3xx is the answer).',
+          default: 'same-origin',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 
 export interface HttpTypeDeps {
-  /** The fetch to use; global fetch by default. */
+  /**
+   * The fetch to use. By default undici's fetch with a connector that refuses link-local and
+   * metadata addresses at connect time (see `http-guard.ts`); an injected fetch gets only the
+   * check of literal addresses in the URL.
+   */
   fetch?: typeof fetch;
+  /** Allow link-local and cloud metadata addresses (env `RUNWIRE_HTTP_ALLOW_LINK_LOCAL=1`). */
+  allowLinkLocal?: boolean;
 }
 
 /** The URL without query and credentials, safe to log (queries often carry tokens). */
 export function safeUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
+
+/** The warning for credentials written into an http task's URL, shown by validate and check. */
+export const URL_CREDENTIALS_WARNING = {
+  code: 'runwire.http.url_credentials',
+  message: 'the url holds credentials (user:password@); they end up in the runbook file and the run record',
+  fix: 'pass them in a header from a var instead, e.g. headers: { Authorization: "Basic {{vars.token}}" } with --var token=…',
+} as const;
 
 export function createHttpType(deps: HttpTypeDeps = {}) {
   return defineTaskType({
@@ -93,8 +127,11 @@ export function createHttpType(deps: HttpTypeDeps = {}) {
     async preview(input, ctx) {
       ctx.log.info(`would call ${input.method ?? 'GET'} ${safeUrl(parseUrl(input.url))}`);
     },
+    warnings(input) {
+      return hasUrlCredentials(input.url) ? [{ ...URL_CREDENTIALS_WARNING, severity: 'warning' as const }] : [];
+    },
     async run(input, ctx) {
-      return callHttp(input, ctx, deps.fetch ?? fetch);
+      return callHttp(input, ctx, deps.fetch ?? (await guardedFetch()), deps.allowLinkLocal === true);
     },
   });
 }
@@ -106,7 +143,7 @@ function parseUrl(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new RunwireError('runwire.http.bad_url', `not a valid URL: "${text}"`, {
+    throw new RunwireError('runwire.http.bad_url', `not a valid URL: "${redactUrlCredentials(text)}"`, {
       fix: 'use an absolute http:// or https:// URL',
     });
   }
@@ -125,14 +162,49 @@ type Input = {
   body?: unknown;
   expect_status?: number | number[];
   timeout?: string;
+  follow_redirects?: RedirectPolicy;
 };
 
-async function callHttp(input: Input, ctx: TaskContext, doFetch: typeof fetch) {
-  const url = parseUrl(input.url);
-  const method = input.method ?? 'GET';
+let guarded: Promise<typeof fetch> | undefined;
+
+/** undici's fetch over an Agent whose connector refuses link-local addresses (loaded on first use). */
+function guardedFetch(): Promise<typeof fetch> {
+  guarded ??= import('undici').then(({ Agent, fetch: undiciFetch }) => {
+    const dispatcher = new Agent({ connect: { lookup: guardLookup() } });
+    const allowed = new Agent();
+    return ((input: URL, init: RequestInit & { allowLinkLocal?: boolean }) =>
+      undiciFetch(input, {
+        ...(init as object),
+        dispatcher: init.allowLinkLocal ? allowed : dispatcher,
+      } as never)) as unknown as typeof fetch;
+  });
+  return guarded;
+}
+
+/**
+ * The request's URL without user-info, and the Basic Authorization header that user-info stands for
+ * (what curl does; fetch refuses URLs with credentials). A task's own Authorization header wins.
+ */
+function splitCredentials(url: URL, headers: Headers): URL {
+  if (!url.username && !url.password) return url;
+  const bare = new URL(url);
+  bare.username = '';
+  bare.password = '';
+  if (!headers.has('authorization')) {
+    const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.set('authorization', `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`);
+  }
+  return bare;
+}
+
+async function callHttp(input: Input, ctx: TaskContext, doFetch: typeof fetch, allowLinkLocal: boolean) {
+  let url = parseUrl(input.url);
+  let method = input.method ?? 'GET';
   const where = `${method} ${safeUrl(url)}`;
   const timeoutMs = parseDuration(input.timeout ?? DEFAULT_TIMEOUT);
+  const policy = input.follow_redirects ?? 'same-origin';
   const headers = new Headers(input.headers ?? {});
+  url = splitCredentials(url, headers);
   let body: string | undefined;
   if (typeof input.body === 'string') body = input.body;
   else if (input.body !== undefined) {
@@ -144,14 +216,47 @@ async function callHttp(input: Input, ctx: TaskContext, doFetch: typeof fetch) {
   let text: string;
   let truncated: boolean;
   try {
-    res = await doFetch(url, {
-      method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-      signal: AbortSignal.any([ctx.signal, timeout]),
-    });
+    for (let hop = 0; ; hop++) {
+      if (!allowLinkLocal) checkLiteralHost(url);
+      res = await doFetch(url, {
+        method,
+        headers,
+        redirect: 'manual',
+        ...(body !== undefined ? { body } : {}),
+        signal: AbortSignal.any([ctx.signal, timeout]),
+        ...(allowLinkLocal ? { allowLinkLocal: true } : {}),
+      });
+      const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+      if (location === null || policy === 'none') break;
+      await res.body?.cancel();
+      const next = new URL(location, url);
+      const decision = redirectDecision(url, next, policy);
+      if (decision !== 'follow') throw redirectRefused(where, next, decision);
+      if (hop + 1 >= MAX_REDIRECTS) {
+        throw new RunwireError(
+          'runwire.http.too_many_redirects',
+          `${where} redirected more than ${MAX_REDIRECTS} times`,
+        );
+      }
+      if (next.origin !== url.origin) {
+        // As fetch does: credentials meant for one origin are not sent to another.
+        headers.delete('authorization');
+        headers.delete('cookie');
+      }
+      // 303, and 301/302 after a POST, turn into a GET without a body (as browsers and fetch do).
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        if (method !== 'HEAD') method = 'GET';
+        body = undefined;
+        headers.delete('content-type');
+      }
+      ctx.log.info(`${where} → ${res.status}, following to ${safeUrl(next)}`);
+      url = next;
+    }
     ({ text, truncated } = await readCapped(res));
   } catch (err) {
+    if (err instanceof RunwireError) throw err;
+    const blocked = (err as { cause?: unknown }).cause;
+    if (blocked instanceof RunwireError) throw blocked;
     if (ctx.signal.aborted) throw new RunwireError('runwire.aborted', `${where} was interrupted`, { cause: err });
     if (timeout.aborted) {
       throw new RunwireError('runwire.http.timeout', `${where} timed out after ${input.timeout ?? DEFAULT_TIMEOUT}`, {
@@ -162,7 +267,7 @@ async function callHttp(input: Input, ctx: TaskContext, doFetch: typeof fetch) {
     const reason = (err as { cause?: { code?: string; message?: string } }).cause;
     throw new RunwireError(
       'runwire.http.network',
-      `${where} failed: ${reason?.code ?? reason?.message ?? (err as Error).message}`,
+      `${where} failed: ${redactUrlCredentials(String(reason?.code ?? reason?.message ?? (err as Error).message))}`,
       {
         retryable: true,
         cause: err,
@@ -193,6 +298,22 @@ async function callHttp(input: Input, ctx: TaskContext, doFetch: typeof fetch) {
       ...(truncated ? { truncated: true } : {}),
     },
   };
+}
+
+function redirectRefused(where: string, to: URL, why: 'scheme' | 'origin' | 'none'): RunwireError {
+  if (why === 'scheme') {
+    return new RunwireError(
+      'runwire.http.redirect_refused',
+      `${where} redirected to a ${to.protocol} URL; only http and https are followed`,
+    );
+  }
+  return new RunwireError(
+    'runwire.http.redirect_refused',
+    `${where} redirected to another origin (${to.origin}); only same-origin redirects are followed`,
+    {
+      fix: `if ${to.origin} is expected, add follow_redirects: any to the task (or none to take the 3xx as the answer)`,
+    },
+  );
 }
 
 /** Read at most MAX_BODY_BYTES of the body, then stop reading. */
