@@ -92,7 +92,7 @@ test('credentials in an http URL are sent as Basic auth and appear nowhere in ou
       const tasks = JSON.stringify((await store.getTasks(run.id)).map((t) => [t.error, t.output]));
       assert.doesNotMatch(events, /s3cretpw/);
       assert.doesNotMatch(tasks, /s3cretpw/);
-      assert.match(events, /\*\*\*@\[oops/, 'the URL is shown with its credentials masked');
+      assert.match(events, /deploy:\*\*\*@\[oops/, 'the URL is shown with its credentials masked');
     } finally {
       await store.close();
     }
