@@ -10,6 +10,8 @@ import type { CliContext } from './context.js';
 import { commandModules } from './commands/index.js';
 
 export async function main(argv: string[]): Promise<number> {
+  ignoreClosedOutput(process.stdout);
+  ignoreClosedOutput(process.stderr);
   const ctx: CliContext = { exitCode: 0, stdout: process.stdout, stderr: process.stderr, env: process.env };
   const program = new Command('runwire')
     .description('Runbook and job automation with first-class Slack integration')
@@ -39,4 +41,14 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   return ctx.exitCode;
+}
+
+/**
+ * A reader that goes away (`runwire run … | head`) or output that cannot be written (`> /dev/full`)
+ * must not crash the command or strand its run: write errors on stdout/stderr are dropped (later
+ * writes are no-ops once the stream is destroyed) and the run goes on to its end or its next wait.
+ */
+function ignoreClosedOutput(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount('error') > 0) return;
+  stream.on('error', () => undefined);
 }
