@@ -128,7 +128,6 @@ export const ERROR_CODES = {
   'runwire.slack.oauth.bad_state': 'The OAuth redirect carried a state this flow did not issue.',
   'runwire.slack.oauth.cannot_listen': 'The local OAuth redirect listener cannot start.',
   'runwire.slack.oauth.https_redirect': 'The redirect URL is https, which the local listener cannot serve.',
-  'runwire.slack.oauth.invalid_refresh_token': 'Slack refused the refresh token (used already, or revoked).',
   'runwire.slack.oauth.no_code': 'The OAuth redirect carried no code.',
   'runwire.slack.oauth.port_in_use': "The redirect URL's port is taken by another program.",
   'runwire.slack.oauth.timeout': 'No OAuth redirect arrived in time.',
