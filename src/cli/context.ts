@@ -7,6 +7,33 @@ export interface CliContext {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
+  /**
+   * The global flags given to this invocation that a printed command must repeat to reach the same
+   * state (` --data-dir DIR`), with a leading space, or ''. See `replayedGlobalFlags`.
+   */
+  replay?: string;
+}
+
+/**
+ * Global flags replayed in printed commands ("retry it with:", the Ctrl-C hint). `--database-url` is
+ * not in the list: it may hold a password, which must never be printed (use RUNWIRE_DATABASE_URL).
+ */
+export const REPLAYED_GLOBAL_FLAGS = ['--data-dir'] as const;
+
+/** ` --flag value` for every replayed global flag in `argv` (both `--flag v` and `--flag=v`). */
+export function replayedGlobalFlags(argv: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    for (const flag of REPLAYED_GLOBAL_FLAGS) {
+      let value: string | undefined;
+      if (arg === flag) value = argv[i + 1];
+      else if (arg.startsWith(`${flag}=`)) value = arg.slice(flag.length + 1);
+      if (value !== undefined)
+        out += ` ${flag} ${/^[\w./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`}`;
+    }
+  }
+  return out;
 }
 
 export interface CommandModule {

@@ -6,13 +6,19 @@
 import { Command, CommanderError } from 'commander';
 import { RunwireError } from '../core/errors.js';
 import { redactUrlCredentials } from '../core/redact.js';
-import type { CliContext } from './context.js';
+import { type CliContext, replayedGlobalFlags } from './context.js';
 import { commandModules } from './commands/index.js';
 
 export async function main(argv: string[]): Promise<number> {
   ignoreClosedOutput(process.stdout);
   ignoreClosedOutput(process.stderr);
-  const ctx: CliContext = { exitCode: 0, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const ctx: CliContext = {
+    exitCode: 0,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    replay: replayedGlobalFlags(argv.slice(2)),
+  };
   const program = new Command('runwire')
     .description('Runbook and job automation with first-class Slack integration')
     .option(

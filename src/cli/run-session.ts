@@ -121,14 +121,16 @@ export function report(ctx: CliContext, s: Session, outcome: RunOutcome, json: b
         if (t.nextAttemptAt !== null)
           ctx.stdout.write(`  sleeping: ${t.taskId} until ${new Date(t.nextAttemptAt).toISOString()}\n`);
         else
-          ctx.stdout.write(`  waiting: ${t.taskId} — complete it with: runwire task complete ${run.id} ${t.taskId}\n`);
+          ctx.stdout.write(
+            `  waiting: ${t.taskId} — complete it with: runwire${ctx.replay ?? ''} task complete ${run.id} ${t.taskId}\n`,
+          );
       }
     }
     if (run.status === 'failed') {
       for (const t of tasks.filter((x) => x.status === 'failed')) {
         const fix = t.error?.fix ? `  fix: ${t.error.fix}\n` : '';
         ctx.stdout.write(
-          `  failed: ${t.taskId}: ${t.error?.message ?? t.reason ?? ''}\n${fix}  retry it with: runwire task retry ${run.id} ${t.taskId}\n`,
+          `  failed: ${t.taskId}: ${t.error?.message ?? t.reason ?? ''}\n${fix}  retry it with: runwire${ctx.replay ?? ''} task retry ${run.id} ${t.taskId}\n`,
         );
       }
     }
@@ -153,7 +155,7 @@ export function report(ctx: CliContext, s: Session, outcome: RunOutcome, json: b
 export function onInterrupt(ctx: CliContext, runId: () => string | undefined, s?: Session): () => void {
   const resumeHint = (): string => {
     const id = runId();
-    return id ? ` Continue the run with: runwire resume ${id}` : '';
+    return id ? ` Continue the run with: runwire${ctx.replay ?? ''} resume ${id}` : '';
   };
   const now = (signal: NodeJS.Signals): void => {
     ctx.stderr.write(`\nInterrupted (${signal}).${resumeHint()}\n`);

@@ -152,7 +152,7 @@ test('Ctrl-C (SIGINT) stops a run at once with the resume command; resume finish
   child.kill('SIGINT');
   const r = await exited;
   assert.equal(r.code, 130);
-  assert.match(r.stderr, new RegExp(`Continue the run with: runwire resume ${runId}`));
+  assert.match(r.stderr, new RegExp(`Continue the run with: runwire --data-dir \\S+ resume ${runId}`));
   const resumed = await runCli(dir, ['resume', runId, '--json']);
   assert.equal(resumed.code, 0, resumed.stderr);
   const run = runOf(resumed);
