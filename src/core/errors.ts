@@ -99,6 +99,8 @@ export const ERROR_CODES = {
   'runwire.slack.token_invalid': 'Slack does not accept the token (revoked or wrong).',
   'runwire.slack.auth_test_failed': 'auth.test did not confirm the token.',
   'runwire.slack.unreachable': 'Slack (or the configured Slack URL) cannot be reached.',
+  'runwire.slack.sandbox_not_running':
+    'Nothing listens at the loopback URL a connection points at (a stopped sandbox): nothing was sent; not retried.',
   'runwire.slack.network_error': 'A call to Slack failed in transit (refused, reset, DNS); it may be retried.',
   'runwire.slack.internal': 'An unexpected failure while delivering a Slack message.',
   'runwire.slack.check_failed': 'The slack.message pre-flight itself failed (not a problem it found).',

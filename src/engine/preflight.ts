@@ -99,3 +99,26 @@ export async function preflight(runbook: Runbook, o: PreflightOptions): Promise<
   });
   return (await Promise.all(checks)).flat();
 }
+
+/** One problem and every task that has it (the same code, severity, message and fix). */
+export interface GroupedProblem {
+  taskIds: string[];
+  problem: CheckProblem;
+}
+
+/** Group identical problems, in first-seen order, so each is printed once with its tasks. Pure. */
+export function groupProblems(problems: readonly PreflightProblem[]): GroupedProblem[] {
+  const groups = new Map<string, GroupedProblem>();
+  for (const { taskId, problem } of problems) {
+    const key = JSON.stringify([problem.code, problem.severity, problem.message, problem.fix ?? '']);
+    const g = groups.get(key);
+    if (g) g.taskIds.push(taskId);
+    else groups.set(key, { taskIds: [taskId], problem });
+  }
+  return [...groups.values()];
+}
+
+/** `a, b, c` — at most `max` ids, then "and N more". */
+export function taskList(ids: readonly string[], max = 5): string {
+  return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
+}

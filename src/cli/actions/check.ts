@@ -1,5 +1,5 @@
 /** What `runwire check FILE` does once its options are parsed (loaded on demand by `commands/check.ts`). */
-import { preflight } from '../../engine/preflight.js';
+import { groupProblems, preflight, taskList } from '../../engine/preflight.js';
 import type { LazyRuntime } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INVALID, loadRunbookOrReport, varFlagsOrInvalid } from '../load-runbook.js';
@@ -43,8 +43,10 @@ async function checkOn(file: string, opts: CheckOpts, rt: LazyRuntime, ctx: CliC
     ctx.stdout.write(`${file}: pre-flight clean (${n} task${n === 1 ? '' : 's'} checked)\n`);
     return;
   }
-  for (const p of problems) {
-    ctx.stdout.write(`${p.severity}: ${p.task}: ${p.message} [${p.code}]\n${p.fix ? `  fix: ${p.fix}\n` : ''}`);
+  for (const { taskIds, problem: p } of groupProblems(found)) {
+    ctx.stdout.write(
+      `${p.severity}: ${taskList(taskIds)}: ${p.message} [${p.code}]\n${p.fix ? `  fix: ${p.fix}\n` : ''}`,
+    );
   }
   const errors = problems.filter((p) => p.severity === 'error').length;
   ctx.stdout.write(

@@ -2,7 +2,7 @@
  * What `runwire run FILE` does (loaded on demand by `commands/run.ts`); `runwire start` runs its
  * example the same way.
  */
-import { preflight } from '../../engine/preflight.js';
+import { groupProblems, preflight, taskList } from '../../engine/preflight.js';
 import type { LazyRuntime } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INVALID, loadRunbookOrReport, varFlagsOrInvalid } from '../load-runbook.js';
@@ -37,9 +37,10 @@ export async function runFile(file: string, opts: RunOpts, rt: LazyRuntime, ctx:
       mode === 'live'
         ? await preflight(runbook, { vars, mode, types: s.types, signal: AbortSignal.timeout(30_000) })
         : [];
-    for (const { taskId, problem } of problems) {
+    // The same problem of many tasks (a stopped sandbox, a missing scope) is printed once, with its tasks.
+    for (const { taskIds, problem } of groupProblems(problems)) {
       ctx.stderr.write(
-        `${opts.strict ? 'error' : 'warning'}: ${taskId}: ${problem.message}${problem.fix ? ` (fix: ${problem.fix})` : ''} [${problem.code}]\n`,
+        `${opts.strict ? 'error' : 'warning'}: ${taskList(taskIds)}: ${problem.message}${problem.fix ? ` (fix: ${problem.fix})` : ''} [${problem.code}]\n`,
       );
     }
     if (opts.strict && problems.length > 0) {

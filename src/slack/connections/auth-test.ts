@@ -3,6 +3,7 @@
  * `x-oauth-scopes` header, which `@slack/web-api` puts in `response_metadata.scopes`).
  */
 import { RunwireError } from '../../core/errors.js';
+import { refusedLoopback, sandboxNotRunning } from '../sandbox-unreachable.js';
 import { createWebClient, slackFailureOf } from '../web-client.js';
 import { DEAD_TOKEN_ERRORS, deadTokenError } from './oauth-errors.js';
 import type { ResolvedConnection } from './types.js';
@@ -37,6 +38,7 @@ export async function authTest(conn: ResolvedConnection, which: 'bot' | 'user'):
         { fix: "check the token and the app's installation" },
       );
     }
+    if (refusedLoopback(err, conn.apiUrl)) throw sandboxNotRunning(conn.apiUrl, conn.name);
     throw new RunwireError('runwire.slack.unreachable', `cannot reach Slack at ${conn.apiUrl}: ${f.message}`, {
       fix: 'check the Slack URL (--slack-url / RUNWIRE_SLACK_URL) and your network, or add with --no-verify when offline',
       retryable: true,

@@ -7,6 +7,7 @@
 import { RunwireError } from '../../core/errors.js';
 import type { SlackTarget, UserRef } from '../targets.js';
 import { slackError, transportError } from './error-catalog.js';
+import { sandboxNotRunning } from '../sandbox-unreachable.js';
 import type { CallOutcome } from './slack-call.js';
 import type { Conversation, WorkspaceClient } from './workspace-client.js';
 
@@ -27,6 +28,7 @@ export function outcomeError(
     });
   }
   if (out.kind === 'rate_limited') return slackError('ratelimited', { method, channel, connection });
+  if (out.kind === 'unknown' && out.refusedAt) return sandboxNotRunning(out.refusedAt, connection);
   return transportError(out.transport, out.detail, { method, channel, connection });
 }
 

@@ -17,6 +17,7 @@ import type { TaskLogger } from '../../core/task-type.js';
 import type { ResolvedConnection } from '../connections/types.js';
 import type { SlackTarget } from '../targets.js';
 import { QueueRegistry, realClock, type Clock, type Pacer } from './channel-queue.js';
+import { sandboxNotRunning } from '../sandbox-unreachable.js';
 import { slackError, transportError } from './error-catalog.js';
 import { lookupDelivery, METADATA_EVENT_TYPE } from './lookup.js';
 import { DELIVERY_BACKOFF, POST_MESSAGE_POLICY } from './pacing.js';
@@ -348,6 +349,12 @@ export class DeliveryService {
         });
         return fail(err, { attempts: st.attempts });
       }
+      // Nothing listens at a loopback URL (a stopped sandbox): nothing was sent; waiting cannot help.
+      if (out.kind === 'unknown' && out.refusedAt)
+        return fail(sandboxNotRunning(out.refusedAt, ctx.connection), {
+          attempts: st.attempts,
+          ...(maybeSent ? { maybe_sent: true } : {}),
+        });
       // Transient: a 5xx, a network error, a timeout, or Slack's fatal/internal error.
       transient++;
       if (out.kind === 'unknown' || MAYBE_APPLIED_ERRORS.has(out.kind === 'refused' ? out.error : '')) maybeSent = true;

@@ -7,13 +7,21 @@
  * - `unknown`: no usable answer (network error, timeout, 5xx) — the call may or may not have taken effect.
  */
 import type { WebClient } from '@slack/web-api';
+import { refusedLoopback } from '../sandbox-unreachable.js';
 import { slackFailureOf } from '../web-client.js';
 
 export type CallOutcome =
   | { kind: 'ok'; data: Record<string, unknown> }
   | { kind: 'refused'; error: string; needed?: string; provided?: string }
   | { kind: 'rate_limited'; retryAfterSec: number }
-  | { kind: 'unknown'; detail: string; transport: 'network_error' | 'http_error' | 'timeout'; status?: number };
+  | {
+      kind: 'unknown';
+      detail: string;
+      transport: 'network_error' | 'http_error' | 'timeout';
+      status?: number;
+      /** Set when a loopback URL refused the connection: nothing was sent, and nothing listens there. */
+      refusedAt?: string;
+    };
 
 /** Slack error codes that mean "try again later"; fatal_error and internal_error may have half-happened. */
 export const TRANSIENT_SLACK_ERRORS: ReadonlySet<string> = new Set([
@@ -69,7 +77,13 @@ export async function callSlack(
         };
       case 'request': {
         const timeout = /abort|timeout|timed out/i.test(f.message);
-        return { kind: 'unknown', detail: f.message, transport: timeout ? 'timeout' : 'network_error' };
+        const refusedAt = refusedLoopback(err, client.slackApiUrl);
+        return {
+          kind: 'unknown',
+          detail: f.message,
+          transport: timeout ? 'timeout' : 'network_error',
+          ...(refusedAt ? { refusedAt } : {}),
+        };
       }
       default:
         return { kind: 'unknown', detail: f.message, transport: 'network_error' };

@@ -107,7 +107,8 @@ export class WorkspaceClient {
     let out: CallOutcome = { kind: 'unknown', detail: 'not called', transport: 'network_error' };
     for (let i = 0; i < tries; i++) {
       out = await this.call(method, args, signal);
-      if (out.kind === 'ok' || out.kind === 'refused') return out;
+      // A loopback URL that refuses connections has nothing listening: no point in waiting.
+      if (out.kind === 'ok' || out.kind === 'refused' || (out.kind === 'unknown' && out.refusedAt)) return out;
       const wait =
         out.kind === 'rate_limited' ? out.retryAfterSec * 1000 : backoffDelay(i + 1, READ_BACKOFF, Math.random());
       if (i < tries - 1) await this.clock.sleep(wait, signal);
