@@ -90,9 +90,27 @@ export function hasScope(granted: ReadonlySet<string>, scope: string): boolean {
   return granted.has(scope) || (EQUIVALENTS[scope] ?? []).some((s) => granted.has(s));
 }
 
-/** The fix for missing scopes on a bot or user token. */
-export function scopeFix(missing: readonly string[], tokenType: 'bot' | 'user'): string {
+/** What a plain `slack.message` task to `#name` needs: what the default scopes cover and `connection test` checks. */
+export const PLAIN_TASK_USES: readonly ScopeUse[] = ['post', 'post_public', 'channel_names', 'exactly_once'];
+
+/** The connection a fix is for: its name and kind decide how scopes are added. */
+export interface FixTarget {
+  name: string;
+  kind: 'bot_token' | 'user_token' | 'oauth_app' | 'webhook';
+}
+
+/**
+ * The fix for missing scopes on a bot or user token. An OAuth app asks Slack for more with
+ * `authenticate --scopes`; a pasted token needs the app reinstalled in Slack and the token added again
+ * (`authenticate` refuses such a connection).
+ */
+export function scopeFix(missing: readonly string[], tokenType: 'bot' | 'user', conn?: FixTarget): string {
   const where = tokenType === 'bot' ? 'Bot Token Scopes' : 'User Token Scopes';
+  const list = missing.join(',');
+  if (conn?.kind === 'oauth_app')
+    return `ask Slack for them: runwire connection authenticate ${conn.name} ${tokenType === 'bot' ? '--scopes' : '--user-scopes'} ${list}`;
+  if (conn)
+    return `add ${missing.join(', ')} to ${where} (OAuth & Permissions), reinstall the app, and add its ${tokenType === 'bot' ? 'Bot User OAuth Token (xoxb-…)' : 'User OAuth Token (xoxp-…)'} again: runwire connection update ${conn.name} --token -`;
   return `add ${missing.join(', ')} to ${where} (OAuth & Permissions) and reinstall the app`;
 }
 
@@ -104,6 +122,7 @@ export function diagnoseScopes(
   granted: readonly string[],
   uses: readonly ScopeUse[],
   tokenType: 'bot' | 'user' = 'bot',
+  conn?: FixTarget,
 ): ScopeFinding[] {
   const have = new Set(granted.map((s) => s.trim()).filter((s) => s !== ''));
   const findings: ScopeFinding[] = [];
@@ -117,7 +136,7 @@ export function diagnoseScopes(
       severity: req.severity,
       missing,
       message: `missing ${missing.join(', ')}: ${req.impact}`,
-      fix: scopeFix(missing, tokenType),
+      fix: scopeFix(missing, tokenType, conn),
     });
   }
   return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));

@@ -81,12 +81,16 @@ export function createWebClient(conn: ResolvedConnection, opts: CreateWebClientO
   const token =
     opts.token === 'user' ? conn.userToken : opts.token === 'bot' ? conn.botToken : (conn.botToken ?? conn.userToken);
   if (!token) {
-    const which = opts.token ?? 'bot or user';
+    const which = opts.token === 'user' ? 'user (xoxp-)' : opts.token === 'bot' ? 'bot (xoxb-)' : 'bot or user';
     throw new RunwireError('runwire.slack.no_token', `connection ${conn.name} has no ${which} token`, {
       fix:
-        conn.kind === 'oauth_app'
-          ? `authenticate it first: runwire connection authenticate ${conn.name}`
-          : `add a connection with a token: runwire connection add NAME --token xoxb-…`,
+        opts.token === 'user'
+          ? conn.kind === 'oauth_app'
+            ? `posting as a user (as_user: true) needs a user token (xoxp-): ask for user scopes: runwire connection authenticate ${conn.name} --user-scopes chat:write`
+            : `posting as a user (as_user: true) needs a user token (xoxp-…): add one as its own connection (runwire connection add NAME --token xoxp-…) and name it in the task's connection:, or drop as_user`
+          : conn.kind === 'oauth_app'
+            ? `authenticate it first: runwire connection authenticate ${conn.name}`
+            : `add a connection with a token: runwire connection add NAME --token xoxb-…`,
     });
   }
   return new WebClient(token, clientOptions(conn.apiUrl, opts));

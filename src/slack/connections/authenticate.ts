@@ -102,7 +102,11 @@ export async function authenticate(
       'runwire.slack.not_oauth_app',
       `connection ${name} is a ${rec.kind} connection, not an OAuth app`,
       {
-        fix: `add an OAuth app connection: runwire connection add NAME --client-id ID --client-secret SECRET`,
+        fix:
+          rec.kind === 'bot_token' || rec.kind === 'user_token'
+            ? `a pasted token is not authenticated by Runwire: reinstall the app in Slack (OAuth & Permissions → Reinstall to Workspace) and add its ${rec.kind === 'bot_token' ? 'Bot User OAuth Token (xoxb-…)' : 'User OAuth Token (xoxp-…)'} again: runwire connection update ${name} --token -` +
+              ' (or add an OAuth app connection: runwire connection add NAME --client-id ID --client-secret SECRET)'
+            : `add an OAuth app connection: runwire connection add NAME --client-id ID --client-secret SECRET`,
       },
     );
   }

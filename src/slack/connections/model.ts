@@ -4,11 +4,13 @@
  * (see `secret-box.ts`); `vault.ts` opens them.
  */
 import { RunwireError } from '../../core/errors.js';
+import { PLAIN_TASK_USES, scopesForUses } from '../scopes.js';
 import type { ConnectionKind } from './types.js';
 
 export const DEFAULT_SLACK_URL = 'https://slack.com';
 export const DEFAULT_REDIRECT_URL = 'http://localhost:9999';
-export const DEFAULT_BOT_SCOPES = ['chat:write', 'chat:write.public'];
+/** What a plain `channel: "#name"` task needs: post (also to public channels), resolve names, exactly once. */
+export const DEFAULT_BOT_SCOPES = scopesForUses(PLAIN_TASK_USES);
 /** Env var that changes the default Slack base URL (a proxy, an Enterprise/Gov host, the sandbox). */
 export const SLACK_URL_ENV = 'RUNWIRE_SLACK_URL';
 

@@ -72,7 +72,7 @@ export function deadTokenError(error: string, ctx: { name: string; kind: string 
   const how =
     ctx.kind === 'oauth_app'
       ? `re-authenticate: runwire connection authenticate ${ctx.name}`
-      : `re-add the token: runwire connection remove ${ctx.name}, then runwire connection add ${ctx.name} --token xoxb-… (or use an OAuth app and runwire connection authenticate ${ctx.name})`;
+      : `reinstall the app in Slack (OAuth & Permissions → Reinstall to Workspace) and add its ${ctx.kind === 'user_token' ? 'User OAuth Token (xoxp-…)' : 'Bot User OAuth Token (xoxb-…)'} again: runwire connection update ${ctx.name} --token -`;
   const what =
     error === 'token_revoked'
       ? 'has been revoked'

@@ -18,6 +18,10 @@ export interface SlackErrorContext {
   provided?: string;
   /** The Slack method that failed, e.g. `chat.postMessage`. */
   method?: string;
+  /** The connection's kind: an OAuth app re-authenticates; a pasted token is added again. */
+  kind?: 'bot_token' | 'user_token' | 'oauth_app' | 'webhook';
+  /** The bot user's name (auth.test `user`), for "/invite @name". */
+  botName?: string;
 }
 
 /** One catalog entry: a message and a fix, each possibly shaped by the context. */
@@ -31,9 +35,26 @@ export interface CatalogEntry {
 type Ctx = Required<Pick<SlackErrorContext, 'channel' | 'connection'>> & SlackErrorContext;
 const text = (s: string) => () => s;
 
+/** Run the failed task again: what the run's report prints as "retry it with". */
+const RETRY = 'then run the task again: runwire task retry RUN TASK';
+/** How a connection gets a working token again, by kind (`authenticate` refuses a pasted token). */
+const newToken = (c: Ctx): string =>
+  c.kind === 'oauth_app'
+    ? `Re-authenticate the connection: runwire connection authenticate ${c.connection}`
+    : c.kind === 'bot_token' || c.kind === 'user_token'
+      ? `Reinstall the app in Slack (OAuth & Permissions → Reinstall to Workspace) and add its ${c.kind === 'bot_token' ? 'Bot User OAuth Token (xoxb-…)' : 'User OAuth Token (xoxp-…)'} again: runwire connection update ${c.connection} --token -`
+      : `Give connection ${c.connection} a working token: runwire connection update ${c.connection} --token - (a pasted token), or runwire connection authenticate ${c.connection} (an OAuth app)`;
 /** The fix for every "this token no longer works" code. */
-const reauth = (c: Ctx) =>
-  `Re-authenticate the connection: runwire connection authenticate ${c.connection} (or update its token), then resume the run.`;
+const reauth = (c: Ctx) => `${newToken(c)}; ${RETRY}.`;
+/** "/invite @runwire" when the bot's name is known. */
+const invite = (c: Ctx) => `/invite @${c.botName ?? '<your bot>'}`;
+/** How to get more scopes, by kind. */
+const moreScopes = (c: Ctx, scopes: string) =>
+  c.kind === 'oauth_app'
+    ? `ask Slack for it: runwire connection authenticate ${c.connection} --scopes ${scopes.replace(/\s+/g, '')}`
+    : c.kind === 'bot_token' || c.kind === 'user_token'
+      ? `add ${scopes} to the app's ${c.kind === 'bot_token' ? 'Bot' : 'User'} Token Scopes (OAuth & Permissions), reinstall the app and add its token again: runwire connection update ${c.connection} --token -`
+      : `add ${scopes} to the Slack app's OAuth scopes and reinstall the app (runwire connection authenticate ${c.connection} --scopes ${scopes.replace(/\s+/g, '')} for an OAuth app; runwire connection update ${c.connection} --token - for a pasted token)`;
 /** The fix for a malformed request: nothing the operator wrote; a Runwire bug to report. */
 const bug = text('This is a Runwire bug in how the request was built; please report it with the run id.');
 /** Workspace policy: someone with admin rights must allow it. */
@@ -68,11 +89,11 @@ export const slackErrorCatalog: Readonly<Record<string, CatalogEntry>> = {
   ),
   two_factor_setup_required: perm(
     'The Slack user behind this token must set up two-factor authentication.',
-    'Set up two-factor authentication for that Slack user, then resume the run.',
+    `Set up two-factor authentication for that Slack user, ${RETRY}.`,
   ),
   org_login_required: perm(
     'The Slack workspace is being migrated to an Enterprise organisation.',
-    'Wait until the migration finishes, then resume the run.',
+    `Wait until the migration finishes, ${RETRY}.`,
   ),
   team_added_to_org: { ...transient('the workspace is migrating to an Enterprise organisation'), retryable: true },
   enterprise_is_restricted: perm(
@@ -90,19 +111,20 @@ export const slackErrorCatalog: Readonly<Record<string, CatalogEntry>> = {
     (c) =>
       `The connection "${c.connection}" lacks the Slack scope ${c.needed ? `"${c.needed.split(',').join('", "')}"` : 'this method needs'}` +
       ` for ${c.method ?? 'chat.postMessage'}${c.provided ? ` (it has: ${c.provided})` : ''}.`,
-    (c) =>
-      `Add the scope ${c.needed ? c.needed.split(',').join(', ') : 'named in the Slack error'} to the Slack app's OAuth scopes, ` +
-      `reinstall the app, then run: runwire connection authenticate ${c.connection}.`,
+    (c) => {
+      const scopes = c.needed ? c.needed.split(',').join(', ') : 'the scope named in the Slack error';
+      return `${moreScopes(c, scopes).replace(/^./, (x) => x.toUpperCase())}; ${RETRY}.`;
+    },
   ),
   not_in_channel: perm(
     (c) => `The bot of connection "${c.connection}" is not a member of ${c.channel}, so it cannot post there.`,
     (c) =>
-      `Invite the bot: type /invite @<your bot> in ${c.channel}; or, for a public channel, add the chat:write.public scope to the app and reauthenticate (runwire connection authenticate ${c.connection}).`,
+      `Invite the bot: type ${invite(c)} in ${c.channel}; or, for a public channel, ${moreScopes(c, 'chat:write.public')}.`,
   ),
   channel_not_found: perm(
     (c) => `Slack found no channel ${c.channel} that connection "${c.connection}" can see.`,
     (c) =>
-      `Check the name or id of ${c.channel}; if it is a private channel, invite the bot to it first (/invite @<your bot> in that channel).`,
+      `Check the name or id of ${c.channel}; if it is a private channel, invite the bot to it first (${invite(c)} in that channel).`,
   ),
   is_archived: perm(
     (c) => `${c.channel} is archived, so nothing can be posted there.`,
@@ -110,7 +132,7 @@ export const slackErrorCatalog: Readonly<Record<string, CatalogEntry>> = {
   ),
   no_permission: perm(
     (c) => `Connection "${c.connection}" has no permission to post to ${c.channel}.`,
-    (c) => `Make sure the app is a member of ${c.channel} (/invite @<your bot>) and has chat:write.`,
+    (c) => `Make sure the app is a member of ${c.channel} (${invite(c)}) and has chat:write.`,
   ),
   access_denied: perm((c) => `Slack denied access to ${c.channel}.`, admin),
   accesslimited: perm(
@@ -167,7 +189,7 @@ export const slackErrorCatalog: Readonly<Record<string, CatalogEntry>> = {
   slack_connect_lists_sharing_blocked: perm('An admin has blocked sharing lists in Slack Connect channels.', admin),
   message_limit_exceeded: perm(
     'Members of this (free) workspace have sent too many messages.',
-    'Upgrade the workspace or wait for the usage limit to reset, then resume the run.',
+    `Upgrade the workspace or wait for the usage limit to reset, ${RETRY}.`,
   ),
 
   // --- the message itself

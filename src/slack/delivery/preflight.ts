@@ -7,7 +7,7 @@
 import type { CheckProblem } from '../../core/task-type.js';
 import { toRunwireError } from '../../core/errors.js';
 import type { ConnectionResolver } from '../connections/types.js';
-import { diagnoseScopes, hasScope, type ScopeUse } from '../scopes.js';
+import { diagnoseScopes, hasScope, scopeFix, type ScopeUse } from '../scopes.js';
 import type { SlackTarget } from '../targets.js';
 import { slackError } from './error-catalog.js';
 import { outcomeError, resolveConversation } from './resolve-conversation.js';
@@ -57,17 +57,17 @@ export async function checkMessageTask(
 
   // The token works, and what it may do (Slack sends the granted scopes with every answer).
   const auth = await ws.authTest(i.signal);
-  if (auth.kind !== 'ok') return [problemOf(outcomeError(auth, 'auth.test', label, conn.name))];
+  if (auth.kind !== 'ok') return [problemOf(outcomeError(auth, 'auth.test', label, conn.name, conn.kind))];
   const fromSlack = (auth.data.response_metadata as { scopes?: string[] } | undefined)?.scopes;
   const tokenType = ws.tokenKind;
   const granted =
     fromSlack && fromSlack.length > 0 ? fromSlack : tokenType === 'user' ? conn.userScopes : conn.botScopes;
-  const findings = diagnoseScopes(granted, usesFor(i.target), tokenType).filter((f) => f.use !== 'post_public');
+  const findings = diagnoseScopes(granted, usesFor(i.target), tokenType, conn).filter((f) => f.use !== 'post_public');
   for (const f of findings) {
     problems.push({
       code: f.use === 'exactly_once' ? 'runwire.slack.at_least_once' : 'runwire.slack.missing_scope',
       message: `Connection "${conn.name}" ${f.message}.`,
-      fix: `${f.fix}, then run: runwire connection authenticate ${conn.name}`,
+      fix: `${f.fix[0]?.toUpperCase()}${f.fix.slice(1)}.`,
       severity: f.severity,
     });
   }
@@ -97,11 +97,11 @@ export async function checkMessageTask(
       problems.push({
         code: 'runwire.slack.cannot_check_membership',
         message: `Could not check that the bot can post to ${label}: connection "${conn.name}" lacks ${info.needed ?? 'channels:read / groups:read'}.`,
-        fix: `add channels:read and groups:read to the app's scopes, then run: runwire connection authenticate ${conn.name}`,
+        fix: scopeFix(['channels:read', 'groups:read'], tokenType, conn),
         severity: 'warning',
       });
     } else {
-      problems.push(problemOf(outcomeError(info, 'conversations.info', label, conn.name)));
+      problems.push(problemOf(outcomeError(info, 'conversations.info', label, conn.name, conn.kind)));
     }
     return problems;
   }
@@ -112,7 +112,8 @@ export async function checkMessageTask(
     is_im?: boolean;
     is_mpim?: boolean;
   };
-  const ctx = { channel: conv.name, connection: conn.name };
+  const botName = typeof auth.data.user === 'string' ? auth.data.user : undefined;
+  const ctx = { channel: conv.name, connection: conn.name, kind: conn.kind, ...(botName ? { botName } : {}) };
   if (ch.is_archived) problems.push(problemOf(slackError('is_archived', ctx)));
   else if (ch.is_member === false && !ch.is_im && !ch.is_mpim) {
     const canPublic = tokenType === 'bot' && !ch.is_private && hasScope(new Set(granted), 'chat:write.public');

@@ -8,6 +8,7 @@ import { RunwireError } from '../../core/errors.js';
 import type { SlackTarget, UserRef } from '../targets.js';
 import { slackError, transportError } from './error-catalog.js';
 import { sandboxNotRunning } from '../sandbox-unreachable.js';
+import type { ConnectionKind } from '../connections/types.js';
 import type { CallOutcome } from './slack-call.js';
 import type { Conversation, WorkspaceClient } from './workspace-client.js';
 
@@ -17,12 +18,14 @@ export function outcomeError(
   method: string,
   channel: string,
   connection: string,
+  kind?: ConnectionKind,
 ): RunwireError {
   if (out.kind === 'refused') {
     return slackError(out.error, {
       method,
       channel,
       connection,
+      ...(kind ? { kind } : {}),
       ...(out.needed ? { needed: out.needed } : {}),
       ...(out.provided ? { provided: out.provided } : {}),
     });
@@ -38,7 +41,7 @@ async function lookupUser(ws: WorkspaceClient, ref: UserRef, label: string, sign
   if (ref.kind === 'email') {
     return ws.memoise(`email:${ref.email}`, async () => {
       const out = await ws.read('users.lookupByEmail', { email: ref.email }, signal);
-      if (out.kind !== 'ok') throw outcomeError(out, 'users.lookupByEmail', label, conn);
+      if (out.kind !== 'ok') throw outcomeError(out, 'users.lookupByEmail', label, conn, ws.connection.kind);
       return String((out.data.user as { id: string }).id);
     });
   }
@@ -48,7 +51,7 @@ async function lookupUser(ws: WorkspaceClient, ref: UserRef, label: string, sign
     let cursor: string | undefined;
     do {
       const out = await ws.read('users.list', { limit: 1000, ...(cursor ? { cursor } : {}) }, signal);
-      if (out.kind !== 'ok') throw outcomeError(out, 'users.list', label, conn);
+      if (out.kind !== 'ok') throw outcomeError(out, 'users.list', label, conn, ws.connection.kind);
       all.push(...((out.data.members as typeof all | undefined) ?? []));
       cursor = (out.data.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;
     } while (cursor);
@@ -76,7 +79,7 @@ async function openConversation(
   const users = [...userIds].sort().join(',');
   return ws.memoise(`open:${users}`, async () => {
     const out = await ws.read('conversations.open', { users, return_im: false }, signal);
-    if (out.kind !== 'ok') throw outcomeError(out, 'conversations.open', label, ws.connection.name);
+    if (out.kind !== 'ok') throw outcomeError(out, 'conversations.open', label, ws.connection.name, ws.connection.kind);
     return String((out.data.channel as { id: string }).id);
   });
 }
@@ -104,6 +107,7 @@ export async function resolveConversation(
           'conversations.list',
           target.label,
           ws.connection.name,
+          ws.connection.kind,
         );
       if (!hit)
         throw slackError('channel_not_found', {

@@ -226,6 +226,7 @@ export class DeliveryService {
     const ctx = {
       channel: conv.name,
       connection: spec.connection.name,
+      kind: spec.connection.kind,
       method: spec.update ? 'chat.update' : 'chat.postMessage',
     };
     let maybeSent = st.maybe_sent === true;

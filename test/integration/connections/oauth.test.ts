@@ -60,12 +60,15 @@ async function begin(
 
 test('full round trip: follow the authorize URL to the CLI, exit 0, the stored token works', async () => {
   const { run, authorizeUrl, redirect } = await begin(sb, 'ops', {
-    scopes: 'chat:write,chat:write.public,incoming-webhook',
+    scopes: 'chat:write,chat:write.public,channels:read,groups:read,incoming-webhook',
     userScopes: 'chat:write',
   });
   assert.equal(authorizeUrl.origin + authorizeUrl.pathname, `${sb.url}oauth/v2/authorize`);
   assert.equal(authorizeUrl.searchParams.get('client_id'), sb.credentials.client_id);
-  assert.equal(authorizeUrl.searchParams.get('scope'), 'chat:write,chat:write.public,incoming-webhook');
+  assert.equal(
+    authorizeUrl.searchParams.get('scope'),
+    'chat:write,chat:write.public,channels:read,groups:read,incoming-webhook',
+  );
   assert.equal(authorizeUrl.searchParams.get('user_scope'), 'chat:write');
   assert.equal(authorizeUrl.searchParams.get('redirect_uri'), redirect);
   assert.match(authorizeUrl.searchParams.get('state') ?? '', /^[A-Za-z0-9_-]{20,}$/);
@@ -81,7 +84,7 @@ test('full round trip: follow the authorize URL to the CLI, exit 0, the stored t
       `Authenticated connection ops: team ${sb.workspace.team.name} \\(${sb.workspace.team.id}\\), bot user ${sb.workspace.app.bot_user_id}`,
     ),
   );
-  assert.match(done.stdout, /bot scopes: chat:write, chat:write\.public, incoming-webhook/);
+  assert.match(done.stdout, /bot scopes: chat:write, chat:write\.public, channels:read, groups:read, incoming-webhook/);
   assert.match(done.stdout, /user scopes: chat:write/);
   assert.match(done.stdout, /incoming webhook: #general/);
 
@@ -120,9 +123,9 @@ test('manifest ("Set up application"): redirect URL and scopes, as YAML with a c
   assert.deepEqual(m.oauth_config.scopes.bot, [
     'chat:write',
     'chat:write.public',
-    'incoming-webhook',
     'channels:read',
     'groups:read',
+    'incoming-webhook',
   ]);
   assert.deepEqual(m.oauth_config.scopes.user, ['chat:write']);
   const y = await cli.run(['connection', 'manifest', 'ops', '--uses', 'channel_names']);

@@ -151,7 +151,10 @@ test('without a refresh token an expired token says to re-authenticate', async (
   await fetch(`${sb.url}sandbox/tokens/expire`, { method: 'POST', body: JSON.stringify({ token }) });
   const t = await cli.run(['connection', 'test', 'plain']);
   assert.equal(t.code, 1);
-  assert.match(t.stderr, /error: the token of connection plain has expired\nfix: re-add the token/);
+  assert.match(
+    t.stderr,
+    /error: the token of connection plain has expired\nfix: reinstall the app in Slack .*: runwire connection update plain --token -/,
+  );
 });
 
 test('no secret in the data dir files or in any CLI output', async () => {

@@ -126,7 +126,7 @@ test('missing scope: named with its exact fix, non-zero exit', async () => {
   assert.match(t.stdout, /error {3}post_public: missing chat:write\.public/);
   assert.match(
     t.stdout,
-    /fix: add chat:write\.public to Bot Token Scopes \(OAuth & Permissions\) and reinstall the app/,
+    /fix: add chat:write\.public to Bot Token Scopes \(OAuth & Permissions\), reinstall the app, and add its Bot User OAuth Token \(xoxb-…\) again: runwire connection update narrow --token -/,
   );
   assert.match(
     t.stdout,
@@ -157,7 +157,7 @@ test('revoked token: says to re-add or re-authenticate, non-zero exit', async ()
   assert.match(t.stderr, /error: the token of connection doomed has been revoked/);
   assert.match(
     t.stderr,
-    /fix: re-add the token: runwire connection remove doomed, then runwire connection add doomed --token/,
+    /fix: reinstall the app in Slack \(OAuth & Permissions → Reinstall to Workspace\) and add its Bot User OAuth Token \(xoxb-…\) again: runwire connection update doomed --token -/,
   );
   const j = await cli.run(['connection', 'test', 'doomed', '--json']);
   assert.equal(j.code, 1);

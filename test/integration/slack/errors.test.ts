@@ -73,9 +73,20 @@ const EXPECTED: Record<string, { code: string; fix: RegExp }> = {
   'not-member': { code: 'runwire.slack.not_in_channel', fix: /\/invite @.*#deploys.*chat:write\.public/ },
   'no-channel': { code: 'runwire.slack.channel_not_found', fix: /private channel, invite the bot/ },
   archived: { code: 'runwire.slack.is_archived', fix: /Unarchive #old-project/ },
-  'no-scope': { code: 'runwire.slack.missing_scope', fix: /chat:write.*runwire connection authenticate read-only/ },
-  'bad-token': { code: 'runwire.slack.invalid_auth', fix: /runwire connection authenticate bogus/ },
-  revoked: { code: 'runwire.slack.token_revoked', fix: /runwire connection authenticate revoked/ },
+  // Bot-token connections: reinstall and add the token again (never `authenticate`, which refuses
+  // them); a failed task is run again with `task retry` (issue 8 item 17).
+  'no-scope': {
+    code: 'runwire.slack.missing_scope',
+    fix: /chat:write.*reinstall the app and add its token again: runwire connection update read-only --token -; then run the task again: runwire task retry/,
+  },
+  'bad-token': {
+    code: 'runwire.slack.invalid_auth',
+    fix: /^Reinstall the app in Slack .*Bot User OAuth Token \(xoxb-…\) again: runwire connection update bogus --token -; then run the task again: runwire task retry RUN TASK\.$/,
+  },
+  revoked: {
+    code: 'runwire.slack.token_revoked',
+    fix: /^Reinstall the app in Slack .*runwire connection update revoked --token -; then run the task again: runwire task retry RUN TASK\.$/,
+  },
 };
 
 test('each error class fails its task at once with the message and the fix', { timeout: 180_000 }, async () => {

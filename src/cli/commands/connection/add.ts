@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { RunwireError } from '../../../core/errors.js';
 import { parseScopes } from '../../../slack/connections/model.js';
 import { maskSecret } from '../../../slack/secret-box.js';
-import { diagnoseScopes } from '../../../slack/scopes.js';
+import { diagnoseScopes, PLAIN_TASK_USES } from '../../../slack/scopes.js';
 import type { CliContext } from '../../context.js';
 import { out, readSecretOptions, withConnections } from './shared.js';
 
@@ -34,7 +34,7 @@ export function registerAdd(group: Command, ctx: CliContext): void {
     .option('--app-token <xapp>', 'app-level token (xapp-), for Socket Mode; "-" reads it from stdin')
     .option('--slack-url <url>', 'Slack base URL (default $RUNWIRE_SLACK_URL or https://slack.com)')
     .option('--redirect-url <url>', 'OAuth redirect URL (default http://localhost:9999)')
-    .option('--scopes <list>', 'bot scopes to request (default chat:write,chat:write.public)')
+    .option('--scopes <list>', 'bot scopes to request (default: what a #name task needs, see the README)')
     .option('--user-scopes <list>', 'user scopes to request (default none)')
     .option('--no-verify', 'do not check the token with auth.test (offline)')
     .option('--json', 'print the result as JSON')
@@ -107,7 +107,7 @@ export function registerAdd(group: Command, ctx: CliContext): void {
               `  team: ${rec.teamName ?? '?'} (${rec.teamId ?? '?'}), ${rec.kind === 'bot_token' ? 'bot user' : 'user'}: ${(rec.kind === 'bot_token' ? rec.botUserId : rec.userId) ?? '?'}`,
             );
             out(ctx, `  scopes: ${granted.join(', ') || '(none reported)'}`);
-            for (const f of diagnoseScopes(granted, ['post', 'post_public'], rec.kind === 'bot_token' ? 'bot' : 'user'))
+            for (const f of diagnoseScopes(granted, PLAIN_TASK_USES, rec.kind === 'bot_token' ? 'bot' : 'user', rec))
               out(ctx, `  ${f.severity}: ${f.message}\n    fix: ${f.fix}`);
           } else {
             out(ctx, `  not verified (--no-verify); check it later with: runwire connection test ${name}`);

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { RunwireError } from '../../../core/errors.js';
 import { buildManifest, manifestLink } from '../../../slack/connections/manifest.js';
+import { parseScopes } from '../../../slack/connections/model.js';
 import { parseScopeUses, scopesForUses } from '../../../slack/scopes.js';
 import type { CliContext } from '../../context.js';
 import { parseDuration } from '../../../core/duration.js';
@@ -35,34 +36,52 @@ export function registerAuthenticate(group: Command, ctx: CliContext): void {
     )
     .option('--no-open', 'only print the authorize URL; do not open a browser')
     .option('--timeout <duration>', 'give up after this long (e.g. 90s, 5m)', '5m')
-    .action(async (name: string, o: { open: boolean; timeout: string }, cmd: Command) => {
-      const timeoutMs = parseDuration(o.timeout);
-      const { authenticate } = await import('../../../slack/connections/authenticate.js');
-      await withConnections(cmd, ctx, async ({ service }) => {
-        const { record: r, rotating } = await authenticate(service, name, {
-          timeoutMs,
-          onAuthorizeUrl: (url, listeningOn) => {
-            out(ctx, `Open this URL in a browser to install the app (connection ${name}):\n  ${url}`);
-            out(ctx, `Waiting up to ${o.timeout} for Slack to redirect to ${listeningOn} …`);
-            if (o.open) openBrowser(url);
-          },
-        });
-        out(
-          ctx,
-          `Authenticated connection ${name}: team ${r.teamName ?? '?'} (${r.teamId ?? '?'})${r.botUserId ? `, bot user ${r.botUserId}` : ''}`,
-        );
-        if (r.grantedBotScopes.length) out(ctx, `  bot scopes: ${r.grantedBotScopes.join(', ')}`);
-        if (r.grantedUserScopes.length)
-          out(ctx, `  user scopes: ${r.grantedUserScopes.join(', ')}${r.userId ? ` (user ${r.userId})` : ''}`);
-        if (r.webhookChannel) out(ctx, `  incoming webhook: ${r.webhookChannel}`);
-        if (rotating)
+    .option('--scopes <list>', 'also request these bot scopes (kept on the connection), e.g. channels:read')
+    .option('--user-scopes <list>', 'also request these user scopes (kept on the connection)')
+    .action(
+      async (
+        name: string,
+        o: { open: boolean; timeout: string; scopes?: string; userScopes?: string },
+        cmd: Command,
+      ) => {
+        const timeoutMs = parseDuration(o.timeout);
+        const { authenticate } = await import('../../../slack/connections/authenticate.js');
+        await withConnections(cmd, ctx, async ({ service }) => {
+          if (o.scopes !== undefined || o.userScopes !== undefined) {
+            // Asking for more: added to what the connection requests, so the install grants them all.
+            const rec = await service.get(name);
+            const more = (have: string[], add: string | undefined) => [...new Set([...have, ...parseScopes(add)])];
+            if (rec.kind === 'oauth_app')
+              await service.update(name, {
+                ...(o.scopes !== undefined ? { scopes: more(rec.botScopes, o.scopes) } : {}),
+                ...(o.userScopes !== undefined ? { userScopes: more(rec.userScopes, o.userScopes) } : {}),
+              });
+          }
+          const { record: r, rotating } = await authenticate(service, name, {
+            timeoutMs,
+            onAuthorizeUrl: (url, listeningOn) => {
+              out(ctx, `Open this URL in a browser to install the app (connection ${name}):\n  ${url}`);
+              out(ctx, `Waiting up to ${o.timeout} for Slack to redirect to ${listeningOn} …`);
+              if (o.open) openBrowser(url);
+            },
+          });
           out(
             ctx,
-            `  token rotation on: the token expires ${r.botTokenExpiresAt ?? r.userTokenExpiresAt}; Runwire refreshes it before then`,
+            `Authenticated connection ${name}: team ${r.teamName ?? '?'} (${r.teamId ?? '?'})${r.botUserId ? `, bot user ${r.botUserId}` : ''}`,
           );
-        out(ctx, `Check it any time with: runwire connection test ${name}`);
-      });
-    });
+          if (r.grantedBotScopes.length) out(ctx, `  bot scopes: ${r.grantedBotScopes.join(', ')}`);
+          if (r.grantedUserScopes.length)
+            out(ctx, `  user scopes: ${r.grantedUserScopes.join(', ')}${r.userId ? ` (user ${r.userId})` : ''}`);
+          if (r.webhookChannel) out(ctx, `  incoming webhook: ${r.webhookChannel}`);
+          if (rotating)
+            out(
+              ctx,
+              `  token rotation on: the token expires ${r.botTokenExpiresAt ?? r.userTokenExpiresAt}; Runwire refreshes it before then`,
+            );
+          out(ctx, `Check it any time with: runwire connection test ${name}`);
+        });
+      },
+    );
 
   group
     .command('manifest <name>')

@@ -2,14 +2,21 @@
 import type { Command } from 'commander';
 import { RunwireError } from '../../../core/errors.js';
 import type { ConnectionRecord } from '../../../slack/connections/model.js';
-import { diagnoseScopes, parseScopeUses, type ScopeFinding, type ScopeUse } from '../../../slack/scopes.js';
+import {
+  diagnoseScopes,
+  PLAIN_TASK_USES,
+  parseScopeUses,
+  type ScopeFinding,
+  type ScopeUse,
+} from '../../../slack/scopes.js';
 import type { CliContext } from '../../context.js';
 import { out, withConnections } from './shared.js';
 import { probeWebhook } from './webhook-probe.js';
 
 /** What a connection is checked for unless `--uses` says otherwise. */
 export function defaultUses(rec: ConnectionRecord): ScopeUse[] {
-  const uses: ScopeUse[] = ['post', 'post_public', 'exactly_once'];
+  // What a plain `#name` task needs, as `runwire check` asks (scope doctor and pre-flight agree).
+  const uses: ScopeUse[] = [...PLAIN_TASK_USES];
   if (rec.botScopes.includes('incoming-webhook')) uses.push('webhook');
   return uses;
 }
@@ -20,7 +27,7 @@ export function registerDoctor(group: Command, ctx: CliContext): void {
     .description('check a connection with auth.test and name missing scopes with their fix')
     .option(
       '--uses <list>',
-      'what to check for: post, post_public, exactly_once, channel_names, dm, group_dm, webhook (default post,post_public,exactly_once)',
+      'what to check for: post, post_public, exactly_once, channel_names, dm, group_dm, webhook (default post,post_public,channel_names,exactly_once: what a #name task needs)',
     )
     .option('--json', 'print JSON')
     .action(async (name: string, o: { uses?: string; json?: boolean }, cmd: Command) => {
@@ -83,11 +90,14 @@ export function registerDoctor(group: Command, ctx: CliContext): void {
         const hasBot = rec.sealed.botToken !== undefined;
         if (hasBot)
           findings.push(
-            ...diagnoseScopes(rec.grantedBotScopes, checks, 'bot').map((f) => ({ ...f, token: 'bot' as const })),
+            ...diagnoseScopes(rec.grantedBotScopes, checks, 'bot', rec).map((f) => ({ ...f, token: 'bot' as const })),
           );
         else if (rec.sealed.userToken !== undefined)
           findings.push(
-            ...diagnoseScopes(rec.grantedUserScopes, checks, 'user').map((f) => ({ ...f, token: 'user' as const })),
+            ...diagnoseScopes(rec.grantedUserScopes, checks, 'user', rec).map((f) => ({
+              ...f,
+              token: 'user' as const,
+            })),
           );
         const ok = !findings.some((f) => f.severity === 'error');
         if (!ok) ctx.exitCode = 1;

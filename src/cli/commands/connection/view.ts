@@ -42,7 +42,7 @@ export function registerView(group: Command, ctx: CliContext): void {
         if (o.json) return out(ctx, JSON.stringify(v, null, 2));
         const line = (k: string, val: unknown) => {
           if (val === null || val === undefined || (Array.isArray(val) && val.length === 0)) return;
-          out(ctx, `${(`${k}:`).padEnd(22)}${Array.isArray(val) ? val.join(', ') : String(val)}`);
+          out(ctx, `${(`${k}:`).padEnd(23)} ${Array.isArray(val) ? val.join(', ') : String(val)}`);
         };
         line('name', v.name);
         line('kind', v.kind);
