@@ -3,6 +3,7 @@
  * printed to stderr with exit code 2. Shared by `validate`, `run` and anything else that takes FILE.
  */
 import { readFile } from 'node:fs/promises';
+import { decodeRunbookBytes } from '../core/decode-text.js';
 import { RunwireError } from '../core/errors.js';
 import { formatIssueLines } from '../core/format-issue.js';
 import { parseRunbook, type ParseResult } from '../core/parse-runbook.js';
@@ -50,9 +51,9 @@ export async function readRunbookFile(
   types: TaskTypeRegistry,
   vars: Record<string, string> = {},
 ): Promise<ParseResult> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =
@@ -68,7 +69,9 @@ export async function readRunbookFile(
       cause: err,
     });
   }
-  return parseRunbook(text, file, types, { vars });
+  const decoded = decodeRunbookBytes(bytes);
+  if ('problem' in decoded) return { issues: [{ file, field: '', ...decoded.problem }] };
+  return parseRunbook(decoded.text, file, types, { vars });
 }
 
 /**

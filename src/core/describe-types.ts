@@ -32,7 +32,7 @@ type SchemaNode = Record<string, unknown>;
 export function typeLabel(node: SchemaNode): string {
   if ('const' in node) return JSON.stringify(node.const);
   if (Array.isArray(node.anyOf)) return (node.anyOf as SchemaNode[]).map(typeLabel).join(' | ');
-  if (node.type === 'string' && (node.format === 'duration' || node.format === 'duration-literal')) return 'duration';
+  if (node.type === 'string' && String(node.format).startsWith('duration')) return 'duration';
   if (node.type === 'array') return `${node.items ? typeLabel(node.items as SchemaNode) : 'any'}[]`;
   if (node.type === 'object' && node.patternProperties) return 'map';
   return typeof node.type === 'string' ? node.type : 'any';

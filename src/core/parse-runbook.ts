@@ -7,6 +7,7 @@
  * full of mistakes lists the first MAX_LISTED_ISSUES in file order and counts the rest, and "did you
  * mean" work is bounded. Pure: the caller reads the file.
  */
+import { createScanner, SyntaxKind } from 'jsonc-parser';
 import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import { parseJsonSource } from './json-source.js';
 import { parseFastYaml } from './fast-yaml.js';
@@ -66,6 +67,8 @@ export function parseRunbook(
   if (deep) return { issues: [deep] };
   const json = parseJsonSource(text);
   if (json) return check(json, file, types, opts);
+  const comment = jsonCommentIssue(text, file);
+  if (comment) return { issues: [comment] };
   const fast = parseFastYaml(text);
   if (!fast) return parseRunbookPositioned(text, file, types, opts);
   if ('tooDeep' in fast) return { issues: [tooDeepIssue(file, fast.tooDeep)] };
@@ -114,7 +117,33 @@ type Locate = (path: FieldPath) => { line: number; column: number };
 function readSource(text: string, file: string): { value: unknown; locate: Locate } | { issues: RunbookIssue[] } {
   const deep = jsonNestingIssue(text, file);
   if (deep) return { issues: [deep] };
-  return parseJsonSource(text) ?? readYamlSource(text, file);
+  const json = parseJsonSource(text);
+  if (json) return json;
+  const comment = jsonCommentIssue(text, file);
+  return comment ? { issues: [comment] } : readYamlSource(text, file);
+}
+
+/**
+ * JSON text (it starts with { or [ and is not strict JSON) with a // or /* comment: JSON has no
+ * comments (the YAML reading would call `// note` an unknown field). Refused rather than read as
+ * JSONC, so a .json runbook stays readable by every JSON tool; YAML has # comments.
+ */
+function jsonCommentIssue(text: string, file: string): RunbookIssue | undefined {
+  const first = /\S/.exec(text)?.[0];
+  if (first !== '{' && first !== '[') return undefined;
+  const scanner = createScanner(text, false);
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    // A comment starts after a blank or a bracket/comma (in flow YAML, `http://x` is a value).
+    const offset = scanner.getTokenOffset();
+    const before = offset === 0 ? ' ' : (text[offset - 1] as string);
+    if ((kind === SyntaxKind.LineCommentTrivia || kind === SyntaxKind.BlockCommentTrivia) && /[\s{[,]/.test(before)) {
+      const at = lineIndex(text)(offset);
+      const message =
+        'JSON does not allow comments; remove it, or write the runbook in YAML (where # starts a comment)';
+      return { file, line: at.line, column: at.column, field: '', message };
+    }
+  }
+  return undefined;
 }
 
 const TOO_DEEP = `nested deeper than ${MAX_NESTING} levels (lists and mappings inside each other); a runbook needs only a few`;
@@ -196,6 +225,9 @@ function selfReferencingAlias(doc: Document): { name: string; offset: number } |
   return found;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL_CHAR = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+
 /** Collects issues while walking one document. */
 class Validator {
   /** The first MAX_KEPT_ISSUES problems found (in check order), with positions. */
@@ -203,6 +235,8 @@ class Validator {
   /** Every problem found, kept or not. */
   count = 0;
   private suggested = 0;
+  /** Variables used in templates (`{{vars.x}}`): a `--var` for them is expected. */
+  private readonly usedVars = new Set<string>();
   private suggestWork = 0;
 
   constructor(
@@ -244,8 +278,36 @@ class Validator {
     return omitted > 0 ? { issues: listed, omitted } : { issues: listed };
   }
 
+  /** Names are one line of text: no NUL, newline or other control character. */
+  checkOneLine(path: FieldPath, text: string): void {
+    const at = CONTROL_CHAR.exec(text);
+    if (!at) return;
+    const code = (at[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
+    this.add(
+      path,
+      `must be one line of text without control characters, got U+${code} at character ${at.index + 1} (write it in description: or the task's own fields)`,
+    );
+  }
+
+  /**
+   * A `--var` must name a variable the runbook declares under `vars:` or uses in a template;
+   * anything else is a typo (or the wrong runbook), refused with the nearest name.
+   */
+  checkVarFlags(data: Obj): void {
+    const declared = isObj(data.vars) ? data.vars : undefined;
+    const known = new Set([...Object.keys(declared ?? {}), ...this.usedVars]);
+    for (const name of Object.keys(this.opts.vars ?? {})) {
+      if (known.has(name)) continue;
+      this.add(
+        declared ? ['vars'] : [],
+        `--var "${name}" is not a variable of this runbook${didYouMean(name, known)} (declare it under vars:, use it as {{vars.${name}}}, or drop the flag)`,
+      );
+    }
+  }
+
   validate(data: Obj): Runbook | undefined {
     for (const p of checkSchema(RunbookSchema, data)) this.add(p.path, p.message);
+    if (typeof data.name === 'string') this.checkOneLine(['name'], data.name);
     const rawTasks = Array.isArray(data.tasks) ? (data.tasks as unknown[]) : [];
     const tasks = rawTasks.map((t, i) => ({ i, t: isObj(t) ? t : undefined }));
 
@@ -295,6 +357,7 @@ class Validator {
       const spec = this.validateTask(i, t, graph, declaredVars, typeOf);
       if (spec) specs.push(spec);
     }
+    this.checkVarFlags(data);
     if (this.count > 0) return undefined;
     const vars: Record<string, string> = {};
     for (const [k, val] of Object.entries(isObj(data.vars) ? data.vars : {})) vars[k] = String(val);
@@ -359,19 +422,23 @@ class Validator {
       return anc.has(other) ? 'ancestor' : 'not-ancestor';
     };
     // The name is rendered too (with vars, runbook, run and task.id), so it is checked with the fields.
+    if (typeof t.name === 'string') this.checkOneLine(['tasks', i, 'name'], t.name);
     const named = typeof t.name === 'string' ? [{ path: ['name'] as Array<string | number>, text: t.name }] : [];
     for (const s of [...named, ...stringsIn(input)]) {
       if (!s.text.includes('{{')) continue;
       const unclosed = unclosedTemplate(s.text);
       if (unclosed) this.add(['tasks', i, ...s.path], unclosed);
       for (const ref of templateRefs(s.text)) {
+        if (ref.path[0] === 'vars' && ref.path[1] !== undefined) this.usedVars.add(ref.path[1]);
         const problem = refProblem(ref, { vars: declaredVars, taskRelation: relation });
         if (problem) this.add(['tasks', i, ...s.path], problem);
       }
     }
 
-    if (this.count > before || id === undefined) return undefined;
-    if (def.validate) {
+    // The type's own checks run even when the schema found problems, so one error does not hide
+    // another in the same task; on input the schema refused, a hook that throws is not reported.
+    const schemaOk = schemaProblems.length === 0;
+    if (def.validate && id !== undefined) {
       let problems: Array<{ field: string; message: string }>;
       try {
         problems = def.validate(input as never, {
@@ -379,13 +446,13 @@ class Validator {
           isAncestor: (other) => relation(other) === 'ancestor',
         });
       } catch (err) {
-        problems = [
-          { field: '', message: `task type "${typeName}" could not validate this task: ${(err as Error).message}` },
-        ];
+        problems = schemaOk
+          ? [{ field: '', message: `task type "${typeName}" could not validate this task: ${(err as Error).message}` }]
+          : [];
       }
       for (const p of problems) this.add(['tasks', i, ...(p.field ? p.field.split('.') : [])], p.message);
-      if (problems.length > 0) return undefined;
     }
+    if (this.count > before || id === undefined) return undefined;
     const pos = this.locate(['tasks', i]);
     const spec: TaskSpec = {
       id,

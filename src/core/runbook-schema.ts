@@ -6,13 +6,20 @@ import { Type } from './typebox.js';
 
 const DURATION_TYPE_HINT = 'expected a duration such as 250ms, 30s, 2m or 1h30m';
 
-/** A duration such as `30s`, `2m`, `1h30m`, `250ms` (ajv format `duration`, see schema-check.ts). */
+/**
+ * A duration such as `30s`, `2m`, `1h30m`, `250ms` (ajv format `duration`, see schema-check.ts).
+ * `{ format: 'duration-positive' }` also refuses 0 (a `0ms` timeout would fail every call at once).
+ */
 export const Duration = (opts: Record<string, unknown> = {}) =>
   Type.String({ format: 'duration', 'x-hint': DURATION_TYPE_HINT, ...opts });
 /** A duration that must be written out (no template): used where validation needs the value. */
 export const LiteralDuration = (opts: Record<string, unknown> = {}) =>
   Type.String({ format: 'duration-literal', 'x-hint': DURATION_TYPE_HINT, ...opts });
 
+/** Task ids appear in templates (`tasks.<id>.output.x`), so no dots or spaces; and in every message. */
+export const MAX_ID_LENGTH = 100;
+/** Names are shown on one line (progress, Slack, the web UI). */
+export const MAX_NAME_LENGTH = 500;
 /** Task ids appear in templates (`tasks.<id>.output.x`), so no dots or spaces. */
 export const TASK_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
 export const VAR_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
@@ -50,12 +57,18 @@ export const TaskCommonSchema = Type.Object(
   {
     id: Type.String({
       pattern: TASK_ID_PATTERN,
+      maxLength: MAX_ID_LENGTH,
       'x-hint': 'task ids use letters, digits, "-" and "_" (no dots or spaces)',
       title: 'Id',
       description: 'Unique in the runbook: letters, digits, - and _; templates refer to the task by it.',
     }),
     name: Type.Optional(
-      Type.String({ minLength: 1, title: 'Name', description: 'What people see; the id when not given.' }),
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_NAME_LENGTH,
+        title: 'Name',
+        description: 'What people see; the id when not given.',
+      }),
     ),
     type: Type.String({ minLength: 1, title: 'Type', description: 'The task type (runwire types lists them).' }),
     depends_on: Type.Optional(
@@ -78,7 +91,12 @@ export const TaskCommonSchema = Type.Object(
 
 export const RunbookSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1, title: 'Name', description: 'The runbook name, shown in runs and Slack.' }),
+    name: Type.String({
+      minLength: 1,
+      maxLength: MAX_NAME_LENGTH,
+      title: 'Name',
+      description: 'The runbook name, shown in runs and Slack.',
+    }),
     description: Type.Optional(Type.String({ title: 'Description', description: 'What the runbook is for.' })),
     vars: Type.Optional(
       Type.Record(

@@ -153,12 +153,19 @@ function describe(e: ErrorObject, value: unknown, suggestFrom: readonly string[]
         message: `unknown field "${name}"${didYouMean(name, [...known, ...suggestFrom]) || (known.length > 0 ? ` (known fields: ${known.join(', ')})` : ' (this type takes no fields)')}`,
       };
     }
+    case 'maxLength':
+      return {
+        path,
+        message: `must be at most ${String(params.limit)} characters, got ${typeof e.data === 'string' ? e.data.length : '?'}`,
+      };
     case 'format':
-      if ((params.format === 'duration' || params.format === 'duration-literal') && typeof e.data === 'string') {
+      if (typeof params.format === 'string' && params.format.startsWith('duration') && typeof e.data === 'string') {
         if (params.format === 'duration-literal' && hasTemplate(e.data)) {
           return { path, message: `templates are not allowed here, got "${e.data}" (write a duration such as 2s)` };
         }
         const r = tryParseDuration(e.data);
+        if ('ms' in r && params.format === 'duration-positive')
+          return { path, message: `must be longer than 0ms, got "${e.data}"` };
         return { path, message: 'error' in r ? r.error : `invalid duration "${e.data}"` };
       }
       return { path, message: hint ?? `must be a valid ${String(params.format)}` };

@@ -72,6 +72,7 @@ export const HttpInput = Type.Object(
         title: 'Timeout',
         description: 'How long the whole request may take before it fails (retryable).',
         default: DEFAULT_TIMEOUT,
+        format: 'duration-positive',
       }),
     ),
     follow_redirects: Type.Optional(

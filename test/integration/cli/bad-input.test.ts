@@ -96,3 +96,80 @@ test('20,000 tasks with unknown dependencies: the first 100 problems, "and N mor
   for (const line of out.slice(0, 100))
     assert.match(line, /^bad-deps\.yaml:\d+:\d+ tasks\[\d+\]\.depends_on: unknown task/);
 });
+
+test('a control character in a name, a 100,000-character id and a 0ms timeout are refused', async () => {
+  const nul = await validate(
+    'nul.yaml',
+    'name: "cut\\0over"\ntasks:\n  - id: a\n    type: milestone\n    name: "two\\nlines"\n',
+  );
+  assertPositioned(
+    nul,
+    'nul.yaml',
+    /^nul\.yaml:1:1 name: must be one line of text without control characters, got U\+0000 at character 4/,
+  );
+  assert.match(nul.stderr, /^nul\.yaml:5:5 tasks\[0\]\.name: must be one line .* got U\+000A at character 4/m);
+  const long = await validate('long.yaml', `name: x\ntasks:\n  - id: ${'a'.repeat(100_000)}\n    type: milestone\n`);
+  assertPositioned(long, 'long.yaml', /^long\.yaml:3:5 tasks\[0\]\.id: must be at most 100 characters, got 100000$/);
+  const zero = await validate(
+    'zero.yaml',
+    'name: x\ntasks:\n  - id: a\n    type: http\n    url: https://example.com\n    timeout: 0ms\n',
+  );
+  assertPositioned(zero, 'zero.yaml', /^zero\.yaml:6:5 tasks\[0\]\.timeout: must be longer than 0ms, got "0ms"$/);
+});
+
+test('JSON with comments says JSON has no comments; UTF-16 and non-UTF-8 files name the encoding', async () => {
+  const jsonc = await validate(
+    'c.json',
+    '{\n  "name": "x", // the name\n  "tasks": [{ "id": "a", "type": "milestone" }]\n}\n',
+  );
+  assertPositioned(
+    jsonc,
+    'c.json',
+    /^c\.json:2:16 JSON does not allow comments; remove it, or write the runbook in YAML/,
+  );
+  const text = 'name: x\ntasks:\n  - id: a\n    type: milestone\n';
+  const le = await validate('le.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+  assertPositioned(le, 'le.yaml', /^le\.yaml:1:1 the file is UTF-16 \(little-endian\); save it as UTF-8/);
+  const noBom = await validate('nobom.yaml', Buffer.from(text, 'utf16le'));
+  assertPositioned(
+    noBom,
+    'nobom.yaml',
+    /^nobom\.yaml:1:1 the file looks like UTF-16 \(little-endian\); save it as UTF-8/,
+  );
+  const latin1 = await validate(
+    'l1.yaml',
+    Buffer.from('name: x\ntasks:\n  - id: a\n    type: manual\n    instructions: caf\xe9\n', 'latin1'),
+  );
+  assertPositioned(latin1, 'l1.yaml', /^l1\.yaml:5:22 the file is not valid UTF-8 here; save it as UTF-8/);
+  // Still fine: a URL in a flow-style runbook, a UTF-8 byte order mark.
+  const flowUrl = await validate(
+    'u.yaml',
+    '{ name: x, tasks: [ { id: a, type: http, url: https://example.com/a } ] }\n',
+  );
+  assert.equal(flowUrl.code, 0, flowUrl.stderr);
+  const bom = await validate('bom.yaml', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+  assert.equal(bom.code, 0, bom.stderr);
+});
+
+test('a type check and a schema problem in the same task are both reported', async () => {
+  const r = await validate(
+    'both.yaml',
+    'name: x\ntasks:\n  - id: a\n    type: slack.message\n    channel: "#ops"\n    message: hi\n  - id: b\n    type: slack.message\n    channel: "#ops"\n    message: again\n    thread: a\n    colour: red\n',
+  );
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /both\.yaml:11:5 tasks\[1\]\.thread: thread: task "a" must finish first/);
+  assert.match(r.stderr, /both\.yaml:12:5 tasks\[1\]\.colour: unknown field "colour"/);
+});
+
+test('a --var the runbook does not declare or use is refused, with "did you mean"', async () => {
+  const text =
+    'name: x\nvars: { release: "1" }\ntasks:\n  - id: a\n    type: manual\n    instructions: "{{vars.release}} for {{vars.ticket}}"\n';
+  const typo = await validate('v.yaml', text, ['--var', 'ticket=1', '--var', 'relase=2']);
+  assertPositioned(
+    typo,
+    'v.yaml',
+    /^v\.yaml:2:1 vars: --var "relase" is not a variable of this runbook \(did you mean "release"\?\)/,
+  );
+  const ok = await validate('v.yaml', text, ['--var', 'ticket=1', '--var', 'release=2']);
+  assert.equal(ok.code, 0, ok.stderr);
+});

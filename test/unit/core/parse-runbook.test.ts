@@ -248,14 +248,20 @@ tasks:
     rehearsal: run
 `;
   const r = parseRunbook(text, 'm.yaml', reg);
-  // The schema fails first, so the type's own hook is not asked about a half-valid task.
+  // A schema problem does not hide the type's own finding in the same task (issue 8 item 18).
   assert.deepEqual(r.issues.map(formatIssue), [
+    'm.yaml:15:5 tasks[2].thread: "first" must be an ancestor',
     'm.yaml:16:5 tasks[2].rehearsal: must be one of "skip", "send", got string "run"',
   ]);
-  assert.deepEqual(seen, ['first:test.message:true']);
+  assert.deepEqual(seen, ['first:test.message:true', 'first:test.message:false']);
   const fixed = parseRunbook(text.replace('rehearsal: run', 'rehearsal: skip'), 'm.yaml', reg);
   assert.deepEqual(fixed.issues.map(formatIssue), ['m.yaml:15:5 tasks[2].thread: "first" must be an ancestor']);
-  assert.deepEqual(seen, ['first:test.message:true', 'first:test.message:true', 'first:test.message:false']);
+  assert.deepEqual(seen, [
+    'first:test.message:true',
+    'first:test.message:false',
+    'first:test.message:true',
+    'first:test.message:false',
+  ]);
   const ok = parseRunbook(
     text.replace('rehearsal: run', 'rehearsal: skip').replace('lost\n', 'lost\n    depends_on: [reply]\n'),
     'm.yaml',
@@ -297,11 +303,7 @@ tasks:
 
 test('an unclosed {{ is reported rather than sent as written', () => {
   assert.deepEqual(
-    lines(
-      'name: x\ntasks:\n  - id: a\n    type: manual\n    instructions: "Ask {{vars.owner} to approve"\n',
-      'u.yaml',
-      { vars: { owner: 'x' } },
-    ),
+    lines('name: x\ntasks:\n  - id: a\n    type: manual\n    instructions: "Ask {{vars.owner} to approve"\n', 'u.yaml'),
     [
       'u.yaml:5:5 tasks[0].instructions: unclosed template "{{vars.owner} to approve" (a reference is written {{vars.name}})',
     ],
