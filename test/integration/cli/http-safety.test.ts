@@ -58,7 +58,12 @@ test('credentials in an http URL are sent as Basic auth and appear nowhere in ou
     assert.match(validate.stderr, /warning: .*creds\.json:\d+:\d+ task ok: the url holds credentials/);
     assert.match(validate.stderr, /headers: \{ Authorization: "Basic \{\{vars\.token\}\}" \}/);
     const check = await runCli(dir, ['check', file]);
-    assert.match(check.stdout, /warning: ok: the url holds credentials.*\[runwire\.http\.url_credentials\]/);
+    // The same warning for several tasks is printed once, naming them all (issue 8 item 18).
+    assert.match(
+      check.stdout,
+      /warning: ok, notfound, bad: the url holds credentials.*\[runwire\.http\.url_credentials\]/,
+    );
+    assert.equal(check.stdout.match(/url_credentials/g)?.length, 1, 'one line for the three tasks');
 
     const human = await runCli(dir, ['run', file]);
     assert.equal(human.code, 1, human.stderr);
