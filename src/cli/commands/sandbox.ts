@@ -38,6 +38,11 @@ export function credentialsJson(sb: Pick<Sandbox, 'url' | 'apiUrl' | 'credential
   };
 }
 
+/** `1 person`, `12 people`. */
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** The human banner (pure). */
 export function banner(sb: Pick<Sandbox, 'url' | 'apiUrl' | 'credentials' | 'workspace'>): string {
   const c = sb.credentials;
@@ -45,7 +50,7 @@ export function banner(sb: Pick<Sandbox, 'url' | 'apiUrl' | 'credentials' | 'wor
   const people = [...ws.users.values()].filter((u) => !u.is_bot).length;
   const base = sb.url.replace(/\/$/, '');
   return [
-    `Slack sandbox "${ws.team.name}" is running (${people} people, ${ws.channels.size} channels).`,
+    `Slack sandbox "${ws.team.name}" is running (${count(people, 'person', 'people')}, ${count(ws.channels.size, 'channel', 'channels')}).`,
     '',
     `  web page        ${sb.url}`,
     `  Web API         ${sb.apiUrl}`,
