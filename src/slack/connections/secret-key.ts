@@ -13,10 +13,11 @@
  * A missing key file (or salt) is never replaced while sealed secrets exist: the error says how to
  * restore it. Reading never creates anything.
  */
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { join } from 'node:path';
 import { RunwireError } from '../../core/errors.js';
+import { makeDataDir } from '../../store/data-dir.js';
 import { secretKeyFromBytes, type SecretKey } from '../secret-box.js';
 
 export const KEY_FILE = 'secret.key';
@@ -158,7 +159,7 @@ export function looseKeyFileMode(dataDir: string): number | undefined {
  */
 function readKeyFile(path: string, make: (() => string) | undefined, dataDir: string): string | undefined {
   if (make) {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    makeDataDir(dataDir);
     try {
       writeFileSync(path, `${make()}\n`, { mode: 0o600, flag: 'wx' });
       chmodSync(path, 0o600); // independent of the umask

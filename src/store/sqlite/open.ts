@@ -4,14 +4,14 @@
  * synchronous=NORMAL in WAL mode survives a process crash (SIGKILL) without losing commits.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDataDir } from '../data-dir.js';
 import { migrateSqlite } from './migrate.js';
 
 export const SQLITE_FILE = 'runwire.db';
 
 export function openSqlite(dataDir: string): Database.Database {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeDataDir(dataDir);
   const db = new Database(join(dataDir, SQLITE_FILE));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
