@@ -68,28 +68,11 @@ export class PostgresConnectionStore implements ConnectionStore {
   }
 
   async update(name: string, mutate: (rec: ConnectionRecord) => ConnectionRecord): Promise<ConnectionRecord> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const r = (await c.query('SELECT * FROM slack_connections WHERE name = $1 FOR UPDATE', [name])).rows[0] as
-        | Row
-        | undefined;
-      if (!r) throw notFound(name);
-      const next = mutate(fromRow(r));
-      const row = toRow({ ...next, name });
-      const cols = Object.keys(row).filter((k) => k !== 'name' && k !== 'created_at');
-      await c.query(
-        `UPDATE slack_connections SET ${cols.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE name = $1`,
-        [name, ...cols.map((k) => row[k])],
-      );
-      await c.query('COMMIT');
-      return next;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    // The same locked read-modify-write as `lockedUpdate`, with a synchronous change.
+    return this.lockedUpdate(name, async (rec) => {
+      const next = mutate(rec);
+      return { next, out: next };
+    });
   }
 
   async lockedUpdate<T>(
