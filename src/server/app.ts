@@ -30,6 +30,7 @@ import type { Store } from '../store/store.js';
 import type { EventHub } from './events/hub.js';
 import { sessionRoutes } from './routes/session.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { webRoutes } from './routes/web.js';
 
 import { BODY_LIMIT } from './app-limits.js';
 
@@ -43,6 +44,8 @@ export interface AppDeps extends HealthDeps {
   hub: EventHub;
   links: LoginLinks;
   connections: () => Promise<OpenedConnections>;
+  /** Where the built web UI is (default `dist/web/`). */
+  webDir?: string;
   /** Registers the routes beyond health and docs (auth, runbooks, runs, …). */
   plugins?: Array<(app: Api) => Promise<void> | void>;
 }
@@ -141,5 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     connectionRoutes(scope, deps.connections);
   });
   for (const plugin of deps.plugins ?? []) await app.register(async (scope) => plugin(scope));
+  // Last: the UI's catch-all GET never shadows a route registered above.
+  await app.register(async (scope) => webRoutes(scope, deps.webDir));
   return app;
 }

@@ -50,13 +50,4 @@ export function loginLinkRoutes(app: Api, tokens: TokenStore, links: LoginLinks)
       return reply.redirect('/', 303);
     },
   );
-  // Until the web UI lands, `/` says where things are.
-  app.get('/', { config: { role: 'public' }, schema: { hide: true } }, async (_req, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(
-        '<!doctype html><meta charset="utf-8"><title>Runwire</title><h1>Runwire</h1>' +
-          '<p><a href="/api/docs">API docs</a> · <a href="/api/runs">runs (JSON)</a> · <a href="/api/runbooks">runbooks (JSON)</a> · <a href="/api/session">who am I</a></p>',
-      ),
-  );
 }

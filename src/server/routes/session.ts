@@ -1,6 +1,7 @@
 /**
  * Browser login: `POST /api/session { token }` turns an API token into an HttpOnly, SameSite=Strict
- * session cookie (the token itself never lives in the page), `GET /api/session` says who you are,
+ * session cookie (the token itself never lives in the page), `GET /api/session` says who you are (`/api/session/current`
+ * the same or null, for a page that may not be logged in),
  * `DELETE /api/session` logs out.
  */
 import { Type } from '@sinclair/typebox';
@@ -45,6 +46,24 @@ export function sessionRoutes(app: Api, tokens: TokenStore): void {
       schema: { summary: 'Who am I', tags: ['auth'], response: { 200: Who } },
     },
     async (req) => ({ name: req.principal!.name, role: req.principal!.role }),
+  );
+  // Public, so a page can ask without a 401 (which a browser logs as an error) before anyone logs in.
+  app.get(
+    '/api/session/current',
+    {
+      config: { role: 'public' },
+      schema: {
+        summary: 'Who am I, if anyone: the session (or null) without a 401',
+        tags: ['auth'],
+        security: [],
+        response: { 200: Type.Object({ session: Type.Union([Who, Type.Null()]) }) },
+      },
+    },
+    async (req) => {
+      const secret = cookieValue(req.headers.cookie, SESSION_COOKIE);
+      const p = secret ? await tokens.bySession(secret) : undefined;
+      return { session: p ? { name: p.name, role: p.role } : null };
+    },
   );
   app.delete(
     '/api/session',

@@ -210,7 +210,7 @@ function cases(admin: () => string): RouteCase[] {
 }
 
 /** Routes that need no token. */
-const PUBLIC = new Set(['GET /api/health', 'POST /api/session', 'GET /api/openapi.json']);
+const PUBLIC = new Set(['GET /api/health', 'POST /api/session', 'GET /api/session/current', 'GET /api/openapi.json']);
 /** Streams: checked for 401/403 only (a 2xx never ends by itself). */
 const STREAMS = new Set(['GET /api/events']);
 

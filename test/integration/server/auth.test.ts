@@ -127,6 +127,13 @@ test('session cookie: HttpOnly, SameSite=Strict; changes need the own Origin; lo
   const cookie = setCookie.split(';')[0]!;
 
   assert.deepEqual((await s.call('/api/session', { headers: { cookie } })).body, { name: 't-admin', role: 'admin' });
+  // The page's probe answers 200 either way: the session, or null without one.
+  assert.deepEqual((await s.call('/api/session/current', { headers: { cookie } })).body, {
+    session: { name: 't-admin', role: 'admin' },
+  });
+  const nobody = await s.call('/api/session/current');
+  assert.equal(nobody.status, 200);
+  assert.deepEqual(nobody.body, { session: null });
   // A change riding on the cookie: refused without an Origin and from another one, allowed from our own.
   const change = (origin?: string) =>
     s.call('/api/tokens', {
@@ -144,6 +151,7 @@ test('session cookie: HttpOnly, SameSite=Strict; changes need the own Origin; lo
   assert.equal(out.status, 204);
   assert.match(out.headers.get('set-cookie') ?? '', /Max-Age=0/);
   assert.equal((await s.call('/api/session', { headers: { cookie } })).status, 401);
+  assert.deepEqual((await s.call('/api/session/current', { headers: { cookie } })).body, { session: null });
 });
 
 test('a malformed body is a 400 with a message, never a 500', async (t) => {
@@ -202,5 +210,5 @@ test('a one-time login link sets the session cookie once, then is refused', asyn
   assert.ok(!s.logLines.some((l) => l.includes(code)), 'the code is not logged');
   const home = await s.call('/');
   assert.equal(home.status, 200);
-  assert.match(home.text, /api\/docs/);
+  assert.match(home.headers.get('content-type') ?? '', /^text\/html/);
 });
