@@ -133,6 +133,8 @@ export const ERROR_CODES = {
   'runwire.slack.oauth.no_code': 'The OAuth redirect carried no code.',
   'runwire.slack.oauth.port_in_use': "The redirect URL's port is taken by another program.",
   'runwire.slack.oauth.timeout': 'No OAuth redirect arrived in time.',
+  'runwire.slack.oauth.redirect_elsewhere':
+    "The connection's redirect URL is neither this server's /oauth/slack/callback nor a loopback address.",
 } as const satisfies Record<string, string>;
 
 /**

@@ -24,6 +24,10 @@ import { runRoutes } from './routes/runs.js';
 import { eventRoutes } from './routes/events.js';
 import { type LoginLinks, loginLinkRoutes } from './routes/login-link.js';
 import { connectionRoutes } from './routes/connections.js';
+import { connectionUpdateRoute } from './routes/connection-update.js';
+import { oauthRoutes } from './routes/oauth.js';
+import type { OAuthStateStore } from './store/oauth-state-store.js';
+import type { LocalFlows } from './oauth/local-flows.js';
 import type { OpenedConnections } from '../slack/connections/open.js';
 import type { RunService } from '../engine/run-service.js';
 import type { Store } from '../store/store.js';
@@ -46,6 +50,8 @@ export interface AppDeps extends HealthDeps {
   connections: () => Promise<OpenedConnections>;
   /** Where the built web UI is (default `dist/web/`). */
   webDir?: string;
+  oauthStates: OAuthStateStore;
+  localFlows: LocalFlows;
   /** Registers the routes beyond health and docs (auth, runbooks, runs, …). */
   plugins?: Array<(app: Api) => Promise<void> | void>;
 }
@@ -142,6 +148,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     runRoutes(scope, deps);
     eventRoutes(scope, deps.store, deps.hub);
     connectionRoutes(scope, deps.connections);
+    connectionUpdateRoute(scope, deps.connections);
+    oauthRoutes(scope, deps);
   });
   for (const plugin of deps.plugins ?? []) await app.register(async (scope) => plugin(scope));
   // Last: the UI's catch-all GET never shadows a route registered above.

@@ -28,6 +28,28 @@ export interface ErrorBody {
   error: { code: string; message: string; fix?: string; [extra: string]: unknown };
 }
 
+/** Codes that mean "what you sent cannot be used" (a bad token, URL, id, or a field the kind lacks). */
+const INPUT_CODES = new Set([
+  'runwire.cli.bad_arguments',
+  'runwire.slack.bad_token',
+  'runwire.slack.bad_url',
+  'runwire.slack.bad_webhook_url',
+  'runwire.slack.bad_client_id',
+  'runwire.slack.bad_redirect_url',
+  'runwire.slack.bad_connection_name',
+  'runwire.slack.token_invalid',
+  'runwire.slack.auth_test_failed',
+]);
+
+/** Codes that mean "this connection cannot do that as it is set up" (its kind, its redirect URL). */
+const CONFLICT_CODES = new Set([
+  'runwire.slack.not_oauth_app',
+  'runwire.slack.oauth.redirect_elsewhere',
+  'runwire.slack.oauth.port_in_use',
+  'runwire.slack.oauth.cannot_listen',
+  'runwire.slack.oauth.https_redirect',
+]);
+
 /** The HTTP status of a RunwireError code that is not an HttpError. */
 export function statusForCode(code: string): number {
   if (/[._]not_found$/.test(code)) return 404;
@@ -42,6 +64,9 @@ export function statusForCode(code: string): number {
     code.endsWith('.conflict')
   )
     return 409;
+  if (INPUT_CODES.has(code)) return 422;
+  if (CONFLICT_CODES.has(code)) return 409;
+  if (code === 'runwire.slack.unreachable' || code === 'runwire.slack.sandbox_not_running') return 502;
   if (code.startsWith('runwire.connection.') || code.startsWith('runwire.oauth.')) return 400;
   if (code.startsWith('runwire.store.')) return 503;
   return 500;

@@ -7,6 +7,7 @@ import { openRuntime, type Runtime, type RuntimeConfig } from '../runtime/open-r
 import { LibraryStore } from './store/library-store.js';
 import type { Sql } from './store/sql.js';
 import { TokenStore } from './store/token-store.js';
+import { OAuthStateStore } from './store/oauth-state-store.js';
 
 export interface ServerRuntime {
   backend: 'sqlite' | 'postgres';
@@ -15,6 +16,8 @@ export interface ServerRuntime {
   sql: Sql;
   tokens: TokenStore;
   library: LibraryStore;
+  /** OAuth states of installs through the server. */
+  oauthStates: OAuthStateStore;
   /** A cheap query to see the database answer (health). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -56,6 +59,7 @@ function over(runtime: Runtime, sql: Sql): ServerRuntime {
     sql,
     tokens: new TokenStore(sql),
     library: new LibraryStore(sql),
+    oauthStates: new OAuthStateStore(sql),
     ping: async () => {
       await sql.all('SELECT 1 AS one');
     },

@@ -16,6 +16,7 @@ import { loadRunbookDir, type DirLoader } from './library/dir-loader.js';
 import { createLogger } from './logger.js';
 import { openServerRuntime, type ServerRuntime } from './runtime.js';
 import { listen, type ListeningServer } from './start-server.js';
+import { LocalFlows } from './oauth/local-flows.js';
 
 export interface ServerOptions {
   host?: string;
@@ -98,6 +99,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         opened ??= connectionsOver(runtime.runtime.connectionStore, runtime.runtime.config.dataDir, process.env);
         return opened;
       },
+      oauthStates: runtime.oauthStates,
+      localFlows: new LocalFlows(logger),
       version: runwireVersion(),
       database: { kind: runtime.backend, ping: runtime.ping },
       workers: () => workerList.length,

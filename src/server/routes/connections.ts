@@ -12,7 +12,7 @@ import type { Api } from '../app.js';
 import { HttpError } from '../http-errors.js';
 import { errors } from '../schemas.js';
 
-const Connection = Type.Object(
+export const Connection = Type.Object(
   {
     name: Type.String(),
     kind: Type.String(),
@@ -49,7 +49,7 @@ const Create = Type.Object(
   { additionalProperties: false, title: 'NewConnection' },
 );
 
-function connectionJson(r: ConnectionRecord) {
+export function connectionJson(r: ConnectionRecord) {
   return {
     name: r.name,
     kind: r.kind,
@@ -68,7 +68,7 @@ function connectionJson(r: ConnectionRecord) {
   };
 }
 
-const Name = Type.Object({ name: Type.String() });
+export const Name = Type.Object({ name: Type.String() });
 
 export function connectionRoutes(app: Api, connections: () => Promise<OpenedConnections>): void {
   app.get(

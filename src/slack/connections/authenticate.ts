@@ -16,6 +16,13 @@ export interface AuthenticateOptions {
   timeoutMs: number;
   /** Called once with the authorize URL, as soon as the listener is up. */
   onAuthorizeUrl: (url: string, listeningOn: string) => void;
+  /** Ends the wait early (the server: a newer authenticate of the same connection, or shutdown). */
+  signal?: AbortSignal;
+  /**
+   * Where the browser goes when Slack's redirect was handled (the server's UI page for the
+   * connection) instead of a page saying to return to the terminal.
+   */
+  finishUrl?: (outcome: { ok: true } | { ok: false; code: string }) => string;
 }
 
 export interface AuthenticateResult {
@@ -40,6 +47,22 @@ function page(res: ServerResponse, status: number, title: string, body: string):
     connection: 'close',
   });
   res.end(html);
+}
+
+function finish(
+  res: ServerResponse,
+  opts: AuthenticateOptions,
+  outcome: { ok: true } | { ok: false; code: string },
+  status: number,
+  title: string,
+  body: string,
+): void {
+  if (!opts.finishUrl) {
+    page(res, status, title, body);
+    return;
+  }
+  res.writeHead(302, { location: opts.finishUrl(outcome), 'cache-control': 'no-store', connection: 'close' });
+  res.end();
 }
 
 function sameState(a: string, b: string): boolean {
@@ -145,8 +168,7 @@ export async function authenticate(
     const q = url.searchParams;
     const error = q.get('error');
     if (error) {
-      page(res, 400, 'Installation not completed', `Slack answered: ${error}. Return to the terminal for what to do.`);
-      settle.reject(
+      const failure =
         error === 'access_denied'
           ? new RunwireError(
               'runwire.slack.oauth.access_denied',
@@ -157,8 +179,16 @@ export async function authenticate(
               `runwire.slack.oauth.${error.replace(/[^a-z0-9_]/gi, '_')}`,
               `Slack did not authorize connection ${name}: ${error}`,
               { fix: `run runwire connection authenticate ${name} again` },
-            ),
+            );
+      finish(
+        res,
+        opts,
+        { ok: false, code: failure.code },
+        400,
+        'Installation not completed',
+        `Slack answered: ${error}. Return to the terminal for what to do.`,
       );
+      settle.reject(failure);
       return;
     }
     if (!sameState(q.get('state') ?? '', state)) {
@@ -176,7 +206,14 @@ export async function authenticate(
     }
     const code = q.get('code');
     if (!code) {
-      page(res, 400, 'Invalid request', 'The redirect carries no authorization code.');
+      finish(
+        res,
+        opts,
+        { ok: false, code: 'runwire.slack.oauth.no_code' },
+        400,
+        'Invalid request',
+        'The redirect carries no authorization code.',
+      );
       settle.reject(
         new RunwireError('runwire.slack.oauth.no_code', 'Slack redirected without an authorization code', {
           fix: `run runwire connection authenticate ${name} again`,
@@ -200,6 +237,14 @@ export async function authenticate(
       ),
     );
   }, opts.timeoutMs);
+  const aborted = () =>
+    settle.reject(
+      new RunwireError('runwire.slack.oauth.timeout', `the wait for Slack's redirect of connection ${name} was ended`, {
+        fix: `start the authentication of ${name} again`,
+      }),
+    );
+  if (opts.signal?.aborted) aborted();
+  opts.signal?.addEventListener('abort', aborted, { once: true });
   const closeAll = () => {
     for (const s of servers) {
       s.close();
@@ -231,12 +276,21 @@ export async function authenticate(
       await service.applyGrant(name, grant);
       const record = await service.verify(name);
       if (pending)
-        page(pending, 200, 'Runwire is connected to Slack', 'You can close this tab and return to the terminal.');
+        finish(
+          pending,
+          opts,
+          { ok: true },
+          200,
+          'Runwire is connected to Slack',
+          'You can close this tab and return to the terminal.',
+        );
       return { record, rotating: grant.botExpiresAt !== undefined || grant.userExpiresAt !== undefined };
     } catch (err) {
       if (pending)
-        page(
+        finish(
           pending,
+          opts,
+          { ok: false, code: err instanceof RunwireError ? err.code : 'runwire.internal' },
           400,
           'Installation not completed',
           `${err instanceof RunwireError ? err.message : 'the token exchange failed'}. Return to the terminal for what to do.`,
@@ -245,6 +299,7 @@ export async function authenticate(
     }
   } finally {
     clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', aborted);
     await new Promise((r) => setImmediate(r)); // let the page flush before sockets close
     closeAll();
   }

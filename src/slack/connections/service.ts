@@ -180,20 +180,25 @@ export class ConnectionService {
   }
 
   /**
-   * Change a connection in place: its secrets (a new token is of the same kind: bot stays bot), its
+   * Change a connection in place (`fieldName` names the fields in errors: CLI flags by default, the
+   * API's snake_case keys over HTTP): its secrets (a new token is of the same kind: bot stays bot), its
    * Slack URL, and for an OAuth app the redirect URL and the scopes the next `authenticate` requests.
    * A field the connection's kind does not have is refused, naming what it does have.
    */
-  async update(name: string, u: UpdateInput): Promise<ConnectionRecord> {
+  async update(
+    name: string,
+    u: UpdateInput,
+    opts: { fieldName?: (field: keyof UpdateInput) => string } = {},
+  ): Promise<ConnectionRecord> {
     const before = await this.get(name);
     const given = (Object.keys(u) as Array<keyof UpdateInput>).filter((k) => u[k] !== undefined);
+    const flag = opts.fieldName ?? ((k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
     if (given.length === 0) {
       throw new RunwireError('runwire.cli.bad_arguments', `nothing to update for connection ${name}`, {
-        fix: `give what to change, e.g. runwire connection update ${name} --signing-secret -`,
+        fix: `give what to change, e.g. ${opts.fieldName ? `{ "${flag('signingSecret')}": "…" }` : `runwire connection update ${name} --signing-secret -`}`,
       });
     }
     const allowed = UPDATABLE[before.kind];
-    const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     const foreign = given.filter((k) => !allowed.includes(k));
     if (foreign.length > 0) {
       throw new RunwireError(
@@ -234,6 +239,14 @@ export class ConnectionService {
       rec.updatedAt = new Date(this.now()).toISOString();
       return rec;
     });
+  }
+
+  /** auth.test a token before it replaces the connection's own: a token Slack refuses is never stored. */
+  async checkNewToken(rec: ConnectionRecord, token: string): Promise<void> {
+    const conn = this.resolveRecord(rec);
+    const t = token.trim();
+    const user = t.replace(/^xoxe\./, '').startsWith('xoxp-');
+    await authTest(user ? { ...conn, userToken: t } : { ...conn, botToken: t }, user ? 'user' : 'bot');
   }
 
   /** Load (or, for the data dir's first secret, create) the key before sealing anything. */

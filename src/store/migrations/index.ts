@@ -12,6 +12,8 @@ import { migration101 } from './101-connection-managed-by.js';
 import { migration102 } from './102-connection-locks.js';
 import { migration200 } from './200-slack-pacing.js';
 import { migration500 } from './500-server.js';
+import { migration510 } from './510-server-drop-unused.js';
+import { migration511 } from './511-oauth-states.js';
 
 export interface Migration {
   id: number;
@@ -31,4 +33,6 @@ export const migrations: Migration[] = [
   migration102,
   migration200,
   migration500,
+  migration510,
+  migration511,
 ];

@@ -199,6 +199,21 @@ function cases(admin: () => string): RouteCase[] {
       request: async () => ({ path: '/api/connections/hook/test' }),
     },
     {
+      method: 'PATCH',
+      route: '/api/connections/:name',
+      need: 'admin',
+      ok: 200,
+      request: async () => ({ path: '/api/connections/hook', body: { slack_url: 'http://127.0.0.1:9' } }),
+    },
+    {
+      method: 'POST',
+      route: '/api/connections/:name/authenticate',
+      need: 'admin',
+      ok: 409,
+      // A webhook is not an OAuth app: 409 proves the role passed and the connection was judged.
+      request: async () => ({ path: '/api/connections/hook/authenticate' }),
+    },
+    {
       method: 'POST',
       route: '/api/runs/:id/tasks/:task/retry',
       need: 'operator',
@@ -210,7 +225,13 @@ function cases(admin: () => string): RouteCase[] {
 }
 
 /** Routes that need no token. */
-const PUBLIC = new Set(['GET /api/health', 'POST /api/session', 'GET /api/session/current', 'GET /api/openapi.json']);
+const PUBLIC = new Set([
+  'GET /api/health',
+  'POST /api/session',
+  'GET /api/session/current',
+  'GET /api/openapi.json',
+  'GET /oauth/slack/callback',
+]);
 /** Streams: checked for 401/403 only (a 2xx never ends by itself). */
 const STREAMS = new Set(['GET /api/events']);
 

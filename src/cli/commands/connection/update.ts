@@ -42,18 +42,8 @@ export function registerUpdate(group: Command, ctx: CliContext): void {
       const o = await readSecretOptions(given);
       await withConnections(cmd, ctx, async ({ service }) => {
         const before = await service.get(name);
-        if (o.token !== undefined && o.verify) {
-          // Check the new token before it replaces the old one: a token Slack refuses is not stored.
-          const { authTest } = await import('../../../slack/connections/auth-test.js');
-          const conn = service.resolveRecord(before);
-          const token = o.token.trim();
-          await authTest(
-            token.replace(/^xoxe\./, '').startsWith('xoxp-')
-              ? { ...conn, userToken: token }
-              : { ...conn, botToken: token },
-            token.replace(/^xoxe\./, '').startsWith('xoxp-') ? 'user' : 'bot',
-          );
-        }
+        // Check the new token before it replaces the old one: a token Slack refuses is not stored.
+        if (o.token !== undefined && o.verify) await service.checkNewToken(before, o.token);
         let rec = await service.update(name, {
           ...(o.token !== undefined ? { token: o.token } : {}),
           ...(o.clientSecret !== undefined ? { clientSecret: o.clientSecret } : {}),
