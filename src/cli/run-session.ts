@@ -47,7 +47,11 @@ export function cliTaskTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = pro
     (deps ??= import('../slack/delivery/open-deps.js').then((m) => m.openSlackTaskDeps(source, env)));
   return builtinTaskTypes({
     allowLinkLocal,
-    slack: { connections: async () => (await slack()).connections(), delivery: async () => (await slack()).delivery },
+    slack: {
+      connections: async () => (await slack()).connections(),
+      delivery: async () => (await slack()).delivery,
+      approvalKey: async () => (await slack()).approvalKey(),
+    },
   });
 }
 

@@ -33,6 +33,16 @@ export const ERROR_CODES = {
   'runwire.task.not_found': 'The run has no task with this id.',
   'runwire.task.bad_action': 'An operator action (complete, skip, retry) does not apply to the task in its status.',
   'runwire.task.unknown_type': 'A task type this Runwire does not have.',
+  'runwire.task.rejected': 'A person rejected the task (an approval in Slack, or an operator failing a waiting task).',
+  'runwire.task.already_decided': 'Someone else decided the task first (approved, rejected, completed or skipped it).',
+  'runwire.task.approval_timeout':
+    'Nobody approved or rejected the task before its `timeout` (with `on_timeout: fail`).',
+  'runwire.approval.bad_reference':
+    'An approval button whose value is not a reference this Runwire signed (forged or from another data dir).',
+  'runwire.approval.not_approver': 'The person who clicked is not an approver of the task.',
+  'runwire.approval.lookup_failed':
+    "The approvers' people or user groups could not be listed in Slack (scope, network).",
+  'runwire.approval.unknown_approver': 'An approver (@handle or user group) that the Slack workspace does not have.',
   'runwire.task.bad_output': 'A task type returned no valid result, or an output that cannot be stored as JSON.',
   'runwire.engine.interrupted': 'The task was running when its process stopped and is not safe to repeat.',
   'runwire.preflight.check_failed': "A task type's pre-flight check itself failed (not a problem it found).",

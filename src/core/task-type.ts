@@ -46,6 +46,12 @@ export interface TaskContext {
   task: { id: string; name: string; type: string };
   /** 1-based attempt number. */
   attempt: number;
+  /**
+   * Why `run` is called: `fresh` (a new attempt: the first, a retry's, an operator's retry),
+   * `woke` (a timer of this attempt came due: `sleeping`, or a `waiting` task's `until`), or
+   * `recovered` (re-run after a crash interrupted it while running; its saved state is what it left).
+   */
+  start: 'fresh' | 'woke' | 'recovered';
   /** Stable for this run and task across attempts and restarts: `<runId>:<taskId>`. */
   idempotencyKey: string;
   /** Aborted when the run is cancelled or the process is shutting down. */
@@ -70,8 +76,14 @@ export interface TaskContext {
 
 export type TaskResult =
   | { status: 'succeeded'; output?: Record<string, unknown> }
-  /** For manual tasks: the task waits for an operator (`runwire task complete`). */
-  | { status: 'waiting'; output?: Record<string, unknown> }
+  /**
+   * For manual tasks: the task waits for an operator (`runwire task complete`). With `until`, a
+   * deadline: when nobody acted by then, `run` is called again (same attempt; a durable timer like
+   * `sleeping`, but the task stays `waiting`, so an operator can decide it meanwhile).
+   */
+  | { status: 'waiting'; output?: Record<string, unknown>; until?: Date }
+  /** The task decided to skip itself (an approval that timed out with `on_timeout: skip`). */
+  | { status: 'skipped'; reason: string; output?: Record<string, unknown> }
   /**
    * Call `run` again at `until` (same attempt): a durable timer. The engine keeps a short one in the
    * worker; a longer one parks the run (no lease, no process) and any worker continues it when due.

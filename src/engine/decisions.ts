@@ -59,8 +59,9 @@ export function indexDependencies(
 }
 
 /** Why an operator action does not fit a task's status, or undefined when it does. */
-export function actionProblem(kind: 'complete' | 'skip' | 'retry', status: TaskStatus): string | undefined {
+export function actionProblem(kind: 'complete' | 'skip' | 'retry' | 'fail', status: TaskStatus): string | undefined {
   if (kind === 'complete') return status === 'waiting' ? undefined : 'only a waiting task can be completed';
+  if (kind === 'fail') return status === 'waiting' ? undefined : 'only a waiting task can be rejected';
   if (kind === 'skip')
     return ['pending', 'ready', 'waiting', 'failed'].includes(status)
       ? undefined
@@ -82,3 +83,10 @@ export function badAction(
     },
   );
 }
+
+/** The task statuses each decisive action fits (the store checks them atomically: `recordDecision`). */
+export const DECISION_STATUSES: Readonly<Record<'complete' | 'skip' | 'fail', readonly TaskStatus[]>> = {
+  complete: ['waiting'],
+  fail: ['waiting'],
+  skip: ['pending', 'ready', 'waiting', 'failed'],
+};

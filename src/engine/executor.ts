@@ -52,6 +52,7 @@ import {
   retryPolicy,
 } from './decisions.js';
 import { redactUrlCredentials } from '../core/redact.js';
+import { actorLabel, decisionVerb } from './actors.js';
 
 export interface ExecutorDeps {
   store: Store;
@@ -102,6 +103,8 @@ export class RunExecutor {
   private readonly holdMs: number;
   private draining = false;
   private readonly applied = new Set<number>();
+  /** Tasks re-run after a crash: their next start is `recovered` (see `TaskContext.start`). */
+  private readonly recovered = new Set<string>();
   private appliedIds: number[] = [];
   private inflight = 0;
   private wakeUp: (() => void) | undefined;
@@ -331,13 +334,31 @@ export class RunExecutor {
     if (problem) throw badAction(this.run.id, rec, a.kind, problem);
     this.clearTimer(rec.taskId);
     if (this.run.status !== 'running' && this.run.status !== 'queued') this.setRunStatus('running');
+    const by = actorLabel(a.actor);
     if (a.kind === 'complete') {
       this.transition(rec, 'succeeded');
       rec.finishedAt = at;
       rec.nextAttemptAt = null;
       rec.output ??= {};
-      this.event('task.succeeded', rec.taskId, `${rec.name}: completed by ${a.actor}`, a.actor);
+      this.event('task.succeeded', rec.taskId, `${rec.name}: ${decisionVerb('complete', a.actor)} by ${by}`, a.actor, {
+        decided_by: a.actor,
+      });
       this.release(rec);
+    } else if (a.kind === 'fail') {
+      this.transition(rec, 'failed');
+      rec.finishedAt = at;
+      rec.nextAttemptAt = null;
+      rec.reason = `${decisionVerb('fail', a.actor)} by ${by}`;
+      rec.error = {
+        code: 'runwire.task.rejected',
+        message: `${decisionVerb('fail', a.actor)} by ${by}`,
+        fix: `Retry it with \`runwire task retry ${this.run.id} ${rec.taskId}\` (it asks again), or skip it.`,
+        retryable: false,
+      };
+      this.event('task.failed', rec.taskId, `${rec.name}: ${rec.reason}`, a.actor, {
+        code: 'runwire.task.rejected',
+        decided_by: a.actor,
+      });
     } else if (a.kind === 'skip') {
       this.transition(rec, 'skipped');
       rec.finishedAt = at;
@@ -370,6 +391,7 @@ export class RunExecutor {
       if (rec.status !== 'running') continue;
       const type = this.deps.types.get(rec.type);
       if (type && recoverRunning(type.idempotent) === 'rerun') {
+        this.recovered.add(rec.taskId);
         this.transition(rec, 'ready');
         rec.nextAttemptAt = null;
         this.event(
@@ -515,7 +537,8 @@ export class RunExecutor {
           attempt: rec.attempts,
         });
       }
-      jobs.push({ rec, spec, type, input, skip });
+      const start = waking ? 'woke' : this.recovered.delete(id) ? 'recovered' : 'fresh';
+      jobs.push({ rec, spec, type, input, skip, start });
     }
     return jobs;
   }
@@ -596,7 +619,29 @@ export class RunExecutor {
     rec.error = null;
     if (result.status === 'waiting') {
       this.transition(rec, 'waiting');
-      this.event('task.waiting', rec.taskId, `${rec.name}: waiting for an operator`, `task:${rec.taskId}`);
+      const until = result.until?.getTime();
+      this.event(
+        'task.waiting',
+        rec.taskId,
+        `${rec.name}: waiting for an operator${until !== undefined ? ` until ${new Date(until).toISOString()}` : ''}`,
+        `task:${rec.taskId}`,
+        until !== undefined ? { until: new Date(until).toISOString() } : undefined,
+      );
+      // A deadline: the task wakes (same attempt) unless an operator decides first (which clears it).
+      if (until !== undefined) {
+        rec.nextAttemptAt = until;
+        this.setTimer(rec.taskId, until, 'wake');
+      }
+      return;
+    }
+    if (result.status === 'skipped') {
+      this.transition(rec, 'skipped');
+      rec.reason = result.reason;
+      rec.finishedAt = this.iso();
+      this.event('task.skipped', rec.taskId, `${rec.name}: skipped (${result.reason})`, `task:${rec.taskId}`, {
+        reason: result.reason,
+      });
+      this.release(rec);
       return;
     }
     this.transition(rec, 'succeeded');
@@ -655,6 +700,7 @@ export class RunExecutor {
       run: { id: this.run.id, mode: this.run.mode, runbook: this.spec.name },
       task: { id: rec.taskId, name: rec.name, type: rec.type },
       attempt: rec.attempts,
+      start: job.start,
       idempotencyKey: `${this.run.id}:${rec.taskId}`,
       signal: this.abort.signal,
       log: { info: log('info'), warn: log('warn'), error: log('error') },
@@ -696,7 +742,13 @@ export function checkedResult(result: TaskResult): TaskResult {
     if (result.until instanceof Date && !Number.isNaN(result.until.getTime())) return result;
     throw new RunwireError('runwire.task.bad_output', 'The task type asked to sleep without a valid `until` date.');
   }
-  if (!result || (result.status !== 'succeeded' && result.status !== 'waiting')) {
+  if (result?.status === 'waiting' && result.until !== undefined && Number.isNaN(result.until.getTime?.())) {
+    throw new RunwireError('runwire.task.bad_output', 'The task type asked to wait with an invalid `until` date.');
+  }
+  if (result?.status === 'skipped' && typeof result.reason !== 'string') {
+    throw new RunwireError('runwire.task.bad_output', 'The task type skipped itself without a reason.');
+  }
+  if (!result || (result.status !== 'succeeded' && result.status !== 'waiting' && result.status !== 'skipped')) {
     throw new RunwireError('runwire.task.bad_output', `The task type returned no valid result (${String(result)}).`);
   }
   if (result.output !== undefined) {
@@ -719,4 +771,5 @@ interface Job {
   type: TaskTypeDefinition;
   input: Record<string, unknown>;
   skip: boolean;
+  start: TaskContext['start'];
 }

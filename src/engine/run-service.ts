@@ -15,8 +15,9 @@ import type { Runbook } from '../core/runbook.js';
 import type { RunMode } from '../core/task-type.js';
 import { renderTemplate } from '../core/template.js';
 import { runNotFound as notFound } from '../store/rows.js';
-import type { OperatorActionKind, RunEvent, RunRecord, Store, TaskRecord } from '../store/store.js';
-import { actionProblem, badAction } from './decisions.js';
+import type { OperatorAction, OperatorActionKind, RunEvent, RunRecord, Store, TaskRecord } from '../store/store.js';
+import { actionProblem, badAction, DECISION_STATUSES } from './decisions.js';
+import { actorLabel, decisionVerb } from './actors.js';
 import { newRunId } from './ids.js';
 
 /** A run as it stands after a call. */
@@ -25,7 +26,15 @@ export interface RunOutcome {
   tasks: TaskRecord[];
 }
 
-export type TaskAction = 'complete' | 'skip' | 'retry';
+export type TaskAction = 'complete' | 'skip' | 'retry' | 'fail';
+
+/** Who decided a task first, for the one who came late (a second click, a click after the CLI). */
+export interface Decider {
+  actor: string;
+  kind: 'complete' | 'skip' | 'fail';
+  /** ISO-8601, when known. */
+  at?: string;
+}
 
 export interface CreateRunOptions {
   mode: RunMode;
@@ -137,8 +146,40 @@ export class RunService {
     }
     const problem = actionProblem(action, rec.status);
     if (problem) throw badAction(runId, rec, action, problem);
-    await this.record(runId, action, taskId, actor);
+    if (action === 'retry') await this.record(runId, action, taskId, actor);
+    else {
+      // A decision is recorded only if nobody decided first, in one transaction (see `recordDecision`).
+      const r = await this.store.recordDecision(
+        { runId, kind: action, taskId, actor, at: this.now().toISOString() },
+        DECISION_STATUSES[action],
+      );
+      if (!r.ok) {
+        const by = r.pending ? deciderOf(r.pending) : await this.decider(runId, taskId);
+        if (by) throw alreadyDecided(runId, taskId, by);
+        throw badAction(
+          runId,
+          { taskId, status: r.status ?? rec.status },
+          action,
+          actionProblem(action, r.status ?? rec.status) ?? 'it changed meanwhile',
+        );
+      }
+    }
     return this.get(runId);
+  }
+
+  /** Who decided a task (its last complete/fail/skip by a person), from the event log; undefined when none. */
+  async decider(runId: string, taskId: string): Promise<Decider | undefined> {
+    const events = await this.store.getEvents(runId);
+    for (let i = events.length - 1; i >= 0; i--) {
+      const e = events[i]!;
+      if (e.taskId !== taskId || typeof e.data?.decided_by !== 'string') {
+        if (e.taskId === taskId && e.kind === 'task.skipped' && e.actor !== 'engine' && !e.actor.startsWith('task:'))
+          return { actor: e.actor, kind: 'skip', at: e.at };
+        continue;
+      }
+      return { actor: e.data.decided_by, kind: e.kind === 'task.failed' ? 'fail' : 'complete', at: e.at };
+    }
+    return undefined;
   }
 
   /** Make a run due now: a worker continues it (recovering what was in flight). */
@@ -187,4 +228,27 @@ export function assertActionable(run: RunRecord): void {
   if (run.status === 'cancelled' || run.status === 'succeeded') {
     throw new RunwireError('runwire.run.finished', `Run ${run.id} is ${run.status}; there is nothing to continue.`);
   }
+}
+
+function deciderOf(a: OperatorAction): Decider {
+  return { actor: a.actor, kind: a.kind as Decider['kind'], at: a.at };
+}
+
+/** The late decision's error: who decided first, and when (`decider`). */
+export class AlreadyDecided extends RunwireError {
+  constructor(
+    runId: string,
+    taskId: string,
+    readonly decider: Decider,
+  ) {
+    super(
+      'runwire.task.already_decided',
+      `Task "${taskId}" of run ${runId} was already ${decisionVerb(decider.kind, decider.actor)} by ${actorLabel(decider.actor)}${decider.at ? ` at ${decider.at}` : ''}.`,
+      { fix: `See \`runwire runs show ${runId}\`.` },
+    );
+  }
+}
+
+function alreadyDecided(runId: string, taskId: string, by: Decider): RunwireError {
+  return new AlreadyDecided(runId, taskId, by);
 }

@@ -8,7 +8,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** A random Slack-style id: `T…` team, `U…` user, `C…` public / `G…` private channel, `D…` IM, `B…` bot, `A…` app. */
-export function newId(prefix: 'T' | 'U' | 'C' | 'G' | 'D' | 'B' | 'A' | 'E' | 'W'): string {
+export function newId(prefix: 'T' | 'U' | 'C' | 'G' | 'D' | 'B' | 'A' | 'E' | 'W' | 'S'): string {
   let out = prefix;
   for (let i = 0; i < 10; i++) out += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
   return out;

@@ -44,6 +44,18 @@ const SeedChannel = Type.Object(
   { additionalProperties: false },
 );
 
+const SeedUserGroup = Type.Object(
+  {
+    id: Type.Optional(Type.String({ pattern: '^S[A-Z0-9]{2,}$' })),
+    /** The @handle people mention (`release-managers`). */
+    handle: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,79}$' }),
+    name: Type.Optional(Type.String()),
+    /** User names or ids. */
+    users: Type.Optional(Type.Array(Type.String())),
+  },
+  { additionalProperties: false },
+);
+
 const SeedApp = Type.Object(
   {
     id: Type.Optional(Type.String({ pattern: '^A[A-Z0-9]{2,}$' })),
@@ -79,6 +91,8 @@ export const WorkspaceSeedSchema = Type.Object(
     app: Type.Optional(SeedApp),
     users: Type.Optional(Type.Array(SeedUser)),
     channels: Type.Optional(Type.Array(SeedChannel)),
+    /** User groups (usergroups.list, usergroups.users.list). */
+    usergroups: Type.Optional(Type.Array(SeedUserGroup)),
     /** The app's event subscription (Request URL, Socket Mode, event types); see events/seed-schema.ts. */
     events: Type.Optional(EventsSeedSchema),
   },
@@ -102,6 +116,7 @@ export const RUNWIRE_BOT_SCOPES: readonly string[] = [
   'mpim:write',
   'users:read',
   'users:read.email',
+  'usergroups:read',
 ];
 
 /** The default user-token scopes (the seeded admin's token). */
@@ -172,6 +187,10 @@ export function defaultSeed(): WorkspaceSeed {
       },
       { name: 'leadership', private: true, purpose: 'Private, without the bot', members: ['alice', 'grace'] },
       { name: 'old-project', archived: true, purpose: 'Archived', members: ['dave', 'judy', 'bot'] },
+    ],
+    usergroups: [
+      { handle: 'release-managers', name: 'Release managers', users: ['erin', 'alice'] },
+      { handle: 'sre', name: 'SRE', users: ['bob', 'carol', 'oscar'] },
     ],
   };
 }

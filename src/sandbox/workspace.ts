@@ -61,8 +61,10 @@ export interface WorkspaceOptions {
 /** A seed with every id, token and secret filled in, so `reset()` rebuilds the same workspace. */
 type SeedUserOf = NonNullable<WorkspaceSeed['users']>[number];
 type SeedChannelOf = NonNullable<WorkspaceSeed['channels']>[number];
+type SeedGroupOf = NonNullable<WorkspaceSeed['usergroups']>[number];
 type ResolvedSeed = {
   users: Array<SeedUserOf & { id: string }>;
+  usergroups: Array<SeedGroupOf & { id: string }>;
   channels: Array<SeedChannelOf & { id: string }>;
   team: { id: string; name: string; domain: string };
   app: Required<NonNullable<WorkspaceSeed['app']>> & { bot_id: string; bot_user_id: string };
@@ -94,6 +96,7 @@ function resolveSeed(seed: WorkspaceSeed): ResolvedSeed {
       domain: seed.team?.domain ?? 'sandbox',
     },
     users,
+    usergroups: (seed.usergroups ?? []).map((g) => ({ ...g, id: g.id ?? newId('S') })),
     channels: (seed.channels ?? []).map((c) => ({ ...c, id: c.id ?? newId('C') })),
     app: {
       id: app.id ?? newId('A'),
@@ -119,6 +122,8 @@ export class Workspace extends EventEmitter {
   readonly app: SandboxApp;
   readonly credentials: SandboxCredentials;
   readonly users = new Map<string, SandboxUser>();
+  /** User groups by `S…` id: handle, name and member ids. */
+  readonly usergroups = new Map<string, { id: string; handle: string; name: string; users: string[] }>();
   readonly channels = new Map<string, SandboxChannel>();
   readonly tokens = new Map<string, SandboxToken>();
   readonly webhooks = new Map<string, SandboxWebhook>();
@@ -159,6 +164,7 @@ export class Workspace extends EventEmitter {
   /** Back to the seeded state: seeded messages only, tokens as issued at start, no webhooks. */
   reset(): void {
     this.users.clear();
+    this.usergroups.clear();
     this.channels.clear();
     this.tokens.clear();
     this.webhooks.clear();
@@ -197,6 +203,14 @@ export class Workspace extends EventEmitter {
       title: '',
     });
     const creator = s.users[0]!.id;
+    for (const g of s.usergroups) {
+      const users = (g.users ?? []).map((ref) => {
+        const u = this.userRef(ref);
+        if (!u) throw badSeed(`user group @${g.handle} lists unknown user "${ref}"`);
+        return u.id;
+      });
+      this.usergroups.set(g.id, { id: g.id, handle: g.handle, name: g.name ?? g.handle, users });
+    }
     for (const c of s.channels) {
       const members = new Set<string>();
       for (const ref of c.members ?? []) {

@@ -57,6 +57,7 @@ export function statusForCode(code: string): number {
     return 422;
   if (
     code === 'runwire.task.bad_action' ||
+    code === 'runwire.task.already_decided' ||
     code === 'runwire.run.not_cancellable' ||
     code === 'runwire.run.finished' ||
     code === 'runwire.run.busy' ||

@@ -163,7 +163,19 @@ export interface HeldRun {
   pendingActions: number;
 }
 
-export type OperatorActionKind = 'complete' | 'skip' | 'retry' | 'resume';
+/** `fail`: an operator fails a waiting task (a rejected approval). */
+export type OperatorActionKind = 'complete' | 'skip' | 'retry' | 'resume' | 'fail';
+
+/** The decisive actions: at most one of them is ever recorded for a task in one state (see `recordDecision`). */
+export const DECISIVE_ACTIONS: readonly OperatorActionKind[] = ['complete', 'skip', 'fail'];
+
+/**
+ * What `recordDecision` did: recorded it, or refused because the task is no longer in a status the
+ * decision fits (someone else's decision was applied) or another decision is already recorded for it.
+ */
+export type DecisionResult =
+  | { ok: true; action: OperatorAction }
+  | { ok: false; status: TaskStatus | undefined; pending?: OperatorAction };
 
 /** An operator action recorded by the run service for whoever holds (or next claims) the run. */
 export interface OperatorAction {
@@ -264,6 +276,13 @@ export interface Store {
    * Not fenced; the holder applies it (`pendingActions`, then `commit` with `actionsApplied`).
    */
   recordAction(action: Omit<OperatorAction, 'id'>): Promise<OperatorAction>;
+  /**
+   * Record a decisive action (complete, skip, fail) only when nobody decided first, atomically: the
+   * task's stored status must be one of `allowed` and no other decisive action may be pending for it
+   * (two clicks at once, a click racing \`runwire task complete\`: one is recorded, the other is told
+   * who decided). Otherwise as `recordAction`.
+   */
+  recordDecision(action: Omit<OperatorAction, 'id'>, allowed: readonly TaskStatus[]): Promise<DecisionResult>;
   /** Actions recorded for a run and not yet applied, oldest first. */
   pendingActions(runId: string): Promise<OperatorAction[]>;
   /**

@@ -1,7 +1,7 @@
 /** The built-in task types. Add a type with one line in the list below. */
 import type { TaskTypeDefinition, TaskTypeRegistry } from '../core/task-type.js';
 import { milestoneType } from './milestone.js';
-import { manualType } from './manual.js';
+import { createManualType } from './manual.js';
 import { waitType } from './wait.js';
 import { createHttpType, type HttpTypeDeps } from './http.js';
 import { createSlackMessageType, type SlackMessageDeps } from './slack-message.js';
@@ -15,7 +15,7 @@ export interface BuiltinDeps extends HttpTypeDeps {
 export function builtinTaskTypes(deps: BuiltinDeps = {}): TaskTypeRegistry {
   const types: TaskTypeDefinition[] = [
     milestoneType as TaskTypeDefinition,
-    manualType as TaskTypeDefinition,
+    createManualType(deps.slack) as TaskTypeDefinition,
     waitType as TaskTypeDefinition,
     createHttpType(deps) as TaskTypeDefinition,
     createSlackMessageType(deps.slack) as TaskTypeDefinition,

@@ -148,6 +148,8 @@ export interface SlackMessageDeps {
    * function is called on first use; without one, a DeliveryService is created on first use.
    */
   delivery?: DeliveryService | (() => DeliveryService | Promise<DeliveryService>);
+  /** manual tasks asking in Slack: the approval-reference HMAC key (from the data dir's secret key). */
+  approvalKey?: () => Promise<Buffer>;
 }
 
 /** Pure: problems of the unrendered fields the schema cannot express. */

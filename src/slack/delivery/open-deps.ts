@@ -9,10 +9,14 @@ import type { ConnectionStore } from '../connections/store.js';
 import type { ConnectionResolver } from '../connections/types.js';
 import { DeliveryService, type DeliveryServiceOptions } from './service.js';
 import type { PacingStore } from './shared-pacing.js';
+import { DataDirSecretKey } from '../connections/secret-key.js';
+import { approvalKeyFrom } from '../approvals/reference.js';
 
 export interface SlackTaskDeps {
   connections: () => Promise<ConnectionResolver>;
   delivery: DeliveryService;
+  /** The approval-reference HMAC key, derived from the data dir's secret key (read on first use). */
+  approvalKey: () => Promise<Buffer>;
   /** Let go of the connections (the runtime closes the store). */
   close(): Promise<void>;
 }
@@ -44,6 +48,7 @@ export async function openSlackTaskDeps(
   opts: DeliveryServiceOptions = {},
 ): Promise<SlackTaskDeps> {
   let opened: OpenedConnections | undefined;
+  let approvalKey: Buffer | undefined;
   const { slackPacing } = await source();
   const timeout = envMs(env, SLACK_TIMEOUT_ENV, false);
   const grace = envMs(env, SLACK_COMMIT_GRACE_ENV, true);
@@ -54,6 +59,14 @@ export async function openSlackTaskDeps(
         opened ??= connectionsOver(connectionStore, dataDir, env);
       }
       return opened.resolver;
+    },
+    approvalKey: async () => {
+      if (!approvalKey) {
+        const { dataDir } = await source();
+        // Any connection that posts has sealed secrets, so the key exists; it is only read, never made here.
+        approvalKey = approvalKeyFrom(new DataDirSecretKey(dataDir, env).existing().bytes);
+      }
+      return approvalKey;
     },
     delivery: new DeliveryService({
       ...(timeout !== undefined ? { timeoutMs: timeout } : {}),

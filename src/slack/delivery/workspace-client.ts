@@ -27,6 +27,9 @@ export const METHOD_TIERS: Readonly<Record<string, Tier>> = {
   'users.lookupByEmail': 't3',
   'users.list': 't2',
   'chat.update': 't3',
+  'chat.postEphemeral': 't4',
+  'usergroups.list': 't2',
+  'usergroups.users.list': 't2',
 };
 
 /** A channel name not found is looked for in a fresh listing only when the last is older than this. */

@@ -13,6 +13,7 @@ import type {
   ClaimResult,
   CommitBatch,
   CreateRunOptions,
+  DecisionResult,
   HeldRun,
   Lease,
   ListRunsQuery,
@@ -23,8 +24,10 @@ import type {
   Store,
   StoreNotice,
   TaskRecord,
+  TaskStatus,
   WorkerRecord,
 } from '../store.js';
+import { DECISIVE_ACTIONS } from '../store.js';
 import { openPostgresPool, type PostgresOpenOptions } from './pool.js';
 import { searchPathSchemaOf } from './url.js';
 import {
@@ -379,6 +382,39 @@ export class PostgresStore implements Store {
     });
   }
 
+  async recordDecision(a: Omit<OperatorAction, 'id'>, allowed: readonly TaskStatus[]): Promise<DecisionResult> {
+    const out = await this.tx(async (c): Promise<DecisionResult> => {
+      // The run's row lock first, as a holder's commit takes it: the statements below (READ COMMITTED,
+      // a snapshot each) see that commit's task status and applied actions whole, or neither.
+      const r = await c.query(
+        `UPDATE runs SET wake_at = LEAST(coalesce(wake_at, ${NOW_MS}), ${NOW_MS}) WHERE id = $1`,
+        [a.runId],
+      );
+      if (r.rowCount !== 1) throw notFound(a.runId);
+      const t = await c.query('SELECT status FROM run_tasks WHERE run_id = $1 AND task_id = $2', [a.runId, a.taskId]);
+      const status = t.rows[0] ? (String((t.rows[0] as Row).status) as TaskStatus) : undefined;
+      const p = await c.query(
+        'SELECT * FROM run_actions WHERE run_id = $1 AND task_id = $2 AND kind = ANY($3) ORDER BY id LIMIT 1',
+        [a.runId, a.taskId, DECISIVE_ACTIONS],
+      );
+      const pending = p.rows[0] ? actionFromRow(p.rows[0] as Row) : undefined;
+      if (!status || !allowed.includes(status) || pending) {
+        // Nothing recorded: give back the wake-up this transaction took (ROLLBACK).
+        throw new Refused({ ok: false, status, ...(pending ? { pending } : {}) });
+      }
+      const ins = await c.query(
+        'INSERT INTO run_actions (run_id, kind, task_id, actor, at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [a.runId, a.kind, a.taskId, a.actor, a.at],
+      );
+      await this.notify(c, { kind: 'due', runId: a.runId });
+      return { ok: true, action: { id: Number((ins.rows[0] as Row).id), ...a } };
+    }).catch((err: unknown) => {
+      if (err instanceof Refused) return err.result;
+      throw err;
+    });
+    return out;
+  }
+
   async pendingActions(runId: string): Promise<OperatorAction[]> {
     const r = await this.pool.query('SELECT * FROM run_actions WHERE run_id = $1 ORDER BY id', [runId]);
     return (r.rows as Row[]).map(actionFromRow);
@@ -539,5 +575,12 @@ export class PostgresStore implements Store {
       await c.end().catch(() => undefined);
     }
     if (this.owned) await this.pool.end();
+  }
+}
+
+/** A decision refused inside a transaction: thrown to roll it back, caught to answer. */
+class Refused extends Error {
+  constructor(readonly result: DecisionResult) {
+    super('decision refused');
   }
 }

@@ -15,6 +15,7 @@ import type {
   ClaimResult,
   CommitBatch,
   CreateRunOptions,
+  DecisionResult,
   HeldRun,
   Lease,
   ListRunsQuery,
@@ -25,8 +26,10 @@ import type {
   Store,
   StoreNotice,
   TaskRecord,
+  TaskStatus,
   WorkerRecord,
 } from '../store.js';
+import { DECISIVE_ACTIONS } from '../store.js';
 import { openSqlite } from './open.js';
 import {
   actionFromRow,
@@ -147,6 +150,7 @@ export class SqliteStore implements Store {
         'INSERT INTO run_actions (run_id, kind, task_id, actor, at) VALUES (?, ?, ?, ?, ?) RETURNING id',
       ),
       actions: db.prepare('SELECT * FROM run_actions WHERE run_id = ? ORDER BY id'),
+      taskStatus: db.prepare('SELECT status FROM run_tasks WHERE run_id = ? AND task_id = ?'),
       upsertWorker:
         db.prepare(`INSERT INTO workers (id, name, host, pid, started_at, heartbeat_at, heartbeat_ms, runs_held) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, heartbeat_ms = excluded.heartbeat_ms, runs_held = excluded.runs_held`),
@@ -326,6 +330,26 @@ export class SqliteStore implements Store {
       .immediate();
     this.notify({ kind: 'due', runId: a.runId });
     return { id, ...a };
+  }
+
+  async recordDecision(a: Omit<OperatorAction, 'id'>, allowed: readonly TaskStatus[]): Promise<DecisionResult> {
+    const out = this.db
+      .transaction((): DecisionResult => {
+        const now = this.clock();
+        if (this.s.wakeNow.run(now, now, a.runId).changes !== 1) throw runNotFound(a.runId);
+        const row = this.s.taskStatus.get(a.runId, a.taskId) as Row | undefined;
+        const status = row ? (String(row.status) as TaskStatus) : undefined;
+        const pending = (this.s.actions.all(a.runId) as Row[])
+          .map(actionFromRow)
+          .find((p) => p.taskId === a.taskId && DECISIVE_ACTIONS.includes(p.kind));
+        if (!status || !allowed.includes(status) || pending)
+          return { ok: false, status, ...(pending ? { pending } : {}) };
+        const id = Number((this.s.insertAction.get(a.runId, a.kind, a.taskId, a.actor, a.at) as Row).id);
+        return { ok: true, action: { id, ...a } };
+      })
+      .immediate();
+    if (out.ok) this.notify({ kind: 'due', runId: a.runId });
+    return out;
   }
 
   async pendingActions(runId: string): Promise<OperatorAction[]> {

@@ -89,6 +89,7 @@ describe('runwire sandbox (child process)', () => {
         'mpim:write',
         'users:read',
         'users:read.email',
+        'usergroups:read',
       ]);
       assert.equal((await web.chat.postMessage({ channel: '#general', text: 'from the CLI test' })).ok, true);
     } finally {

@@ -203,6 +203,10 @@ describe('sandbox conformance to the Slack reference', () => {
     await rec('users.info', { user: userId(sb, 'carol') });
     await rec('users.info', { user: sb.workspace.app.bot_user_id });
     await rec('users.lookupByEmail', { email: 'dave@runwire.example' });
+    await rec('usergroups.list', {});
+    await rec('usergroups.list', { include_users: 'true' });
+    const group = [...sb.workspace.usergroups.values()][0]!.id;
+    await rec('usergroups.users.list', { usergroup: group });
     const deleted = await call(sb, 'chat.postMessage', { channel: general, text: 'to delete' });
     await rec('chat.delete', { channel: general, ts: deleted.ts as string });
   });

@@ -290,6 +290,58 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
     await store.close();
   });
 
+  test(`${name}: recordDecision records one decision per task: concurrent ones, and one after the task moved on, are refused with who decided`, async () => {
+    const { store, reopen } = await openTemp();
+    const other = await reopen();
+    await create(store, 'r_dec', 'w1');
+    const waiting = { ...(await store.getTasks('r_dec'))[1]!, status: 'waiting' as const };
+    await store.commit({ runId: 'r_dec', owner: 'w1', epoch: 1, tasks: [waiting], events: [] });
+    // Twenty deciders at once, over two connections: exactly one is recorded.
+    const tries = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? other : store).recordDecision(
+          { runId: 'r_dec', kind: i % 3 ? 'complete' : 'fail', taskId: 'two', actor: `slack:@u${i}`, at: 'x' },
+          ['waiting'],
+        ),
+      ),
+    );
+    const won = tries.filter((t) => t.ok);
+    assert.equal(won.length, 1, 'one decision');
+    const winner = won[0]!.ok ? won[0]!.action : undefined;
+    for (const t of tries.filter((x) => !x.ok)) {
+      assert.ok(!t.ok);
+      assert.equal(t.status, 'waiting');
+      assert.equal(t.pending?.actor, winner?.actor, 'the late ones are told who decided');
+    }
+    assert.equal((await store.pendingActions('r_dec')).length, 1);
+    // The holder applies it (task succeeded, action deleted): a later decision sees the status.
+    await store.commit({
+      runId: 'r_dec',
+      owner: 'w1',
+      epoch: 1,
+      tasks: [{ ...waiting, status: 'succeeded' }],
+      events: [],
+      actionsApplied: [winner!.id],
+    });
+    const late = await other.recordDecision(
+      { runId: 'r_dec', kind: 'complete', taskId: 'two', actor: 'cli:bob', at: 'y' },
+      ['waiting'],
+    );
+    assert.deepEqual(late, { ok: false, status: 'succeeded' });
+    assert.deepEqual(await store.pendingActions('r_dec'), [], 'nothing recorded by a refused decision');
+    const missing = await store.recordDecision(
+      { runId: 'r_dec', kind: 'complete', taskId: 'nope', actor: 'a', at: 'x' },
+      ['waiting'],
+    );
+    assert.deepEqual(missing, { ok: false, status: undefined });
+    await assert.rejects(
+      store.recordDecision({ runId: 'r_nope', kind: 'complete', taskId: 'two', actor: 'a', at: 'x' }, ['waiting']),
+      /No run/,
+    );
+    await other.close();
+    await store.close();
+  });
+
   test(`${name}: task state is saved durably with its event; cancel stops unfinished tasks and fences the holder`, async () => {
     const { store } = await openTemp();
     await create(store, 'r_d', 'me');

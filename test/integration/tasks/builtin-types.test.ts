@@ -25,6 +25,7 @@ function context(
     run: { id: 'run_t', mode: 'live' as const, runbook: 'test' },
     task: { id: 't', name: 't', type: 'x' },
     attempt: 1,
+    start: 'fresh' as const,
     idempotencyKey: 'run_t:t',
     signal: new AbortController().signal,
     log: { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) },

@@ -5,11 +5,13 @@ import { registerChatMethods } from './chat.js';
 import { registerConversationMethods } from './conversations.js';
 import { registerOAuthMethods } from './oauth.js';
 import { registerUserMethods } from './users.js';
+import { registerUserGroupMethods } from './usergroups.js';
 
 export function registerDefaultMethods(reg: MethodRegistry): void {
   registerAuthMethods(reg);
   registerChatMethods(reg);
   registerConversationMethods(reg);
   registerUserMethods(reg);
+  registerUserGroupMethods(reg);
   registerOAuthMethods(reg);
 }
