@@ -21,6 +21,9 @@ import { RunExecutor, type DriveResult } from './executor.js';
 import { isOwnerGone, newOwnerId } from './ids.js';
 import type { RunOutcome } from './run-service.js';
 
+/** A worker is listed as live while its last heartbeat (every third of its lease) is this recent. */
+export const WORKER_ALIVE_MS = 30_000;
+
 export interface WorkerOptions {
   store: Store;
   types: TaskTypeRegistry;

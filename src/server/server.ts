@@ -8,7 +8,7 @@ import type { TaskTypeRegistry } from '../core/task-type.js';
 import { cliTaskTypes } from '../cli/run-session.js';
 import { buildApp } from './app.js';
 import { RunService } from '../engine/run-service.js';
-import { Worker } from '../engine/worker.js';
+import { Worker, WORKER_ALIVE_MS } from '../engine/worker.js';
 import { EventHub } from './events/hub.js';
 import { LoginLinks } from './routes/login-link.js';
 import type { OpenedConnections } from '../slack/connections/open.js';
@@ -103,7 +103,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       localFlows: new LocalFlows(logger),
       version: runwireVersion(),
       database: { kind: runtime.backend, ping: runtime.ping },
-      workers: () => workerList.length,
+      liveWorkers: () => store.listWorkers(WORKER_ALIVE_MS),
+      localWorkerIds: () => workerList.map((w) => w.id),
     });
     const dir = o.runbooksDir ? await loadRunbookDir(o.runbooksDir, runtime.library, types, logger) : undefined;
     const url = await listen(app, o.host ?? '127.0.0.1', o.port ?? 8080);

@@ -1,15 +1,12 @@
 /** What `runwire worker` and `runwire workers list` do (loaded on demand by `commands/worker.ts`). */
 import { RunwireError } from '../../core/errors.js';
 import { tryParseDuration } from '../../core/duration.js';
-import { Worker } from '../../engine/worker.js';
+import { Worker, WORKER_ALIVE_MS } from '../../engine/worker.js';
 import { lazyRuntime, type LazyRuntime } from '../../runtime/open-runtime.js';
 import type { RunEvent } from '../../store/store.js';
 import type { WorkerOpts } from '../commands/worker.js';
 import type { CliContext } from '../context.js';
 import { cliTaskTypes } from '../run-session.js';
-
-/** A worker is listed as live while its last heartbeat (every third of its lease) is this recent. */
-export const WORKER_ALIVE_MS = 30_000;
 
 function durationOption(flag: string, text: string, ctx: CliContext): number {
   const d = tryParseDuration(text);

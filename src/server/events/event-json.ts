@@ -36,6 +36,12 @@ export function resumeAfter(lastEventId: string | undefined, after: number | und
   return Math.max(fromHeader ?? 0, after ?? 0);
 }
 
+/** The all-runs feed's `Last-Event-ID` (`<run id>/<seq>`), or undefined when it is not one. */
+export function feedResumeOf(lastEventId: string): { runId: string; seq: number } | undefined {
+  const m = /^([A-Za-z0-9_-]{1,100})\/(\d{1,15})$/.exec(lastEventId.trim());
+  return m ? { runId: m[1]!, seq: Number(m[2]) } : undefined;
+}
+
 /** A run whose status means no more events come unless an operator revives it. */
 export function isFinished(status: string): boolean {
   return status === 'succeeded' || status === 'failed' || status === 'cancelled';

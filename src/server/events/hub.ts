@@ -23,6 +23,26 @@ export interface FeedSubscriber {
   onEvents(events: RunEvent[]): void;
 }
 
+/** Where a reconnecting feed left off: the last event it got (`Last-Event-ID: <run id>/<seq>`). */
+export interface FeedResume {
+  runId: string;
+  seq: number;
+}
+
+/**
+ * How far before the last event a resumed feed looks again: events of other runs committed a little
+ * after their time (or stamped by a worker whose clock is a little behind) are not missed. An event
+ * of another run in that window may come twice; each carries `run_id` and `seq` to tell.
+ */
+export const RESUME_GRACE_MS = 5_000;
+
+/** A feed subscriber with what it has been given per run, and the events held while it replays. */
+interface FeedEntry {
+  sub: FeedSubscriber;
+  seen: Map<string, number>;
+  held: RunEvent[] | undefined;
+}
+
 interface Watched {
   subs: Set<RunSubscriber>;
   reading: boolean;
@@ -41,7 +61,7 @@ export interface HubOptions {
 export class EventHub {
   private readonly store: Store;
   private readonly runs = new Map<string, Watched>();
-  private readonly feed = new Set<FeedSubscriber>();
+  private readonly feed = new Set<FeedEntry>();
   /** The feed's last delivered seq per run, and runs seen finished and fully read. */
   private readonly feedSeq = new Map<string, number>();
   private readonly feedDone = new Set<string>();
@@ -76,9 +96,51 @@ export class EventHub {
     };
   }
 
-  watchAll(sub: FeedSubscriber): () => void {
-    this.feed.add(sub);
-    return () => this.feed.delete(sub);
+  /**
+   * Every run's events from `sub.since` on; with `resume`, first the events after that one (and those
+   * of other runs from `RESUME_GRACE_MS` before it), live ones held meanwhile so none is lost or reordered.
+   */
+  watchAll(sub: FeedSubscriber, resume?: FeedResume): () => void {
+    const entry: FeedEntry = { sub, seen: new Map(), held: resume ? [] : undefined };
+    this.feed.add(entry);
+    if (resume) void this.replay(entry, resume);
+    return () => {
+      this.feed.delete(entry);
+    };
+  }
+
+  private async replay(entry: FeedEntry, from: FeedResume): Promise<void> {
+    try {
+      const last = (await this.store.getEvents(from.runId, Math.max(0, from.seq - 1))).find((e) => e.seq === from.seq);
+      if (last) {
+        entry.sub.since = new Date(Date.parse(last.at) - RESUME_GRACE_MS).toISOString();
+        entry.seen.set(from.runId, from.seq);
+        for (const run of await this.store.listRuns(this.o.feedRuns ?? 100)) {
+          if (this.closed || !this.feed.has(entry)) return;
+          this.give(entry, await this.store.getEvents(run.id, entry.seen.get(run.id) ?? 0), true);
+        }
+      }
+    } catch (err) {
+      this.o.onError?.(err);
+    } finally {
+      const held = entry.held ?? [];
+      entry.held = undefined;
+      this.give(entry, held);
+    }
+  }
+
+  /** Hand a subscriber the events it has not had (per run, by seq) from its `since` on. */
+  private give(entry: FeedEntry, events: RunEvent[], replaying = false): void {
+    if (entry.held && !replaying) {
+      entry.held.push(...events);
+      return;
+    }
+    const mine = events.filter((e) => {
+      if (e.at < entry.sub.since || (e.seq ?? 0) <= (entry.seen.get(e.runId) ?? 0)) return false;
+      entry.seen.set(e.runId, e.seq ?? 0);
+      return true;
+    });
+    if (mine.length > 0) entry.sub.onEvents(mine);
   }
 
   /** How many streams are open. */
@@ -156,7 +218,7 @@ export class EventHub {
         (await this.store.listRuns(this.o.feedRuns ?? 100))
           .filter((r) => !(this.feedDone.has(r.id) && isFinished(r.status)))
           .map((r) => r.id);
-      const since = [...this.feed].reduce((m, s) => (s.since < m ? s.since : m), '\uffff');
+      const since = [...this.feed].reduce((m, f) => (f.sub.since < m ? f.sub.since : m), '\uffff');
       for (const id of ids) {
         const known = this.feedSeq.get(id);
         const run = await this.store.getRun(id);
@@ -168,10 +230,7 @@ export class EventHub {
         if (run && isFinished(run.status)) this.feedDone.add(id);
         else this.feedDone.delete(id);
         if (events.length === 0) continue;
-        for (const sub of this.feed) {
-          const mine = events.filter((e) => e.at >= sub.since);
-          if (mine.length > 0) sub.onEvents(mine);
-        }
+        for (const entry of this.feed) this.give(entry, events);
       }
     } catch (err) {
       this.o.onError?.(err);

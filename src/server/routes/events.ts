@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/store.js';
 import type { Api } from '../app.js';
-import { eventJson, resumeAfter, sseFrame } from '../events/event-json.js';
+import { eventJson, feedResumeOf, resumeAfter, sseFrame } from '../events/event-json.js';
 import type { EventHub } from '../events/hub.js';
 import { HttpError } from '../http-errors.js';
 import { errors } from '../schemas.js';
@@ -121,19 +121,27 @@ export function eventRoutes(app: Api, store: Store, hub: EventHub): void {
       config: { role: 'viewer' },
       schema: {
         summary: "Every run's events from now on, as Server-Sent Events",
-        description: '`id:` is `<run id>/<seq>`, `event:` the kind, `data:` the event JSON (with `run_id`).',
+        description:
+          '`id:` is `<run id>/<seq>`, `event:` the kind, `data:` the event JSON (with `run_id`). A reconnect with ' +
+          '`Last-Event-ID` gets what it missed: the events after that one, and those of other runs from 5 s before it ' +
+          '(one of those may come twice: `run_id` + `seq` tell).',
         tags: ['events'],
         response: { 200: Type.String({ description: 'text/event-stream' }) },
       },
     },
     async (req, reply) => {
+      const lastId = req.headers['last-event-id'];
+      const resume = typeof lastId === 'string' ? feedResumeOf(lastId) : undefined;
       const s = openStream(req, reply, streams);
-      const stop = hub.watchAll({
-        since: new Date().toISOString(),
-        onEvents: (events) => {
-          s.write(events.map((e) => sseFrame(`${e.runId}/${e.seq}`, e.kind, eventJson(e))).join(''));
+      const stop = hub.watchAll(
+        {
+          since: new Date().toISOString(),
+          onEvents: (events) => {
+            s.write(events.map((e) => sseFrame(`${e.runId}/${e.seq}`, e.kind, eventJson(e))).join(''));
+          },
         },
-      });
+        resume,
+      );
       s.onClose(stop);
       return reply;
     },

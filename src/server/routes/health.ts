@@ -1,20 +1,42 @@
-/** `GET /api/health`: up, which version, whether the database answers, how many workers run here. */
+/**
+ * `GET /api/health`: up, which version, whether the database answers, and every live worker on the
+ * database (from the workers table: this server's embedded ones, other servers', `runwire worker`s).
+ */
 import { Type } from '@sinclair/typebox';
+import { WORKER_ALIVE_MS } from '../../engine/worker.js';
+import type { WorkerRecord } from '../../store/store.js';
 import type { Api } from '../app.js';
 
 export interface HealthDeps {
   version: string;
   /** `sqlite` or `postgres`, and a cheap query to see it answer. */
   database: { kind: 'sqlite' | 'postgres'; ping(): Promise<void> };
-  /** Workers running in this process. */
-  workers(): number;
+  /** Workers whose heartbeat is recent, wherever they run. */
+  liveWorkers(): Promise<WorkerRecord[]>;
+  /** The ids (lease owners) of this process's workers. */
+  localWorkerIds(): string[];
 }
+
+const WorkerInfo = Type.Object(
+  {
+    name: Type.String(),
+    host: Type.String(),
+    pid: Type.Integer(),
+    started_at: Type.String(),
+    heartbeat_at: Type.String(),
+    runs_held: Type.Integer(),
+    in_this_server: Type.Boolean({ description: "One of this server process's embedded workers" }),
+  },
+  { title: 'Worker' },
+);
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
   version: Type.String(),
   database: Type.Object({ kind: Type.String(), ok: Type.Boolean() }),
-  workers: Type.Integer({ description: 'Workers running in this server process' }),
+  workers: Type.Array(WorkerInfo, {
+    description: `Every worker on this database with a heartbeat in the last ${WORKER_ALIVE_MS / 1000} s`,
+  }),
 });
 
 export function healthRoutes(app: Api, deps: HealthDeps): void {
@@ -25,15 +47,25 @@ export function healthRoutes(app: Api, deps: HealthDeps): void {
       config: { role: 'public' },
     },
     async (_req, reply) => {
-      const ok = await deps.database.ping().then(
-        () => true,
-        () => false,
-      );
+      const workers = await deps.database
+        .ping()
+        .then(() => deps.liveWorkers())
+        .catch(() => undefined);
+      const ok = workers !== undefined;
+      const here = new Set(deps.localWorkerIds());
       const body = {
         status: ok ? ('ok' as const) : ('degraded' as const),
         version: deps.version,
         database: { kind: deps.database.kind, ok },
-        workers: deps.workers(),
+        workers: (workers ?? []).map((w) => ({
+          name: w.name,
+          host: w.host,
+          pid: w.pid,
+          started_at: w.startedAt,
+          heartbeat_at: w.heartbeatAt,
+          runs_held: w.runsHeld,
+          in_this_server: here.has(w.id),
+        })),
       };
       return reply.status(ok ? 200 : 503).send(body);
     },

@@ -12,6 +12,9 @@ test('health, request ids, unknown routes and the docs', async (t) => {
   assert.deepEqual(Object.keys(health.body).sort(), ['database', 'status', 'version', 'workers']);
   assert.equal(health.body.status, 'ok');
   assert.deepEqual(health.body.database, { kind: 'sqlite', ok: true });
+  assert.equal(health.body.workers.length, 1, 'the embedded worker');
+  assert.equal(health.body.workers[0].in_this_server, true);
+  assert.equal(health.body.workers[0].pid, process.pid);
   assert.match(health.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
 
   const echoed = await s.call('/api/health', { headers: { 'x-request-id': 'trace-42' } });

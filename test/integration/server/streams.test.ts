@@ -24,6 +24,14 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       ...(backend === 'postgres' ? { schema: /search_path%3D(\w+)/.exec(schema)![1]! } : {}),
     });
     t.after(() => b.close());
+    // Health on B (no worker of its own) lists A's embedded worker, from the workers table.
+    const [ha, hb] = [(await a.call('/api/health')).body, (await b.call('/api/health')).body];
+    assert.equal(ha.workers.length, 1, JSON.stringify(ha));
+    assert.equal(ha.workers[0].in_this_server, true);
+    assert.deepEqual(
+      hb.workers.map((w: { name: string; in_this_server: boolean }) => [w.name, w.in_this_server]),
+      [[ha.workers[0].name, false]],
+    );
     const admin = (await a.runtime.tokens.create('admin', 'admin')).token;
     await a.call('/api/runbooks/quick', {
       method: 'PUT',
