@@ -35,6 +35,7 @@ import type { EventHub } from './events/hub.js';
 import { sessionRoutes } from './routes/session.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { webRoutes } from './routes/web.js';
+import { runPlanRoutes } from './routes/run-plan.js';
 
 import { BODY_LIMIT } from './app-limits.js';
 
@@ -146,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   await app.register(async (scope) => runbookRoutes(scope, deps.library, deps.types));
   await app.register(async (scope) => {
     runRoutes(scope, deps);
+    runPlanRoutes(scope, deps);
     eventRoutes(scope, deps.store, deps.hub);
     connectionRoutes(scope, deps.connections);
     connectionUpdateRoute(scope, deps.connections);

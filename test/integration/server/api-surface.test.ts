@@ -126,6 +126,14 @@ function cases(admin: () => string): RouteCase[] {
     },
     {
       method: 'GET',
+      route: '/api/runs/:id/plan',
+      need: 'viewer',
+      ok: 200,
+      request: async (s) => ({ path: `/api/runs/${await waitingRun(s, admin())}/plan` }),
+    },
+    { method: 'GET', route: '/api/types', need: 'viewer', ok: 200, request: async () => ({ path: '/api/types' }) },
+    {
+      method: 'GET',
       route: '/api/runs/:id/events',
       need: 'viewer',
       ok: 200,
