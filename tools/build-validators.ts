@@ -1,6 +1,6 @@
 /**
  * Build step (run by `npm run build` and `prepare`, after tsc): compile the built-in schemas — the
- * runbook, the `rehearsal` field and every built-in task type's input, as `checkSchema` validates
+ * runbook, the `rehearsal` field, every built-in task type's input and trigger type's fields, as `checkSchema` validates
  * them — to ajv standalone code in `dist/src/core/validators.generated.js`. A command that reads a
  * runbook then neither loads ajv nor compiles a schema; a schema that changed without a rebuild
  * has another key and is compiled at run time as before.
@@ -13,6 +13,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { RehearsalSchema, RunbookSchema } from '../src/core/runbook-schema.js';
 import { effectiveSchema, makeAjv, schemaKey } from '../src/core/schema-check.js';
 import { builtinTaskTypes } from '../src/tasks/index.js';
+import { builtinTriggerTypes } from '../src/triggers/index.js';
 
 const OUT = new URL('../src/core/validators.generated.js', import.meta.url);
 
@@ -20,6 +21,7 @@ const schemas: TSchema[] = [
   RunbookSchema,
   RehearsalSchema,
   ...[...builtinTaskTypes().values()].map((t) => effectiveSchema(t.input, true)),
+  ...[...builtinTriggerTypes().values()].map((t) => effectiveSchema(t.fields, true)),
 ];
 
 // `formats` in the generated code is the object imported from validator-formats.js.

@@ -136,6 +136,9 @@ export const ERROR_CODES = {
   'runwire.slack.request.stale': 'A Slack request signed more than 5 minutes ago (a replay, or a slow clock).',
   'runwire.slack.request.future': 'A Slack request signed more than 5 minutes in the future (a clock off).',
   'runwire.slack.request.bad_signature': 'A Slack request whose signature does not match its body and the secret.',
+  'runwire.slack.request.unknown_app':
+    'A Slack request for an app or workspace no connection with a signing secret belongs to.',
+  'runwire.slack.request.bad_body': 'A signed Slack request whose body is not the JSON or form Slack sends.',
   'runwire.slack.oauth.access_denied': 'The person installing the app declined it.',
   'runwire.slack.oauth.bad_state': 'The OAuth redirect carried a state this flow did not issue.',
   'runwire.slack.oauth.cannot_listen': 'The local OAuth redirect listener cannot start.',

@@ -24,10 +24,21 @@ import { ancestors, buildGraph, findCycles, type TaskGraph } from './graph.js';
 import { refProblem, stringsIn, templateRefs, unclosedTemplate } from './template.js';
 import { didYouMean } from './suggest.js';
 import { tryParseDuration } from './duration.js';
+import { checkTriggers, type TriggerCheckHost } from './runbook-triggers.js';
+import type { TriggerTypeRegistry } from '../triggers/trigger-type.js';
+import { builtinTriggerTypes } from '../triggers/index.js';
 
 export interface ParseOptions {
   /** Variables given for this run (`--var k=v`); they count as declared for template checks. */
   vars?: Record<string, string>;
+  /** Trigger types (default: the built-ins, slack.message and schedule). */
+  triggerTypes?: TriggerTypeRegistry;
+}
+
+let builtinTriggers: TriggerTypeRegistry | undefined;
+function defaultTriggerTypes(): TriggerTypeRegistry {
+  builtinTriggers ??= builtinTriggerTypes();
+  return builtinTriggers;
 }
 
 export interface ParseResult {
@@ -229,7 +240,7 @@ function selfReferencingAlias(doc: Document): { name: string; offset: number } |
 const CONTROL_CHAR = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 
 /** Collects issues while walking one document. */
-class Validator {
+class Validator implements TriggerCheckHost {
   /** The first MAX_KEPT_ISSUES problems found (in check order), with positions. */
   private readonly issues: RunbookIssue[] = [];
   /** Every problem found, kept or not. */
@@ -259,6 +270,14 @@ class Validator {
       field: formatFieldPath(path),
       message: text,
     });
+  }
+
+  position(path: FieldPath): { file: string; line: number; column: number } {
+    return { file: this.file, ...this.locate(path) };
+  }
+
+  useVar(name: string): void {
+    this.usedVars.add(name);
   }
 
   /**
@@ -357,6 +376,12 @@ class Validator {
       const spec = this.validateTask(i, t, graph, declaredVars, typeOf);
       if (spec) specs.push(spec);
     }
+    const triggers = checkTriggers(
+      this,
+      data.triggers,
+      new Set(Object.keys(isObj(data.vars) ? data.vars : {})),
+      this.opts.triggerTypes ?? defaultTriggerTypes(),
+    );
     this.checkVarFlags(data);
     if (this.count > 0) return undefined;
     const vars: Record<string, string> = {};
@@ -366,6 +391,7 @@ class Validator {
       ...(typeof data.description === 'string' ? { description: data.description } : {}),
       vars,
       tasks: specs,
+      ...(Array.isArray(data.triggers) && data.triggers.length > 0 ? { triggers } : {}),
       source: this.file,
     };
   }

@@ -89,6 +89,41 @@ export const TaskCommonSchema = Type.Object(
   { additionalProperties: true },
 );
 
+/** Fields every trigger has, whatever its type; other fields belong to the type. */
+export const COMMON_TRIGGER_FIELDS = ['id', 'type', 'mode', 'vars'] as const;
+
+export const TriggerCommonSchema = Type.Object(
+  {
+    id: Type.String({
+      pattern: TASK_ID_PATTERN,
+      maxLength: MAX_ID_LENGTH,
+      'x-hint': 'trigger ids use letters, digits, "-" and "_" (no dots or spaces)',
+      title: 'Id',
+      description: "Unique among the runbook's triggers; history, enable and disable name it.",
+    }),
+    type: Type.String({ minLength: 1, title: 'Type', description: 'slack.message or schedule.' }),
+    mode: Type.Optional(
+      Type.Union([Type.Literal('live'), Type.Literal('rehearsal')], {
+        'x-hint': 'mode must be "live" or "rehearsal"',
+        title: 'Mode',
+        description: 'How the runs it starts run (default live).',
+      }),
+    ),
+    vars: Type.Optional(
+      Type.Record(Type.String(), Type.String(), {
+        propertyNames: {
+          pattern: VAR_NAME_PATTERN,
+          'x-hint': 'variable names use letters, digits and "_", not starting with a digit',
+        },
+        'x-hint': 'expected a mapping of variable names to text, e.g. { release: "{{trigger.match.release}}" }',
+        title: 'Variables',
+        description: 'Runbook variables the run gets, as templates over {{trigger.*}} values.',
+      }),
+    ),
+  },
+  { additionalProperties: true },
+);
+
 export const RunbookSchema = Type.Object(
   {
     name: Type.String({
@@ -119,6 +154,13 @@ export const RunbookSchema = Type.Object(
       title: 'Tasks',
       description: 'The tasks; each starts as soon as everything in its depends_on is done.',
     }),
+    triggers: Type.Optional(
+      Type.Array(TriggerCommonSchema, {
+        maxItems: 100,
+        title: 'Triggers',
+        description: 'What starts a run without anyone asking: a Slack message, a schedule.',
+      }),
+    ),
   },
   // `x-…` keys are free, e.g. to hold YAML anchors shared with `<<: *defaults`.
   { additionalProperties: false, patternProperties: { '^x-': {} } },

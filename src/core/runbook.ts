@@ -37,12 +37,27 @@ export interface TaskSpec {
   position: SourcePosition;
 }
 
+/** A trigger as declared in the runbook (validated; names not yet resolved to Slack ids). */
+export interface TriggerSpec {
+  id: string;
+  type: string;
+  /** How the runs it starts run. */
+  mode: 'live' | 'rehearsal';
+  /** Runbook variables set by the trigger: templates over `{{trigger.*}}` (and `{{vars.*}}`). */
+  vars: Record<string, string>;
+  /** The type's own fields as written (`channel`, `match`, `cron`, …). */
+  config: Record<string, unknown>;
+  position: SourcePosition;
+}
+
 export interface Runbook {
   name: string;
   description?: string;
   /** Default variables; `--var k=v` overrides them per run. */
   vars: Record<string, string>;
   tasks: TaskSpec[];
+  /** Present when the runbook declares triggers. */
+  triggers?: TriggerSpec[];
   /** The file it came from. */
   source: string;
 }

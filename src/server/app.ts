@@ -38,6 +38,8 @@ import { webRoutes } from './routes/web.js';
 import { runPlanRoutes } from './routes/run-plan.js';
 
 import { BODY_LIMIT } from './app-limits.js';
+import { SlackConnectionFinder } from './slack/connection-finder.js';
+import { SocketModeDispatcher } from './slack/socket-dispatcher.js';
 
 export interface AppDeps extends HealthDeps {
   logger: Logger;
@@ -53,6 +55,8 @@ export interface AppDeps extends HealthDeps {
   webDir?: string;
   oauthStates: OAuthStateStore;
   localFlows: LocalFlows;
+  /** Socket Mode envelopes by type (the server's Socket Mode clients hand theirs to it). */
+  slackSocket?: SocketModeDispatcher;
   /** Registers the routes beyond health and docs (auth, runbooks, runs, …). */
   plugins?: Array<(app: Api) => Promise<void> | void>;
 }
@@ -81,6 +85,9 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorSchema);
+  // For Slack's requests (`slack/ingress.ts`) and Socket Mode envelopes, in every scope.
+  app.decorate('slackConnections', new SlackConnectionFinder(deps.connections));
+  app.decorate('slackSocket', deps.slackSocket ?? new SocketModeDispatcher());
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

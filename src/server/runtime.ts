@@ -1,13 +1,15 @@
 /**
  * What the server runs on: `openRuntime`'s run store and connection store (SQLite in the data dir or
  * PostgreSQL from `--database-url`), and, on the same database, the server's own tables (tokens,
- * sessions, library) through a second handle (SQLite) or pool (PostgreSQL) of its own.
+ * sessions, library, triggers) through a second handle (SQLite) or pool (PostgreSQL) of its own.
  */
 import { openRuntime, type Runtime, type RuntimeConfig } from '../runtime/open-runtime.js';
 import { LibraryStore } from './store/library-store.js';
 import type { Sql } from './store/sql.js';
 import { TokenStore } from './store/token-store.js';
 import { OAuthStateStore } from './store/oauth-state-store.js';
+import { SqlTriggerStore } from './store/sql-trigger-store.js';
+import type { TriggerStore } from '../triggers/store/trigger-store.js';
 
 export interface ServerRuntime {
   backend: 'sqlite' | 'postgres';
@@ -18,6 +20,8 @@ export interface ServerRuntime {
   library: LibraryStore;
   /** OAuth states of installs through the server. */
   oauthStates: OAuthStateStore;
+  /** Trigger state and history (migration 600). */
+  triggers: TriggerStore;
   /** A cheap query to see the database answer (health). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -60,6 +64,7 @@ function over(runtime: Runtime, sql: Sql): ServerRuntime {
     tokens: new TokenStore(sql),
     library: new LibraryStore(sql),
     oauthStates: new OAuthStateStore(sql),
+    triggers: new SqlTriggerStore(sql),
     ping: async () => {
       await sql.all('SELECT 1 AS one');
     },

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 import type { TaskTypeRegistry } from '../core/task-type.js';
 import { cliTaskTypes } from '../cli/run-session.js';
-import { buildApp } from './app.js';
+import { type AppDeps, buildApp } from './app.js';
 import { RunService } from '../engine/run-service.js';
 import { Worker, WORKER_ALIVE_MS } from '../engine/worker.js';
 import { EventHub } from './events/hub.js';
@@ -32,6 +32,8 @@ export interface ServerOptions {
   drainMs?: number;
   /** Task types (default: the built-ins with slack.message on the data dir's connections). */
   types?: TaskTypeRegistry;
+  /** More routes (tests). */
+  plugins?: AppDeps['plugins'];
 }
 
 export interface RunningServer extends ListeningServer {
@@ -105,6 +107,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       database: { kind: runtime.backend, ping: runtime.ping },
       liveWorkers: () => store.listWorkers(WORKER_ALIVE_MS),
       localWorkerIds: () => workerList.map((w) => w.id),
+      ...(o.plugins ? { plugins: o.plugins } : {}),
     });
     const dir = o.runbooksDir ? await loadRunbookDir(o.runbooksDir, runtime.library, types, logger) : undefined;
     const url = await listen(app, o.host ?? '127.0.0.1', o.port ?? 8080);

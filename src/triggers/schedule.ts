@@ -4,7 +4,8 @@
  * every server, worker and restart (a unique key in the database). When it fires, and what happens
  * to occurrences missed during downtime, is `schedule-occurrences.ts`.
  */
-import { Type } from '@sinclair/typebox';
+import { Type } from '../core/typebox.js';
+import { compileSchedule } from './schedule-occurrences.js';
 import { defineTriggerType } from './trigger-type.js';
 
 /** One occurrence of a schedule. */
@@ -38,6 +39,15 @@ export const scheduleTrigger = defineTriggerType({
   type: 'schedule',
   title: 'Schedule',
   description: 'Starts a run at each occurrence of a cron pattern, once across every server and worker.',
+  fields: scheduleTriggerConfig,
+  check(f) {
+    const compiled = compileSchedule(f.cron, f.timezone ?? 'UTC');
+    const problems =
+      'error' in compiled
+        ? [{ field: compiled.error.startsWith('unknown time zone') ? 'timezone' : 'cron', message: compiled.error }]
+        : [];
+    return { problems, values: ['scheduled_for'] };
+  },
   config: scheduleTriggerConfig,
   match: () => ({ matched: true, groups: {} }),
   dedupeKey: (o: ScheduleOccurrence) => `${o.trigger}@${new Date(o.scheduledFor).toISOString()}`,

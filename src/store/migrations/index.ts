@@ -3,7 +3,8 @@
  * per migration. Never edit a migration that has shipped: add a new one.
  *
  * Id ranges keep features apart: 1–99 runs/tasks/events (engine), 100–199 Slack connections,
- * 200–299 Slack delivery, 300–499 triggers and schedules, 500–599 the server (tokens, library).
+ * 200–299 Slack delivery, 500–599 the server (tokens, library), 600–619 triggers and schedules,
+ * 700–719 Slack approvals.
  */
 import { migration001Runs } from './001-runs.js';
 import { migration002Workers } from './002-workers.js';
@@ -14,6 +15,7 @@ import { migration200 } from './200-slack-pacing.js';
 import { migration500 } from './500-server.js';
 import { migration510 } from './510-server-drop-unused.js';
 import { migration511 } from './511-oauth-states.js';
+import { migration600 } from './600-triggers.js';
 
 export interface Migration {
   id: number;
@@ -35,4 +37,5 @@ export const migrations: Migration[] = [
   migration500,
   migration510,
   migration511,
+  migration600,
 ];
