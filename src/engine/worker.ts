@@ -66,6 +66,8 @@ export class Worker {
   private readonly pollMs: number;
   private readonly now: () => Date;
   private readonly active = new Map<string, Active>();
+  /** Every drive in progress, including one still reading its run before it is `active`. */
+  private readonly driving = new Set<Promise<unknown>>();
   private readonly startedAt: string;
   private stopping = false;
   private looping: Promise<void> | undefined;
@@ -135,10 +137,14 @@ export class Worker {
           });
           this.backlog = claimed.length === free;
           for (const c of claimed) {
-            void this.runClaimed(c.runId, c.epoch).then((r) => {
-              if (r !== 'lost') this.wakeLater(r.wakeAt);
-              if (this.backlog) this.kick();
-            });
+            void this.runClaimed(c.runId, c.epoch).then(
+              (r) => {
+                if (r !== 'lost') this.wakeLater(r.wakeAt);
+                if (this.backlog) this.kick();
+              },
+              // Logged by `drive`; the lease expires and another claim retries it.
+              () => undefined,
+            );
           }
           if (this.backlog) continue;
         } catch (err) {
@@ -169,6 +175,11 @@ export class Worker {
   private runClaimed(runId: string, epoch: number, known?: RunOutcome): Promise<Driven | 'lost'> {
     // `hold` runs after the first await of `drive`, when `done` is assigned.
     const done = this.drive(runId, epoch, known, (ex) => this.active.set(runId, { ex, epoch, done }));
+    this.driving.add(done);
+    void done.then(
+      () => this.driving.delete(done),
+      () => this.driving.delete(done),
+    );
     return done;
   }
 
@@ -355,9 +366,11 @@ export class Worker {
     const all = (async (): Promise<true> => {
       await this.looping;
       // Runs claimed by a claim in flight when the drain began drain as soon as they start.
-      while (this.active.size > 0) {
+      // A drive still reading its run when the drain began is not `active` yet: it sees `stopping`
+      // when it holds and parks at once; wait for it too, so nothing writes after the store closes.
+      while (this.driving.size > 0) {
         for (const a of this.active.values()) a.ex.drain();
-        await Promise.allSettled([...this.active.values()].map((a) => a.done));
+        await Promise.allSettled([...this.driving]);
       }
       return true;
     })();

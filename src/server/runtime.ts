@@ -37,7 +37,8 @@ export async function openServerRuntime(config: RuntimeConfig): Promise<ServerRu
   }
 }
 
-async function openSql(config: RuntimeConfig): Promise<Sql> {
+/** A `Sql` over the database `config` names (a second SQLite handle, or a pool of its own). */
+export async function openSql(config: RuntimeConfig): Promise<Sql> {
   if (config.databaseUrl) {
     const { openPostgresPool } = await import('../store/postgres/pool.js');
     const { searchPathSchemaOf } = await import('../store/postgres/url.js');

@@ -15,6 +15,8 @@ import type { OpenedConnections } from '../slack/connections/open.js';
 import { loadRunbookDir, type DirLoader } from './library/dir-loader.js';
 import { createLogger } from './logger.js';
 import { openServerRuntime, type ServerRuntime } from './runtime.js';
+import { processScheduler } from './schedules.js';
+import type { Scheduler } from '../triggers/scheduler/scheduler.js';
 import { listen, type ListeningServer } from './start-server.js';
 import { LocalFlows } from './oauth/local-flows.js';
 
@@ -74,6 +76,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   let opened: OpenedConnections | undefined;
   const hub = new EventHub({ store, onError: (err) => logger.error({ err }, 'event stream read failed') });
   const workerList: Worker[] = [];
+  let scheduler: Scheduler | undefined;
   try {
     await hub.start();
     for (let i = 0; i < workers; i++) {
@@ -86,6 +89,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       });
       await w.start({ claim: true });
       workerList.push(w);
+    }
+    // Schedules fire where runs are driven: a server without workers (`--no-worker`) leaves them to others.
+    if (workers > 0) {
+      scheduler = processScheduler({ sql: runtime.sql, store, service, log: (line) => logger.warn(line) });
+      scheduler.start();
     }
     const app = await buildApp({
       logger,
@@ -117,12 +125,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         dir?.close();
         await app.close();
         await hub.close();
+        await scheduler?.stop();
         // As the worker does on SIGTERM: in-flight tasks finish, leases are released for the next process.
         await Promise.all(workerList.map((w) => w.drain(o.drainMs ?? 30_000)));
         await runtime.close();
       })());
     return { app, url, runtime, links, service, close, ...(dir ? { runbooks: dir } : {}) };
   } catch (err) {
+    await scheduler?.stop();
     await hub.close();
     await Promise.all(workerList.map((w) => w.close()));
     await runtime.close();

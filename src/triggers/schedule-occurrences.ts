@@ -67,18 +67,32 @@ export type MissedPolicy = 'skip' | 'once' | 'all';
 /** At most this many missed occurrences are fired with `missed: all`. */
 export const MISSED_ALL_CAP = 100;
 
+/** At most this late (ms) an occurrence still counts as on time, whatever its interval. */
+export const MAX_GRACE_MS = 60_000;
+
+/**
+ * How late the occurrence at `atMs` may fire and still be on time (not "missed"): 60 s, or half the
+ * interval to the next occurrence when that is shorter (an every-4-seconds schedule 3 s late is
+ * nearer its next occurrence than its own; it was missed).
+ */
+export function graceFor(s: Schedule, atMs: number, maxGraceMs = MAX_GRACE_MS): number {
+  const next = nextOccurrence(s, atMs);
+  return next === undefined ? maxGraceMs : Math.min(maxGraceMs, Math.floor((next - atMs) / 2));
+}
+
 /**
  * The occurrences due at `nowMs` since the last one handled (`lastMs`, exclusive): which to fire and
- * how many to record as skipped. An occurrence is "missed" when it is more than `graceMs` late.
- * `skip` fires only an occurrence that is not late; `once` fires the latest; `all` fires them all, the
- * most recent `MISSED_ALL_CAP` when there are more.
+ * how many to record as skipped. An occurrence is "missed" when it is later than its grace
+ * (`graceFor`, or `graceMs` when given). `skip` fires only an occurrence that is not late; `once`
+ * fires the latest; `all` fires them all, the most recent `MISSED_ALL_CAP` when there are more.
+ * `skipped` holds at most the `MISSED_ALL_CAP * 10` most recent of the others.
  */
 export function dueOccurrences(
   s: Schedule,
   lastMs: number,
   nowMs: number,
   policy: MissedPolicy,
-  graceMs = 60_000,
+  graceMs?: number,
 ): { fire: number[]; skipped: number[] } {
   const due: number[] = [];
   for (let t = nextOccurrence(s, lastMs); t !== undefined && t <= nowMs; t = nextOccurrence(s, t)) {
@@ -88,7 +102,7 @@ export function dueOccurrences(
   }
   if (due.length === 0) return { fire: [], skipped: [] };
   const latest = due[due.length - 1]!;
-  const onTime = nowMs - latest <= graceMs;
+  const onTime = nowMs - latest <= (graceMs ?? graceFor(s, latest));
   if (policy === 'skip') return onTime ? { fire: [latest], skipped: due.slice(0, -1) } : { fire: [], skipped: due };
   if (policy === 'once') return { fire: [latest], skipped: due.slice(0, -1) };
   return { fire: due.slice(-MISSED_ALL_CAP), skipped: due.slice(0, -MISSED_ALL_CAP) };

@@ -1,9 +1,11 @@
 /** What `runwire worker` and `runwire workers list` do (loaded on demand by `commands/worker.ts`). */
 import { RunwireError } from '../../core/errors.js';
 import { tryParseDuration } from '../../core/duration.js';
+import { RunService } from '../../engine/run-service.js';
 import { Worker, WORKER_ALIVE_MS } from '../../engine/worker.js';
 import { lazyRuntime, type LazyRuntime } from '../../runtime/open-runtime.js';
 import type { RunEvent } from '../../store/store.js';
+import type { Scheduler } from '../../triggers/scheduler/scheduler.js';
 import type { WorkerOpts } from '../commands/worker.js';
 import type { CliContext } from '../context.js';
 import { cliTaskTypes } from '../run-session.js';
@@ -43,6 +45,7 @@ export async function runWorker(opts: WorkerOpts, given: LazyRuntime, ctx: CliCo
     log: (line) => ctx.stderr.write(`worker: ${line}\n`),
     ...(opts.name ? { name: opts.name } : {}),
   });
+  let scheduler: Scheduler | undefined;
   const stopped = new Promise<number>((resolve) => {
     const once = (signal: NodeJS.Signals): void => {
       process.removeListener('SIGINT', once);
@@ -50,10 +53,11 @@ export async function runWorker(opts: WorkerOpts, given: LazyRuntime, ctx: CliCo
       const now = (): void => process.exit(signal === 'SIGINT' ? 130 : 143);
       process.once('SIGINT', now);
       process.once('SIGTERM', now);
+      const stopSchedules = scheduler?.stop();
       ctx.stderr.write(
         `Draining (${signal}): no new runs; ${worker.held} in flight finish (up to ${drainMs} ms; a second signal exits at once).\n`,
       );
-      void worker.drain(drainMs).then((clean) => {
+      void Promise.all([stopSchedules, worker.drain(drainMs)]).then(([, clean]) => {
         ctx.stderr.write(clean ? 'Drained: every run parked, nothing held.\n' : 'Drain timed out: runs still held.\n');
         resolve(clean ? 0 : 1);
       });
@@ -62,10 +66,22 @@ export async function runWorker(opts: WorkerOpts, given: LazyRuntime, ctx: CliCo
     process.once('SIGTERM', once);
   });
   await worker.start({ claim: true });
+  // The worker's process fires schedules too (each occurrence once across every process).
+  const { openSql } = await import('../../server/runtime.js');
+  const { processScheduler } = await import('../../server/schedules.js');
+  const sql = await openSql(rt.config);
+  scheduler = processScheduler({
+    sql,
+    store: runtime.store,
+    service: new RunService({ store: runtime.store }),
+    log: (line) => ctx.stderr.write(`worker: ${line}\n`),
+  });
+  scheduler.start();
   ctx.stderr.write(
     `Worker ${worker.name} (${worker.id}) on ${runtime.backend}: concurrency ${concurrency}, lease ${leaseMs} ms. Ready.\n`,
   );
   ctx.exitCode = await stopped;
+  await sql.close();
   await rt.close();
 }
 

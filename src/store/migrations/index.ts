@@ -16,6 +16,7 @@ import { migration500 } from './500-server.js';
 import { migration510 } from './510-server-drop-unused.js';
 import { migration511 } from './511-oauth-states.js';
 import { migration600 } from './600-triggers.js';
+import { migration610 } from './610-schedules.js';
 
 export interface Migration {
   id: number;
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   migration510,
   migration511,
   migration600,
+  migration610,
 ];

@@ -1,0 +1,296 @@
+/**
+ * The scheduler: starts a run at each occurrence of every schedule trigger in the library, once
+ * across every server and worker and across restarts. One runs in each process that runs a worker
+ * loop (`runwire worker`, `runwire server`), never in a one-shot command.
+ *
+ * A tick, on the store's clock (the database's on PostgreSQL):
+ * 1. read the library's schedule triggers and every cursor (the latest occurrence handled);
+ * 2. per trigger, `planTick` decides what is due (missed policy, disabled, invalid runbook);
+ * 3. claim those occurrences in `schedule_fires` (unique per runbook, trigger and time: the first
+ *    process to insert a row owns it) and move the cursors;
+ * 4. create a run for each claim this process won, with the idempotency key
+ *    `schedule:<runbook>/<trigger>@<time>`, then mark the claim `started`. A crash between claim and
+ *    create leaves the claim `claimed`: any scheduler finishes it later with the same key, so the
+ *    occurrence is neither lost nor fired twice.
+ * It sleeps until the next occurrence is due, at most `maxSleepMs` (1 s), so library changes (a new,
+ * changed or deleted runbook) are seen without a restart.
+ */
+import { renderTemplate, type TemplateScope } from '../../core/template.js';
+import type { RunService } from '../../engine/run-service.js';
+import { compileSchedule, nextOccurrence, type Schedule } from '../schedule-occurrences.js';
+import { scheduleTrigger } from '../schedule.js';
+import {
+  type FireClaim,
+  type FireRecord,
+  type FireStore,
+  openGate,
+  type ScheduleSource,
+  type ScheduledTrigger,
+  type TriggerGate,
+  triggerKey,
+} from './contracts.js';
+import { planTick } from './plan.js';
+
+export interface SchedulerOptions {
+  source: ScheduleSource;
+  fires: FireStore;
+  service: RunService;
+  /** Enabled state and history (default: all enabled, no history). */
+  gate?: TriggerGate;
+  /** The store's clock, epoch ms (the database's on PostgreSQL). */
+  clock: () => Promise<number>;
+  /** Who claims (`schedule_fires.claimed_by`): the worker's owner id. */
+  owner: string;
+  /** Longest sleep between ticks (default 1 s). */
+  maxSleepMs?: number;
+  /** A claim still `claimed` this long (default 10 s) is finished by whoever sees it. */
+  unfinishedAfterMs?: number;
+  /** Runs created at once (default 16). */
+  concurrency?: number;
+  /** Overrides each schedule's grace (tests). */
+  graceMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface TickResult {
+  /** Runs this tick created. */
+  started: number;
+  /** The next occurrence of any schedule (epoch ms on the store's clock). */
+  nextDue: number | undefined;
+}
+
+export class Scheduler {
+  private readonly gate: TriggerGate;
+  private readonly compiled = new Map<string, Schedule | { error: string }>();
+  private readonly warned = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
+  private looping: Promise<void> | undefined;
+  private stopping = false;
+  private lastRecovery = 0;
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.gate = o.gate ?? openGate;
+  }
+
+  start(): void {
+    this.looping ??= this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    this.wake?.();
+    await this.looping;
+  }
+
+  private async loop(): Promise<void> {
+    const max = this.o.maxSleepMs ?? 1000;
+    while (!this.stopping) {
+      let sleep = max;
+      try {
+        const r = await this.tick();
+        if (r.nextDue !== undefined) sleep = Math.min(max, Math.max(1, r.nextDue - (await this.o.clock())));
+      } catch (err) {
+        if (this.stopping) break;
+        this.o.log?.(`scheduler: ${(err as Error).message}`);
+      }
+      if (this.stopping) break;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.timer = setTimeout(resolve, sleep);
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** One pass: claim and start what is due now. */
+  async tick(): Promise<TickResult> {
+    const now = await this.o.clock();
+    const [triggers, cursors, disabled] = await Promise.all([
+      this.o.source.list(),
+      this.o.fires.cursors(),
+      this.gate.disabled(),
+    ]);
+    const live = new Set<string>();
+    const claims: FireClaim[] = [];
+    const byClaim = new Map<string, ScheduledTrigger>();
+    const moves: Array<[ScheduledTrigger, number]> = [];
+    let nextDue: number | undefined;
+    for (const t of triggers) {
+      const key = triggerKey(t.runbookId, t.triggerId);
+      live.add(key);
+      const schedule = this.schedule(t);
+      if (!schedule) continue;
+      const pattern = `${t.cron}|${t.timezone}`;
+      const cursor = cursors.get(key);
+      if (!cursor || cursor.pattern !== pattern) {
+        // First seen (or its pattern changed): occurrences count from now, earlier ones are not "missed".
+        await this.o.fires.resetCursor(t.runbookId, t.triggerId, pattern, now);
+      } else {
+        const plan = planTick({
+          schedule,
+          lastMs: cursor.lastMs,
+          nowMs: now,
+          missed: t.missed,
+          enabled: !disabled.has(key),
+          invalid: t.invalid !== undefined,
+          ...(this.o.graceMs !== undefined ? { graceMs: this.o.graceMs } : {}),
+        });
+        const add = (c: FireClaim): void => {
+          claims.push(c);
+          byClaim.set(claimKey(c), t);
+        };
+        for (const at of plan.fire) {
+          const vars = runVarsOf(t, at);
+          add('error' in vars ? this.claimOf(t, at, 'invalid', vars.error) : this.claimOf(t, at, 'claimed', null));
+        }
+        for (const n of plan.notFired) {
+          const detail =
+            n.outcome === 'invalid' ? (t.invalid ?? null) : n.outcome === 'missed' ? missedDetail(t) : null;
+          add(this.claimOf(t, n.at, n.outcome, detail));
+        }
+        if (plan.last !== undefined) moves.push([t, plan.last]);
+      }
+      const next = nextOccurrence(schedule, now);
+      if (next !== undefined && (nextDue === undefined || next < nextDue)) nextDue = next;
+    }
+    // A deleted runbook (or trigger) forgets its cursor: added again, it starts from then.
+    for (const key of cursors.keys()) {
+      if (live.has(key)) continue;
+      const [runbookId, triggerId] = key.split('\n') as [string, string];
+      await this.o.fires.dropCursor(runbookId, triggerId);
+    }
+    const won = claims.length > 0 ? await this.o.fires.claim(claims, this.o.owner, now) : [];
+    for (const [t, last] of moves) await this.o.fires.advanceCursor(t.runbookId, t.triggerId, last);
+    const records: FireRecord[] = won
+      .filter((c) => c.outcome !== 'claimed')
+      .map((c) => ({
+        runbookId: c.runbookId,
+        triggerId: c.triggerId,
+        scheduledFor: c.scheduledFor,
+        outcome: c.outcome as FireRecord['outcome'],
+        ...(c.detail !== null ? { detail: c.detail } : {}),
+      }));
+    if (records.length > 0) await this.gate.record(records);
+    const toStart = won.filter((c) => c.outcome === 'claimed').map((c) => [c, byClaim.get(claimKey(c))!] as const);
+    let started = await this.startAll(toStart);
+    if (now - this.lastRecovery >= 1000) {
+      this.lastRecovery = now;
+      started += await this.finishUnfinished(now);
+    }
+    return { started, nextDue };
+  }
+
+  private claimOf(t: ScheduledTrigger, at: number, outcome: FireClaim['outcome'], detail: string | null): FireClaim {
+    return { runbookId: t.runbookId, triggerId: t.triggerId, scheduledFor: at, version: t.version, outcome, detail };
+  }
+
+  private schedule(t: ScheduledTrigger): Schedule | undefined {
+    const pattern = `${t.cron}|${t.timezone}`;
+    let s = this.compiled.get(pattern);
+    if (!s) {
+      s = compileSchedule(t.cron, t.timezone);
+      this.compiled.set(pattern, s);
+    }
+    if (!('error' in s)) return s;
+    // Validation refuses a bad pattern; this host's Node may still lack a zone another one knew.
+    const key = `${t.runbookId}\n${t.triggerId}\n${t.version}`;
+    if (!this.warned.has(key)) {
+      this.warned.add(key);
+      this.o.log?.(`scheduler: ${t.runbookId}/${t.triggerId} (version ${t.version}) never fires: ${s.error}`);
+    }
+    return undefined;
+  }
+
+  /** Create the runs of claims this process owns, `concurrency` at a time. */
+  private async startAll(items: ReadonlyArray<readonly [FireClaim, ScheduledTrigger]>): Promise<number> {
+    let started = 0;
+    let next = 0;
+    const one = async (): Promise<void> => {
+      while (next < items.length) {
+        const [c, t] = items[next++]!;
+        try {
+          if (await this.startRun(c, t)) started++;
+        } catch (err) {
+          // Left `claimed`: finished by the next look at unfinished claims, with the same idempotency key.
+          this.o.log?.(`scheduler: ${c.runbookId}/${c.triggerId} at ${iso(c.scheduledFor)}: ${(err as Error).message}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.o.concurrency ?? 16, items.length) }, one));
+    return started;
+  }
+
+  /** Create (or find) the occurrence's run and mark the claim started; true when this call did. */
+  private async startRun(c: FireClaim, t: ScheduledTrigger): Promise<boolean> {
+    const occurrence = { trigger: `${c.runbookId}/${c.triggerId}`, scheduledFor: c.scheduledFor };
+    const vars = runVarsOf(t, c.scheduledFor);
+    if ('error' in vars) throw new Error(vars.error);
+    const made = await this.o.service.create(t.runbook, {
+      mode: t.mode,
+      vars,
+      actor: `schedule:${occurrence.trigger}`,
+      idempotencyKey: `schedule:${scheduleTrigger.dedupeKey(occurrence)}`,
+    });
+    const mine = await this.o.fires.started(c.runbookId, c.triggerId, c.scheduledFor, made.run.id);
+    if (mine) {
+      await this.gate.record([
+        {
+          runbookId: c.runbookId,
+          triggerId: c.triggerId,
+          scheduledFor: c.scheduledFor,
+          outcome: 'started',
+          runId: made.run.id,
+        },
+      ]);
+    }
+    return mine;
+  }
+
+  /** Claims left `claimed` (a crash between claim and create, or a failed create): finish them. */
+  private async finishUnfinished(now: number): Promise<number> {
+    const stale = await this.o.fires.unfinished(now - (this.o.unfinishedAfterMs ?? 10_000), 50);
+    const items: Array<readonly [FireClaim, ScheduledTrigger]> = [];
+    for (const c of stale) {
+      const t = await this.o.source.at(c.runbookId, c.version, c.triggerId);
+      if (t) items.push([c, t]);
+      else
+        this.o.log?.(
+          `scheduler: ${c.runbookId}/${c.triggerId} version ${c.version} is gone; its claim at ${iso(c.scheduledFor)} stays unfinished`,
+        );
+    }
+    return items.length > 0 ? this.startAll(items) : 0;
+  }
+}
+
+const claimKey = (c: Pick<FireClaim, 'runbookId' | 'triggerId' | 'scheduledFor'>): string =>
+  `${c.runbookId}\n${c.triggerId}\n${c.scheduledFor}`;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function missedDetail(t: ScheduledTrigger): string {
+  return `not fired: later than its grace, after downtime (missed: ${t.missed})`;
+}
+
+/**
+ * The run's vars: the runbook's, then the trigger's `vars:` rendered (over `{{trigger.*}}`, the
+ * runbook's `{{vars.*}}` and `{{runbook.name}}`), then the
+ * `trigger.*` values themselves (`trigger.scheduled_for`, ISO 8601 UTC). An error names what failed.
+ */
+export function runVarsOf(t: ScheduledTrigger, scheduledFor: number): Record<string, string> | { error: string } {
+  const occurrence = { trigger: `${t.runbookId}/${t.triggerId}`, scheduledFor };
+  const triggerVars = scheduleTrigger.toVars(occurrence, { cron: t.cron }, { matched: true, groups: {} });
+  const scope = {
+    trigger: { scheduled_for: triggerVars['trigger.scheduled_for'] },
+    vars: t.runbook.vars,
+    runbook: { name: t.runbook.name },
+  } as TemplateScope;
+  const vars: Record<string, string> = { ...t.runbook.vars };
+  try {
+    for (const [k, v] of Object.entries(t.vars)) vars[k] = renderTemplate(v, scope);
+  } catch (err) {
+    return { error: `vars: ${(err as Error).message}` };
+  }
+  return Object.assign(vars, triggerVars);
+}
