@@ -7,6 +7,8 @@ import { newOwnerId } from '../engine/ids.js';
 import type { RunService } from '../engine/run-service.js';
 import type { Store } from '../store/store.js';
 import type { TriggerGate } from '../triggers/scheduler/contracts.js';
+import { triggerStoreGate } from '../triggers/scheduler/trigger-store-gate.js';
+import { SqlTriggerStore } from './store/sql-trigger-store.js';
 import { Scheduler, type SchedulerOptions } from '../triggers/scheduler/scheduler.js';
 import { LibraryScheduleSource } from './library/schedule-source.js';
 import type { Sql } from './store/sql.js';
@@ -16,6 +18,7 @@ export interface ProcessSchedulerOptions {
   sql: Sql;
   store: Store;
   service: RunService;
+  /** Enabled state and history (default: the trigger store on the same tables). */
   gate?: TriggerGate;
   log?: (line: string) => void;
   /** Test and bench knobs. */
@@ -29,7 +32,7 @@ export function processScheduler(o: ProcessSchedulerOptions): Scheduler {
     service: o.service,
     clock: () => o.store.now(),
     owner: newOwnerId(),
-    ...(o.gate ? { gate: o.gate } : {}),
+    gate: o.gate ?? triggerStoreGate(new SqlTriggerStore(o.sql)),
     ...(o.log ? { log: o.log } : {}),
     ...o.tuning,
   });

@@ -19,20 +19,17 @@ export interface DeclaredSchedule {
 export const DEFAULT_MISSED: MissedPolicy = 'skip';
 
 export function declaredSchedules(runbook: Runbook): DeclaredSchedule[] {
-  const triggers = (runbook as { triggers?: unknown }).triggers;
-  if (!Array.isArray(triggers)) return [];
   const out: DeclaredSchedule[] = [];
-  for (const raw of triggers as Array<Record<string, unknown>>) {
-    if (raw === null || typeof raw !== 'object' || raw.type !== 'schedule') continue;
-    const cfg = (typeof raw.config === 'object' && raw.config !== null ? raw.config : raw) as Record<string, unknown>;
-    if (typeof raw.id !== 'string' || typeof cfg.cron !== 'string') continue;
+  for (const t of runbook.triggers ?? []) {
+    if (t.type !== 'schedule' || typeof t.config.cron !== 'string') continue;
+    const { cron, timezone, missed } = t.config;
     out.push({
-      id: raw.id,
-      cron: cfg.cron,
-      timezone: typeof cfg.timezone === 'string' ? cfg.timezone : 'UTC',
-      missed: cfg.missed === 'once' || cfg.missed === 'all' || cfg.missed === 'skip' ? cfg.missed : DEFAULT_MISSED,
-      mode: raw.mode === 'rehearsal' ? 'rehearsal' : 'live',
-      vars: typeof raw.vars === 'object' && raw.vars !== null ? (raw.vars as Record<string, string>) : {},
+      id: t.id,
+      cron,
+      timezone: typeof timezone === 'string' ? timezone : 'UTC',
+      missed: missed === 'once' || missed === 'all' || missed === 'skip' ? missed : DEFAULT_MISSED,
+      mode: t.mode,
+      vars: t.vars,
     });
   }
   return out;

@@ -30,6 +30,7 @@ import {
   triggerKey,
 } from './contracts.js';
 import { planTick } from './plan.js';
+import { occurrenceKey } from './trigger-store-gate.js';
 
 export interface SchedulerOptions {
   source: ScheduleSource;
@@ -231,7 +232,7 @@ export class Scheduler {
       mode: t.mode,
       vars,
       actor: `schedule:${occurrence.trigger}`,
-      idempotencyKey: `schedule:${scheduleTrigger.dedupeKey(occurrence)}`,
+      idempotencyKey: occurrenceKey(c.runbookId, c.triggerId, c.scheduledFor),
     });
     const mine = await this.o.fires.started(c.runbookId, c.triggerId, c.scheduledFor, made.run.id);
     if (mine) {

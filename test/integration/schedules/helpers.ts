@@ -34,25 +34,8 @@ export function scheduledYaml(name: string, schedules: ScheduleDecl[]): string {
 /** Parse a runbook the way the library does (schedule triggers included) or fail the test. */
 export function parseScheduled(yaml: string, file = 'scheduled.yaml'): Runbook {
   const r = parseRunbook(yaml, file, builtinTaskTypes());
-  if (r.runbook) return r.runbook;
-  // TEMPORARY until `triggers:` parses on main: the tasks parsed, the triggers grafted on.
-  const [head, tail] = yaml.split('triggers:\n') as [string, string];
-  const t = parseRunbook(head, file, builtinTaskTypes());
-  if (!t.runbook) throw new Error(`runbook did not parse: ${JSON.stringify(r.issues)}`);
-  const triggers = tail
-    .split('  - id: ')
-    .filter(Boolean)
-    .map((block) => {
-      const [id, ...lines] = block.trim().split('\n');
-      const f: Record<string, string> = {};
-      for (const l of lines) {
-        const m = /^\s*(\w+): (.*)$/.exec(l);
-        if (m) f[m[1]!] = m[2]!.replace(/^"|"$/g, '');
-      }
-      const { type, mode, vars, ...config } = f;
-      return { id, type, mode: mode ?? 'live', vars: vars ? JSON.parse(vars) : {}, config };
-    });
-  return { ...t.runbook, triggers } as Runbook;
+  if (!r.runbook) throw new Error(`runbook did not parse: ${JSON.stringify(r.issues)}`);
+  return r.runbook;
 }
 
 export async function putScheduled(library: LibraryStore, id: string, schedules: ScheduleDecl[]): Promise<void> {

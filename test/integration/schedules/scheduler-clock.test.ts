@@ -11,6 +11,7 @@ import { openServerRuntime, type ServerRuntime } from '../../../src/server/runti
 import { ScheduleStore } from '../../../src/server/store/schedule-store.js';
 import { type FireRecord, type TriggerGate, triggerKey } from '../../../src/triggers/scheduler/contracts.js';
 import { Scheduler } from '../../../src/triggers/scheduler/scheduler.js';
+import { triggerStoreGate } from '../../../src/triggers/scheduler/trigger-store-gate.js';
 import { putScheduled, tempDataDir } from './helpers.js';
 
 const T0 = Date.parse('2026-12-01T10:00:00.300Z');
@@ -211,6 +212,45 @@ test('a disabled trigger records its occurrences as disabled and does not catch 
     r.disabled.clear();
     r.clock.now = Date.parse('2026-12-01T10:00:30.100Z');
     assert.equal((await s.tick()).started, 1, 'only 10:00:30');
+  } finally {
+    await r.close();
+  }
+});
+
+test('with the trigger store: setEnabled pauses a schedule, and every occurrence is in the history', async () => {
+  const r = await rig();
+  try {
+    await putScheduled(r.rt.library, 'hist', [{ id: 'ten', cron: '*/10 * * * * *', missed: 'once' }]);
+    const s = new Scheduler({
+      source: new LibraryScheduleSource(r.rt.sql),
+      fires: r.fires,
+      service: new RunService({ store: r.rt.runtime.store }),
+      gate: triggerStoreGate(r.rt.triggers),
+      clock: async () => r.clock.now,
+      owner: 'p1',
+    });
+    await s.tick();
+    r.clock.now = Date.parse('2026-12-01T10:00:10.100Z');
+    await s.tick();
+    await r.rt.triggers.setEnabled('hist', 'ten', false, 'test');
+    r.clock.now = Date.parse('2026-12-01T10:00:20.100Z');
+    await s.tick();
+    await r.rt.triggers.setEnabled('hist', 'ten', true, 'test');
+    r.clock.now = Date.parse('2026-12-01T10:00:46Z'); // 30 missed, 40 six seconds late: once fires it
+    await s.tick();
+    const h = await r.rt.triggers.history({ runbookId: 'hist', triggerId: 'ten' });
+    assert.deepEqual(
+      h.map((e) => [e.kind, e.scheduledFor?.slice(17, 19), e.outcome]),
+      [
+        ['schedule', '40', 'started'],
+        ['schedule', '30', 'missed'],
+        ['schedule', '20', 'disabled'],
+        ['schedule', '10', 'started'],
+      ],
+    );
+    const runs = await runsOf(r, 'hist');
+    assert.deepEqual(new Set(h.filter((e) => e.outcome === 'started').map((e) => e.runId)), new Set(runs));
+    assert.equal(h[0]?.dedupeKey, 'schedule:hist/ten@2026-12-01T10:00:40.000Z');
   } finally {
     await r.close();
   }

@@ -102,14 +102,33 @@ test('declared schedules get their defaults; other trigger types are left out', 
     tasks: [],
     source: 'x.yaml',
     triggers: [
-      { id: 'nightly', type: 'schedule', cron: '30 2 * * 1-5' },
-      { id: 'dr', type: 'schedule', cron: '0 * * * *', timezone: 'Europe/London', missed: 'all', mode: 'rehearsal' },
-      { id: 'chat', type: 'slack.message', connection: 'default', channel: ['#ops'] },
+      { id: 'nightly', type: 'schedule', mode: 'live', vars: {}, config: { cron: '30 2 * * 1-5' } },
+      {
+        id: 'dr',
+        type: 'schedule',
+        mode: 'rehearsal',
+        vars: { a: '{{trigger.scheduled_for}}' },
+        config: { cron: '0 * * * *', timezone: 'Europe/London', missed: 'all' },
+      },
+      {
+        id: 'chat',
+        type: 'slack.message',
+        mode: 'live',
+        vars: {},
+        config: { connection: 'default', channel: ['#ops'] },
+      },
     ],
   } as unknown as Runbook;
   assert.deepEqual(declaredSchedules(runbook), [
     { id: 'nightly', cron: '30 2 * * 1-5', timezone: 'UTC', missed: 'skip', mode: 'live', vars: {} },
-    { id: 'dr', cron: '0 * * * *', timezone: 'Europe/London', missed: 'all', mode: 'rehearsal', vars: {} },
+    {
+      id: 'dr',
+      cron: '0 * * * *',
+      timezone: 'Europe/London',
+      missed: 'all',
+      mode: 'rehearsal',
+      vars: { a: '{{trigger.scheduled_for}}' },
+    },
   ]);
 });
 
