@@ -8,6 +8,7 @@ const RunsPage = lazy(() => import('./pages/runs'));
 const RunPage = lazy(() => import('./pages/run'));
 const ConnectionsPage = lazy(() => import('./pages/connections'));
 const ConnectionFormPage = lazy(() => import('./pages/connection-form'));
+const ConnectionPage = lazy(() => import('./pages/connection'));
 const TriggersPage = lazy(() => import('./pages/triggers'));
 const NotFoundPage = lazy(() => import('./pages/not-found'));
 
@@ -24,6 +25,7 @@ const ROUTES: Array<[string, Page]> = [
   ['/connections', ConnectionsPage],
   ['/connections/new/:kind', ConnectionFormPage],
   ['/connections/:name/edit', ConnectionFormPage],
+  ['/connections/:name', ConnectionPage],
   ['/triggers', TriggersPage],
 ];
 

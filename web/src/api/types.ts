@@ -149,11 +149,11 @@ export interface Connection {
 }
 
 export interface ScopeFinding {
-  severity?: string;
-  scope?: string;
-  message?: string;
-  fix?: string;
-  [k: string]: unknown;
+  use: string;
+  severity: 'error' | 'warning';
+  missing: string[];
+  message: string;
+  fix: string;
 }
 
 export interface ConnectionTest {
