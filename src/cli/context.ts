@@ -12,6 +12,8 @@ export interface CliContext {
    * state (` --data-dir DIR`), with a leading space, or ''. See `replayedGlobalFlags`.
    */
   replay?: string;
+  /** The run this command drives, while it does (a storage failure then says how to continue it). */
+  runInFlight?: () => string | undefined;
 }
 
 /**

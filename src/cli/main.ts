@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { RunwireError } from '../core/errors.js';
 import { redactUrlCredentials } from '../core/redact.js';
+import { AGAIN, STORAGE_CODES } from '../store/storage-errors.js';
 import { type CliContext, replayedGlobalFlags } from './context.js';
 import { commandModules } from './commands/index.js';
 
@@ -41,7 +42,16 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof RunwireError) {
-      ctx.stderr.write(redactUrlCredentials(`error: ${err.message}\n${err.fix ? `fix: ${err.fix}\n` : ''}`));
+      const storage = STORAGE_CODES.has(err.code);
+      const runId = storage ? ctx.runInFlight?.() : undefined;
+      const resume = `runwire${ctx.replay ?? ''} resume ${runId}`;
+      const fix =
+        runId && err.fix?.endsWith(AGAIN)
+          ? `${err.fix.slice(0, -AGAIN.length)}, then continue run ${runId} with: ${resume}`
+          : (err.fix ?? '');
+      ctx.stderr.write(redactUrlCredentials(`error: ${err.message}\n${fix ? `fix: ${fix}\n` : ''}`));
+      // Storage that cannot be used (damaged, read-only, full, newer) is a usage problem: exit 2, as bad input.
+      if (storage) return 2;
       return ctx.exitCode !== 0 ? ctx.exitCode : 1;
     }
     throw err;

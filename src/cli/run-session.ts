@@ -110,6 +110,7 @@ export function exitCodeFor(status: RunStatus): number {
 
 /** Print the outcome and set the exit code. */
 export function report(ctx: CliContext, s: Session, outcome: RunOutcome, json: boolean): void {
+  ctx.runInFlight = undefined; // reported: nothing left to continue
   const { run, tasks } = outcome;
   if (json) {
     writeRunJson(run, tasks, s.types, (chunk) => ctx.stdout.write(chunk));

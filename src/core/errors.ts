@@ -50,6 +50,13 @@ export const ERROR_CODES = {
   'runwire.store.bad_schema': 'A PostgreSQL schema name that is not lowercase letters, digits and `_`.',
   'runwire.store.bad_database_url': 'A database URL that is not a PostgreSQL URL.',
   'runwire.store.unavailable': 'The database cannot be opened (down, missing, or the user may not connect).',
+  'runwire.store.corrupt': 'The database file is damaged (not a database, or its pages do not check).',
+  'runwire.store.read_only':
+    'The data dir or database cannot be written by this user (permissions, a read-only mount).',
+  'runwire.store.full': 'The disk holding the database is full.',
+  'runwire.store.io_error':
+    'The operating system failed a read or write of the database (a disk or file system fault).',
+  'runwire.store.newer_schema': 'The database was written by a newer Runwire (a migration this one does not know).',
   'runwire.store.bad_row': 'The database holds a value Runwire does not write (another version, or edited by hand).',
   'runwire.http.bad_url': 'An http task URL that is not an absolute http(s) URL.',
   'runwire.http.network': 'An http task could not reach the server (DNS, refused, reset).',

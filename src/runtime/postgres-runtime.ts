@@ -8,6 +8,7 @@ import { PostgresPacingStore } from '../slack/delivery/postgres-pacing-store.js'
 import { openPostgresPool } from '../store/postgres/pool.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { redactDatabaseUrl, redactPasswordIn, searchPathSchemaOf } from '../store/postgres/url.js';
+import { guardStorage, type StorageLocation, storageFailure } from '../store/storage-errors.js';
 import { DATABASE_URL_ENV, type Runtime, type RuntimeConfig } from './open-runtime.js';
 
 export async function openPostgresRuntime(config: RuntimeConfig, url: string): Promise<Runtime> {
@@ -27,6 +28,8 @@ export async function openPostgresRuntime(config: RuntimeConfig, url: string): P
     });
   } catch (err) {
     if (err instanceof RunwireError) throw err;
+    const storage = storageFailure(err, { kind: 'postgres', url: location });
+    if (storage) throw storage;
     const detail = redactPasswordIn(err instanceof Error ? err.message : String(err), url);
     throw new RunwireError('runwire.store.unavailable', `cannot open the PostgreSQL database ${location}: ${detail}`, {
       fix: `check that PostgreSQL is up at that address, that the database exists (createdb) and that the user may connect; or leave out --database-url and ${DATABASE_URL_ENV} to use SQLite in the data dir`,
@@ -34,12 +37,13 @@ export async function openPostgresRuntime(config: RuntimeConfig, url: string): P
     });
   }
   const store = PostgresStore.over(pool, config.eventNotices ? { eventNotices: true } : {});
+  const at: StorageLocation = { kind: 'postgres', url: location };
   return {
     backend: 'postgres',
     config,
-    store,
-    connectionStore: PostgresConnectionStore.over(pool),
-    slackPacing: new PostgresPacingStore(pool),
+    store: guardStorage(store, at),
+    connectionStore: guardStorage(PostgresConnectionStore.over(pool), at),
+    slackPacing: guardStorage(new PostgresPacingStore(pool), at),
     location,
     // The run store's own connections (LISTEN, the worker's liveness lock) first, then the pool.
     close: async () => {

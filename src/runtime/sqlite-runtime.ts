@@ -4,17 +4,20 @@ import { SqliteConnectionStore } from '../slack/connections/sqlite-store.js';
 import { SqlitePacingStore } from '../slack/delivery/sqlite-pacing-store.js';
 import { openSqlite, SQLITE_FILE } from '../store/sqlite/open.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { guardStorage, type StorageLocation } from '../store/storage-errors.js';
 import type { Runtime, RuntimeConfig } from './open-runtime.js';
 
 export function openSqliteRuntime(config: RuntimeConfig): Runtime {
   const db = openSqlite(config.dataDir);
+  const at: StorageLocation = { kind: 'sqlite', file: join(config.dataDir, SQLITE_FILE) };
   return {
     backend: 'sqlite',
     config,
-    store: new SqliteStore(db, config.eventNotices ? { eventNotices: true } : {}),
-    connectionStore: SqliteConnectionStore.over(db),
-    slackPacing: new SqlitePacingStore(db),
-    location: join(config.dataDir, SQLITE_FILE),
+    // A full disk, a damaged file or lost write permission mid-run is one clear error, from any call.
+    store: guardStorage(new SqliteStore(db, config.eventNotices ? { eventNotices: true } : {}), at),
+    connectionStore: guardStorage(SqliteConnectionStore.over(db), at),
+    slackPacing: guardStorage(new SqlitePacingStore(db), at),
+    location: at.file,
     close: async () => {
       if (db.open) db.close();
     },

@@ -74,6 +74,8 @@ export async function runFile(file: string, opts: RunOpts, rt: LazyRuntime, ctx:
         events,
         onCreated: (id) => {
           runId = id;
+          // From here a storage failure leaves a run to continue (task and resume commands are simply run again).
+          ctx.runInFlight = () => id;
           if (!json) ctx.stdout.write(`Run ${id} (${mode}) of "${runbook.name}"\n`);
         },
       })

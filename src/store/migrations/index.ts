@@ -18,6 +18,12 @@ import { migration511 } from './511-oauth-states.js';
 import { migration600 } from './600-triggers.js';
 import { migration610 } from './610-schedules.js';
 
+/** The applied ids this Runwire has no migration for (a newer Runwire wrote them), in order. */
+export function unknownMigrations(applied: readonly number[], known: readonly Migration[]): number[] {
+  const ids = new Set(known.map((m) => m.id));
+  return applied.filter((id) => !ids.has(id)).sort((a, b) => a - b);
+}
+
 export interface Migration {
   id: number;
   name: string;

@@ -5,7 +5,8 @@
  * starting at once on a fresh database (several workers) never race on `CREATE … IF NOT EXISTS`.
  */
 import type { PoolClient } from 'pg';
-import { migrations as all, type Migration } from '../migrations/index.js';
+import { migrations as all, type Migration, unknownMigrations } from '../migrations/index.js';
+import { NewerSchemaError } from '../storage-errors.js';
 
 /** An arbitrary constant naming "Runwire migrations" for pg_advisory_xact_lock. */
 const LOCK_KEY = 7_413_001;
@@ -31,6 +32,12 @@ export async function migratePostgres(client: PoolClient, migrations: readonly M
       'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
     ),
   );
+  // Before any migration: a database a newer Runwire wrote is refused, and nothing is written to it.
+  const present = (await client.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((r) =>
+    Number(r.id),
+  );
+  const unknown = unknownMigrations(present, migrations);
+  if (unknown.length > 0) throw new NewerSchemaError(unknown, Math.max(...migrations.map((m) => m.id)));
   for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
     await underMigrationLock(client, async () => {
       const done = await client.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);

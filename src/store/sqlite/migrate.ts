@@ -4,9 +4,20 @@
  * same file cannot both apply one migration.
  */
 import type Database from 'better-sqlite3';
-import { migrations as all, type Migration } from '../migrations/index.js';
+import { migrations as all, type Migration, unknownMigrations } from '../migrations/index.js';
+import { NewerSchemaError } from '../storage-errors.js';
+
+/** Throws `NewerSchemaError` (reading only) when the database has a migration this Runwire lacks. */
+export function checkNotNewer(db: Database.Database, migrations: readonly Migration[] = all): void {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!table) return;
+  const ids = (db.prepare('SELECT id FROM schema_migrations').all() as Array<{ id: number }>).map((r) => r.id);
+  const unknown = unknownMigrations(ids, migrations);
+  if (unknown.length > 0) throw new NewerSchemaError(unknown, Math.max(...migrations.map((m) => m.id)));
+}
 
 export function migrateSqlite(db: Database.Database, migrations: readonly Migration[] = all): number[] {
+  checkNotNewer(db, migrations);
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );

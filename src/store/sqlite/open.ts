@@ -6,17 +6,28 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { makeDataDir } from '../data-dir.js';
-import { migrateSqlite } from './migrate.js';
+import { underStorage } from '../storage-errors.js';
+import { checkNotNewer, migrateSqlite } from './migrate.js';
 
 export const SQLITE_FILE = 'runwire.db';
 
 export function openSqlite(dataDir: string): Database.Database {
   makeDataDir(dataDir);
-  const db = new Database(join(dataDir, SQLITE_FILE));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  migrateSqlite(db);
-  return db;
+  const file = join(dataDir, SQLITE_FILE);
+  return underStorage({ kind: 'sqlite', file }, () => {
+    const db = new Database(file);
+    try {
+      db.pragma('busy_timeout = 5000');
+      // Refuse a newer database before anything (even the journal mode) is written to it.
+      checkNotNewer(db);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrateSqlite(db);
+      return db;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  });
 }
