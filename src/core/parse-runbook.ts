@@ -276,7 +276,7 @@ class Validator implements TriggerCheckHost {
     return { file: this.file, ...this.locate(path) };
   }
 
-  useVar(name: string): void {
+  noteVarUse(name: string): void {
     this.usedVars.add(name);
   }
 

@@ -22,7 +22,7 @@ export interface TriggerCheckHost {
   /** Problems found so far (a trigger is kept only when it added none). */
   readonly count: number;
   /** A `{{vars.x}}` used in a template (a `--var x=` is then expected). */
-  useVar(name: string): void;
+  noteVarUse(name: string): void;
 }
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -118,7 +118,7 @@ function checkVars(
         if (!values.has(rest.join('.')))
           host.add(path, `unknown trigger value "${ref.raw}" (a ${type} trigger gives ${given})`);
       } else if (root === 'vars' && rest.length === 1) {
-        host.useVar(rest[0] as string);
+        host.noteVarUse(rest[0] as string);
         if (!declared.has(rest[0] as string)) host.add(path, `unknown variable "${rest[0]}" in "${ref.raw}"`);
       } else if (!(root === 'runbook' && rest.length === 1 && rest[0] === 'name')) {
         host.add(

@@ -35,6 +35,8 @@ import type { EventHub } from './events/hub.js';
 import { sessionRoutes } from './routes/session.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { webRoutes } from './routes/web.js';
+import type { TriggerService } from './triggers/trigger-service.js';
+import { slackEventsRoute } from './triggers/slack-events-route.js';
 import { runPlanRoutes } from './routes/run-plan.js';
 
 import { BODY_LIMIT } from './app-limits.js';
@@ -55,6 +57,8 @@ export interface AppDeps extends HealthDeps {
   webDir?: string;
   oauthStates: OAuthStateStore;
   localFlows: LocalFlows;
+  /** Triggers (`POST /slack/events`, `/api/triggers`); absent in apps built without them. */
+  triggers?: TriggerService;
   /** Socket Mode envelopes by type (the server's Socket Mode clients hand theirs to it). */
   slackSocket?: SocketModeDispatcher;
   /** Registers the routes beyond health and docs (auth, runbooks, runs, …). */
@@ -160,6 +164,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     connectionUpdateRoute(scope, deps.connections);
     oauthRoutes(scope, deps);
   });
+  const triggers = deps.triggers;
+  if (triggers) await app.register(async (scope) => slackEventsRoute(scope, triggers.router));
   for (const plugin of deps.plugins ?? []) await app.register(async (scope) => plugin(scope));
   // Last: the UI's catch-all GET never shadows a route registered above.
   await app.register(async (scope) => webRoutes(scope, deps.webDir));

@@ -18,6 +18,7 @@ import { openServerRuntime, type ServerRuntime } from './runtime.js';
 import { processScheduler } from './schedules.js';
 import type { Scheduler } from '../triggers/scheduler/scheduler.js';
 import { listen, type ListeningServer } from './start-server.js';
+import { TriggerService } from './triggers/trigger-service.js';
 import { LocalFlows } from './oauth/local-flows.js';
 
 export interface ServerOptions {
@@ -34,6 +35,8 @@ export interface ServerOptions {
   drainMs?: number;
   /** Task types (default: the built-ins with slack.message on the data dir's connections). */
   types?: TaskTypeRegistry;
+  /** The URL people reach this server at, for links in Slack (default RUNWIRE_PUBLIC_URL, else the listen URL). */
+  publicUrl?: string;
   /** More routes (tests). */
   plugins?: AppDeps['plugins'];
 }
@@ -43,6 +46,8 @@ export interface RunningServer extends ListeningServer {
   /** One-time login links (`runwire start`). */
   links: LoginLinks;
   service: RunService;
+  /** Triggers: the Slack router, replies, the library's trigger index. */
+  triggers: TriggerService;
   /** The `--runbooks DIR` loader, when one was given. */
   runbooks?: DirLoader;
 }
@@ -77,6 +82,22 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const hub = new EventHub({ store, onError: (err) => logger.error({ err }, 'event stream read failed') });
   const workerList: Worker[] = [];
   let scheduler: Scheduler | undefined;
+  const connections = async () => {
+    const { connectionsOver } = await import('../slack/connections/open.js');
+    opened ??= connectionsOver(runtime.runtime.connectionStore, runtime.runtime.config.dataDir, process.env);
+    return opened;
+  };
+  let listening = '';
+  const triggers = new TriggerService({
+    triggers: runtime.triggers,
+    library: runtime.library,
+    sql: runtime.sql,
+    store,
+    service,
+    connections,
+    publicUrl: () => o.publicUrl ?? process.env.RUNWIRE_PUBLIC_URL ?? listening,
+    log: (level, msg, data) => logger[level](data ?? {}, msg),
+  });
   try {
     await hub.start();
     for (let i = 0; i < workers; i++) {
@@ -104,11 +125,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       service,
       hub,
       links,
-      connections: async () => {
-        const { connectionsOver } = await import('../slack/connections/open.js');
-        opened ??= connectionsOver(runtime.runtime.connectionStore, runtime.runtime.config.dataDir, process.env);
-        return opened;
-      },
+      connections,
+      triggers,
       oauthStates: runtime.oauthStates,
       localFlows: new LocalFlows(logger),
       version: runwireVersion(),
@@ -119,20 +137,24 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     });
     const dir = o.runbooksDir ? await loadRunbookDir(o.runbooksDir, runtime.library, types, logger) : undefined;
     const url = await listen(app, o.host ?? '127.0.0.1', o.port ?? 8080);
+    listening = url;
+    triggers.start();
     let closed: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closed ??= (async () => {
         dir?.close();
         await app.close();
+        await triggers.close();
         await hub.close();
         await scheduler?.stop();
         // As the worker does on SIGTERM: in-flight tasks finish, leases are released for the next process.
         await Promise.all(workerList.map((w) => w.drain(o.drainMs ?? 30_000)));
         await runtime.close();
       })());
-    return { app, url, runtime, links, service, close, ...(dir ? { runbooks: dir } : {}) };
+    return { app, url, runtime, links, service, triggers, close, ...(dir ? { runbooks: dir } : {}) };
   } catch (err) {
     await scheduler?.stop();
+    await triggers.close();
     await hub.close();
     await Promise.all(workerList.map((w) => w.close()));
     await runtime.close();

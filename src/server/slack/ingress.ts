@@ -63,6 +63,9 @@ export function parseSlackBody(raw: Buffer, kind: SlackBodyKind): Record<string,
   const asObject = (v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   try {
+    // Slack's ssl_check comes form-encoded to any Request URL.
+    if (kind === 'json' && !text.trimStart().startsWith('{') && text.includes('ssl_check='))
+      return Object.fromEntries(new URLSearchParams(text));
     if (kind === 'json') return asObject(JSON.parse(text));
     const fields = Object.fromEntries(new URLSearchParams(text));
     if (kind === 'form') return fields;

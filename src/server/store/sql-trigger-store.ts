@@ -17,7 +17,7 @@ import {
 import type { Sql, SqlRow } from './sql.js';
 
 const COLS =
-  'id, kind, runbook_id, trigger_id, connection, dedupe_key, received_at, scheduled_for, outcome, run_id, detail, payload, updated_at';
+  'id, kind, runbook_id, trigger_id, connection, dedupe_key, received_at, scheduled_for, outcome, run_id, detail, payload, updated_at, reply_wanted, reply_started_at, reply_outcome_at';
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -37,6 +37,9 @@ function entry(r: SqlRow): TriggerHistoryEntry {
     detail: str(r.detail),
     payload: r.payload === null || r.payload === undefined ? null : (JSON.parse(String(r.payload)) as unknown),
     updatedAt: String(r.updated_at),
+    replyWanted: Number(r.reply_wanted) === 1,
+    replyStartedAt: str(r.reply_started_at),
+    replyOutcomeAt: str(r.reply_outcome_at),
   };
 }
 
@@ -60,8 +63,8 @@ export class SqlTriggerStore implements TriggerStore {
     const at = this.now().toISOString();
     const rows = await this.sql.all(
       `INSERT INTO trigger_history (kind, runbook_id, trigger_id, connection, dedupe_key, received_at, scheduled_for,
-         outcome, run_id, detail, payload, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         outcome, run_id, detail, payload, updated_at, reply_wanted)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING ${COLS}`,
       [
         e.kind,
@@ -76,6 +79,7 @@ export class SqlTriggerStore implements TriggerStore {
         e.detail ?? null,
         e.payload === undefined || e.payload === null ? null : JSON.stringify(e.payload),
         at,
+        e.replyWanted ? 1 : 0,
       ],
     );
     if (rows[0]) return { inserted: true, entry: entry(rows[0]) };
@@ -145,6 +149,24 @@ export class SqlTriggerStore implements TriggerStore {
       [runbookId, triggerId],
     );
     return str(r?.latest) ?? undefined;
+  }
+
+  async claimReply(id: number, which: 'started' | 'outcome'): Promise<boolean> {
+    const col = which === 'started' ? 'reply_started_at' : 'reply_outcome_at';
+    const n = await this.sql.run(
+      `UPDATE trigger_history SET ${col} = ? WHERE id = ? AND reply_wanted = 1 AND ${col} IS NULL`,
+      [this.now().toISOString(), id],
+    );
+    return n === 1;
+  }
+
+  async awaitingOutcomeReply(limit = 100): Promise<TriggerHistoryEntry[]> {
+    const rows = await this.sql.all(
+      `SELECT ${COLS} FROM trigger_history
+       WHERE reply_wanted = 1 AND reply_outcome_at IS NULL AND outcome = 'started' ORDER BY id LIMIT ?`,
+      [limit],
+    );
+    return rows.map(entry);
   }
 
   async isEnabled(runbookId: string, triggerId: string): Promise<boolean> {

@@ -16,6 +16,7 @@ import { migration500 } from './500-server.js';
 import { migration510 } from './510-server-drop-unused.js';
 import { migration511 } from './511-oauth-states.js';
 import { migration600 } from './600-triggers.js';
+import { migration601 } from './601-trigger-replies.js';
 import { migration610 } from './610-schedules.js';
 
 /** The applied ids this Runwire has no migration for (a newer Runwire wrote them), in order. */
@@ -45,5 +46,6 @@ export const migrations: Migration[] = [
   migration510,
   migration511,
   migration600,
+  migration601,
   migration610,
 ];

@@ -59,6 +59,10 @@ export interface TriggerHistoryEntry {
   /** What was received (the Slack event), kept so an unsettled entry can be decided again. */
   payload: unknown;
   updatedAt: string;
+  /** `reply: true`: thread replies are wanted; when each was claimed (ISO), null before. */
+  replyWanted: boolean;
+  replyStartedAt: string | null;
+  replyOutcomeAt: string | null;
 }
 
 export interface NewTriggerHistoryEntry {
@@ -73,6 +77,8 @@ export interface NewTriggerHistoryEntry {
   runId?: string | null;
   detail?: string | null;
   payload?: unknown;
+  /** Thread replies wanted (a `reply: true` Slack trigger). */
+  replyWanted?: boolean;
 }
 
 export type RecordResult =
@@ -118,6 +124,13 @@ export interface TriggerStore {
   unsettled(kind: TriggerEventKind, before: Date, limit?: number): Promise<TriggerHistoryEntry[]>;
   /** The latest `scheduledFor` recorded for a schedule trigger (any outcome), or undefined. */
   latestScheduledFor(runbookId: string, triggerId: string): Promise<string | undefined>;
+  /**
+   * Claim one reply of an entry (`started`: "run started"; `outcome`: how the run ended): true for
+   * exactly one caller across every process; the caller then posts it.
+   */
+  claimReply(id: number, which: 'started' | 'outcome'): Promise<boolean>;
+  /** Started entries that want replies and whose outcome reply is not claimed yet, oldest first. */
+  awaitingOutcomeReply(limit?: number): Promise<TriggerHistoryEntry[]>;
   /** True unless the trigger was disabled. */
   isEnabled(runbookId: string, triggerId: string): Promise<boolean>;
   /** Every trigger with a stored state (the others are enabled). */

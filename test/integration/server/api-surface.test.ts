@@ -239,6 +239,8 @@ const PUBLIC = new Set([
   'GET /api/session/current',
   'GET /api/openapi.json',
   'GET /oauth/slack/callback',
+  // Signed by Slack instead (test/integration/triggers/slack-ingress.test.ts checks it fails closed).
+  'POST /slack/events',
 ]);
 /** Streams: checked for 401/403 only (a 2xx never ends by itself). */
 const STREAMS = new Set(['GET /api/events']);
