@@ -3,8 +3,9 @@
  * IANA time zone, with one documented rule for daylight-saving changes:
  * - a local time that does not exist (clocks jump forward over it) fires once, at the jump;
  * - a local time that happens twice (clocks turn back over it) fires once, at its first occurrence.
- * Croner is asked only which wall-clock times match the pattern (it runs in UTC on wall times); this
- * module maps wall times to instants, so the rule holds whatever croner does around transitions.
+ * Croner is asked only which wall-clock times match the pattern (on wall times at UTC offset 0:
+ * `utcOffset: 0` is ~100x faster than `timezone: 'UTC'`, which goes through Intl); this module maps
+ * wall times to instants, so the rule holds whatever croner does around transitions.
  * Pure: the clock and the zone come in as values.
  */
 import { Cron } from 'croner';
@@ -26,7 +27,7 @@ export function compileSchedule(cron: string, timezone = 'UTC'): Schedule | { er
   if (!isTimeZone(timezone))
     return { error: `unknown time zone "${timezone}" (use an IANA name such as Europe/London)` };
   try {
-    return { cron, timezone, matcher: new Cron(cron, { timezone: 'UTC', paused: true }) };
+    return { cron, timezone, matcher: new Cron(cron, { utcOffset: 0, paused: true }) };
   } catch (err) {
     return { error: `bad cron pattern: ${err instanceof Error ? err.message : String(err)}` };
   }

@@ -46,11 +46,20 @@ export class ScheduleStore implements FireStore {
     );
   }
 
-  async advanceCursor(runbookId: string, triggerId: string, lastMs: number): Promise<void> {
-    await this.sql.run(
-      'UPDATE schedule_cursors SET last_ms = ? WHERE runbook_id = ? AND trigger_id = ? AND last_ms < ?',
-      [lastMs, runbookId, triggerId, lastMs],
-    );
+  async advanceCursors(moves: Array<{ runbookId: string; triggerId: string; lastMs: number }>): Promise<void> {
+    // One statement per distinct target (200 schedules due at once share one).
+    const byLast = new Map<number, Array<[string, string]>>();
+    for (const m of moves) byLast.set(m.lastMs, [...(byLast.get(m.lastMs) ?? []), [m.runbookId, m.triggerId]]);
+    for (const [lastMs, keys] of byLast) {
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        const part = keys.slice(i, i + CHUNK);
+        await this.sql.run(
+          `UPDATE schedule_cursors SET last_ms = ? WHERE last_ms < ?
+           AND (runbook_id, trigger_id) IN (VALUES ${part.map(() => '(?, ?)').join(', ')})`,
+          [lastMs, lastMs, ...part.flat()],
+        );
+      }
+    }
   }
 
   async dropCursor(runbookId: string, triggerId: string): Promise<void> {

@@ -54,8 +54,8 @@ export interface FireStore {
   cursors(): Promise<Map<string, Cursor>>;
   /** Start a cursor at `lastMs`, or restart it there when its pattern changed. */
   resetCursor(runbookId: string, triggerId: string, pattern: string, lastMs: number): Promise<void>;
-  /** Move a cursor forward (never back). */
-  advanceCursor(runbookId: string, triggerId: string, lastMs: number): Promise<void>;
+  /** Move cursors forward (never back). */
+  advanceCursors(moves: Array<{ runbookId: string; triggerId: string; lastMs: number }>): Promise<void>;
   dropCursor(runbookId: string, triggerId: string): Promise<void>;
   /** Insert the claims no process made yet; returns those this call inserted. */
   claim(claims: FireClaim[], owner: string, nowMs: number): Promise<FireClaim[]>;

@@ -69,6 +69,9 @@ export class Scheduler {
   private looping: Promise<void> | undefined;
   private stopping = false;
   private lastRecovery = 0;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly roomWaiters: Array<() => void> = [];
 
   constructor(private readonly o: SchedulerOptions) {
     this.gate = o.gate ?? openGate;
@@ -162,20 +165,33 @@ export class Scheduler {
       const [runbookId, triggerId] = key.split('\n') as [string, string];
       await this.o.fires.dropCursor(runbookId, triggerId);
     }
-    const won = claims.length > 0 ? await this.o.fires.claim(claims, this.o.owner, now) : [];
-    for (const [t, last] of moves) await this.o.fires.advanceCursor(t.runbookId, t.triggerId, last);
-    const records: FireRecord[] = won
-      .filter((c) => c.outcome !== 'claimed')
-      .map((c) => ({
-        runbookId: c.runbookId,
-        triggerId: c.triggerId,
-        scheduledFor: c.scheduledFor,
-        outcome: c.outcome as FireRecord['outcome'],
-        ...(c.detail !== null ? { detail: c.detail } : {}),
-      }));
+    // Fires first, claimed in small chunks in a random order, each chunk only when this process has
+    // room to create its runs: many schedules due at once are shared by every process due then
+    // (claiming is much faster than creating a run, so claiming all at once would leave one process
+    // creating them all while the others wait).
+    const made: Array<Promise<readonly [FireClaim, string] | undefined>> = [];
+    const toFire = shuffled(claims.filter((c) => c.outcome === 'claimed'));
+    for (let i = 0; i < toFire.length; i += CLAIM_CHUNK) {
+      await this.room();
+      for (const c of await this.o.fires.claim(toFire.slice(i, i + CLAIM_CHUNK), this.o.owner, now)) {
+        made.push(this.limited(c, async () => [c, await this.createRun(c, byClaim.get(claimKey(c))!)] as const));
+      }
+    }
+    const created = (await Promise.all(made)).filter((m) => m !== undefined);
+    const others = claims.filter((c) => c.outcome !== 'claimed');
+    const notFired = others.length > 0 ? await this.o.fires.claim(others, this.o.owner, now) : [];
+    await this.o.fires.advanceCursors(
+      moves.map(([t, lastMs]) => ({ runbookId: t.runbookId, triggerId: t.triggerId, lastMs })),
+    );
+    const records: FireRecord[] = notFired.map((c) => ({
+      runbookId: c.runbookId,
+      triggerId: c.triggerId,
+      scheduledFor: c.scheduledFor,
+      outcome: c.outcome as FireRecord['outcome'],
+      ...(c.detail !== null ? { detail: c.detail } : {}),
+    }));
     if (records.length > 0) await this.gate.record(records);
-    const toStart = won.filter((c) => c.outcome === 'claimed').map((c) => [c, byClaim.get(claimKey(c))!] as const);
-    let started = await this.startAll(toStart);
+    let started = await this.markStarted(created);
     if (now - this.lastRecovery >= 1000) {
       this.lastRecovery = now;
       started += await this.finishUnfinished(now);
@@ -204,49 +220,55 @@ export class Scheduler {
     return undefined;
   }
 
-  /** Create the runs of claims this process owns, `concurrency` at a time. */
-  private async startAll(items: ReadonlyArray<readonly [FireClaim, ScheduledTrigger]>): Promise<number> {
-    let started = 0;
-    let next = 0;
-    const one = async (): Promise<void> => {
-      while (next < items.length) {
-        const [c, t] = items[next++]!;
-        try {
-          if (await this.startRun(c, t)) started++;
-        } catch (err) {
-          // Left `claimed`: finished by the next look at unfinished claims, with the same idempotency key.
-          this.o.log?.(`scheduler: ${c.runbookId}/${c.triggerId} at ${iso(c.scheduledFor)}: ${(err as Error).message}`);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.o.concurrency ?? 16, items.length) }, one));
-    return started;
+  /** Resolves when fewer than `concurrency` creates are running or waiting. */
+  private async room(): Promise<void> {
+    const limit = this.o.concurrency ?? 16;
+    while (this.running + this.waiting.length >= limit) await new Promise<void>((r) => this.roomWaiters.push(r));
   }
 
-  /** Create (or find) the occurrence's run and mark the claim started; true when this call did. */
-  private async startRun(c: FireClaim, t: ScheduledTrigger): Promise<boolean> {
-    const occurrence = { trigger: `${c.runbookId}/${c.triggerId}`, scheduledFor: c.scheduledFor };
+  /** Run `fn` when fewer than `concurrency` are running; a failure is logged (the claim stays `claimed`). */
+  private async limited<T>(c: FireClaim, fn: () => Promise<T>): Promise<T | undefined> {
+    while (this.running >= (this.o.concurrency ?? 16)) await new Promise<void>((r) => this.waiting.push(r));
+    this.running++;
+    try {
+      return await fn();
+    } catch (err) {
+      // Finished by the next look at unfinished claims, with the same idempotency key.
+      this.o.log?.(`scheduler: ${c.runbookId}/${c.triggerId} at ${iso(c.scheduledFor)}: ${(err as Error).message}`);
+      return undefined;
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+      for (const r of this.roomWaiters.splice(0)) r();
+    }
+  }
+
+  /** Mark claims whose runs exist `started` and write their history; how many this call moved. */
+  private async markStarted(created: ReadonlyArray<readonly [FireClaim, string]>): Promise<number> {
+    const marked = await Promise.all(
+      created.map(([c, runId]) =>
+        this.limited(c, async () => {
+          const { runbookId, triggerId, scheduledFor } = c;
+          if (!(await this.o.fires.started(runbookId, triggerId, scheduledFor, runId))) return false;
+          await this.gate.record([{ runbookId, triggerId, scheduledFor, outcome: 'started', runId }]);
+          return true;
+        }),
+      ),
+    );
+    return marked.filter((m) => m === true).length;
+  }
+
+  /** Create (or find, after a crash) the occurrence's run; its id. */
+  private async createRun(c: FireClaim, t: ScheduledTrigger): Promise<string> {
     const vars = runVarsOf(t, c.scheduledFor);
     if ('error' in vars) throw new Error(vars.error);
     const made = await this.o.service.create(t.runbook, {
       mode: t.mode,
       vars,
-      actor: `schedule:${occurrence.trigger}`,
+      actor: `schedule:${c.runbookId}/${c.triggerId}`,
       idempotencyKey: occurrenceKey(c.runbookId, c.triggerId, c.scheduledFor),
     });
-    const mine = await this.o.fires.started(c.runbookId, c.triggerId, c.scheduledFor, made.run.id);
-    if (mine) {
-      await this.gate.record([
-        {
-          runbookId: c.runbookId,
-          triggerId: c.triggerId,
-          scheduledFor: c.scheduledFor,
-          outcome: 'started',
-          runId: made.run.id,
-        },
-      ]);
-    }
-    return mine;
+    return made.run.id;
   }
 
   /** Claims left `claimed` (a crash between claim and create, or a failed create): finish them. */
@@ -261,8 +283,22 @@ export class Scheduler {
           `scheduler: ${c.runbookId}/${c.triggerId} version ${c.version} is gone; its claim at ${iso(c.scheduledFor)} stays unfinished`,
         );
     }
-    return items.length > 0 ? this.startAll(items) : 0;
+    const made = await Promise.all(
+      items.map(([c, t]) => this.limited(c, async () => [c, await this.createRun(c, t)] as const)),
+    );
+    return this.markStarted(made.filter((m) => m !== undefined));
   }
+}
+
+/** Fires claimed per statement (see `tick`). */
+const CLAIM_CHUNK = 8;
+
+function shuffled<T>(xs: T[]): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
+  return xs;
 }
 
 const claimKey = (c: Pick<FireClaim, 'runbookId' | 'triggerId' | 'scheduledFor'>): string =>
