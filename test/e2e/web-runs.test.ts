@@ -218,3 +218,76 @@ test('a viewer sees no Start button and no task actions, and the API refuses the
   web.problems.splice(0).forEach((p) => assert.match(p, /403/, 'only the refused start is logged'));
   assert.deepEqual(web.problems, []);
 });
+
+const FLAKY = `name: Flaky check
+tasks:
+  - id: probe
+    name: Probe the standby
+    type: http
+    url: "http://127.0.0.1:9/health"
+    retry: { attempts: 1 }
+  - id: after
+    name: After the probe
+    type: milestone
+    depends_on: [probe]
+`;
+
+test('an admin sees an invalid edit refused with its issues at their lines; an operator retries, then skips, a failed task', {
+  timeout: 120_000,
+}, async (t) => {
+  const web = await startWeb();
+  t.after(() => web.close());
+  const s = web.server;
+  const put = await s.call('/api/runbooks/flaky', {
+    method: 'PUT',
+    token: web.tokens.admin,
+    headers: { 'content-type': 'application/yaml' },
+    body: FLAKY,
+  });
+  assert.equal(put.status, 201, put.text);
+  const page = await web.page();
+  await logIn(page, s, web.tokens.admin, '/runbooks/flaky');
+  await page.getByRole('button', { name: 'Edit source' }).click();
+  const broken = FLAKY.replace('depends_on: [probe]', 'depends_on: [prob]');
+  await page.getByLabel(/Runbook source/).fill(broken);
+  await page.getByRole('button', { name: 'Save as a new version' }).click();
+  const editor = page.getByTestId('source-editor');
+  await editor.getByRole('alert').filter({ hasText: 'Not saved' }).waitFor();
+  const line = broken.split('\n').findIndex((l) => l.includes('[prob]')) + 1;
+  const marked = editor.locator(`.line.has-issue[data-line="${line}"]`);
+  await marked.waitFor();
+  assert.match(await marked.innerText(), /prob/);
+  await checkA11y(page, 'runbook source with issues');
+  await screenshot(page, 'runbook-issues');
+  web.problems.splice(0).forEach((p) => assert.match(p, /422/, 'only the refused push is logged'));
+  await page.getByLabel(/Runbook source/).fill(FLAKY.replace('name: Flaky check', 'name: Flaky check v2'));
+  await page.getByRole('button', { name: 'Save as a new version' }).click();
+  await page.getByRole('heading', { name: 'Flaky check v2' }).waitFor();
+  assert.match(await page.locator('.meta').first().innerText(), /version 2/);
+
+  // The http task fails; the run ends failed; Retry revives it (it fails again); Skip lets it finish.
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await logIn(page, s, web.tokens.operator, '/runbooks/flaky');
+  await page.getByRole('button', { name: 'Start live' }).click();
+  await page.getByRole('button', { name: 'Start live run' }).click();
+  await page.getByTestId('mode-banner').filter({ hasText: 'LIVE' }).waitFor();
+  const probe = page.getByTestId('run-tasks').locator('tr[data-task=probe]');
+  await probe.and(page.locator('[data-status=failed]')).waitFor({ timeout: 30_000 });
+  await page.getByTestId('stream-state').filter({ hasText: 'ended' }).waitFor({ timeout: 30_000 });
+  await probe.getByRole('link').click();
+  const detail = page.getByTestId('task-detail');
+  await detail.getByTestId('task-error').waitFor();
+  assert.match(await detail.getByTestId('task-error').innerText(), /127\.0\.0\.1:9\/health failed/);
+  await checkA11y(page, 'failed task');
+  await screenshot(page, 'task-detail-failed');
+  await detail.getByRole('button', { name: 'Retry' }).click();
+  // The ended stream opens again once the worker applies the retry: the log shows it without a reload.
+  const log = page.getByTestId('event-log');
+  await log.getByText('Probe the standby: retry requested by api:operator-person').waitFor({ timeout: 30_000 });
+  assert.equal(await log.getByText(/Probe the standby: failed/).count(), 2);
+  await probe.and(page.locator('[data-status=failed]')).waitFor({ timeout: 30_000 });
+  await detail.getByRole('button', { name: 'Skip' }).click();
+  await page.getByTestId('progress').filter({ hasText: '2 of 2' }).waitFor({ timeout: 30_000 });
+  await detail.getByTestId('task-reason').waitFor();
+  web.problems.splice(0).forEach((p) => assert.fail(`unexpected console error: ${p}`));
+});

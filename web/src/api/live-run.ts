@@ -28,6 +28,7 @@ export interface LiveRun {
 const TASK_STATUS = new Set(['ready', 'running', 'waiting', 'succeeded', 'failed', 'skipped', 'cancelled']);
 const RUN_STATUS = new Set(['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled']);
 const KEEP_EVENTS = 500;
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** The run after a batch of events (pure). */
 export function applyEvents(run: RunJson, events: readonly RunEvent[]): RunJson {
@@ -58,6 +59,14 @@ export function useLiveRun(id: string): LiveRun {
   const [error, setError] = useState<Error>();
   const [connection, setConnection] = useState<LiveRun['connection']>('connecting');
   const refetch = useRef<{ timer?: ReturnType<typeof setTimeout>; last: number }>({ last: 0 });
+  /** Opens the stream after the last seq seen; kept so an operator's retry can re-open an ended one. */
+  const stream = useRef<{
+    open?: () => void;
+    stop?: () => void;
+    take?: (batch: RunEvent[]) => void;
+    lastSeq: number;
+    ended: boolean;
+  }>({ lastSeq: 0, ended: false });
 
   const refresh = useCallback(() => {
     const r = refetch.current;
@@ -71,7 +80,6 @@ export function useLiveRun(id: string): LiveRun {
   }, [id]);
 
   useEffect(() => {
-    let stop: (() => void) | undefined;
     let cancelled = false;
     setRun(undefined);
     setEvents([]);
@@ -87,30 +95,66 @@ export function useLiveRun(id: string): LiveRun {
       setRun(r);
       setPlan(p);
       setEvents(ev.events.slice(-KEEP_EVENTS));
-      const after = ev.events.at(-1)?.seq ?? 0;
-      stop = streamRunEvents(id, after, {
-        onEvents: (batch) => {
-          setRun((cur) => (cur ? applyEvents(cur, batch) : cur));
-          setEvents((cur) => [...cur, ...batch].slice(-KEEP_EVENTS));
-          refresh();
-        },
-        onEnd: () => {
-          setConnection('ended');
-          api<RunJson>(path).then(setRun, () => {});
-          api<RunPlan>(`${path}/plan`).then(setPlan, () => {});
-        },
-        onState: setConnection,
-      });
+      stream.current.lastSeq = ev.events.at(-1)?.seq ?? 0;
+      const take = (batch: RunEvent[]): void => {
+        const fresh = batch.filter((e) => e.seq > stream.current.lastSeq);
+        if (!fresh.length) return;
+        stream.current.lastSeq = fresh.at(-1)!.seq;
+        setRun((cur) => (cur ? applyEvents(cur, fresh) : cur));
+        setEvents((cur) => [...cur, ...fresh].slice(-KEEP_EVENTS));
+        refresh();
+      };
+      stream.current.take = take;
+      const open = (): void => {
+        stream.current.ended = false;
+        stream.current.stop = streamRunEvents(id, stream.current.lastSeq, {
+          onEvents: take,
+          onEnd: () => {
+            stream.current.ended = true;
+            setConnection('ended');
+            api<RunJson>(path).then(setRun, () => {});
+            api<RunPlan>(`${path}/plan`).then(setPlan, () => {});
+          },
+          onState: setConnection,
+        });
+      };
+      stream.current.open = open;
+      open();
     })().catch((e: unknown) => {
       if (!cancelled) setError(e as Error);
     });
     return () => {
       cancelled = true;
-      stop?.();
+      stream.current.stop?.();
+      stream.current.open = undefined;
       clearTimeout(refetch.current.timer);
       refetch.current.timer = undefined;
     };
   }, [id, refresh]);
 
-  return { run, plan, events, error, connection, setRun };
+  const replace = useCallback(
+    (next: RunJson) => {
+      setRun(next);
+      if (!stream.current.ended) return;
+      // An action on a finished run (a retry) revives it once a worker applies it: its events are read
+      // until they come, then the stream opens again unless the run has already finished once more.
+      const revive = async (): Promise<void> => {
+        const path = `/api/runs/${encodeURIComponent(id)}`;
+        for (let i = 0; i < 20 && stream.current.ended; i++) {
+          await new Promise((r) => setTimeout(r, 300));
+          const { events: more } = await api<{ events: RunEvent[] }>(`${path}/events?after=${stream.current.lastSeq}`);
+          if (!more.length) continue;
+          stream.current.take?.(more);
+          const now = await api<RunJson>(path);
+          setRun(now);
+          if (!FINISHED.has(now.status)) stream.current.open?.();
+          return;
+        }
+      };
+      void revive().catch(() => {});
+    },
+    [id],
+  );
+
+  return { run, plan, events, error, connection, setRun: replace };
 }

@@ -8,6 +8,7 @@ import { type ApiError, api } from '../api/client';
 import type { Issue, Mode, RunbookDetail, RunJson, TaskTypeDoc } from '../api/types';
 import { useApi } from '../api/use-api';
 import { ErrorBox } from '../components/error-box';
+import { SourceEditor } from '../components/source-editor';
 import { SourceView } from '../components/source-view';
 import { TypeIcon, typeName } from '../components/type-icon';
 import { VarsForm } from '../components/vars-form';
@@ -25,6 +26,7 @@ export default function RunbookPage({ id }: { id: string }) {
   const [starting, setStarting] = useState<Mode>();
   const [busy, setBusy] = useState(false);
   const [startError, setStartError] = useState<ApiError>();
+  const [editing, setEditing] = useState(false);
 
   if (rb.error) {
     const issues = (rb.error.extra.issues as Issue[] | undefined) ?? [];
@@ -129,9 +131,29 @@ export default function RunbookPage({ id }: { id: string }) {
       <h2>Triggers</h2>
       <Triggers triggers={d.triggers} />
 
-      <h2>Source</h2>
+      <div className="row spread">
+        <h2>Source</h2>
+        {can('admin') && !editing ? (
+          <button type="button" className="secondary" onClick={() => setEditing(true)}>
+            Edit source
+          </button>
+        ) : null}
+      </div>
       {d.issues?.length ? <IssueList issues={d.issues} /> : null}
-      <SourceView source={d.source} issues={d.issues ?? []} />
+      {editing ? (
+        <SourceEditor
+          id={d.id}
+          source={d.source}
+          format={d.format}
+          onSaved={() => {
+            setEditing(false);
+            rb.reload();
+          }}
+          onClose={() => setEditing(false)}
+        />
+      ) : (
+        <SourceView source={d.source} issues={d.source_file ? [] : (d.issues ?? [])} />
+      )}
       <p className="meta">
         <Link href={`/runs?runbook=${encodeURIComponent(d.name)}`}>Runs of this runbook</Link>
       </p>
