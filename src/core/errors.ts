@@ -146,6 +146,7 @@ export const ERROR_CODES = {
   'runwire.slack.request.unknown_app':
     'A Slack request for an app or workspace no connection with a signing secret belongs to.',
   'runwire.slack.request.bad_body': 'A signed Slack request whose body is not the JSON or form Slack sends.',
+  'runwire.trigger.not_found': 'No trigger with this runbook and id in the runbook library.',
   'runwire.slack.oauth.access_denied': 'The person installing the app declined it.',
   'runwire.slack.oauth.bad_state': 'The OAuth redirect carried a state this flow did not issue.',
   'runwire.slack.oauth.cannot_listen': 'The local OAuth redirect listener cannot start.',

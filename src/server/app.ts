@@ -37,6 +37,7 @@ import { tokenRoutes } from './routes/tokens.js';
 import { webRoutes } from './routes/web.js';
 import type { TriggerService } from './triggers/trigger-service.js';
 import { slackEventsRoute } from './triggers/slack-events-route.js';
+import { triggerRoutes } from './routes/triggers.js';
 import { runPlanRoutes } from './routes/run-plan.js';
 
 import { BODY_LIMIT } from './app-limits.js';
@@ -165,7 +166,10 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     oauthRoutes(scope, deps);
   });
   const triggers = deps.triggers;
-  if (triggers) await app.register(async (scope) => slackEventsRoute(scope, triggers.router));
+  if (triggers) {
+    await app.register(async (scope) => slackEventsRoute(scope, triggers.router));
+    await app.register(async (scope) => triggerRoutes(scope, triggers));
+  }
   for (const plugin of deps.plugins ?? []) await app.register(async (scope) => plugin(scope));
   // Last: the UI's catch-all GET never shadows a route registered above.
   await app.register(async (scope) => webRoutes(scope, deps.webDir));

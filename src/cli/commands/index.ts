@@ -12,6 +12,7 @@ import { checkCommand } from './check.js';
 import { serverCommand } from './server.js';
 import { tokenCommands } from './token.js';
 import { runbooksCommands } from './runbooks.js';
+import { triggersCommands } from './triggers.js';
 import { typesCommand } from './types.js';
 import { workerCommands } from './worker.js';
 
@@ -28,6 +29,7 @@ export const commandModules: CommandModule[] = [
   serverCommand,
   tokenCommands,
   runbooksCommands,
+  triggersCommands,
   typesCommand,
   workerCommands,
 ];

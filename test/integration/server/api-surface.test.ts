@@ -15,7 +15,8 @@ import { checkRoleTable, type RoleName, type RouteCase } from '../../helpers/rol
 
 const require = createRequire(import.meta.url);
 const WEBHOOK = 'http://127.0.0.1:9/services/T000/B000/webhooksecretpart';
-const YAML = 'name: Demo\nvars:\n  who: "x"\ntasks:\n  - id: wait\n    type: manual\n    instructions: go\n';
+const YAML =
+  'name: Demo\nvars:\n  who: "x"\ntriggers:\n  - id: yearly\n    type: schedule\n    cron: "0 0 1 1 *"\ntasks:\n  - id: wait\n    type: manual\n    instructions: go\n';
 
 async function waitingRun(s: TestServer, token: string): Promise<string> {
   const r = await s.call('/api/runs', {
@@ -79,6 +80,41 @@ function cases(admin: () => string): RouteCase[] {
       need: 'viewer',
       ok: 200,
       request: async () => ({ path: '/api/runbooks/demo' }),
+    },
+    {
+      method: 'GET',
+      route: '/api/triggers',
+      need: 'viewer',
+      ok: 200,
+      request: async () => ({ path: '/api/triggers' }),
+    },
+    {
+      method: 'GET',
+      route: '/api/triggers/history',
+      need: 'viewer',
+      ok: 200,
+      request: async () => ({ path: '/api/triggers/history' }),
+    },
+    {
+      method: 'GET',
+      route: '/api/triggers/:runbook/:id/history',
+      need: 'viewer',
+      ok: 200,
+      request: async () => ({ path: '/api/triggers/demo/yearly/history' }),
+    },
+    {
+      method: 'POST',
+      route: '/api/triggers/:runbook/:id/disable',
+      need: 'operator',
+      ok: 200,
+      request: async () => ({ path: '/api/triggers/demo/yearly/disable' }),
+    },
+    {
+      method: 'POST',
+      route: '/api/triggers/:runbook/:id/enable',
+      need: 'operator',
+      ok: 200,
+      request: async () => ({ path: '/api/triggers/demo/yearly/enable' }),
     },
     {
       method: 'GET',
