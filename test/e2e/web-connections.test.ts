@@ -29,6 +29,7 @@ test('an admin adds a Slack app through the three tabs and authenticates it agai
   await page.getByRole('tab', { name: 'Main settings' }).waitFor();
   assert.equal(await page.getByRole('tab', { selected: true }).innerText(), 'Main settings');
   await page.getByLabel('Name').fill('ops');
+  await page.getByLabel('Description').fill('Release announcements');
   await page.getByLabel('Slack URL').fill(sb.url);
   await checkA11y(page, 'add slack: main settings');
   await screenshot(page, 'connection-add-main');
@@ -64,6 +65,7 @@ test('an admin adds a Slack app through the three tabs and authenticates it agai
   await page.waitForURL(`${s.url}/connections/ops?authenticated=1`, { timeout: 30_000 });
   await page.getByTestId('auth-outcome').filter({ hasText: 'Authenticated' }).waitFor();
   await page.getByTestId('workspace').filter({ hasText: sb.workspace.team.id }).waitFor();
+  await page.getByTestId('connection-facts').getByText('Release announcements').waitFor();
   assert.match(await page.getByTestId('granted').innerText(), /chat:write\.public/);
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByTestId('test-result').filter({ hasText: 'OK' }).waitFor({ timeout: 30_000 });
@@ -77,10 +79,14 @@ test('an admin adds a Slack app through the three tabs and authenticates it agai
   assert.match((await page.getByLabel('Client secret').getAttribute('placeholder')) ?? '', /set/);
   await page.getByRole('tab', { name: 'Extra settings' }).click();
   await page.getByLabel('Bot scopes').fill('chat:write channels:read');
+  await page.getByRole('tab', { name: 'Main settings' }).click();
+  assert.equal(await page.getByLabel('Description').inputValue(), 'Release announcements');
+  await page.getByLabel('Description').fill('Release announcements (ops)');
   await checkA11y(page, 'edit connection');
   await page.getByRole('tab', { name: 'Authentication' }).click();
   await page.getByRole('button', { name: 'Authenticate' }).click();
   await page.waitForURL(`${s.url}/connections/ops?authenticated=1`, { timeout: 30_000 });
+  await page.getByTestId('connection-facts').getByText('Release announcements (ops)').waitFor();
   await page.getByRole('button', { name: 'Test connection' }).click();
   const missing = page.getByTestId('findings').locator('li[data-missing="chat:write.public"]');
   await missing.waitFor({ timeout: 30_000 });

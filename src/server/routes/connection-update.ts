@@ -29,6 +29,9 @@ const Patch = Type.Object(
     ),
     scopes: Type.Optional(Type.Array(Type.String(), { description: 'OAuth app: the bot scopes to request' })),
     user_scopes: Type.Optional(Type.Array(Type.String(), { description: 'OAuth app: the user scopes to request' })),
+    description: Type.Optional(
+      Type.String({ maxLength: 500, description: 'What the connection is for (empty clears it)' }),
+    ),
     verify: Type.Optional(Type.Boolean({ description: 'Check a new token with auth.test first (default true)' })),
   },
   { additionalProperties: false, title: 'ConnectionChange' },
@@ -45,6 +48,7 @@ const API_NAME: Record<keyof UpdateInput, string> = {
   redirectUrl: 'redirect_url',
   scopes: 'scopes',
   userScopes: 'user_scopes',
+  description: 'description',
 };
 
 export function connectionUpdateRoute(app: Api, connections: () => Promise<OpenedConnections>): void {

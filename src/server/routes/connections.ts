@@ -16,6 +16,7 @@ export const Connection = Type.Object(
   {
     name: Type.String(),
     kind: Type.String(),
+    description: Type.Union([Type.String(), Type.Null()]),
     slack_url: Type.String(),
     team: Type.Union([Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
     bot_user_id: Type.Union([Type.String(), Type.Null()]),
@@ -45,6 +46,7 @@ const Create = Type.Object(
     signing_secret: Type.Optional(Type.String()),
     app_token: Type.Optional(Type.String()),
     slack_url: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String({ maxLength: 500, description: 'What the connection is for' })),
   },
   { additionalProperties: false, title: 'NewConnection' },
 );
@@ -53,6 +55,7 @@ export function connectionJson(r: ConnectionRecord) {
   return {
     name: r.name,
     kind: r.kind,
+    description: r.description ?? null,
     slack_url: r.slackUrl,
     team: r.teamId ? { id: r.teamId, name: r.teamName ?? null } : null,
     bot_user_id: r.botUserId ?? null,
@@ -165,6 +168,7 @@ export function connectionRoutes(app: Api, connections: () => Promise<OpenedConn
           ...common,
         });
       }
+      if (b.description?.trim()) rec = await service.update(rec.name, { description: b.description });
       return reply.status(201).send(connectionJson(rec));
     },
   );

@@ -33,6 +33,8 @@ export type OpenSecrets = Partial<Record<SecretField, string>>;
 export interface ConnectionRecord {
   /** Unique name runbooks refer to (`connection: ops`). */
   name: string;
+  /** What it is for, for people (optional). */
+  description?: string;
   kind: ConnectionKind;
   /** Slack's base URL without a trailing slash. */
   slackUrl: string;

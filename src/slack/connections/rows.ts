@@ -57,6 +57,7 @@ export function fromRow(r: Row): ConnectionRecord {
     ['userTokenExpiresAt', 'user_token_expires_at'],
     ['verifiedAt', 'verified_at'],
     ['managedBy', 'managed_by'],
+    ['description', 'description'],
   ];
   for (const [key, col] of optional) {
     const v = opt(r[col]);
@@ -88,6 +89,7 @@ export function toRow(rec: ConnectionRecord): Row {
     updated_at: rec.updatedAt,
     verified_at: rec.verifiedAt ?? null,
     managed_by: rec.managedBy ?? null,
+    description: rec.description ?? null,
   };
   for (const [field, col] of Object.entries(SECRET_COLUMNS) as [SecretField, string][])
     row[col] = rec.sealed[field] ?? null;

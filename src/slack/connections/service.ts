@@ -62,14 +62,25 @@ export interface UpdateInput {
   /** The bot / user scopes to request (OAuth apps; they take effect at the next `authenticate`). */
   scopes?: string[];
   userScopes?: string[];
+  /** What the connection is for; empty clears it. */
+  description?: string;
 }
 
 /** Which fields each kind of connection has (what `update` accepts for it). */
 const UPDATABLE: Record<ConnectionRecord['kind'], ReadonlyArray<keyof UpdateInput>> = {
-  bot_token: ['token', 'signingSecret', 'appToken', 'slackUrl'],
-  user_token: ['token', 'signingSecret', 'appToken', 'slackUrl'],
-  oauth_app: ['clientSecret', 'signingSecret', 'appToken', 'slackUrl', 'redirectUrl', 'scopes', 'userScopes'],
-  webhook: ['webhookUrl', 'slackUrl'],
+  bot_token: ['token', 'signingSecret', 'appToken', 'slackUrl', 'description'],
+  user_token: ['token', 'signingSecret', 'appToken', 'slackUrl', 'description'],
+  oauth_app: [
+    'clientSecret',
+    'signingSecret',
+    'appToken',
+    'slackUrl',
+    'redirectUrl',
+    'scopes',
+    'userScopes',
+    'description',
+  ],
+  webhook: ['webhookUrl', 'slackUrl', 'description'],
 };
 
 export interface AddWebhookInput {
@@ -236,6 +247,11 @@ export class ConnectionService {
       if (redirectUrl !== undefined) rec.redirectUrl = redirectUrl;
       if (u.scopes !== undefined) rec.botScopes = u.scopes;
       if (u.userScopes !== undefined) rec.userScopes = u.userScopes;
+      if (u.description !== undefined) {
+        const d = u.description.trim();
+        if (d) rec.description = d;
+        else delete rec.description;
+      }
       rec.updatedAt = new Date(this.now()).toISOString();
       return rec;
     });

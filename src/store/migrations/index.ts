@@ -11,6 +11,7 @@ import { migration002Workers } from './002-workers.js';
 import { migration100 } from './100-connections.js';
 import { migration101 } from './101-connection-managed-by.js';
 import { migration102 } from './102-connection-locks.js';
+import { migration103 } from './103-connection-description.js';
 import { migration200 } from './200-slack-pacing.js';
 import { migration500 } from './500-server.js';
 import { migration510 } from './510-server-drop-unused.js';
@@ -41,6 +42,7 @@ export const migrations: Migration[] = [
   migration100,
   migration101,
   migration102,
+  migration103,
   migration200,
   migration500,
   migration510,

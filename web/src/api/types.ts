@@ -133,6 +133,7 @@ export interface RunEvent {
 export interface Connection {
   name: string;
   kind: string;
+  description: string | null;
   slack_url: string;
   team: { id: string; name: string | null } | null;
   bot_user_id: string | null;

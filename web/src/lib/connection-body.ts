@@ -2,6 +2,7 @@
 
 export interface ConnectionForm {
   name: string;
+  description: string;
   slackUrl: string;
   clientId: string;
   clientSecret: string;
@@ -22,6 +23,7 @@ const put = (o: Record<string, unknown>, k: string, v: string): void => {
 
 export function createBody(f: ConnectionForm, kind: 'slack' | 'webhook'): Record<string, unknown> {
   const b: Record<string, unknown> = { name: f.name.trim() };
+  put(b, 'description', f.description);
   put(b, 'slack_url', f.slackUrl);
   if (kind === 'webhook') {
     put(b, 'webhook_url', f.webhookUrl);
@@ -45,6 +47,7 @@ export function createBody(f: ConnectionForm, kind: 'slack' | 'webhook'): Record
 export function patchBody(f: ConnectionForm, was: ConnectionForm, kind: string): Record<string, unknown> {
   const b: Record<string, unknown> = {};
   if (f.slackUrl.trim() !== was.slackUrl) put(b, 'slack_url', f.slackUrl);
+  if (f.description.trim() !== was.description) b.description = f.description.trim();
   put(b, 'token', f.token);
   put(b, 'client_secret', f.clientSecret);
   put(b, 'signing_secret', f.signingSecret);

@@ -23,6 +23,7 @@ const callbackUrl = (): string => `${location.origin}/oauth/slack/callback`;
 
 const EMPTY: ConnectionForm = {
   name: '',
+  description: '',
   slackUrl: 'https://slack.com',
   clientId: '',
   clientSecret: '',
@@ -39,6 +40,7 @@ function formOf(c: Connection): ConnectionForm {
   return {
     ...EMPTY,
     name: c.name,
+    description: c.description ?? '',
     slackUrl: c.slack_url,
     clientId: c.client_id ?? '',
     redirectUrl: c.redirect_url,
@@ -104,6 +106,14 @@ export default function ConnectionFormPage({ kind, name }: { kind?: string; name
         required
         disabled={editing}
         hint="Runbooks refer to it: connection: NAME (a task without one uses “default”)."
+      />
+      <Field
+        id="c-description"
+        label="Description"
+        value={f.description}
+        onChange={set('description')}
+        maxLength={500}
+        hint="What it is for, e.g. “Release announcements in the ops workspace”."
       />
       <Field
         id="c-url"

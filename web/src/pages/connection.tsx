@@ -57,7 +57,7 @@ export default function ConnectionPage({ name }: { name: string }) {
           <dl className="facts" data-testid="connection-facts">
             <dt>Kind</dt>
             <dd>{KIND_NAMES[c.data.kind] ?? c.data.kind}</dd>
-            {typeof c.data.description === 'string' && c.data.description ? (
+            {c.data.description ? (
               <>
                 <dt>Description</dt>
                 <dd>{c.data.description}</dd>

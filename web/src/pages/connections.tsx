@@ -62,6 +62,7 @@ export default function ConnectionsPage() {
               <tr key={c.name} data-connection={c.name}>
                 <td>
                   <Link href={`/connections/${encodeURIComponent(c.name)}`}>{c.name}</Link>
+                  {c.description ? <span className="meta"> {c.description}</span> : null}
                 </td>
                 <td>{KIND_NAMES[c.kind] ?? c.kind}</td>
                 <td>{c.team ? (c.team.name ?? c.team.id) : '—'}</td>
