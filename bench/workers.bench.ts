@@ -20,6 +20,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Runbook } from '../src/core/runbook.js';
 import { RunService } from '../src/engine/run-service.js';
 import { openRuntime, type Runtime } from '../src/runtime/open-runtime.js';
+import { countRoundTrips } from './round-trips.js';
+import { readFileSync } from 'node:fs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(root, 'bin/runwire.js');
@@ -97,8 +99,24 @@ async function startLatencies(rt: Runtime, ids: string[]): Promise<number[]> {
   return out;
 }
 
+/** User + system CPU ms a live process has used so far (Linux /proc; 0 when unreadable). */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // Fields 14 and 15 (utime, stime) in clock ticks; after "pid (comm) " they are at 11 and 12.
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 interface Result {
   config: string;
+  /** Worker processes' CPU ms per run in the throughput phase. */
+  workerCpuPerRun: number;
+  /** This process's CPU ms per run in the throughput phase (the enqueuers and the polling). */
+  benchCpuPerRun: number;
   runsPerSec: number;
   tasksPerSec: number;
   p50: number;
@@ -119,6 +137,8 @@ async function bench(backend: 'sqlite' | 'postgres', workers: number): Promise<R
 
     // Throughput: everything at once (8 enqueuers in parallel, as API requests would).
     const ids = new Set<string>();
+    const cpu0 = children.reduce((a, c) => a + cpuMsOf(c.pid), 0);
+    const self0 = process.cpuUsage();
     const t0 = performance.now();
     let left = RUNS;
     await Promise.all(
@@ -128,6 +148,9 @@ async function bench(backend: 'sqlite' | 'postgres', workers: number): Promise<R
     );
     const t1 = await untilDone(rt, ids);
     const runsPerSec = RUNS / ((t1 - t0) / 1000);
+    const workerCpuPerRun = (children.reduce((a, c) => a + cpuMsOf(c.pid), 0) - cpu0) / RUNS;
+    const self = process.cpuUsage(self0);
+    const benchCpuPerRun = (self.user + self.system) / 1000 / RUNS;
 
     // Latency when not saturated: paced enqueues.
     const paced: string[] = [];
@@ -139,6 +162,8 @@ async function bench(backend: 'sqlite' | 'postgres', workers: number): Promise<R
     const lat = await startLatencies(rt, paced);
     return {
       config: `${backend} x${workers}`,
+      workerCpuPerRun,
+      benchCpuPerRun,
       runsPerSec,
       tasksPerSec: runsPerSec * runbook.tasks.length,
       p50: pct(lat, 50),
@@ -165,6 +190,14 @@ const configs: Array<['sqlite' | 'postgres', number]> = [
   ['postgres', 4],
 ];
 const only = process.env.BENCH_WORKERS_ONLY;
+if (!only || only === 'roundtrips') {
+  const schema = `runwire_bench_rt_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const n = Number(process.env.BENCH_ROUNDTRIP_RUNS ?? 100);
+  const rt = await countRoundTrips(`${PG_URL}?options=-csearch_path%3D${schema}`, runbook, n);
+  process.stdout.write(
+    `postgres round trips per run (${n} runs, one in-process worker): create ${rt.create.toFixed(1)}, claim + drive ${rt.drive.toFixed(1)}, total ${(rt.create + rt.drive).toFixed(1)}\n`,
+  );
+}
 for (const [backend, n] of configs) {
   if (only && `${backend}x${n}` !== only) continue;
   const r = await bench(backend, n);
@@ -174,6 +207,7 @@ for (const [backend, n] of configs) {
       : '';
   process.stdout.write(
     `${r.config.padEnd(12)} ${r.runsPerSec.toFixed(0).padStart(5)} runs/s ${r.tasksPerSec.toFixed(0).padStart(6)} tasks/s${vsRuns}\n` +
+      `${''.padEnd(12)} cpu per run: workers ${r.workerCpuPerRun.toFixed(2)} ms, bench (enqueue + poll) ${r.benchCpuPerRun.toFixed(2)} ms\n` +
       `${''.padEnd(12)} enqueue→first task started p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms (${(r.p99 / TARGET.p99Ms).toFixed(2)}x of the 50 ms p99 target; lower is better)\n`,
   );
 }

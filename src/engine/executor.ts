@@ -237,13 +237,19 @@ export class RunExecutor {
     try {
       for (;;) {
         const started = this.draining ? [] : this.startReady();
-        await this.flush();
-        for (const job of started) this.launch(job);
-        if (this.failure) throw this.failure;
-        if (this.inflight === 0 && (this.draining || this.readyQueue.length === 0)) {
+        // Nothing started, nothing in flight, nothing queued and no timer kept: the run parks, and the
+        // park's commit carries what this step queued (one transaction less at the end of every run).
+        const idle = started.length === 0 && this.inflight === 0 && (this.draining || this.readyQueue.length === 0);
+        if (idle && !this.failure) {
           this.holdDueTimers();
           if (this.draining || !this.hasHeldTimer()) break;
         }
+        await this.flush();
+        for (const job of started) this.launch(job);
+        if (this.failure) throw this.failure;
+        // The last task in flight may have settled while the flush was written (its wake-up call found
+        // no one waiting): with nothing left that could wake the loop, look again instead of waiting.
+        if (this.inflight === 0 && (this.draining || this.readyQueue.length === 0) && !this.hasHeldTimer()) continue;
         if (this.readyQueue.length === 0 || this.draining)
           await new Promise<void>((resolve) => {
             this.wakeUp = resolve;

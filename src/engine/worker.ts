@@ -16,7 +16,15 @@ import { hostname } from 'node:os';
 import { RunwireError } from '../core/errors.js';
 import { isRunTerminal } from '../core/state-machine.js';
 import type { TaskTypeRegistry } from '../core/task-type.js';
-import type { ClaimResult, RunEvent, RunRecord, Store, StoreNotice, WorkerRecord } from '../store/store.js';
+import type {
+  ClaimResult,
+  OperatorAction,
+  RunEvent,
+  RunRecord,
+  Store,
+  StoreNotice,
+  WorkerRecord,
+} from '../store/store.js';
 import { RunExecutor, type DriveResult } from './executor.js';
 import { isOwnerGone, newOwnerId } from './ids.js';
 import type { RunOutcome } from './run-service.js';
@@ -46,6 +54,9 @@ export interface WorkerOptions {
   /** Problems worth a line on stderr (a run that failed to drive). */
   log?: (line: string) => void;
 }
+
+/** What a drive may start from without reading it back: the run as created or as loaded at the claim. */
+type Known = RunOutcome & { actions?: OperatorAction[] };
 
 /** A drive's result with the run and tasks as the executor left them. */
 type Driven = DriveResult & RunOutcome;
@@ -136,8 +147,13 @@ export class Worker {
             ...(this.store.dialect === 'sqlite' ? { isStale: isOwnerGone } : {}),
           });
           this.backlog = claimed.length === free;
+          // The whole batch is read in one go (one round trip on PostgreSQL); a run missing from the
+          // answer (or a failed read) is read again by its own drive.
+          const loaded =
+            claimed.length > 0 ? await this.store.loadRuns(claimed.map((c) => c.runId)).catch(() => []) : [];
+          const byId = new Map(loaded.map((l) => [l.run.id, l]));
           for (const c of claimed) {
-            void this.runClaimed(c.runId, c.epoch).then(
+            void this.runClaimed(c.runId, c.epoch, byId.get(c.runId)).then(
               (r) => {
                 if (r !== 'lost') this.wakeLater(r.wakeAt);
                 if (this.backlog) this.kick();
@@ -172,9 +188,15 @@ export class Worker {
    * Drive a run this worker holds under `epoch`, until it parks; 'lost' when it was taken over or
    * cancelled. `known`: the run and tasks as this process just created them (not read back).
    */
-  private runClaimed(runId: string, epoch: number, known?: RunOutcome): Promise<Driven | 'lost'> {
-    // `hold` runs after the first await of `drive`, when `done` is assigned.
-    const done = this.drive(runId, epoch, known, (ex) => this.active.set(runId, { ex, epoch, done }));
+  private runClaimed(runId: string, epoch: number, known?: Known): Promise<Driven | 'lost'> {
+    // `hold` may run before `drive` returns (a known run starts without awaiting anything); the entry's
+    // `done` is filled in right after, before anything can look at it.
+    const entry = { epoch } as Active;
+    const done = this.drive(runId, epoch, known, (ex) => {
+      entry.ex = ex;
+      this.active.set(runId, entry);
+    });
+    entry.done = done;
     this.driving.add(done);
     void done.then(
       () => this.driving.delete(done),
@@ -186,19 +208,21 @@ export class Worker {
   private async drive(
     runId: string,
     epoch: number,
-    known: RunOutcome | undefined,
+    known: Known | undefined,
     hold: (ex: RunExecutor) => void,
   ): Promise<Driven | 'lost'> {
     {
       const lease = { runId, owner: this.id, epoch };
       let ex: RunExecutor | undefined;
+      let parked = false;
       try {
         const [run, tasks, actions] = known
-          ? [known.run, known.tasks, await this.store.pendingActions(runId)]
+          ? [known.run, known.tasks, known.actions ?? (await this.store.pendingActions(runId))]
           : await Promise.all([this.store.getRun(runId), this.store.getTasks(runId), this.store.pendingActions(runId)]);
         if (!run) return 'lost';
         if (isRunTerminal(run.status)) {
           await this.store.commit({ ...lease, tasks: [], events: [], park: { wakeAt: null } });
+          parked = true;
           return { status: run.status, wakeAt: null, run, tasks };
         }
         ex = new RunExecutor(
@@ -218,6 +242,7 @@ export class Worker {
         hold(ex);
         if (this.stopping) ex.drain();
         const r = await ex.drive(actions);
+        parked = true;
         return {
           ...r,
           run: { ...ex.record(), status: r.status, wakeAt: r.wakeAt, leaseOwner: null },
@@ -230,8 +255,9 @@ export class Worker {
         throw err;
       } finally {
         if (this.active.get(runId)?.ex === ex) this.active.delete(runId);
-        // Nothing of ours may stay held: a no-op when the park released it or someone else holds it.
-        await this.store.releaseLease(runId, this.id).catch(() => undefined);
+        // Nothing of ours may stay held after a failure (a no-op when someone else holds it); a park
+        // released the lease in its own commit.
+        if (!parked) await this.store.releaseLease(runId, this.id).catch(() => undefined);
       }
     }
   }

@@ -214,6 +214,13 @@ export type StoreNotice =
   /** Events were appended to a run's log (only when the store was opened with event notices). */
   | { kind: 'events'; runId: string };
 
+/** A run as a worker starts to drive it: the record, its tasks, and the operator actions not yet applied. */
+export interface LoadedRun {
+  run: RunRecord;
+  tasks: TaskRecord[];
+  actions: OperatorAction[];
+}
+
 export interface CreateRunOptions {
   idempotencyKey?: string;
   /** With `run.leaseOwner`: the lease's length from the store's clock. */
@@ -292,6 +299,12 @@ export interface Store {
    */
   cancelRun(runId: string, at: string, event: RunEvent): Promise<boolean>;
   getRun(runId: string): Promise<RunRecord | undefined>;
+  /**
+   * Several runs with their tasks and pending actions, read together (PostgreSQL: one round trip for a
+   * worker's whole claimed batch). Ids with no run are left out. Read after the claim, so nothing the
+   * previous holder committed before it is missed; anything it tries later is refused by the fence.
+   */
+  loadRuns(runIds: readonly string[]): Promise<LoadedRun[]>;
   getTasks(runId: string): Promise<TaskRecord[]>;
   getEvents(runId: string, afterSeq?: number): Promise<RunEvent[]>;
   /** Newest first (a number is the limit). */

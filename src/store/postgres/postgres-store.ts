@@ -16,6 +16,7 @@ import type {
   DecisionResult,
   HeldRun,
   Lease,
+  LoadedRun,
   ListRunsQuery,
   OperatorAction,
   RunEvent,
@@ -55,6 +56,38 @@ const NOW_MS = '(extract(epoch from now()) * 1000)::bigint';
 
 const TASK_COLUMNS = `task_id text, status text, attempts int, started_at text, finished_at text, next_attempt_at bigint,
   error text, output text, state text, reason text`;
+
+/**
+ * Create a run, its tasks and first events in one statement (one round trip, one transaction); the
+ * notice is sent only when a channel is given. `runs` first: the others join on it, and foreign keys
+ * are checked at the end of the statement.
+ */
+const CREATE_RUN = `WITH r AS (
+  INSERT INTO runs (id, runbook, spec, mode, status, vars, created_at, started_at, finished_at, lease_owner, lease_expires_at, lease_epoch, wake_at, idempotency_key)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $15::bigint IS NULL THEN $11::bigint ELSE ${NOW_MS} + $15::bigint END,
+    $12, CASE WHEN $5 = 'queued' THEN ${NOW_MS} ELSE $13::bigint END, $14)
+  RETURNING id),
+t AS (
+  INSERT INTO run_tasks (run_id, task_id, position, name, type, spec, status, attempts, started_at, finished_at, next_attempt_at, error, output, state, reason)
+  SELECT r.id, x.task_id, x.position, x.name, x.type, x.spec, x.status, x.attempts, x.started_at, x.finished_at, x.next_attempt_at, x.error, x.output, x.state, x.reason
+  FROM r, jsonb_to_recordset($16::jsonb) AS x(${TASK_COLUMNS}, position int, name text, type text, spec text)),
+e AS (
+  INSERT INTO run_events (run_id, seq, at, actor, kind, task_id, message, data)
+  SELECT r.id, ev.n, ev.v->>'at', ev.v->>'actor', ev.v->>'kind', ev.v->>'task_id', ev.v->>'message', ev.v->>'data'
+  FROM r, jsonb_array_elements($17::jsonb) WITH ORDINALITY AS ev(v, n))
+SELECT CASE WHEN $18::text IS NOT NULL THEN pg_notify($18::text, $19::text) END FROM r`;
+
+/**
+ * Runs with their tasks (specs included, in runbook order) and pending actions, one row per run. Task
+ * JSON columns stay text inside the aggregate (the row mappers parse and check them); specs are embedded.
+ */
+const LOAD_RUNS = `SELECT r.*,
+  (SELECT json_agg(json_build_object('task_id', t.task_id, 'position', t.position, 'name', t.name, 'type', t.type,
+    'spec', t.spec::json, 'status', t.status, 'attempts', t.attempts, 'started_at', t.started_at,
+    'finished_at', t.finished_at, 'next_attempt_at', t.next_attempt_at, 'error', t.error, 'output', t.output,
+    'state', t.state, 'reason', t.reason) ORDER BY t.position) FROM run_tasks t WHERE t.run_id = r.id) AS tasks_json,
+  (SELECT json_agg(a ORDER BY a.id) FROM run_actions a WHERE a.run_id = r.id) AS actions_json
+FROM runs r WHERE r.id = ANY($1::text[])`;
 
 const taskJson = (t: TaskRecord) => ({
   task_id: t.taskId,
@@ -141,21 +174,6 @@ export class PostgresStore implements Store {
     );
   }
 
-  private async fence(c: pg.PoolClient, l: Lease, renewMs: number | undefined): Promise<void> {
-    // Both hold the run row to the end of the transaction, so a cancel, an action or a take-over waits for it.
-    const r =
-      renewMs === undefined
-        ? await c.query(
-            "SELECT 1 FROM runs WHERE id = $1 AND lease_owner = $2 AND lease_epoch = $3 AND status <> 'cancelled' FOR UPDATE",
-            [l.runId, l.owner, l.epoch],
-          )
-        : await c.query(
-            `UPDATE runs SET lease_expires_at = ${NOW_MS} + $4 WHERE id = $1 AND lease_owner = $2 AND lease_epoch = $3 AND status <> 'cancelled'`,
-            [l.runId, l.owner, l.epoch, renewMs],
-          );
-    if (r.rowCount !== 1) throw leaseLost(l.runId);
-  }
-
   async createRun(
     run: RunRecord,
     tasks: TaskRecord[],
@@ -190,51 +208,42 @@ export class PostgresStore implements Store {
     events: RunEvent[],
     o: CreateRunOptions,
   ): Promise<void> {
-    await this.tx(async (c) => {
-      // A queued run is due at once by the database clock (not the creating host's).
-      await c.query(
-        `INSERT INTO runs (id, runbook, spec, mode, status, vars, created_at, started_at, finished_at, lease_owner, lease_expires_at, lease_epoch, wake_at, idempotency_key)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $15::bigint IS NULL THEN $11::bigint ELSE ${NOW_MS} + $15::bigint END,
-          $12, CASE WHEN $5 = 'queued' THEN ${NOW_MS} ELSE $13::bigint END, $14)`,
-        [
-          run.id,
-          run.runbook,
-          JSON.stringify(head),
-          run.mode,
-          run.status,
-          JSON.stringify(run.vars),
-          run.createdAt,
-          run.startedAt,
-          run.finishedAt,
-          run.leaseOwner,
-          run.leaseExpiresAt,
-          run.leaseEpoch,
-          run.wakeAt,
-          o.idempotencyKey ?? null,
-          run.leaseOwner !== null && o.leaseMs !== undefined ? o.leaseMs : null,
-        ],
-      );
-      if (tasks.length > 0) {
-        await c.query(
-          `INSERT INTO run_tasks (run_id, task_id, position, name, type, spec, status, attempts, started_at, finished_at, next_attempt_at, error, output, state, reason)
-          SELECT $1, x.task_id, x.position, x.name, x.type, x.spec, x.status, x.attempts, x.started_at, x.finished_at, x.next_attempt_at, x.error, x.output, x.state, x.reason
-          FROM jsonb_to_recordset($2::jsonb) AS x(${TASK_COLUMNS}, position int, name text, type text, spec text)`,
-          [
-            run.id,
-            JSON.stringify(
-              tasks.map((t) => ({
-                ...taskJson(t),
-                position: t.position,
-                name: t.name,
-                type: t.type,
-                spec: JSON.stringify(specs[t.position] ?? null),
-              })),
-            ),
-          ],
-        );
-      }
-      await this.insertEvents(c, run.id, events);
-      if (run.wakeAt !== null) await this.notify(c, { kind: 'due', runId: run.id });
+    // One statement, so one round trip and its own transaction. A queued run is due at once by the
+    // database clock (not the creating host's). Only a run nobody holds is announced: a run created
+    // claimed (the CLI's `run`) is driven by its creator, so waking every worker for it is wasted.
+    const announce = run.wakeAt !== null && run.leaseOwner === null;
+    await this.pool.query({
+      name: 'runwire_create_run',
+      text: CREATE_RUN,
+      values: [
+        run.id,
+        run.runbook,
+        JSON.stringify(head),
+        run.mode,
+        run.status,
+        JSON.stringify(run.vars),
+        run.createdAt,
+        run.startedAt,
+        run.finishedAt,
+        run.leaseOwner,
+        run.leaseExpiresAt,
+        run.leaseEpoch,
+        run.wakeAt,
+        o.idempotencyKey ?? null,
+        run.leaseOwner !== null && o.leaseMs !== undefined ? o.leaseMs : null,
+        JSON.stringify(
+          tasks.map((t) => ({
+            ...taskJson(t),
+            position: t.position,
+            name: t.name,
+            type: t.type,
+            spec: JSON.stringify(specs[t.position] ?? null),
+          })),
+        ),
+        JSON.stringify(events.map(eventJson)),
+        announce ? this.channel : null,
+        JSON.stringify({ kind: 'due', runId: run.id }),
+      ],
     });
   }
 
@@ -302,48 +311,26 @@ export class PostgresStore implements Store {
   }
 
   async commit(b: CommitBatch): Promise<void> {
-    await this.tx(async (c) => {
-      await this.fence(c, b, b.renewLeaseMs);
-      if (b.tasks.length > 0) {
-        await c.query(
-          `UPDATE run_tasks t SET status = x.status, attempts = x.attempts, started_at = x.started_at, finished_at = x.finished_at,
-            next_attempt_at = x.next_attempt_at, error = x.error, output = x.output, state = x.state, reason = x.reason
-          FROM jsonb_to_recordset($2::jsonb) AS x(${TASK_COLUMNS}) WHERE t.run_id = $1 AND t.task_id = x.task_id`,
-          [b.runId, JSON.stringify(b.tasks.map(taskJson))],
-        );
-      }
-      if (b.run) {
-        const p = b.run;
-        await c.query(
-          `UPDATE runs SET status = coalesce($1, status), started_at = CASE WHEN $2 THEN $3 ELSE started_at END,
-          finished_at = CASE WHEN $4 THEN $5 ELSE finished_at END WHERE id = $6`,
-          [
-            p.status ?? null,
-            p.startedAt !== undefined,
-            p.startedAt ?? null,
-            p.finishedAt !== undefined,
-            p.finishedAt ?? null,
-            b.runId,
-          ],
-        );
-      }
-      await this.insertEvents(c, b.runId, b.events);
-      if (b.actionsApplied && b.actionsApplied.length > 0)
-        await c.query('DELETE FROM run_actions WHERE run_id = $1 AND id = ANY($2::bigint[])', [
-          b.runId,
-          b.actionsApplied,
-        ]);
-      if (b.park) {
-        // Actions recorded meanwhile (not applied here) keep the parked run due.
-        await c.query(
-          `UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL,
-          wake_at = CASE WHEN EXISTS (SELECT 1 FROM run_actions a WHERE a.run_id = $1) THEN LEAST(coalesce($2::bigint, ${NOW_MS}), ${NOW_MS}) ELSE $2::bigint END
-          WHERE id = $1`,
-          [b.runId, b.park.wakeAt],
-        );
-      }
-      if (this.o.eventNotices && b.events.length > 0) await this.notify(c, { kind: 'events', runId: b.runId });
-    });
+    const p = b.run;
+    await this.write(
+      b,
+      [
+        b.tasks.length > 0 ? JSON.stringify(b.tasks.map(taskJson)) : null,
+        p?.status ?? null,
+        p?.startedAt !== undefined,
+        p?.startedAt ?? null,
+        p?.finishedAt !== undefined,
+        p?.finishedAt ?? null,
+        b.events.length > 0 ? JSON.stringify(b.events.map(eventJson)) : null,
+        b.actionsApplied && b.actionsApplied.length > 0 ? b.actionsApplied : null,
+        b.park !== undefined,
+        b.park?.wakeAt ?? null,
+        null,
+        null,
+        this.o.eventNotices && b.events.length > 0 ? this.channel : null,
+      ],
+      b.renewLeaseMs,
+    );
   }
 
   async saveTaskState(
@@ -353,16 +340,35 @@ export class PostgresStore implements Store {
     state: Record<string, unknown>,
     event: RunEvent,
   ): Promise<void> {
-    await this.tx(async (c) => {
-      await this.fence(c, lease, renewLeaseMs);
-      await c.query('UPDATE run_tasks SET state = $1 WHERE run_id = $2 AND task_id = $3', [
-        JSON.stringify(state),
-        lease.runId,
+    await this.write(
+      lease,
+      [
+        null,
+        null,
+        false,
+        null,
+        false,
+        null,
+        JSON.stringify([eventJson(event)]),
+        null,
+        false,
+        null,
         taskId,
-      ]);
-      await this.insertEvents(c, lease.runId, [event]);
-      if (this.o.eventNotices) await this.notify(c, { kind: 'events', runId: lease.runId });
+        JSON.stringify(state),
+        this.o.eventNotices ? this.channel : null,
+      ],
+      renewLeaseMs,
+    );
+  }
+
+  /** One holder write: `runwire_commit` (migration 3) fences, writes and parks in one round trip. */
+  private async write(l: Lease, rest: unknown[], renewMs: number | undefined): Promise<void> {
+    const r = await this.pool.query({
+      name: 'runwire_commit',
+      text: 'SELECT runwire_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) AS ok',
+      values: [l.runId, l.owner, l.epoch, renewMs ?? null, ...rest],
     });
+    if ((r.rows[0] as Row | undefined)?.ok !== true) throw leaseLost(l.runId);
   }
 
   async recordAction(a: Omit<OperatorAction, 'id'>): Promise<OperatorAction> {
@@ -447,6 +453,22 @@ export class PostgresStore implements Store {
       await this.pool.query('SELECT spec FROM run_tasks WHERE run_id = $1 ORDER BY position', [runId])
     ).rows.map((row: Row) => JSON.parse(String(row.spec)) as RunRecord['spec']['tasks'][number]);
     return { ...summary, spec: { ...head, tasks: specs } };
+  }
+
+  async loadRuns(runIds: readonly string[]): Promise<LoadedRun[]> {
+    if (runIds.length === 0) return [];
+    const r = await this.pool.query({ name: 'runwire_load_runs', text: LOAD_RUNS, values: [runIds] });
+    return (r.rows as Row[]).map((row) => {
+      const { taskCount: _ignored, ...summary } = summaryFromRow(row);
+      const tasks = ((row.tasks_json ?? []) as Row[]).map((t) => taskFromRow({ ...t, run_id: row.id }));
+      const head = JSON.parse(String(row.spec)) as Omit<RunRecord['spec'], 'tasks'>;
+      const specs = ((row.tasks_json ?? []) as Row[]).map((t) => t.spec as RunRecord['spec']['tasks'][number]);
+      return {
+        run: { ...summary, spec: { ...head, tasks: specs } },
+        tasks,
+        actions: ((row.actions_json ?? []) as Row[]).map(actionFromRow),
+      };
+    });
   }
 
   async getTasks(runId: string): Promise<TaskRecord[]> {

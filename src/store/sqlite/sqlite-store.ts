@@ -18,6 +18,7 @@ import type {
   DecisionResult,
   HeldRun,
   Lease,
+  LoadedRun,
   ListRunsQuery,
   OperatorAction,
   RunEvent,
@@ -378,6 +379,15 @@ export class SqliteStore implements Store {
       (t) => JSON.parse(t) as RunRecord['spec']['tasks'][number],
     );
     return { ...summary, spec: { ...head, tasks: specs } };
+  }
+
+  async loadRuns(runIds: readonly string[]): Promise<LoadedRun[]> {
+    const out: LoadedRun[] = [];
+    for (const id of runIds) {
+      const run = await this.getRun(id);
+      if (run) out.push({ run, tasks: await this.getTasks(id), actions: await this.pendingActions(id) });
+    }
+    return out;
   }
 
   async getTasks(runId: string): Promise<TaskRecord[]> {

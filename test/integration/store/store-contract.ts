@@ -372,6 +372,72 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
     await store.close();
   });
 
+  test(`${name}: loadRuns reads claimed runs whole (run, tasks, pending actions) as getRun, getTasks and pendingActions do`, async () => {
+    const { store } = await openTemp();
+    await create(store, 'r_l1', 'me');
+    await create(store, 'r_l2', null);
+    const [one, two] = (await store.getTasks('r_l1')) as [TaskRecord, TaskRecord];
+    await store.commit({
+      runId: 'r_l1',
+      owner: 'me',
+      epoch: 1,
+      tasks: [
+        { ...one, status: 'succeeded', attempts: 1, startedAt: 's', finishedAt: 'f', output: { n: [1, 'two'] } },
+        {
+          ...two,
+          status: 'failed',
+          attempts: 2,
+          error: { code: 'runwire.x', message: 'm "quoted" \\ back', fix: 'f', retryable: false },
+          reason: 'r',
+        },
+      ],
+      events: [ev('r_l1', 'task.succeeded', 'one')],
+    });
+    await store.saveTaskState({ runId: 'r_l1', owner: 'me', epoch: 1 }, LEASE, 'two', { ts: '1.5' }, ev('r_l1', 's'));
+    await store.recordAction({ runId: 'r_l1', kind: 'retry', taskId: 'two', actor: 'cli:a', at: 'x' });
+    const loaded = await store.loadRuns(['r_l2', 'r_missing', 'r_l1']);
+    const byId = new Map(loaded.map((l) => [l.run.id, l]));
+    assert.equal(loaded.length, 2, 'an unknown id is left out');
+    for (const id of ['r_l1', 'r_l2']) {
+      assert.deepEqual(byId.get(id)?.run, await store.getRun(id));
+      assert.deepEqual(byId.get(id)?.tasks, await store.getTasks(id));
+      assert.deepEqual(byId.get(id)?.actions, await store.pendingActions(id));
+    }
+    assert.equal(byId.get('r_l1')?.actions.length, 1);
+    assert.deepEqual(await store.loadRuns([]), []);
+    await store.close();
+  });
+
+  test(`${name}: a holder's commits and state saves at once are all written, events numbered without gaps`, async () => {
+    const { store } = await openTemp();
+    await create(store, 'r_race', 'me');
+    const lease = { runId: 'r_race', owner: 'me', epoch: 1 };
+    const tasks = await store.getTasks('r_race');
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2 === 0
+          ? store.saveTaskState(lease, LEASE, 'two', { i }, ev('r_race', `state.${i}`, 'two'))
+          : store.commit({
+              ...lease,
+              ...(i % 3 === 0 ? { renewLeaseMs: LEASE } : {}),
+              tasks: [{ ...(tasks[0] as TaskRecord), attempts: i }],
+              events: [ev('r_race', `commit.${i}.a`), ev('r_race', `commit.${i}.b`)],
+            }),
+      ),
+    );
+    const events = await store.getEvents('r_race');
+    assert.equal(events.length, 1 + 10 + 20);
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      events.map((_, i) => i + 1),
+    );
+    for (let i = 1; i < 20; i += 2) {
+      const a = events.findIndex((e) => e.kind === `commit.${i}.a`);
+      assert.equal(events[a + 1]?.kind, `commit.${i}.b`, "one commit's events stay together, in order");
+    }
+    await store.close();
+  });
+
   test(`${name}: runs are listed newest first and filtered; an idempotency key creates once`, async () => {
     const { store } = await openTemp();
     for (const [id, owner] of [
