@@ -37,13 +37,20 @@ export class ScheduleStore implements FireStore {
     );
   }
 
-  async resetCursor(runbookId: string, triggerId: string, pattern: string, lastMs: number): Promise<void> {
-    await this.sql.run(
-      `INSERT INTO schedule_cursors (runbook_id, trigger_id, pattern, last_ms) VALUES (?, ?, ?, ?)
-       ON CONFLICT (runbook_id, trigger_id) DO UPDATE SET pattern = excluded.pattern, last_ms = excluded.last_ms
-       WHERE schedule_cursors.pattern <> excluded.pattern`,
-      [runbookId, triggerId, pattern, lastMs],
-    );
+  async resetCursors(
+    resets: Array<{ runbookId: string; triggerId: string; pattern: string }>,
+    lastMs: number,
+  ): Promise<void> {
+    for (let i = 0; i < resets.length; i += CHUNK) {
+      const part = resets.slice(i, i + CHUNK);
+      await this.sql.run(
+        `INSERT INTO schedule_cursors (runbook_id, trigger_id, pattern, last_ms)
+         VALUES ${part.map(() => '(?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (runbook_id, trigger_id) DO UPDATE SET pattern = excluded.pattern, last_ms = excluded.last_ms
+         WHERE schedule_cursors.pattern <> excluded.pattern`,
+        part.flatMap((r) => [r.runbookId, r.triggerId, r.pattern, lastMs]),
+      );
+    }
   }
 
   async advanceCursors(moves: Array<{ runbookId: string; triggerId: string; lastMs: number }>): Promise<void> {
@@ -91,14 +98,25 @@ export class ScheduleStore implements FireStore {
     return won;
   }
 
-  async started(runbookId: string, triggerId: string, scheduledFor: number, runId: string): Promise<boolean> {
-    return (
-      (await this.sql.run(
-        `UPDATE schedule_fires SET outcome = 'started', run_id = ?
-         WHERE runbook_id = ? AND trigger_id = ? AND scheduled_for = ? AND outcome = 'claimed'`,
-        [runId, runbookId, triggerId, scheduledFor],
-      )) > 0
-    );
+  async started(
+    fires: Array<{ claim: FireClaim; runId: string }>,
+  ): Promise<Array<{ claim: FireClaim; runId: string }>> {
+    const moved: Array<{ claim: FireClaim; runId: string }> = [];
+    for (let i = 0; i < fires.length; i += CHUNK) {
+      const part = fires.slice(i, i + CHUNK);
+      const rows = await this.sql.all(
+        `WITH v (rb, tr, at, run) AS (VALUES ${part.map(() => '(?, ?, CAST(? AS BIGINT), ?)').join(', ')})
+         UPDATE schedule_fires SET outcome = 'started', run_id = v.run FROM v
+         WHERE runbook_id = v.rb AND trigger_id = v.tr AND scheduled_for = v.at AND outcome = 'claimed'
+         RETURNING runbook_id, trigger_id, scheduled_for`,
+        part.flatMap((f) => [f.claim.runbookId, f.claim.triggerId, f.claim.scheduledFor, f.runId]),
+      );
+      const won = new Set(rows.map((r) => `${r.runbook_id}\n${r.trigger_id}\n${Number(r.scheduled_for)}`));
+      for (const f of part) {
+        if (won.has(`${f.claim.runbookId}\n${f.claim.triggerId}\n${f.claim.scheduledFor}`)) moved.push(f);
+      }
+    }
+    return moved;
   }
 
   async unfinished(beforeMs: number, limit: number): Promise<FireClaim[]> {

@@ -52,15 +52,18 @@ export interface FireClaim {
 export interface FireStore {
   /** Every cursor, keyed `runbookId\ntriggerId`. */
   cursors(): Promise<Map<string, Cursor>>;
-  /** Start a cursor at `lastMs`, or restart it there when its pattern changed. */
-  resetCursor(runbookId: string, triggerId: string, pattern: string, lastMs: number): Promise<void>;
+  /** Start cursors at `lastMs`, or restart them there when their pattern changed. */
+  resetCursors(resets: Array<{ runbookId: string; triggerId: string; pattern: string }>, lastMs: number): Promise<void>;
   /** Move cursors forward (never back). */
   advanceCursors(moves: Array<{ runbookId: string; triggerId: string; lastMs: number }>): Promise<void>;
   dropCursor(runbookId: string, triggerId: string): Promise<void>;
   /** Insert the claims no process made yet; returns those this call inserted. */
   claim(claims: FireClaim[], owner: string, nowMs: number): Promise<FireClaim[]>;
-  /** A claimed occurrence's run exists: true for the one call that moved it from `claimed`. */
-  started(runbookId: string, triggerId: string, scheduledFor: number, runId: string): Promise<boolean>;
+  /**
+   * Claimed occurrences whose runs exist become `started`; returns those this call moved from
+   * `claimed` (another process finishing the same claim gets the others).
+   */
+  started(fires: Array<{ claim: FireClaim; runId: string }>): Promise<Array<{ claim: FireClaim; runId: string }>>;
   /** Claims still `claimed` since before `beforeMs` (their claimer crashed or failed to create the run). */
   unfinished(beforeMs: number, limit: number): Promise<FireClaim[]>;
 }

@@ -64,6 +64,7 @@ export class Scheduler {
   private readonly gate: TriggerGate;
   private readonly compiled = new Map<string, Schedule | { error: string }>();
   private readonly warned = new Set<string>();
+  private readonly firsts = new Map<string, { pattern: string; lastMs: number; first: number | undefined }>();
   private timer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
   private looping: Promise<void> | undefined;
@@ -120,6 +121,7 @@ export class Scheduler {
     const claims: FireClaim[] = [];
     const byClaim = new Map<string, ScheduledTrigger>();
     const moves: Array<[ScheduledTrigger, number]> = [];
+    const resets: Array<{ runbookId: string; triggerId: string; pattern: string }> = [];
     let nextDue: number | undefined;
     for (const t of triggers) {
       const key = triggerKey(t.runbookId, t.triggerId);
@@ -130,8 +132,14 @@ export class Scheduler {
       const cursor = cursors.get(key);
       if (!cursor || cursor.pattern !== pattern) {
         // First seen (or its pattern changed): occurrences count from now, earlier ones are not "missed".
-        await this.o.fires.resetCursor(t.runbookId, t.triggerId, pattern, now);
+        resets.push({ runbookId: t.runbookId, triggerId: t.triggerId, pattern });
       } else {
+        // Nothing due since the cursor (the usual tick): no need to plan, the next occurrence is known.
+        const first = this.firstAfter(key, pattern, schedule, cursor.lastMs);
+        if (first === undefined || first > now) {
+          if (first !== undefined && (nextDue === undefined || first < nextDue)) nextDue = first;
+          continue;
+        }
         const plan = planTick({
           schedule,
           lastMs: cursor.lastMs,
@@ -159,6 +167,8 @@ export class Scheduler {
       const next = nextOccurrence(schedule, now);
       if (next !== undefined && (nextDue === undefined || next < nextDue)) nextDue = next;
     }
+    for (const k of this.firsts.keys()) if (!live.has(k)) this.firsts.delete(k);
+    if (resets.length > 0) await this.o.fires.resetCursors(resets, now);
     // A deleted runbook (or trigger) forgets its cursor: added again, it starts from then.
     for (const key of cursors.keys()) {
       if (live.has(key)) continue;
@@ -203,6 +213,15 @@ export class Scheduler {
     return { runbookId: t.runbookId, triggerId: t.triggerId, scheduledFor: at, version: t.version, outcome, detail };
   }
 
+  /** The first occurrence after a cursor, remembered while the cursor stays where it is. */
+  private firstAfter(key: string, pattern: string, s: Schedule, lastMs: number): number | undefined {
+    const c = this.firsts.get(key);
+    if (c && c.pattern === pattern && c.lastMs === lastMs) return c.first;
+    const first = nextOccurrence(s, lastMs);
+    this.firsts.set(key, { pattern, lastMs, first });
+    return first;
+  }
+
   private schedule(t: ScheduledTrigger): Schedule | undefined {
     const pattern = `${t.cron}|${t.timezone}`;
     let s = this.compiled.get(pattern);
@@ -245,17 +264,18 @@ export class Scheduler {
 
   /** Mark claims whose runs exist `started` and write their history; how many this call moved. */
   private async markStarted(created: ReadonlyArray<readonly [FireClaim, string]>): Promise<number> {
-    const marked = await Promise.all(
-      created.map(([c, runId]) =>
-        this.limited(c, async () => {
-          const { runbookId, triggerId, scheduledFor } = c;
-          if (!(await this.o.fires.started(runbookId, triggerId, scheduledFor, runId))) return false;
-          await this.gate.record([{ runbookId, triggerId, scheduledFor, outcome: 'started', runId }]);
-          return true;
-        }),
-      ),
+    if (created.length === 0) return 0;
+    const moved = await this.o.fires.started(created.map(([claim, runId]) => ({ claim, runId })));
+    await this.gate.record(
+      moved.map(({ claim: c, runId }) => ({
+        runbookId: c.runbookId,
+        triggerId: c.triggerId,
+        scheduledFor: c.scheduledFor,
+        outcome: 'started' as const,
+        runId,
+      })),
     );
-    return marked.filter((m) => m === true).length;
+    return moved.length;
   }
 
   /** Create (or find, after a crash) the occurrence's run; its id. */

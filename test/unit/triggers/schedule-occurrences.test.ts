@@ -7,7 +7,7 @@ import {
   nextOccurrences,
   type Schedule,
 } from '../../../src/triggers/schedule-occurrences.js';
-import { instantsOf, offsetAt } from '../../../src/triggers/time-zone.js';
+import { instantsOf, offsetAt, wallClock } from '../../../src/triggers/time-zone.js';
 
 function schedule(cron: string, tz?: string): Schedule {
   const s = compileSchedule(cron, tz);
@@ -31,6 +31,12 @@ test('time zone offsets and wall times around London and New York changes', () =
     '2026-10-25T00:30:00.000Z',
     '2026-10-25T01:30:00.000Z',
   ]);
+});
+
+test('UTC wall clock (no Intl) agrees with an equivalent zone read through Intl', () => {
+  for (const t of [0, 1_000_999, at('2026-03-29T01:00:00.500Z'), at('2026-10-25T01:30:59.999Z'), -1500]) {
+    assert.equal(wallClock(t, 'UTC'), wallClock(t, 'Etc/GMT'), String(t));
+  }
 });
 
 test('a skipped local time fires once, at the jump (Europe/London, America/New_York)', () => {
