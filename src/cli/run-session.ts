@@ -10,7 +10,9 @@ import type { TaskTypeRegistry } from '../core/task-type.js';
 import { Engine, type RunOutcome } from '../engine/engine.js';
 import { writeRunJson } from '../engine/run-json.js';
 import type { LazyRuntime, Runtime } from '../runtime/open-runtime.js';
-import type { RunStatus, Store } from '../store/store.js';
+import type { RunEvent, RunStatus, Store } from '../store/store.js';
+import { BoardService } from '../slack/board/service.js';
+import { BoardStore } from '../slack/board/store.js';
 import { builtinTaskTypes } from '../tasks/index.js';
 import { ALLOW_LINK_LOCAL_ENV } from '../tasks/http-guard.js';
 import type { SlackTaskDeps } from '../slack/delivery/open-deps.js';
@@ -29,15 +31,22 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** The task types a process runs with, and (given a runtime) the Slack services they share. */
+export interface ProcessTypes {
+  types: TaskTypeRegistry;
+  /** The connections, delivery service and approval key (opened on first use); absent without a runtime. */
+  slack?: () => Promise<SlackTaskDeps>;
+}
+
 /**
- * The task types the CLI runs with. Given the runtime (opened on first use), slack.message gets its
- * connections from the runtime's connection store and one delivery service for the process. Both
- * are loaded when a slack.message task first runs or is checked, so runbooks without one never load
- * the Slack SDK or the connections' key.
+ * The task types the CLI runs with. Given the runtime (opened on first use), slack.message and
+ * manual's Slack approvals get their connections from the runtime's connection store and one
+ * delivery service for the process. Both are loaded when a Slack task first runs or is checked, so
+ * runbooks without one never load the Slack SDK or the connections' key.
  */
-export function cliTaskTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = process.env): TaskTypeRegistry {
+export function processTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = process.env): ProcessTypes {
   const allowLinkLocal = env[ALLOW_LINK_LOCAL_ENV] === '1';
-  if (runtime === undefined) return builtinTaskTypes({ allowLinkLocal });
+  if (runtime === undefined) return { types: builtinTaskTypes({ allowLinkLocal }) };
   let deps: Promise<SlackTaskDeps> | undefined;
   const source = async () => {
     const rt = await runtime.get();
@@ -45,7 +54,7 @@ export function cliTaskTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = pro
   };
   const slack = (): Promise<SlackTaskDeps> =>
     (deps ??= import('../slack/delivery/open-deps.js').then((m) => m.openSlackTaskDeps(source, env)));
-  return builtinTaskTypes({
+  const types = builtinTaskTypes({
     allowLinkLocal,
     slack: {
       connections: async () => (await slack()).connections(),
@@ -53,23 +62,65 @@ export function cliTaskTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = pro
       approvalKey: async () => (await slack()).approvalKey(),
     },
   });
+  return { types, slack };
+}
+
+export function cliTaskTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = process.env): TaskTypeRegistry {
+  return processTypes(runtime, env).types;
+}
+
+/** `RUNWIRE_PUBLIC_URL`: the server's address as people reach it (the run board links runs there). */
+export const PUBLIC_URL_ENV = 'RUNWIRE_PUBLIC_URL';
+
+/**
+ * The live run boards of a process that drives runs, over its runtime and Slack services; hand it
+ * every committed event (`onEvent`) and close it after the workers.
+ */
+export function openBoards(
+  runtime: Runtime,
+  slack: () => Promise<SlackTaskDeps>,
+  o: { owner: string; publicUrl?: () => string | undefined; log?: (line: string) => void },
+): BoardService {
+  return new BoardService({
+    store: runtime.store,
+    boards: new BoardStore(runtime.sql),
+    connections: async () => (await slack()).connections(),
+    delivery: async () => (await slack()).delivery,
+    owner: o.owner,
+    ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
+    ...(o.log ? { log: o.log } : {}),
+  });
 }
 
 export async function openSession(
   rt: LazyRuntime,
   ctx: CliContext,
-  o: { json: boolean; types?: TaskTypeRegistry },
+  o: { json: boolean; types?: TaskTypeRegistry; made?: ProcessTypes },
 ): Promise<Session> {
   const runtime = await rt.get();
   const store = runtime.store;
-  const types = o.types ?? cliTaskTypes(rt, ctx.env);
+  const made: ProcessTypes = o.made ?? (o.types ? { types: o.types } : processTypes(rt, ctx.env));
+  const types = made.types;
   const taskTypes = new Map<string, string>();
   const out = ctx.stdout as NodeJS.WriteStream;
   // With --json stdout holds only the run, so progress is not printed at all.
-  const onEvent = o.json
+  const progress = o.json
     ? undefined
     : progressPrinter(ctx.stdout, { tty: out.isTTY === true && !ctx.env.NO_COLOR, types, taskTypes });
-  const engine = new Engine({ store, types, ...(onEvent ? { onEvent } : {}) });
+  let board: BoardService | undefined;
+  const onEvent = (e: RunEvent): void => {
+    progress?.(e);
+    board?.onEvent(e);
+  };
+  const engine = new Engine({ store, types, onEvent });
+  if (made.slack) {
+    const publicUrl = ctx.env[PUBLIC_URL_ENV];
+    board = openBoards(runtime, made.slack, {
+      owner: engine.worker.id,
+      ...(publicUrl ? { publicUrl: () => publicUrl } : {}),
+      log: (line) => ctx.stderr.write(`${line}\n`),
+    });
+  }
   return {
     runtime,
     store,
@@ -78,6 +129,7 @@ export async function openSession(
     taskTypes,
     close: async () => {
       await engine.close();
+      await board?.close();
       await rt.close();
     },
   };

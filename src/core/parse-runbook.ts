@@ -392,6 +392,7 @@ class Validator implements TriggerCheckHost {
       vars,
       tasks: specs,
       ...(Array.isArray(data.triggers) && data.triggers.length > 0 ? { triggers } : {}),
+      ...(isObj(data.notify) ? { notify: data.notify as Runbook['notify'] & object } : {}),
       source: this.file,
     };
   }

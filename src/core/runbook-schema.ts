@@ -149,6 +149,43 @@ export const RunbookSchema = Type.Object(
         },
       ),
     ),
+    notify: Type.Optional(
+      Type.Object(
+        {
+          slack: Type.Optional(
+            Type.Object(
+              {
+                connection: Type.Optional(
+                  Type.String({
+                    minLength: 1,
+                    title: 'Connection',
+                    description: 'The Slack connection that posts the board (runwire connection add).',
+                    default: 'default',
+                  }),
+                ),
+                channel: Type.String({
+                  pattern: '^(#[a-z0-9][a-z0-9._-]*|[CG][A-Z0-9]{2,})$',
+                  'x-hint': 'notify.slack.channel is a channel: #name or a channel id',
+                  title: 'Channel',
+                  description: 'Where the live run board goes: #name or a channel id.',
+                }),
+              },
+              {
+                additionalProperties: false,
+                title: 'Live run board in Slack',
+                description:
+                  'One message per run in this channel, kept up to date in place: progress, running tasks, failures, approvals, and the final state.',
+              },
+            ),
+          ),
+        },
+        {
+          additionalProperties: false,
+          title: 'Notify',
+          description: 'Where each run of the runbook reports itself as it goes.',
+        },
+      ),
+    ),
     tasks: Type.Array(TaskCommonSchema, {
       minItems: 1,
       title: 'Tasks',

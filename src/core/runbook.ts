@@ -58,6 +58,8 @@ export interface Runbook {
   tasks: TaskSpec[];
   /** Present when the runbook declares triggers. */
   triggers?: TriggerSpec[];
+  /** `notify: { slack: { connection, channel } }`: the live run board. */
+  notify?: { slack?: { connection?: string; channel: string } };
   /** The file it came from. */
   source: string;
 }

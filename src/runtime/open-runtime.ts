@@ -10,6 +10,7 @@
 import type { ConnectionStore } from '../slack/connections/store.js';
 import type { PacingStore } from '../slack/delivery/shared-pacing.js';
 import type { Store } from '../store/store.js';
+import type { Sql } from '../server/store/sql.js';
 
 /** The environment variable that gives the database URL when `--database-url` is not given. */
 export const DATABASE_URL_ENV = 'RUNWIRE_DATABASE_URL';
@@ -34,6 +35,11 @@ export interface Runtime {
   readonly connectionStore: ConnectionStore;
   /** Slack's per-channel token buckets, shared by every process on this file or database. */
   readonly slackPacing: PacingStore;
+  /**
+   * One-statement SQL on the same file or pool, for the small tables of features beside the run
+   * store (run boards, Slack users' roles). Close the runtime, not this.
+   */
+  readonly sql: Sql;
   /** Where the state is, for people: the SQLite file's path or the URL without its password. */
   readonly location: string;
   close(): Promise<void>;

@@ -10,6 +10,7 @@ import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { redactDatabaseUrl, redactPasswordIn, searchPathSchemaOf } from '../store/postgres/url.js';
 import { guardStorage, type StorageLocation, storageFailure } from '../store/storage-errors.js';
 import { DATABASE_URL_ENV, type Runtime, type RuntimeConfig } from './open-runtime.js';
+import { postgresSql } from '../server/store/sql.js';
 
 export async function openPostgresRuntime(config: RuntimeConfig, url: string): Promise<Runtime> {
   const location = redactDatabaseUrl(url);
@@ -44,6 +45,7 @@ export async function openPostgresRuntime(config: RuntimeConfig, url: string): P
     store: guardStorage(store, at),
     connectionStore: guardStorage(PostgresConnectionStore.over(pool), at),
     slackPacing: guardStorage(new PostgresPacingStore(pool), at),
+    sql: postgresSql(pool),
     location,
     // The run store's own connections (LISTEN, the worker's liveness lock) first, then the pool.
     close: async () => {

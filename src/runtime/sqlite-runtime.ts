@@ -6,6 +6,7 @@ import { openSqlite, SQLITE_FILE } from '../store/sqlite/open.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { guardStorage, type StorageLocation } from '../store/storage-errors.js';
 import type { Runtime, RuntimeConfig } from './open-runtime.js';
+import { sqliteSql } from '../server/store/sql.js';
 
 export function openSqliteRuntime(config: RuntimeConfig): Runtime {
   const db = openSqlite(config.dataDir);
@@ -17,6 +18,7 @@ export function openSqliteRuntime(config: RuntimeConfig): Runtime {
     store: guardStorage(new SqliteStore(db, config.eventNotices ? { eventNotices: true } : {}), at),
     connectionStore: guardStorage(SqliteConnectionStore.over(db), at),
     slackPacing: guardStorage(new SqlitePacingStore(db), at),
+    sql: sqliteSql(db),
     location: at.file,
     close: async () => {
       if (db.open) db.close();

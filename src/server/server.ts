@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 import type { TaskTypeRegistry } from '../core/task-type.js';
-import { cliTaskTypes } from '../cli/run-session.js';
+import { openBoards, processTypes, PUBLIC_URL_ENV } from '../cli/run-session.js';
+import { ApprovalInteractions } from './slack/approval-clicks.js';
 import { type AppDeps, buildApp } from './app.js';
 import { RunService } from '../engine/run-service.js';
 import { Worker, WORKER_ALIVE_MS } from '../engine/worker.js';
@@ -48,6 +49,8 @@ export interface RunningServer extends ListeningServer {
   service: RunService;
   /** Triggers: the Slack router, replies, the library's trigger index. */
   triggers: TriggerService;
+  /** Approval clicks (mounted at POST /slack/interactivity and on Socket Mode's `interactive`). */
+  approvals: ApprovalInteractions;
   /** The `--runbooks DIR` loader, when one was given. */
   runbooks?: DirLoader;
 }
@@ -72,11 +75,28 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   });
   const store = runtime.runtime.store;
   const workers = o.workers ?? 1;
-  // slack.message gets this process's runtime (already open) for its connections.
-  const types =
-    o.types ??
-    cliTaskTypes({ config: runtime.runtime.config, get: async () => runtime.runtime, close: async () => {} });
+  // slack.message and manual's approvals get this process's runtime (already open) for their connections.
+  const made = processTypes({
+    config: runtime.runtime.config,
+    get: async () => runtime.runtime,
+    close: async () => {},
+  });
+  const types = o.types ?? made.types;
+  const slack = made.slack!;
   const service = new RunService({ store });
+  let publicUrl: string | undefined = o.publicUrl ?? process.env[PUBLIC_URL_ENV];
+  const board = openBoards(runtime.runtime, slack, {
+    owner: `server-${process.pid}`,
+    publicUrl: () => publicUrl,
+    log: (line) => logger.warn(line),
+  });
+  const approvals = new ApprovalInteractions({
+    service,
+    connections: async () => (await slack()).connections(),
+    delivery: async () => (await slack()).delivery,
+    approvalKey: async () => (await slack()).approvalKey(),
+    log: (line) => logger.warn(line),
+  });
   const links = new LoginLinks();
   let opened: OpenedConnections | undefined;
   const hub = new EventHub({ store, onError: (err) => logger.error({ err }, 'event stream read failed') });
@@ -106,6 +126,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         types,
         register: true,
         name: `server-${process.pid}${workers > 1 ? `-${i + 1}` : ''}`,
+        onEvent: (e) => board.onEvent(e),
         log: (line) => logger.warn({ worker: i + 1 }, line),
       });
       await w.start({ claim: true });
@@ -139,6 +160,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const url = await listen(app, o.host ?? '127.0.0.1', o.port ?? 8080);
     listening = url;
     triggers.start();
+    publicUrl ??= url;
     let closed: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closed ??= (async () => {
@@ -149,9 +171,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         await scheduler?.stop();
         // As the worker does on SIGTERM: in-flight tasks finish, leases are released for the next process.
         await Promise.all(workerList.map((w) => w.drain(o.drainMs ?? 30_000)));
+        await board.close();
         await runtime.close();
       })());
-    return { app, url, runtime, links, service, triggers, close, ...(dir ? { runbooks: dir } : {}) };
+    return { app, url, runtime, links, service, triggers, approvals, close, ...(dir ? { runbooks: dir } : {}) };
   } catch (err) {
     await scheduler?.stop();
     await triggers.close();

@@ -7,7 +7,7 @@ import type { LazyRuntime } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INVALID, loadRunbookOrReport, varFlagsOrInvalid } from '../load-runbook.js';
 import { writeRunJson } from '../../engine/run-json.js';
-import { cliActor, cliTaskTypes, exitIfDrained, onInterrupt, openSession, report } from '../run-session.js';
+import { cliActor, exitIfDrained, onInterrupt, openSession, processTypes, report } from '../run-session.js';
 
 export interface RunOpts {
   rehearsal?: boolean;
@@ -22,13 +22,14 @@ export interface RunOpts {
 export async function runFile(file: string, opts: RunOpts, rt: LazyRuntime, ctx: CliContext): Promise<void> {
   const json = opts.json === true;
   const overrides = varFlagsOrInvalid(opts.var, ctx);
-  const types = cliTaskTypes(rt, ctx.env);
+  const made = processTypes(rt, ctx.env);
+  const types = made.types;
   // Validate before opening the store: an invalid runbook leaves the data dir untouched.
   const parseStart = performance.now();
   const runbook = await loadRunbookOrReport(file, types, ctx, overrides);
   const parseMs = performance.now() - parseStart;
   if (!runbook) return;
-  const s = await openSession(rt, ctx, { json, types });
+  const s = await openSession(rt, ctx, { json, made });
   try {
     const mode = opts.rehearsal ? 'rehearsal' : 'live';
     const vars = { ...runbook.vars, ...overrides };

@@ -8,7 +8,8 @@ import type { RunEvent } from '../../store/store.js';
 import type { Scheduler } from '../../triggers/scheduler/scheduler.js';
 import type { WorkerOpts } from '../commands/worker.js';
 import type { CliContext } from '../context.js';
-import { cliTaskTypes } from '../run-session.js';
+import { openBoards, processTypes, PUBLIC_URL_ENV } from '../run-session.js';
+import type { BoardService } from '../../slack/board/service.js';
 
 function durationOption(flag: string, text: string, ctx: CliContext): number {
   const d = tryParseDuration(text);
@@ -31,13 +32,16 @@ export async function runWorker(opts: WorkerOpts, given: LazyRuntime, ctx: CliCo
   // Runs in flight each commit on their own: more PostgreSQL connections than a one-run command's 4.
   const rt = lazyRuntime({ ...given.config, poolSize: Math.min(16, Math.max(4, Math.ceil(concurrency / 4))) });
   const runtime = await rt.get();
+  const made = processTypes(rt, ctx.env);
+  let board: BoardService | undefined;
   const onEvent = (e: RunEvent): void => {
+    board?.onEvent(e);
     if (opts.json) ctx.stdout.write(`${JSON.stringify(e)}\n`);
     else if (e.kind.startsWith('run.')) ctx.stdout.write(`${e.at} ${e.runId} ${e.kind} ${e.message}\n`);
   };
   const worker = new Worker({
     store: runtime.store,
-    types: cliTaskTypes(rt, ctx.env),
+    types: made.types,
     concurrency,
     leaseMs,
     register: true,
@@ -65,6 +69,13 @@ export async function runWorker(opts: WorkerOpts, given: LazyRuntime, ctx: CliCo
     process.once('SIGINT', once);
     process.once('SIGTERM', once);
   });
+  const publicUrl = ctx.env[PUBLIC_URL_ENV];
+  if (made.slack)
+    board = openBoards(runtime, made.slack, {
+      owner: worker.id,
+      ...(publicUrl ? { publicUrl: () => publicUrl } : {}),
+      log: (line) => ctx.stderr.write(`worker: ${line}\n`),
+    });
   await worker.start({ claim: true });
   // The worker's process fires schedules too (each occurrence once across every process).
   const { openSql } = await import('../../server/runtime.js');
@@ -81,6 +92,7 @@ export async function runWorker(opts: WorkerOpts, given: LazyRuntime, ctx: CliCo
     `Worker ${worker.name} (${worker.id}) on ${runtime.backend}: concurrency ${concurrency}, lease ${leaseMs} ms. Ready.\n`,
   );
   ctx.exitCode = await stopped;
+  await board?.close();
   await sql.close();
   await rt.close();
 }

@@ -7,7 +7,6 @@
 import { RunwireError } from '../../core/errors.js';
 import type { WorkspaceClient } from '../delivery/workspace-client.js';
 import type { CallOutcome } from '../delivery/slack-call.js';
-import { LOOKUP_TTL_MS } from '../delivery/workspace-client.js';
 
 /** Pure: is this an approver entry we can read? (`@handle`, a user id or a user group id). */
 export function approverProblem(entry: string): string | undefined {
@@ -95,5 +94,3 @@ export async function resolveApprovers(
   }
   return ids;
 }
-
-export { LOOKUP_TTL_MS };

@@ -4,7 +4,7 @@
  *
  * Id ranges keep features apart: 1–99 runs/tasks/events (engine), 100–199 Slack connections,
  * 200–299 Slack delivery, 500–599 the server (tokens, library), 600–619 triggers and schedules,
- * 700–719 Slack approvals.
+ * 700–719 operating from Slack (run boards, Slack users' roles).
  */
 import { migration001Runs } from './001-runs.js';
 import { migration002Workers } from './002-workers.js';
@@ -15,6 +15,7 @@ import { migration102 } from './102-connection-locks.js';
 import { migration103 } from './103-connection-description.js';
 import { migration200 } from './200-slack-pacing.js';
 import { migration500 } from './500-server.js';
+import { migration700 } from './700-slack-boards.js';
 import { migration510 } from './510-server-drop-unused.js';
 import { migration511 } from './511-oauth-states.js';
 import { migration600 } from './600-triggers.js';
@@ -52,4 +53,5 @@ export const migrations: Migration[] = [
   migration600,
   migration601,
   migration610,
+  migration700,
 ];

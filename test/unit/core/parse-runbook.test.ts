@@ -297,7 +297,7 @@ tasks:
     ],
   );
   assert.deepEqual(lines(text.replace('x-probe', 'probe')), [
-    'release.yaml:2:1 probe: unknown field "probe" (known fields: name, description, vars, tasks, triggers)',
+    'release.yaml:2:1 probe: unknown field "probe" (known fields: name, description, vars, notify, tasks, triggers)',
   ]);
 });
 
