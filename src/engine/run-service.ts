@@ -137,14 +137,20 @@ export class RunService {
    */
   async act(runId: string, taskId: string, action: TaskAction, actor: string): Promise<RunOutcome> {
     const now = await this.get(runId);
-    assertActionable(now.run);
     const rec = now.tasks.find((t) => t.taskId === taskId);
+    const finished = now.run.status === 'cancelled' || now.run.status === 'succeeded';
+    const problem = rec ? actionProblem(action, rec.status) : undefined;
+    if (rec && action !== 'retry' && (finished || problem)) {
+      // Too late: say who decided the task, when someone did (a click after the CLI, or the reverse).
+      const by = await this.decider(runId, taskId);
+      if (by) throw alreadyDecided(runId, taskId, by);
+    }
+    assertActionable(now.run);
     if (!rec) {
       throw new RunwireError('runwire.task.not_found', `Run ${runId} has no task "${taskId}".`, {
         fix: `See the tasks with \`runwire runs show ${runId}\`.`,
       });
     }
-    const problem = actionProblem(action, rec.status);
     if (problem) throw badAction(runId, rec, action, problem);
     if (action === 'retry') await this.record(runId, action, taskId, actor);
     else {

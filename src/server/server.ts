@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino';
 import type { TaskTypeRegistry } from '../core/task-type.js';
 import { openBoards, processTypes, PUBLIC_URL_ENV } from '../cli/run-session.js';
 import { ApprovalInteractions } from './slack/approval-clicks.js';
+import { interactivityRoutes } from './slack/interactivity-route.js';
 import { type AppDeps, buildApp } from './app.js';
 import { RunService } from '../engine/run-service.js';
 import { Worker, WORKER_ALIVE_MS } from '../engine/worker.js';
@@ -49,6 +50,8 @@ export interface RunningServer extends ListeningServer {
   service: RunService;
   /** Triggers: the Slack router, replies, the library's trigger index. */
   triggers: TriggerService;
+  /** The task types the server's workers run (and its runbook library validates with). */
+  types: TaskTypeRegistry;
   /** Approval clicks (mounted at POST /slack/interactivity and on Socket Mode's `interactive`). */
   approvals: ApprovalInteractions;
   /** The `--runbooks DIR` loader, when one was given. */
@@ -154,7 +157,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       database: { kind: runtime.backend, ping: runtime.ping },
       liveWorkers: () => store.listWorkers(WORKER_ALIVE_MS),
       localWorkerIds: () => workerList.map((w) => w.id),
-      ...(o.plugins ? { plugins: o.plugins } : {}),
+      plugins: [...(o.plugins ?? []), (scope) => interactivityRoutes(scope, approvals)],
     });
     const dir = o.runbooksDir ? await loadRunbookDir(o.runbooksDir, runtime.library, types, logger) : undefined;
     const url = await listen(app, o.host ?? '127.0.0.1', o.port ?? 8080);
@@ -170,11 +173,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         await hub.close();
         await scheduler?.stop();
         // As the worker does on SIGTERM: in-flight tasks finish, leases are released for the next process.
+        await approvals.idle();
         await Promise.all(workerList.map((w) => w.drain(o.drainMs ?? 30_000)));
         await board.close();
         await runtime.close();
       })());
-    return { app, url, runtime, links, service, triggers, approvals, close, ...(dir ? { runbooks: dir } : {}) };
+    return { app, url, runtime, links, service, triggers, types, approvals, close, ...(dir ? { runbooks: dir } : {}) };
   } catch (err) {
     await scheduler?.stop();
     await triggers.close();

@@ -5,6 +5,7 @@
  * message in place (chat.update: decision, who, when, no buttons), and tell a person who may not
  * decide, or who came late, with an ephemeral message through the payload's `response_url`.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RunwireError, toRunwireError } from '../../core/errors.js';
 import { actorLabel, decisionVerb, slackActor } from '../../engine/actors.js';
 import { AlreadyDecided, type RunService } from '../../engine/run-service.js';
@@ -66,6 +67,29 @@ export class ApprovalInteractions {
     this.respond = d.respond ?? postJson;
   }
 
+  private readonly inflight = new Set<Promise<unknown>>();
+  /** Called with each click's outcome (logs, tests, the bench). */
+  onOutcome: ((o: ClickOutcome, payload: Record<string, unknown>) => void) | undefined;
+
+  /**
+   * Take a payload after the request was acknowledged (Slack wants its 200 within 3 s): the work runs
+   * in the background, and `idle()` waits for it (shutdown, tests).
+   */
+  submit(payload: Record<string, unknown>): void {
+    const p: Promise<unknown> = this.handle(payload)
+      .then((outs) => {
+        for (const o of outs) this.onOutcome?.(o, payload);
+      })
+      .catch((err: unknown) => this.d.log?.(`approval click failed: ${toRunwireError(err).message}`))
+      .finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  /** Every submitted click handled. */
+  async idle(): Promise<void> {
+    while (this.inflight.size) await Promise.all([...this.inflight]);
+  }
+
   /** Handle every approval button of one block_actions payload (normally one). */
   async handle(payload: Record<string, unknown>): Promise<ClickOutcome[]> {
     const out: ClickOutcome[] = [];
@@ -110,7 +134,12 @@ export class ApprovalInteractions {
     } catch {
       return this.refuse(payload, 'runwire.run.not_found', `Run ${ref.runId} no longer exists in Runwire.`);
     }
-    const task = run.tasks.find((t) => t.taskId === ref.taskId);
+    let task = run.tasks.find((t) => t.taskId === ref.taskId);
+    // The message goes out before the task is stored `waiting`: a click that quick waits for it (≤ 2 s).
+    for (let i = 0; i < 20 && task?.status === 'running'; i++) {
+      await sleep(100);
+      task = (await this.d.service.get(ref.runId)).tasks.find((t) => t.taskId === ref.taskId);
+    }
     const st = readApprovalState(task?.state);
     if (!task || !st || st.nonce !== ref.nonce) {
       return this.refuse(

@@ -277,6 +277,8 @@ const PUBLIC = new Set([
   'GET /oauth/slack/callback',
   // Signed by Slack instead (test/integration/triggers/slack-ingress.test.ts checks it fails closed).
   'POST /slack/events',
+  // Signed by Slack too (test/integration/approvals/approvals.test.ts checks forged and replayed clicks get 401).
+  'POST /slack/interactivity',
 ]);
 /** Streams: checked for 401/403 only (a 2xx never ends by itself). */
 const STREAMS = new Set(['GET /api/events']);
