@@ -15,6 +15,17 @@ const RUNBOOK = `name: Release comms
 description: Announce a release in Slack, soak, then a human go/no-go.
 vars:
   release: "42"
+triggers:
+  - id: new-year
+    type: schedule
+    cron: "0 0 1 1 *"
+    timezone: UTC
+    mode: rehearsal
+  - id: on-request
+    type: slack.message
+    channel: "#releases"
+    match: '^release (?<release>\\d+)$'
+    vars: { release: "{{trigger.match.release}}" }
 tasks:
   - id: kickoff
     name: Kick off release {{vars.release}}
@@ -196,6 +207,23 @@ test('a viewer sees no Start button and no task actions, and the API refuses the
   await page.getByRole('heading', { name: 'Release comms' }).waitFor();
   assert.equal(await page.getByTestId('role').innerText(), 'viewer');
   assert.equal(await page.getByRole('button', { name: /Start/ }).count(), 0, 'no Start button for a viewer');
+  // Its triggers: the schedule's next fire times (1 January, 00:00 UTC) and what the Slack trigger listens for.
+  const triggers = page.getByTestId('runbook-triggers');
+  const next = `${new Date().getUTCFullYear() + 1}-01-01T00:00:00.000Z`;
+  await triggers.getByText('Next:').waitFor();
+  assert.ok(
+    (await triggers.getByTestId('next-fires').first().getAttribute('data-next'))?.startsWith(next),
+    'the first fire is next New Year',
+  );
+  assert.match(await triggers.innerText(), /a Slack message in #releases matching/);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Triggers' }).click();
+  const trigger = (key: string) => page.getByTestId('trigger-list').locator(`tr[data-trigger="${key}"]`);
+  await trigger('release-comms/new-year').getByText('REHEARSAL').waitFor();
+  await trigger('release-comms/on-request')
+    .getByText(/a Slack message in #releases/)
+    .waitFor();
+  assert.equal(await page.getByRole('switch').count(), 0, 'a viewer gets no switch');
+  await checkA11y(page, 'triggers as viewer');
   await page.goto(`${s.url}/runs/${run.body.id}/tasks/approve`);
   await page.getByTestId('task-detail').locator('dd', { hasText: 'Check the dashboards' }).waitFor();
   await page
@@ -216,6 +244,42 @@ test('a viewer sees no Start button and no task actions, and the API refuses the
   assert.equal(refused.status, 403);
   assert.equal(refused.body.error.code, 'runwire.auth.forbidden');
   web.problems.splice(0).forEach((p) => assert.match(p, /403/, 'only the refused start is logged'));
+
+  // An operator: a schedule firing every second shows its fires with their runs; the switch stops it.
+  const ticking = await s.call('/api/runbooks/ticking', {
+    method: 'PUT',
+    token: web.tokens.admin,
+    headers: { 'content-type': 'application/yaml' },
+    body: 'name: Ticking\ntriggers:\n  - id: every-second\n    type: schedule\n    cron: "* * * * * *"\n    mode: rehearsal\ntasks:\n  - id: tick\n    type: milestone\n',
+  });
+  assert.equal(ticking.status, 201, ticking.text);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await logIn(page, s, web.tokens.operator, '/triggers');
+  const row = trigger('ticking/every-second');
+  await row.waitFor();
+  for (let i = 0; i < 30 && !(await row.getByText('started').count()); i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    await page.reload();
+    await row.waitFor();
+  }
+  await row.getByTestId('trigger-entry').getByRole('link', { name: /^r_/ }).waitFor();
+  await row.getByRole('button', { name: 'History' }).click();
+  await page.getByTestId('trigger-history').getByText('started').first().waitFor();
+  const toggle = row.getByRole('switch');
+  assert.equal(await toggle.getAttribute('aria-checked'), 'true');
+  await checkA11y(page, 'triggers');
+  await screenshot(page, 'triggers');
+  await toggle.click();
+  await page
+    .getByTestId('trigger-list')
+    .locator('tr[data-trigger="ticking/every-second"][data-enabled=false]')
+    .waitFor();
+  const listed = await s.call('/api/triggers', { token: web.tokens.viewer });
+  const t1 = listed.body.find(
+    (x: { runbook: string; id: string }) => x.runbook === 'ticking' && x.id === 'every-second',
+  );
+  assert.equal(t1.enabled, false);
+  assert.equal(t1.updated_by, 'api:operator-person');
   assert.deepEqual(web.problems, []);
 });
 

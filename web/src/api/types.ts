@@ -164,3 +164,33 @@ export interface ConnectionTest {
   findings: ScopeFinding[];
   error?: TaskError;
 }
+
+export interface TriggerHistoryEntry {
+  id: number;
+  kind: string;
+  runbook: string | null;
+  trigger: string | null;
+  connection: string | null;
+  received_at: string;
+  scheduled_for: string | null;
+  outcome: string;
+  run_id: string | null;
+  detail: string | null;
+}
+
+export interface TriggerJson {
+  runbook: string;
+  runbook_name: string;
+  version: number;
+  id: string;
+  type: string;
+  mode: Mode;
+  enabled: boolean;
+  updated_by: string | null;
+  updated_at: string | null;
+  invalid_runbook: boolean;
+  config: Record<string, unknown>;
+  vars: Record<string, string>;
+  next_fires: string[];
+  last: TriggerHistoryEntry | null;
+}

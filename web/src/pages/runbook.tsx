@@ -8,6 +8,7 @@ import { type ApiError, api } from '../api/client';
 import type { Issue, Mode, RunbookDetail, RunJson, TaskTypeDoc } from '../api/types';
 import { useApi } from '../api/use-api';
 import { ErrorBox } from '../components/error-box';
+import { ModeBadge } from '../components/mode';
 import { SourceEditor } from '../components/source-editor';
 import { SourceView } from '../components/source-view';
 import { TypeIcon, typeName } from '../components/type-icon';
@@ -171,9 +172,14 @@ function Triggers({ triggers }: { triggers: unknown[] }) {
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: triggers have no id of their own in the runbook
           <li key={i} className="card">
-            <strong>{v.type}</strong> <span className="meta">{v.summary}</span>
+            <strong>{v.id}</strong> <span className="meta">{v.type}</span> <ModeBadge mode={v.mode} />
+            <p>{v.summary}</p>
             {v.error ? <p className="error-box">{v.error}</p> : null}
-            {v.next.length ? <p>Next: {v.next.map((n) => new Date(n).toLocaleString()).join(' · ')}</p> : null}
+            {v.next.length ? (
+              <p data-testid="next-fires" data-next={v.next.join(' ')}>
+                Next: {v.next.map((n) => new Date(n).toLocaleString()).join(' · ')}
+              </p>
+            ) : null}
           </li>
         );
       })}

@@ -1,65 +1,42 @@
 /**
- * Triggers: every trigger of every runbook in the library, what it listens for and a schedule's next
- * fire times. The enabled switch and the last events and fires come from `/api/triggers` once the
- * server has it; until then the page says so instead of offering a switch that does nothing.
+ * Triggers: every trigger of the library (`GET /api/triggers`) — what it listens for, the mode of
+ * the runs it starts, a schedule's next fire times, an enabled switch (operators; the runbook stays
+ * as it is), its last event or fire with the outcome, and its history on demand.
  */
-import { useEffect, useState } from 'react';
+import { Fragment, useState } from 'react';
 import { type ApiError, api } from '../api/client';
-import type { RunbookDetail, RunbookSummary } from '../api/types';
+import type { TriggerHistoryEntry, TriggerJson } from '../api/types';
+import { useApi } from '../api/use-api';
 import { ErrorBox } from '../components/error-box';
+import { ModeBadge } from '../components/mode';
+import { when } from '../lib/format';
 import { triggerView } from '../lib/triggers';
 import { Link } from '../router';
+import { useSession } from '../session';
 
-interface Row {
-  runbook: string;
-  runbookName: string;
-  id: string;
-  raw: unknown;
-}
-
-async function loadRows(): Promise<Row[]> {
-  const books = await api<RunbookSummary[]>('/api/runbooks');
-  const details = await Promise.all(
-    books
-      .filter((b) => b.version !== null)
-      .map((b) => api<RunbookDetail>(`/api/runbooks/${encodeURIComponent(b.id)}`).catch(() => undefined)),
-  );
-  return details.flatMap((d) =>
-    d
-      ? d.triggers.map((raw, i) => ({
-          runbook: d.id,
-          runbookName: d.name,
-          id: String((raw as { id?: unknown }).id ?? `#${i + 1}`),
-          raw,
-        }))
-      : [],
-  );
-}
+const path = (t: TriggerJson, rest: string): string =>
+  `/api/triggers/${encodeURIComponent(t.runbook)}/${encodeURIComponent(t.id)}/${rest}`;
 
 export default function TriggersPage() {
-  const [rows, setRows] = useState<Row[]>();
+  const { can } = useSession();
+  const list = useApi<TriggerJson[]>('/api/triggers');
   const [error, setError] = useState<ApiError>();
-  const [apiThere, setApiThere] = useState<boolean>();
-  useEffect(() => {
-    loadRows().then(setRows, (e: unknown) => setError(e as ApiError));
-    // The API document says whether the server has the trigger routes (asking them could log a 404).
-    api<{ paths: Record<string, unknown> }>('/api/openapi.json').then(
-      (doc) => setApiThere('/api/triggers' in doc.paths),
-      () => setApiThere(false),
-    );
-  }, []);
-  const now = Date.now();
+  const [open, setOpen] = useState<string>();
+  const toggle = async (t: TriggerJson): Promise<void> => {
+    setError(undefined);
+    try {
+      const next = await api<TriggerJson>(path(t, t.enabled ? 'disable' : 'enable'), { method: 'POST' });
+      list.set((list.data ?? []).map((x) => (x.runbook === t.runbook && x.id === t.id ? next : x)));
+    } catch (e) {
+      setError(e as ApiError);
+    }
+  };
   return (
     <section>
       <h1>Triggers</h1>
-      {error ? <ErrorBox error={error} /> : null}
-      {apiThere === false ? (
-        <p className="hint" data-testid="triggers-api-note">
-          This server does not offer trigger history yet: the enable switch and the last events and fires appear once it
-          does.
-        </p>
-      ) : null}
-      {rows && rows.length === 0 ? (
+      {list.error ? <ErrorBox error={list.error} /> : null}
+      {error ? <ErrorBox error={error} title="Not changed" /> : null}
+      {list.data?.length === 0 ? (
         <p className="empty">
           No runbook declares triggers. Add a triggers: list to a runbook (a schedule or a Slack message).
         </p>
@@ -70,33 +47,111 @@ export default function TriggersPage() {
           <thead>
             <tr>
               <th scope="col">Trigger</th>
-              <th scope="col">Runbook</th>
+              <th scope="col">Enabled</th>
               <th scope="col">When</th>
               <th scope="col">Next fires</th>
+              <th scope="col">Last</th>
             </tr>
           </thead>
           <tbody>
-            {(rows ?? []).map((r) => {
-              const v = triggerView(r.raw, now);
+            {(list.data ?? []).map((t) => {
+              const key = `${t.runbook}/${t.id}`;
+              const v = triggerView({ ...t, config: t.config }, Date.now());
               return (
-                <tr key={`${r.runbook}/${r.id}`} data-trigger={`${r.runbook}/${r.id}`}>
-                  <td>
-                    <strong>{r.id}</strong> <span className="meta">{v.type}</span>
-                  </td>
-                  <td>
-                    <Link href={`/runbooks/${encodeURIComponent(r.runbook)}`}>{r.runbookName}</Link>
-                  </td>
-                  <td>
-                    {v.summary}
-                    {v.error ? <span className="badge bad"> {v.error}</span> : null}
-                  </td>
-                  <td>{v.next.length ? v.next.map((n) => new Date(n).toLocaleString()).join(' · ') : '—'}</td>
-                </tr>
+                <Fragment key={key}>
+                  <tr data-trigger={key} data-enabled={t.enabled}>
+                    <td>
+                      <strong>{t.id}</strong> <span className="meta">{t.type}</span> <ModeBadge mode={t.mode} />
+                      <br />
+                      <Link href={`/runbooks/${encodeURIComponent(t.runbook)}`}>{t.runbook_name}</Link>
+                      {t.invalid_runbook ? <span className="badge bad"> runbook invalid</span> : null}
+                    </td>
+                    <td>
+                      {can('operator') ? (
+                        <button
+                          type="button"
+                          role="switch"
+                          aria-checked={t.enabled}
+                          aria-label={`${t.id} of ${t.runbook_name} enabled`}
+                          className={`switch-button ${t.enabled ? 'on' : 'off'}`}
+                          onClick={() => void toggle(t)}
+                        >
+                          {t.enabled ? 'On' : 'Off'}
+                        </button>
+                      ) : (
+                        <span>{t.enabled ? 'On' : 'Off'}</span>
+                      )}
+                      {t.updated_by ? <span className="meta"> by {t.updated_by}</span> : null}
+                    </td>
+                    <td>{v.summary}</td>
+                    <td>
+                      {t.next_fires.length
+                        ? t.next_fires
+                            .slice(0, 3)
+                            .map((n) => when(n))
+                            .join(' · ')
+                        : '—'}
+                    </td>
+                    <td>
+                      {t.last ? <Entry e={t.last} /> : <span className="meta">nothing yet</span>}
+                      <br />
+                      <button
+                        type="button"
+                        className="link-button"
+                        aria-expanded={open === key}
+                        onClick={() => setOpen(open === key ? undefined : key)}
+                      >
+                        History
+                      </button>
+                    </td>
+                  </tr>
+                  {open === key ? (
+                    <tr>
+                      <td colSpan={5}>
+                        <History t={t} />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               );
             })}
           </tbody>
         </table>
       </div>
     </section>
+  );
+}
+
+function Entry({ e }: { e: TriggerHistoryEntry }) {
+  return (
+    <span data-testid="trigger-entry">
+      <span className={`badge ${e.outcome === 'started' ? 'ok' : e.outcome === 'failed' ? 'bad' : 'warn'}`}>
+        {e.outcome}
+      </span>{' '}
+      <span className="meta">{when(e.scheduled_for ?? e.received_at)}</span>
+      {e.run_id ? (
+        <>
+          {' '}
+          <Link href={`/runs/${encodeURIComponent(e.run_id)}`}>{e.run_id}</Link>
+        </>
+      ) : null}
+      {e.detail ? <span className="meta"> — {e.detail}</span> : null}
+    </span>
+  );
+}
+
+function History({ t }: { t: TriggerJson }) {
+  const h = useApi<TriggerHistoryEntry[]>(`${path(t, 'history')}?limit=20`);
+  if (h.error) return <ErrorBox error={h.error} />;
+  if (!h.data) return <p>Loading…</p>;
+  if (!h.data.length) return <p className="empty">No events or fires yet.</p>;
+  return (
+    <ul className="events" data-testid="trigger-history">
+      {h.data.map((e) => (
+        <li key={e.id}>
+          <span className="meta">{e.kind}</span> <Entry e={e} />
+        </li>
+      ))}
+    </ul>
   );
 }
