@@ -182,12 +182,21 @@ export class RunExecutor {
     this.runPatch = { ...this.runPatch, status: to, finishedAt: this.run.finishedAt };
   }
 
+  /** The last flush, so the next waits for it: commits never overlap, events are stored and reported in order. */
+  private flushed: Promise<void> = Promise.resolve();
+
   /**
    * Write every queued change (and the applied actions) in one transaction, then report its events;
-   * with `park`, the same transaction releases the lease and stores the wake-up time. Only the drive
-   * loop flushes, so commits never overlap.
+   * with `park`, the same transaction releases the lease and stores the wake-up time. The drive loop
+   * flushes, and so does a task saving its state; one flush runs at a time, in call order.
    */
-  private async flush(park?: { wakeAt: number | null }): Promise<void> {
+  private flush(park?: { wakeAt: number | null }): Promise<void> {
+    const next = this.flushed.then(() => this.flushNow(park));
+    this.flushed = next.catch(() => undefined);
+    return next;
+  }
+
+  private async flushNow(park?: { wakeAt: number | null }): Promise<void> {
     if (!park && this.dirty.size === 0 && this.events.length === 0 && !this.runPatch && !this.appliedIds.length) return;
     const tasks = [...this.dirty];
     const events = this.events;
@@ -715,18 +724,12 @@ export class RunExecutor {
         return rec.state ?? undefined;
       },
       saveState: async (state, message) => {
+        // Queued with everything else and flushed now: durable when this returns, and its event is
+        // stored and printed in time order with the others (a separate write put it before earlier events).
         rec.state = state;
-        const event: RunEvent = {
-          runId: this.run.id,
-          at: this.iso(),
-          actor,
-          kind: 'task.state',
-          taskId: rec.taskId,
-          message: `${rec.name}: ${message ?? 'state saved'}`,
-          data: { state },
-        };
-        await this.deps.store.saveTaskState(this.deps.lease, this.deps.leaseMs, rec.taskId, state, event);
-        this.deps.onEvent?.(event);
+        this.dirty.add(rec);
+        this.event('task.state', rec.taskId, `${rec.name}: ${message ?? 'state saved'}`, actor, { state });
+        await this.flush();
       },
       lookupTask: (taskId: string): TaskView | undefined => {
         const r = this.recs.get(taskId);

@@ -109,12 +109,15 @@ export async function resolveConversation(
           ws.connection.name,
           ws.connection.kind,
         );
-      if (!hit)
+      if (!hit) {
+        const botName = await ws.botName(signal);
         throw slackError('channel_not_found', {
           channel: target.label,
           connection: ws.connection.name,
           method: 'conversations.list',
+          ...(botName ? { botName } : {}),
         });
+      }
       return hit;
     }
     case 'dm': {

@@ -88,6 +88,9 @@ export interface DeliveryHooks {
   now(): Date;
 }
 
+/** Refusals whose fix says to invite the bot, by name. */
+const INVITE_ERRORS = new Set(['not_in_channel', 'channel_not_found', 'no_permission']);
+
 export class DeliveryService {
   readonly clients: WorkspaceClients;
   readonly queues: QueueRegistry;
@@ -343,10 +346,13 @@ export class DeliveryService {
         continue;
       }
       if (out.kind === 'refused' && !TRANSIENT_SLACK_ERRORS.has(out.error)) {
+        // "/invite @<the bot's name>" in the fix: the name from auth.test (memoised, usually already asked).
+        const botName = INVITE_ERRORS.has(out.error) ? await ws.botName(hooks.signal) : undefined;
         const err = slackError(out.error, {
           ...ctx,
           ...(out.needed ? { needed: out.needed } : {}),
           ...(out.provided ? { provided: out.provided } : {}),
+          ...(botName ? { botName } : {}),
         });
         return fail(err, { attempts: st.attempts });
       }

@@ -130,6 +130,13 @@ export class WorkspaceClient {
     return p;
   }
 
+  /** The bot user's name (auth.test `user`), for "/invite @name"; undefined when Slack does not say. */
+  async botName(signal?: AbortSignal): Promise<string | undefined> {
+    const auth = await this.authTest(signal).catch(() => undefined);
+    const user = auth?.kind === 'ok' ? auth.data.user : undefined;
+    return typeof user === 'string' && user !== '' ? user : undefined;
+  }
+
   /** auth.test, memoised: the token works, and the scopes Slack says it has. */
   authTest(signal?: AbortSignal): Promise<CallOutcome> {
     return this.memoise('auth.test', () => this.read('auth.test', {}, signal));

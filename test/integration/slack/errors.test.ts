@@ -107,6 +107,10 @@ test('each error class fails its task at once with the message and the fix', { t
       `${id} has a "Connection failed" event`,
     );
   }
+  // The fix names the bot as Slack knows it (auth.test `user`), never a placeholder (issue 8 item 18).
+  const bot = env.sandbox.workspace.users.get(env.sandbox.workspace.app.bot_user_id)!.name;
+  assert.match(taskOf(r.run, 'not-member').slack?.error?.fix ?? '', new RegExp(`type /invite @${bot} in #deploys`));
+  assert.match(taskOf(r.run, 'no-channel').slack?.error?.fix ?? '', new RegExp(`/invite @${bot} in that channel`));
   // missing_scope names the scope Slack said was needed.
   assert.match(taskOf(r.run, 'no-scope').slack?.error?.message ?? '', /chat:write/);
   // The problems were also found as the run started, recorded as pre-flight warnings; the run went on.
