@@ -21,6 +21,10 @@ import { processScheduler } from './schedules.js';
 import type { Scheduler } from '../triggers/scheduler/scheduler.js';
 import { listen, type ListeningServer } from './start-server.js';
 import { TriggerService } from './triggers/trigger-service.js';
+import { SocketModeDispatcher } from './slack/socket-dispatcher.js';
+import { SocketModeManager } from './slack/socket-mode.js';
+import { SocketLeaseStore } from './store/socket-lease-store.js';
+import { newOwnerId } from '../engine/ids.js';
 import { LocalFlows } from './oauth/local-flows.js';
 
 export interface ServerOptions {
@@ -39,6 +43,8 @@ export interface ServerOptions {
   types?: TaskTypeRegistry;
   /** The URL people reach this server at, for links in Slack (default RUNWIRE_PUBLIC_URL, else the listen URL). */
   publicUrl?: string;
+  /** Socket Mode for connections with an app token (default on; `leaseMs` for tests). */
+  socketMode?: false | { leaseMs?: number };
   /** More routes (tests). */
   plugins?: AppDeps['plugins'];
 }
@@ -118,9 +124,23 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     store,
     service,
     connections,
-    publicUrl: () => o.publicUrl ?? process.env.RUNWIRE_PUBLIC_URL ?? listening,
+    publicUrl: () => publicUrl ?? listening,
     log: (level, msg, data) => logger[level](data ?? {}, msg),
   });
+  const slackSocket = new SocketModeDispatcher();
+  const leases = new SocketLeaseStore(runtime.sql);
+  const socketOwner = newOwnerId();
+  const sockets =
+    o.socketMode === false
+      ? undefined
+      : new SocketModeManager({
+          leases,
+          connections,
+          dispatcher: slackSocket,
+          owner: socketOwner,
+          ...(o.socketMode?.leaseMs ? { leaseMs: o.socketMode.leaseMs } : {}),
+          log: (level, msg, data) => logger[level](data ?? {}, msg),
+        });
   try {
     await hub.start();
     for (let i = 0; i < workers; i++) {
@@ -151,6 +171,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       links,
       connections,
       triggers,
+      slackSocket,
+      socketMode: async () =>
+        (await leases.list()).map((l) => ({
+          connection: l.connection,
+          connected: l.live && l.connected,
+          since: l.connectedSince,
+          last_event_at: l.lastEventAt,
+          reconnects: l.reconnects,
+          holder_host: l.holderHost,
+          held_here: l.holder === socketOwner,
+          live: l.live,
+        })),
       oauthStates: runtime.oauthStates,
       localFlows: new LocalFlows(logger),
       version: runwireVersion(),
@@ -164,11 +196,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     listening = url;
     triggers.start();
     publicUrl ??= url;
+    sockets?.start();
     let closed: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closed ??= (async () => {
         dir?.close();
         await app.close();
+        await sockets?.close();
         await triggers.close();
         await hub.close();
         await scheduler?.stop();

@@ -1,6 +1,7 @@
 /**
  * `GET /api/health`: up, which version, whether the database answers, and every live worker on the
- * database (from the workers table: this server's embedded ones, other servers', `runwire worker`s).
+ * database (from the workers table: this server's embedded ones, other servers', `runwire worker`s),
+ * and the Socket Mode sockets (from their leases: which process holds each, connected since, last event).
  */
 import { Type } from '@sinclair/typebox';
 import { WORKER_ALIVE_MS } from '../../engine/worker.js';
@@ -15,7 +16,34 @@ export interface HealthDeps {
   liveWorkers(): Promise<WorkerRecord[]>;
   /** The ids (lease owners) of this process's workers. */
   localWorkerIds(): string[];
+  /** Socket Mode sockets on this database (one per connection with an app token), when the server runs them. */
+  socketMode?: () => Promise<SocketHealth[]>;
 }
+
+export interface SocketHealth {
+  connection: string;
+  connected: boolean;
+  since: string | null;
+  last_event_at: string | null;
+  reconnects: number;
+  holder_host: string;
+  held_here: boolean;
+  live: boolean;
+}
+
+const SocketInfo = Type.Object(
+  {
+    connection: Type.String(),
+    connected: Type.Boolean({ description: 'The socket is open and Slack said hello' }),
+    since: Type.Union([Type.String(), Type.Null()], { description: 'Connected since (ISO-8601)' }),
+    last_event_at: Type.Union([Type.String(), Type.Null()]),
+    reconnects: Type.Integer({ description: 'Reconnects since its holder opened it' }),
+    holder_host: Type.String({ description: 'The host of the process holding the socket' }),
+    held_here: Type.Boolean({ description: 'This server process holds it' }),
+    live: Type.Boolean({ description: 'The lease is current (false: its holder stopped renewing)' }),
+  },
+  { title: 'SocketModeSocket' },
+);
 
 const WorkerInfo = Type.Object(
   {
@@ -37,6 +65,9 @@ const Health = Type.Object({
   workers: Type.Array(WorkerInfo, {
     description: `Every worker on this database with a heartbeat in the last ${WORKER_ALIVE_MS / 1000} s`,
   }),
+  socket_mode: Type.Array(SocketInfo, {
+    description: 'Socket Mode: one socket per connection with an app-level token, held by one process',
+  }),
 });
 
 export function healthRoutes(app: Api, deps: HealthDeps): void {
@@ -53,6 +84,7 @@ export function healthRoutes(app: Api, deps: HealthDeps): void {
         .catch(() => undefined);
       const ok = workers !== undefined;
       const here = new Set(deps.localWorkerIds());
+      const sockets = ok && deps.socketMode ? await deps.socketMode().catch(() => []) : [];
       const body = {
         status: ok ? ('ok' as const) : ('degraded' as const),
         version: deps.version,
@@ -66,6 +98,7 @@ export function healthRoutes(app: Api, deps: HealthDeps): void {
           runs_held: w.runsHeld,
           in_this_server: here.has(w.id),
         })),
+        socket_mode: sockets,
       };
       return reply.status(ok ? 200 : 503).send(body);
     },

@@ -111,8 +111,9 @@ export class SlackTriggerRouter {
   async decide(entry: TriggerHistoryEntry, recovering = false): Promise<void> {
     const delivery = entry.payload as Delivery;
     const event = delivery.event;
+    // The receipt's detail keeps which event and transport it was ("Ev… via http: …").
     const settle = (outcome: TriggerOutcome, detail: string) =>
-      this.d.triggers.settle(entry.id, { outcome, detail }, 'received');
+      this.d.triggers.settle(entry.id, { outcome, detail: `${entry.detail ?? ''}: ${detail}` }, 'received');
     if (event.type !== 'message') return void (await settle('ignored', `a ${String(event.type)} event`));
     const { service, resolver } = await this.d.connections();
     const record = await service.store.get(entry.connection ?? '');

@@ -20,6 +20,7 @@ import { migration510 } from './510-server-drop-unused.js';
 import { migration511 } from './511-oauth-states.js';
 import { migration600 } from './600-triggers.js';
 import { migration601 } from './601-trigger-replies.js';
+import { migration602 } from './602-socket-leases.js';
 import { migration610 } from './610-schedules.js';
 
 /** The applied ids this Runwire has no migration for (a newer Runwire wrote them), in order. */
@@ -52,6 +53,7 @@ export const migrations: Migration[] = [
   migration511,
   migration600,
   migration601,
+  migration602,
   migration610,
   migration700,
 ];

@@ -9,7 +9,7 @@ test('health, request ids, unknown routes and the docs', async (t) => {
 
   const health = await s.call('/api/health');
   assert.equal(health.status, 200);
-  assert.deepEqual(Object.keys(health.body).sort(), ['database', 'status', 'version', 'workers']);
+  assert.deepEqual(Object.keys(health.body).sort(), ['database', 'socket_mode', 'status', 'version', 'workers']);
   assert.equal(health.body.status, 'ok');
   assert.deepEqual(health.body.database, { kind: 'sqlite', ok: true });
   assert.equal(health.body.workers.length, 1, 'the embedded worker');

@@ -17,13 +17,18 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function addDefaultConnection(server: TestServer, sb: Sandbox): Promise<void> {
+export async function addDefaultConnection(
+  server: TestServer,
+  sb: Sandbox,
+  o: { appToken?: boolean } = {},
+): Promise<void> {
   const { service } = connectionsOver(server.runtime.runtime.connectionStore, server.dataDir, {});
   await service.addToken({
     name: 'default',
     token: sb.credentials.bot_token,
     signingSecret: sb.credentials.signing_secret,
     slackUrl: sb.url,
+    ...(o.appToken ? { appToken: sb.credentials.app_token } : {}),
   });
   await service.verify('default');
 }

@@ -94,8 +94,8 @@ test('non-matching text, our own post, a thread reply and a disallowed user star
   assert.match(denied?.detail ?? '', /may not start this runbook/);
   const events = await rig.server.runtime.triggers.history({ kind: 'slack.event', limit: 500 });
   const details = events.map((e) => `${e.outcome}: ${e.detail}`).join('\n');
-  assert.match(details, /ignored: a message Runwire posted/);
-  assert.match(details, /ignored: a thread reply/);
+  assert.match(details, /ignored: Ev\w+ via http: a message Runwire posted/);
+  assert.match(details, /ignored: Ev\w+ via http: a thread reply/);
   // The ephemeral "not allowed" went to bob only.
   const bob = [...rig.sb.workspace.users.values()].find((u) => u.name === 'bob')?.id;
   const notAllowed = await waitFor('the ephemeral', async () => (ephemerals.length ? ephemerals : undefined));
