@@ -62,6 +62,21 @@ export function nextOccurrences(s: Schedule, afterMs: number, count: number): nu
   return out;
 }
 
+/**
+ * Where to start listing the occurrences in (`lastMs`, `nowMs`] when only the most recent `keep` are
+ * wanted: `lastMs`, or a later instant whose window already holds more than `keep` (found by widening
+ * a window back from `nowMs`), so a long downtime costs thousands of steps, not millions.
+ */
+function recentStart(s: Schedule, lastMs: number, nowMs: number, keep: number): number {
+  for (let w = 3_600_000; w < nowMs - lastMs; w *= 4) {
+    let n = 0;
+    for (let t = nextOccurrence(s, nowMs - w); t !== undefined && t <= nowMs && n <= keep; t = nextOccurrence(s, t))
+      n++;
+    if (n > keep) return nowMs - w;
+  }
+  return lastMs;
+}
+
 /** What to do with occurrences missed while nothing was running. */
 export type MissedPolicy = 'skip' | 'once' | 'all';
 
@@ -86,7 +101,8 @@ export function graceFor(s: Schedule, atMs: number, maxGraceMs = MAX_GRACE_MS): 
  * how many to record as skipped. An occurrence is "missed" when it is later than its grace
  * (`graceFor`, or `graceMs` when given). `skip` fires only an occurrence that is not late; `once`
  * fires the latest; `all` fires them all, the most recent `MISSED_ALL_CAP` when there are more.
- * `skipped` holds at most the `MISSED_ALL_CAP * 10` most recent of the others.
+ * `skipped` holds at most the `MISSED_ALL_CAP * 10` most recent of the others (older ones are not
+ * listed, and so not recorded in the history).
  */
 export function dueOccurrences(
   s: Schedule,
@@ -95,12 +111,14 @@ export function dueOccurrences(
   policy: MissedPolicy,
   graceMs?: number,
 ): { fire: number[]; skipped: number[] } {
+  const keep = MISSED_ALL_CAP * 10;
   const due: number[] = [];
-  for (let t = nextOccurrence(s, lastMs); t !== undefined && t <= nowMs; t = nextOccurrence(s, t)) {
+  for (let t = nextOccurrence(s, recentStart(s, lastMs, nowMs, keep)); t !== undefined && t <= nowMs; ) {
     due.push(t);
-    // A schedule every second over a week's downtime is 600k occurrences: keep only what can matter.
-    if (due.length > MISSED_ALL_CAP * 10) due.shift();
+    t = nextOccurrence(s, t);
   }
+  // Only the most recent `keep` can matter (a week of an every-second schedule is 600k occurrences).
+  if (due.length > keep) due.splice(0, due.length - keep);
   if (due.length === 0) return { fire: [], skipped: [] };
   const latest = due[due.length - 1]!;
   const onTime = nowMs - latest <= (graceMs ?? graceFor(s, latest));

@@ -113,3 +113,20 @@ test('missed occurrences after downtime: skip, once, all (capped)', () => {
   assert.ok(all.skipped.length > 0);
   assert.deepEqual(dueOccurrences(hourly, last, at('2026-12-01T00:30:00Z'), 'all'), { fire: [], skipped: [] });
 });
+
+test('a week of downtime of an every-second schedule: the most recent 100 fire, 900 more are listed skipped', () => {
+  const s = schedule('* * * * * *');
+  const last = at('2026-12-01T00:00:00Z');
+  const now = at('2026-12-08T00:00:00.500Z');
+  const all = dueOccurrences(s, last, now, 'all');
+  assert.equal(all.fire.length, MISSED_ALL_CAP);
+  assert.equal(all.fire.at(-1), at('2026-12-08T00:00:00Z'));
+  assert.equal(all.fire[0], at('2026-12-07T23:58:21Z'));
+  assert.equal(all.skipped.length, MISSED_ALL_CAP * 9);
+  assert.equal(all.skipped.at(-1), at('2026-12-07T23:58:20Z'));
+  const once = dueOccurrences(s, last, now, 'once');
+  assert.deepEqual(once.fire, [at('2026-12-08T00:00:00Z')]);
+  assert.equal(once.skipped.length, MISSED_ALL_CAP * 10 - 1);
+  // A short gap still lists every occurrence since the cursor.
+  assert.equal(dueOccurrences(s, at('2026-12-07T23:59:50Z'), now, 'all').fire.length, 10);
+});
