@@ -297,8 +297,9 @@ export class Scheduler {
     const items: Array<readonly [FireClaim, ScheduledTrigger]> = [];
     for (const c of stale) {
       const t = await this.o.source.at(c.runbookId, c.version, c.triggerId);
+      const key = `gone\n${claimKey(c)}`;
       if (t) items.push([c, t]);
-      else
+      else if (!this.warned.has(key) && this.warned.add(key))
         this.o.log?.(
           `scheduler: ${c.runbookId}/${c.triggerId} version ${c.version} is gone; its claim at ${iso(c.scheduledFor)} stays unfinished`,
         );
