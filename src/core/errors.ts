@@ -40,6 +40,9 @@ export const ERROR_CODES = {
   'runwire.approval.bad_reference':
     'An approval button whose value is not a reference this Runwire signed (forged or from another data dir).',
   'runwire.approval.not_approver': 'The person who clicked is not an approver of the task.',
+  'runwire.slack_users.bad_subject': 'A Slack user mapping names no person or user group (@handle, U…, S…).',
+  'runwire.slack_users.bad_role': 'A Slack user mapping names a role Runwire does not have (viewer, operator, admin).',
+  'runwire.slack_users.not_found': 'No Slack user mapping for this person or user group.',
   'runwire.approval.lookup_failed':
     "The approvers' people or user groups could not be listed in Slack (scope, network).",
   'runwire.approval.unknown_approver': 'An approver (@handle or user group) that the Slack workspace does not have.',

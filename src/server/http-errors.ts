@@ -30,6 +30,8 @@ export interface ErrorBody {
 
 /** Codes that mean "what you sent cannot be used" (a bad token, URL, id, or a field the kind lacks). */
 const INPUT_CODES = new Set([
+  'runwire.slack_users.bad_subject',
+  'runwire.slack_users.bad_role',
   'runwire.cli.bad_arguments',
   'runwire.slack.bad_token',
   'runwire.slack.bad_url',

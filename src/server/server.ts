@@ -8,6 +8,10 @@ import type { TaskTypeRegistry } from '../core/task-type.js';
 import { openBoards, processTypes, PUBLIC_URL_ENV } from '../cli/run-session.js';
 import { ApprovalInteractions } from './slack/approval-clicks.js';
 import { interactivityRoutes } from './slack/interactivity-route.js';
+import { SlashCommands } from './slack/slash-commands.js';
+import { slackUserRoutes } from './routes/slack-users.js';
+import { SlackUserStore } from '../slack/users/store.js';
+import { BoardStore } from '../slack/board/store.js';
 import { type AppDeps, buildApp } from './app.js';
 import { RunService } from '../engine/run-service.js';
 import { Worker, WORKER_ALIVE_MS } from '../engine/worker.js';
@@ -97,6 +101,17 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const board = openBoards(runtime.runtime, slack, {
     owner: `server-${process.pid}`,
     publicUrl: () => publicUrl,
+    log: (line) => logger.warn(line),
+  });
+  const slackUsers = new SlackUserStore(runtime.runtime.sql);
+  const commands = new SlashCommands({
+    service,
+    store,
+    library: runtime.library,
+    users: slackUsers,
+    boards: new BoardStore(runtime.runtime.sql),
+    connections: async () => (await slack()).connections(),
+    delivery: async () => (await slack()).delivery,
     log: (line) => logger.warn(line),
   });
   const approvals = new ApprovalInteractions({
@@ -189,7 +204,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       database: { kind: runtime.backend, ping: runtime.ping },
       liveWorkers: () => store.listWorkers(WORKER_ALIVE_MS),
       localWorkerIds: () => workerList.map((w) => w.id),
-      plugins: [...(o.plugins ?? []), (scope) => interactivityRoutes(scope, approvals)],
+      plugins: [
+        ...(o.plugins ?? []),
+        (scope) => interactivityRoutes(scope, approvals, commands),
+        (scope) => slackUserRoutes(scope, slackUsers),
+      ],
     });
     const dir = o.runbooksDir ? await loadRunbookDir(o.runbooksDir, runtime.library, types, logger) : undefined;
     const url = await listen(app, o.host ?? '127.0.0.1', o.port ?? 8080);

@@ -15,6 +15,7 @@ import { runbooksCommands } from './runbooks.js';
 import { triggersCommands } from './triggers.js';
 import { typesCommand } from './types.js';
 import { workerCommands } from './worker.js';
+import { slackUsersCommands } from './slack-users.js';
 
 export const commandModules: CommandModule[] = [
   checkCommand,
@@ -32,4 +33,5 @@ export const commandModules: CommandModule[] = [
   triggersCommands,
   typesCommand,
   workerCommands,
+  slackUsersCommands,
 ];

@@ -14,12 +14,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { toRunwireError } from '../../core/errors.js';
 import type { TaskLogger } from '../../core/task-type.js';
 import type { RunEvent, Store } from '../../store/store.js';
-import type { ConnectionResolver } from '../connections/types.js';
+import type { ConnectionResolver, ResolvedConnection } from '../connections/types.js';
 import type { DeliveryService } from '../delivery/service.js';
 import type { DeliveryState } from '../delivery/state.js';
 import { parseTarget } from '../targets.js';
 import { renderBoard } from './render.js';
-import type { BoardStore } from './store.js';
+import type { BoardRow, BoardStore } from './store.js';
 
 export const BOARD_TASK_ID = '__board';
 /** At most one chat.update per board this often: 20 a minute, within Tier 3 (50 a minute). */
@@ -120,6 +120,34 @@ export class BoardService {
     await Promise.all(pending);
   }
 
+  /** A run started from Slack ended: say how in the board's thread, once (slack delivery, exactly once). */
+  private async replyOutcome(
+    runId: string,
+    row: BoardRow,
+    summary: string,
+    conn: ResolvedConnection,
+    delivery: DeliveryService,
+  ): Promise<void> {
+    if (!row.state?.channel || !row.state.ts) return;
+    if (!(await this.o.boards.claimReply(runId))) return;
+    await delivery.deliver(
+      {
+        connection: conn,
+        asUser: false,
+        text: `Run ${runId} ended: ${summary}`,
+        thread: { channel: row.state.channel, ts: row.state.ts, broadcast: false },
+        run: { id: runId, taskId: `${BOARD_TASK_ID}_outcome` },
+      },
+      {
+        state: undefined,
+        save: (s) => this.o.boards.saveReply(runId, s),
+        log: { info: () => undefined, warn: (m) => this.o.log?.(m), error: (m) => this.o.log?.(m) },
+        signal: AbortSignal.timeout(120_000),
+        now: () => new Date(),
+      },
+    );
+  }
+
   private async render(runId: string, b: Live): Promise<void> {
     const run = await this.o.store.getRun(runId);
     const notify = run?.spec.notify?.slack;
@@ -185,10 +213,13 @@ export class BoardService {
         },
       );
       await this.o.boards.takeRender(runId, version, final);
+      const sent = await this.o.boards.get(runId);
+      if (final && sent?.sent && sent.replyOnEnd) await this.replyOutcome(runId, sent, view.text, conn, delivery);
       return;
     }
     if (!(await this.o.boards.takeRender(runId, version, final))) return;
     const ws = delivery.workspaceFor(conn, false);
+    if (final && row.replyOnEnd) await this.replyOutcome(runId, row, view.text, conn, delivery);
     const args = { channel: row.state?.channel, ts: row.state?.ts, text: view.text, blocks: view.blocks };
     for (let attempt = 1; attempt <= 5; attempt++) {
       const out = await ws.call('chat.update', args);

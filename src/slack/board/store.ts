@@ -16,6 +16,10 @@ export interface BoardRow {
   final: boolean;
   /** chat.update calls made for this board. */
   updates: number;
+  /** A run started from Slack: its outcome is replied in the board's thread when it ends. */
+  replyOnEnd: boolean;
+  /** That reply's delivery state, once claimed. */
+  reply: DeliveryState | undefined;
 }
 
 function rowOf(r: SqlRow): BoardRow {
@@ -29,6 +33,9 @@ function rowOf(r: SqlRow): BoardRow {
     renderedSeq: Number(r.rendered_seq),
     final: Number(r.final) === 1,
     updates: Number(r.updates),
+    replyOnEnd: Number(r.reply_on_end) === 1,
+    reply:
+      typeof r.reply === 'string' && r.reply !== '{}' ? (JSON.parse(r.reply) as unknown as DeliveryState) : undefined,
   };
 }
 
@@ -52,6 +59,29 @@ export class BoardStore {
       [runId, owner, until, now],
     );
     return n === 1;
+  }
+
+  /** The run was started from Slack: reply its outcome in the thread when it ends. */
+  async replyOnEnd(runId: string): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO run_boards (run_id, state, reply_on_end) VALUES (?, '{}', 1)
+       ON CONFLICT (run_id) DO UPDATE SET reply_on_end = 1`,
+      [runId],
+    );
+  }
+
+  /** Claim the outcome reply (true once per run; a claim whose reply never went out is taken again by its owner). */
+  async claimReply(runId: string): Promise<boolean> {
+    return (
+      (await this.sql.run(
+        "UPDATE run_boards SET reply = '{}' WHERE run_id = ? AND reply_on_end = 1 AND reply IS NULL",
+        [runId],
+      )) === 1
+    );
+  }
+
+  async saveReply(runId: string, state: DeliveryState): Promise<void> {
+    await this.sql.run('UPDATE run_boards SET reply = ? WHERE run_id = ?', [JSON.stringify(state), runId]);
   }
 
   async saveState(runId: string, state: DeliveryState): Promise<void> {

@@ -16,6 +16,7 @@ import { migration103 } from './103-connection-description.js';
 import { migration200 } from './200-slack-pacing.js';
 import { migration500 } from './500-server.js';
 import { migration700 } from './700-slack-boards.js';
+import { migration701 } from './701-slack-users.js';
 import { migration510 } from './510-server-drop-unused.js';
 import { migration511 } from './511-oauth-states.js';
 import { migration600 } from './600-triggers.js';
@@ -56,4 +57,5 @@ export const migrations: Migration[] = [
   migration602,
   migration610,
   migration700,
+  migration701,
 ];

@@ -48,7 +48,10 @@ export class ApprovalEnv {
     ]);
     if (r.code !== 0) throw new Error(`connection add failed: ${r.stdout}${r.stderr}`);
     const server = await startTestServer(backend, { dataDir: slack.dataDir, schema });
-    await slack.admin('POST', 'app/interactivity', { request_url: `${server.url}/slack/interactivity` });
+    await slack.admin('POST', 'app/interactivity', {
+      request_url: `${server.url}/slack/interactivity`,
+      slash_commands: { '/runwire': `${server.url}/slack/commands` },
+    });
     return new ApprovalEnv(slack, server, dbArgs);
   }
 
@@ -137,6 +140,32 @@ export class ApprovalEnv {
       ts,
       action_id: action,
     });
+  }
+
+  /** A person types a slash command in a channel, through the sandbox (signed; its reply shown to them). */
+  async command(user: string, channel: string, text: string) {
+    return this.slack.admin('POST', 'interactivity/command', {
+      user: this.userId(user),
+      channel: this.channelId(channel),
+      text,
+    });
+  }
+
+  /** The ephemerals a person got since `from` (an index into `ephemerals`). */
+  told(user: string, from: number): Ephemeral[] {
+    return this.ephemerals.slice(from).filter((e) => e.user === this.userId(user));
+  }
+
+  /** Put a runbook in the server's library (as an admin would). */
+  async library(id: string, yaml: string): Promise<void> {
+    const { token } = await this.server.runtime.tokens.create('admin', `lib-${Math.random().toString(36).slice(2, 8)}`);
+    const r = await this.server.call(`/api/runbooks/${id}`, {
+      method: 'PUT',
+      token,
+      headers: { 'content-type': 'application/yaml' },
+      body: yaml,
+    });
+    if (r.status >= 300) throw new Error(`library PUT ${r.status}: ${r.text}`);
   }
 
   async close(): Promise<void> {

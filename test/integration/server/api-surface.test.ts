@@ -62,6 +62,35 @@ function cases(admin: () => string): RouteCase[] {
     },
     {
       method: 'GET',
+      route: '/api/slack-users',
+      need: 'admin',
+      ok: 200,
+      request: async () => ({ path: '/api/slack-users' }),
+    },
+    {
+      method: 'PUT',
+      route: '/api/slack-users/:subject',
+      need: 'admin',
+      ok: 200,
+      request: async () => ({ path: '/api/slack-users/%40alice', body: { role: 'operator' } }),
+    },
+    {
+      method: 'DELETE',
+      route: '/api/slack-users/:subject',
+      need: 'admin',
+      ok: 204,
+      request: async (s) => {
+        await s.call('/api/slack-users/%40carol', {
+          method: 'PUT',
+          token: (await s.runtime.tokens.create('admin')).token,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ role: 'viewer' }),
+        });
+        return { path: '/api/slack-users/%40carol' };
+      },
+    },
+    {
+      method: 'GET',
       route: '/api/runbooks',
       need: 'viewer',
       ok: 200,
@@ -279,6 +308,7 @@ const PUBLIC = new Set([
   'POST /slack/events',
   // Signed by Slack too (test/integration/approvals/approvals.test.ts checks forged and replayed clicks get 401).
   'POST /slack/interactivity',
+  'POST /slack/commands',
 ]);
 /** Streams: checked for 401/403 only (a 2xx never ends by itself). */
 const STREAMS = new Set(['GET /api/events']);
@@ -305,8 +335,9 @@ test('every route × every role, the table and OpenAPI cover every route, the do
   assert.equal(hook.status, 201, hook.text);
   assert.ok(!hook.text.includes('webhooksecretpart'), 'the webhook URL (a secret) is not returned');
 
+  const yamlPut = (c: { method: string; route: string }) => c.method === 'PUT' && c.route === '/api/runbooks/:id';
   const table = cases(() => tokens.admin).map((c) =>
-    c.method === 'PUT'
+    yamlPut(c)
       ? {
           ...c,
           // The runbook body is YAML text, not JSON.
@@ -317,7 +348,7 @@ test('every route × every role, the table and OpenAPI cover every route, the do
   await checkRoleTable(
     s,
     tokens,
-    table.filter((c) => c.method !== 'PUT'),
+    table.filter((c) => !yamlPut(c)),
   );
   // PUT with a YAML body, by hand, in the same pattern.
   for (const [token, want] of [
