@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   'runwire.store.bad_row': 'The database holds a value Runwire does not write (another version, or edited by hand).',
   'runwire.http.bad_url': 'An http task URL that is not an absolute http(s) URL.',
   'runwire.http.network': 'An http task could not reach the server (DNS, refused, reset).',
+  'runwire.http.bad_port': "An http task URL on a port HTTP clients refuse (fetch's blocked ports: 9, 25, 6000…).",
   'runwire.http.timeout': 'An http task got no answer within its timeout.',
   'runwire.http.rate_limited': 'An http task got 429 Too Many Requests.',
   'runwire.http.server_error': 'An http task got a 5xx answer.',

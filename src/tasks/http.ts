@@ -14,6 +14,7 @@ import { parseDuration } from '../core/duration.js';
 import { Duration } from '../core/runbook-schema.js';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from '../core/json-depth.js';
 import { hasUrlCredentials, redactUrlCredentials } from '../core/redact.js';
+import { checkPort } from './http-ports.js';
 import {
   checkLiteralHost,
   guardLookup,
@@ -219,6 +220,7 @@ async function callHttp(input: Input, ctx: TaskContext, doFetch: typeof fetch, a
   try {
     for (let hop = 0; ; hop++) {
       if (!allowLinkLocal) checkLiteralHost(url);
+      checkPort(url, hop === 0 ? where : `${where} (redirected to ${safeUrl(url)})`);
       res = await doFetch(url, {
         method,
         headers,
@@ -272,6 +274,7 @@ async function callHttp(input: Input, ctx: TaskContext, doFetch: typeof fetch, a
       {
         retryable: true,
         cause: err,
+        fix: `check that a server is listening at ${url.host} and reachable from the Runwire host (DNS, firewall, proxy)`,
       },
     );
   }

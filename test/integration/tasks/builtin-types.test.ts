@@ -224,7 +224,18 @@ test('http: timeouts and refused connections are retryable; bad URLs are not; th
   );
   await assert.rejects(
     type('http').run({ url: `${freed}/` }, context()),
-    (e: unknown) => e instanceof RunwireError && e.code === 'runwire.http.network' && e.retryable,
+    (e: unknown) =>
+      e instanceof RunwireError && e.code === 'runwire.http.network' && e.retryable && /listening/.test(e.fix ?? ''),
+  );
+  // Port 9 (discard) is one fetch refuses: a code and a fix, not undici's bare "bad port".
+  await assert.rejects(
+    type('http').run({ url: 'http://127.0.0.1:9/' }, context()),
+    (e: unknown) =>
+      e instanceof RunwireError &&
+      e.code === 'runwire.http.bad_port' &&
+      !e.retryable &&
+      /port 9\b/.test(e.message) &&
+      /another port/.test(e.fix ?? ''),
   );
   await assert.rejects(
     type('http').run({ url: 'ftp://example.com/x' }, context()),
