@@ -210,10 +210,12 @@ export class SlackTriggerRouter {
     key: string,
   ): Promise<{ outcome: TriggerOutcome; detail: string }> {
     try {
+      // Names and permalinks cost a Web API call each: looked up only when the trigger's vars use them.
+      const uses = (v: string) => Object.values(t.spec.vars).some((text) => text.includes(`trigger.${v}`));
       const named: SlackMessageEvent = {
         ...msg,
-        user_name: msg.user ? await this.d.lookups.userName(conn, msg.user) : '',
-        permalink: await this.d.lookups.permalink(conn, msg.channel, msg.ts),
+        user_name: msg.user && uses('user_name') ? await this.d.lookups.userName(conn, msg.user) : '',
+        permalink: uses('permalink') ? await this.d.lookups.permalink(conn, msg.channel, msg.ts) : '',
       };
       const values = slackMessageTrigger.toVars(named, {} as never, { matched: true, groups });
       const vars = triggerRunVars(t.runbook, t.spec.vars, values);
