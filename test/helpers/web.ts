@@ -30,8 +30,11 @@ export interface WebFixture {
   close(): Promise<void>;
 }
 
-export async function startWeb(backend: Backend = 'sqlite'): Promise<WebFixture> {
-  const server = await startTestServer(backend);
+export async function startWeb(
+  backend: Backend = 'sqlite',
+  options: Parameters<typeof startTestServer>[1] = {},
+): Promise<WebFixture> {
+  const server = await startTestServer(backend, options);
   const browser = await launchBrowser();
   const tokens = {} as Record<RoleName, string>;
   for (const role of ['viewer', 'operator', 'admin'] as const) {

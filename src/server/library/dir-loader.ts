@@ -74,6 +74,7 @@ export async function loadRunbookDir(
         id,
         issues.map((i) => ({ file, ...i })),
         file,
+        text,
       );
       log.warn(
         { runbook: id, file, issues: issues.map((i) => `${file}:${i.line}:${i.column} ${i.field}: ${i.message}`) },

@@ -43,6 +43,9 @@ const Detail = Type.Object(
     issues: Type.Union([Type.Array(Issue), Type.Null()], {
       description: 'Problems of the file as it is now (`--runbooks DIR`); the version above stays in use',
     }),
+    current_source: Type.Union([Type.String(), Type.Null()], {
+      description: "The file's text as it is now when it has issues: their lines and columns point into it",
+    }),
     source_file: Type.Union([Type.String(), Type.Null()]),
   },
   { title: 'Runbook' },
@@ -143,7 +146,7 @@ export function runbookRoutes(app: Api, lib: LibraryStore, types: TaskTypeRegist
           `Runbook "${e.id}" (${e.source_file ?? 'file'}) has never been valid.`,
           {
             fix: 'Fix the issues in the file; it is reloaded on save.',
-            extra: { issues: e.issues ?? [] },
+            extra: { issues: e.issues ?? [], current_source: e.current_source },
           },
         );
       }
@@ -153,6 +156,7 @@ export function runbookRoutes(app: Api, lib: LibraryStore, types: TaskTypeRegist
         source: e.latest.source,
         runbook: e.latest.runbook,
         issues: e.issues,
+        current_source: e.current_source,
         source_file: e.source_file,
       } as never;
     },
@@ -195,6 +199,7 @@ export function runbookRoutes(app: Api, lib: LibraryStore, types: TaskTypeRegist
         source: v.source,
         runbook: v.runbook,
         issues: null,
+        current_source: null,
         source_file: null,
       } as never;
     },

@@ -25,6 +25,8 @@ export interface LibraryEntry {
   latest: RunbookVersion | undefined;
   /** Issues of the file as it is now, when `--runbooks DIR` holds an invalid version of it. */
   issues: RunbookIssue[] | null;
+  /** The file's text as it is now, when it is invalid (the issues' lines and columns point into it). */
+  current_source: string | null;
   source_file: string | null;
 }
 
@@ -64,8 +66,9 @@ export class LibraryStore {
     const [head] = await this.sql.all('SELECT deleted FROM runbooks WHERE id = ?', [id]);
     const created = !head || Number(head.deleted) === 1;
     await this.sql.run(
-      `INSERT INTO runbooks (id, deleted, source_file, issues, updated_at) VALUES (?, 0, ?, NULL, ?)
-       ON CONFLICT (id) DO UPDATE SET deleted = 0, source_file = excluded.source_file, issues = NULL, updated_at = excluded.updated_at`,
+      `INSERT INTO runbooks (id, deleted, source_file, issues, current_source, updated_at) VALUES (?, 0, ?, NULL, NULL, ?)
+       ON CONFLICT (id) DO UPDATE SET deleted = 0, source_file = excluded.source_file, issues = NULL,
+         current_source = NULL, updated_at = excluded.updated_at`,
       [id, v.sourceFile ?? null, at],
     );
     const latest = await this.latest(id);
@@ -97,11 +100,12 @@ export class LibraryStore {
   }
 
   /** Record that the file behind `id` is invalid now (the last good version stays in use). */
-  async setIssues(id: string, issues: RunbookIssue[], sourceFile: string): Promise<void> {
+  async setIssues(id: string, issues: RunbookIssue[], sourceFile: string, source: string): Promise<void> {
     await this.sql.run(
-      `INSERT INTO runbooks (id, deleted, source_file, issues, updated_at) VALUES (?, 0, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET source_file = excluded.source_file, issues = excluded.issues, updated_at = excluded.updated_at`,
-      [id, sourceFile, JSON.stringify(issues), this.now().toISOString()],
+      `INSERT INTO runbooks (id, deleted, source_file, issues, current_source, updated_at) VALUES (?, 0, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET source_file = excluded.source_file, issues = excluded.issues,
+         current_source = excluded.current_source, updated_at = excluded.updated_at`,
+      [id, sourceFile, JSON.stringify(issues), source, this.now().toISOString()],
     );
   }
 
@@ -123,12 +127,16 @@ export class LibraryStore {
 
   /** A runbook that is not deleted, with its latest version and current issues. */
   async get(id: string): Promise<LibraryEntry | undefined> {
-    const [head] = await this.sql.all('SELECT id, deleted, source_file, issues FROM runbooks WHERE id = ?', [id]);
+    const [head] = await this.sql.all(
+      'SELECT id, deleted, source_file, issues, current_source FROM runbooks WHERE id = ?',
+      [id],
+    );
     if (!head || Number(head.deleted) === 1) return undefined;
     return {
       id,
       latest: await this.latest(id),
       issues: head.issues ? (JSON.parse(String(head.issues)) as RunbookIssue[]) : null,
+      current_source: head.issues && typeof head.current_source === 'string' ? head.current_source : null,
       source_file: head.source_file === null || head.source_file === undefined ? null : String(head.source_file),
     };
   }

@@ -19,6 +19,7 @@ import { migration700 } from './700-slack-boards.js';
 import { migration701 } from './701-slack-users.js';
 import { migration510 } from './510-server-drop-unused.js';
 import { migration511 } from './511-oauth-states.js';
+import { migration520 } from './520-runbook-current-source.js';
 import { migration600 } from './600-triggers.js';
 import { migration601 } from './601-trigger-replies.js';
 import { migration602 } from './602-socket-leases.js';
@@ -52,6 +53,7 @@ export const migrations: Migration[] = [
   migration500,
   migration510,
   migration511,
+  migration520,
   migration600,
   migration601,
   migration602,

@@ -174,6 +174,7 @@ test('library changes are seen without a restart: added, pattern changed, delete
       'later',
       [{ file: 'later.yaml', line: 3, column: 5, field: 'tasks', message: 'tasks must not be empty' }],
       'later.yaml',
+      'name: later\ntasks: []\n',
     );
     r.clock.now = Date.parse('2026-12-01T10:00:20.100Z');
     assert.equal((await s.tick()).started, 0);

@@ -133,6 +133,7 @@ test('--runbooks DIR: loads at start, reloads on change, an invalid edit keeps t
   const broken = await s.call('/api/runbooks/broken', { token });
   assert.equal(broken.status, 422);
   assert.equal(broken.body.error.issues[0].line, 4);
+  assert.equal(broken.body.error.current_source, 'name: Broken\ntasks:\n  - id: a\n    type: nope\n');
   assert.ok(s.logLines.some((l) => l.includes('runbook file is invalid') && l.includes('broken.yaml:4:')));
 
   let loaded = s.runbooks!.loaded('deploy');
@@ -145,6 +146,10 @@ test('--runbooks DIR: loads at start, reloads on change, an invalid edit keeps t
   assert.equal(kept.status, 200);
   assert.equal(kept.body.version, 1, 'the last good version stays');
   assert.equal(kept.body.issues[0].field, 'tasks[0].depends_on');
+  // The issues point into the file as it is now, which the API gives beside the version in use.
+  assert.match(kept.body.current_source, /depends_on: \[nope\]/);
+  assert.equal(kept.body.current_source.split('\n')[kept.body.issues[0].line - 1].trim(), 'depends_on: [nope]');
+  assert.doesNotMatch(kept.body.source, /nope/);
 
   loaded = s.runbooks!.loaded('deploy');
   writeFileSync(join(dir, 'deploy.yaml'), V2);
@@ -152,6 +157,7 @@ test('--runbooks DIR: loads at start, reloads on change, an invalid edit keeps t
   const fixed = await s.call('/api/runbooks/deploy', { token });
   assert.equal(fixed.body.version, 2);
   assert.equal(fixed.body.issues, null);
+  assert.equal(fixed.body.current_source, null);
 });
 
 test('runwire runbooks push|list|show against a server (RUNWIRE_SERVER, RUNWIRE_TOKEN) and locally', async (t) => {

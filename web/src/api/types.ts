@@ -47,6 +47,8 @@ export interface RunbookDetail {
   source: string;
   runbook: { name: string; description?: string; vars: Record<string, string>; tasks: TaskSpec[] };
   issues: Issue[] | null;
+  /** The file's text as it is now when it has issues (their lines point into it). */
+  current_source: string | null;
   source_file: string | null;
 }
 

@@ -1,13 +1,21 @@
 /** A runbook's source with line numbers, each validation issue shown under its line. */
 import type { Issue } from '../api/types';
 
-export function SourceView({ source, issues }: { source: string; issues: Issue[] }) {
+export function SourceView({
+  source,
+  issues,
+  testId = 'source',
+}: {
+  source: string;
+  issues: Issue[];
+  testId?: string;
+}) {
   const byLine = new Map<number, Issue[]>();
   for (const i of issues) byLine.set(i.line, [...(byLine.get(i.line) ?? []), i]);
   const lines = source.replace(/\n$/, '').split('\n');
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (axe scrollable-region-focusable)
-    <pre className="source" data-testid="source" tabIndex={0}>
+    <pre className="source" data-testid={testId} tabIndex={0}>
       {lines.map((text, i) => {
         const n = i + 1;
         const here = byLine.get(n);

@@ -31,11 +31,18 @@ export default function RunbookPage({ id }: { id: string }) {
 
   if (rb.error) {
     const issues = (rb.error.extra.issues as Issue[] | undefined) ?? [];
+    const current = rb.error.extra.current_source;
     return (
       <section>
         <h1>{id}</h1>
         <ErrorBox error={rb.error} />
         {issues.length ? <IssueList issues={issues} /> : null}
+        {typeof current === 'string' ? (
+          <>
+            <h2>The file as it is now</h2>
+            <SourceView source={current} issues={issues} />
+          </>
+        ) : null}
       </section>
     );
   }
@@ -141,6 +148,13 @@ export default function RunbookPage({ id }: { id: string }) {
         ) : null}
       </div>
       {d.issues?.length ? <IssueList issues={d.issues} /> : null}
+      {d.issues?.length && d.current_source !== null && !editing ? (
+        <>
+          <h3>The file as it is now{d.source_file ? ` (${d.source_file})` : ''}</h3>
+          <SourceView source={d.current_source} issues={d.issues} testId="current-source" />
+          <h3>Version {d.version}, in use</h3>
+        </>
+      ) : null}
       {editing ? (
         <SourceEditor
           id={d.id}
