@@ -17,7 +17,7 @@ import {
 import type { Sql, SqlRow } from './sql.js';
 
 const COLS =
-  'id, kind, runbook_id, trigger_id, connection, dedupe_key, received_at, scheduled_for, outcome, run_id, detail, payload, updated_at, reply_wanted, reply_started_at, reply_outcome_at';
+  'id, kind, runbook_id, trigger_id, connection, dedupe_key, received_at, scheduled_for, outcome, run_id, detail, payload, updated_at, reply_wanted, reply_started_at, reply_outcome_at, reply_started_ts, reply_outcome_ts';
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -40,6 +40,8 @@ function entry(r: SqlRow): TriggerHistoryEntry {
     replyWanted: Number(r.reply_wanted) === 1,
     replyStartedAt: str(r.reply_started_at),
     replyOutcomeAt: str(r.reply_outcome_at),
+    replyStartedTs: str(r.reply_started_ts),
+    replyOutcomeTs: str(r.reply_outcome_ts),
   };
 }
 
@@ -167,6 +169,32 @@ export class SqlTriggerStore implements TriggerStore {
       [limit],
     );
     return rows.map(entry);
+  }
+
+  async replyPosted(id: number, which: 'started' | 'outcome', ts: string): Promise<void> {
+    const col = which === 'started' ? 'reply_started_ts' : 'reply_outcome_ts';
+    await this.sql.run(`UPDATE trigger_history SET ${col} = ? WHERE id = ?`, [ts, id]);
+  }
+
+  async staleReplies(before: Date, limit = 50): Promise<TriggerHistoryEntry[]> {
+    const at = before.toISOString();
+    const rows = await this.sql.all(
+      `SELECT ${COLS} FROM trigger_history WHERE reply_wanted = 1 AND (
+         (reply_started_at IS NOT NULL AND reply_started_ts IS NULL AND reply_started_at < ?) OR
+         (reply_outcome_at IS NOT NULL AND reply_outcome_ts IS NULL AND reply_outcome_at < ?)) ORDER BY id LIMIT ?`,
+      [at, at, limit],
+    );
+    return rows.map(entry);
+  }
+
+  async reclaimReply(id: number, which: 'started' | 'outcome', claimedAt: string): Promise<boolean> {
+    const col = which === 'started' ? 'reply_started_at' : 'reply_outcome_at';
+    const n = await this.sql.run(`UPDATE trigger_history SET ${col} = ? WHERE id = ? AND ${col} = ?`, [
+      this.now().toISOString(),
+      id,
+      claimedAt,
+    ]);
+    return n === 1;
   }
 
   async isEnabled(runbookId: string, triggerId: string): Promise<boolean> {

@@ -23,6 +23,7 @@ import { migration520 } from './520-runbook-current-source.js';
 import { migration600 } from './600-triggers.js';
 import { migration601 } from './601-trigger-replies.js';
 import { migration602 } from './602-socket-leases.js';
+import { migration603 } from './603-trigger-reply-posted.js';
 import { migration610 } from './610-schedules.js';
 
 /** The applied ids this Runwire has no migration for (a newer Runwire wrote them), in order. */
@@ -57,6 +58,7 @@ export const migrations: Migration[] = [
   migration600,
   migration601,
   migration602,
+  migration603,
   migration610,
   migration700,
   migration701,

@@ -63,6 +63,9 @@ export interface TriggerHistoryEntry {
   replyWanted: boolean;
   replyStartedAt: string | null;
   replyOutcomeAt: string | null;
+  /** The Slack ts of each reply once it is known to be posted. */
+  replyStartedTs: string | null;
+  replyOutcomeTs: string | null;
 }
 
 export interface NewTriggerHistoryEntry {
@@ -131,6 +134,12 @@ export interface TriggerStore {
   claimReply(id: number, which: 'started' | 'outcome'): Promise<boolean>;
   /** Started entries that want replies and whose outcome reply is not claimed yet, oldest first. */
   awaitingOutcomeReply(limit?: number): Promise<TriggerHistoryEntry[]>;
+  /** Record the Slack ts of a posted reply (it is done). */
+  replyPosted(id: number, which: 'started' | 'outcome', ts: string): Promise<void>;
+  /** Entries with a reply claimed before `before` and no ts: their claimer may have died. */
+  staleReplies(before: Date, limit?: number): Promise<TriggerHistoryEntry[]>;
+  /** Take over a stale claim (compare-and-set on the claim time): true for exactly one caller. */
+  reclaimReply(id: number, which: 'started' | 'outcome', claimedAt: string): Promise<boolean>;
   /** True unless the trigger was disabled. */
   isEnabled(runbookId: string, triggerId: string): Promise<boolean>;
   /** Every trigger with a stored state (the others are enabled). */

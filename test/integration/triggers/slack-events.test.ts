@@ -73,6 +73,33 @@ test('a matching message from an allowed user starts the runbook with its vars, 
   assert.equal(started?.runId, run.id);
 });
 
+test('a reply claimed by a process that died is looked up in the thread first: posted again only if missing', async () => {
+  const [started] = await history('started');
+  assert.ok(started?.replyOutcomeTs && started.replyStartedTs);
+  const p = started.payload as { channel: string; ts: string };
+  const long = new Date(Date.now() - 10 * 60_000).toISOString();
+  const forget = () =>
+    rig.server.runtime.sql.run(
+      'UPDATE trigger_history SET reply_outcome_ts = NULL, reply_outcome_at = ? WHERE id = ?',
+      [long, started.id],
+    );
+  // Posted, but its answer was lost: found by its metadata, not posted again.
+  await forget();
+  await rig.server.triggers.replies.poll();
+  assert.equal((await threadReplies(p.channel, p.ts)).length, 2);
+  assert.equal((await rig.server.runtime.triggers.get(started.id))?.replyOutcomeTs, started.replyOutcomeTs);
+  // Never posted (the process died after the claim): posted now, once.
+  const web = new WebClient(rig.sb.credentials.bot_token, { slackApiUrl: `${rig.sb.url}api/` });
+  await web.chat.delete({ channel: p.channel, ts: started.replyOutcomeTs as string });
+  assert.equal((await threadReplies(p.channel, p.ts)).length, 1);
+  await forget();
+  await rig.server.triggers.replies.poll();
+  await rig.server.triggers.replies.poll();
+  const replies = await threadReplies(p.channel, p.ts);
+  assert.equal(replies.length, 2);
+  assert.match(replies[1] as string, /succeeded/);
+});
+
 test('non-matching text, our own post, a thread reply and a disallowed user start nothing', async () => {
   const before = (await runsOf(rig.server, 'Deploy')).length;
   await postAs(rig.sb, 'alice', 'releases', 'deploy now please');
@@ -136,6 +163,38 @@ test('a delivery Slack retries (the ack was late) starts one run; the retry is k
     (e) => e.outcome === 'duplicate',
   );
   assert.equal(dups.filter((e) => /Ev0RETRIED01/.test(e.detail ?? '')).length, 2);
+});
+
+test('a delivery recorded by a process that died before deciding it is decided by the sweep, once', async () => {
+  const before = (await runsOf(rig.server, 'Deploy')).length;
+  const alice = [...rig.sb.workspace.users.values()].find((u) => u.name === 'alice')?.id;
+  const now = Math.floor(Date.now() / 1000);
+  const r = await rig.server.runtime.triggers.record({
+    kind: 'slack.event',
+    connection: 'default',
+    dedupeKey: `slack:${rig.sb.workspace.team.id}:Ev0ORPHAN01`,
+    outcome: 'received',
+    detail: 'Ev0ORPHAN01 via http',
+    payload: {
+      event_id: 'Ev0ORPHAN01',
+      team_id: rig.sb.workspace.team.id,
+      event: {
+        type: 'message',
+        channel: channelId(rig.sb, 'releases'),
+        user: alice,
+        text: 'deploy 88',
+        ts: `${now}.000300`,
+      },
+    },
+  });
+  assert.ok(r.inserted);
+  // Too recent: left to the process that recorded it.
+  assert.equal(await rig.server.triggers.router.sweep(), 0);
+  assert.equal(await rig.server.triggers.router.sweep(Date.now() + 31_000), 1);
+  assert.equal(await rig.server.triggers.router.sweep(Date.now() + 31_000), 0);
+  const runs = await runsOf(rig.server, 'Deploy');
+  assert.equal(runs.length, before + 1);
+  assert.equal((await rig.server.runtime.triggers.get(r.entry.id))?.outcome, 'started');
 });
 
 test('url_verification is answered with the challenge; an unsigned event is a 401 and recorded nowhere', async () => {
