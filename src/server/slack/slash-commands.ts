@@ -4,7 +4,7 @@
  * answer — always an ephemeral message in the command's reply (Slack's 3 s), then, for `run`, the run
  * itself in the channel: its live board message, and the outcome replied in that message's thread.
  *
- * `run` needs operator, `approve`/`reject` operator, `status`/`help` viewer. Errors read as the CLI's
+ * `run` needs operator, `approve`/`reject` operator, `status` viewer, `help` nothing. Errors read as the CLI's
  * (unknown runbook, a bad or unknown var), with their fix.
  */
 import { toRunwireError } from '../../core/errors.js';
@@ -42,13 +42,8 @@ export interface SlashReply {
 
 const say = (text: string): SlashReply => ({ response_type: 'ephemeral', text });
 
-const NEED: Record<string, Role> = {
-  help: 'viewer',
-  status: 'viewer',
-  run: 'operator',
-  decide: 'operator',
-  bad: 'viewer',
-};
+/** What each command needs; help (and a mistyped command, which shows it) needs no role. */
+const NEED: Record<string, Role | undefined> = { status: 'viewer', run: 'operator', decide: 'operator' };
 
 export class SlashCommands {
   constructor(private readonly d: SlashCommandDeps) {}
@@ -64,8 +59,8 @@ export class SlashCommands {
       const conn = await (await this.d.connections()).resolve(connectionName);
       const ws = (await this.d.delivery()).workspaceFor(conn, false);
       const role = await this.d.users.roleOf(ws, userId);
-      const need = NEED[cmd.kind]!;
-      if (!role || !allows(role, need)) {
+      const need = NEED[cmd.kind];
+      if (need && (!role || !allows(role, need))) {
         return say(
           `You may not do that: \`/runwire ${cmd.kind === 'decide' ? cmd.decision : cmd.kind}\` needs the ${need} role, and you ${role ? `are ${role}` : 'have no Runwire role'}. An admin can give you one: \`runwire slack-users map @${handle} ${need}\`.`,
         );

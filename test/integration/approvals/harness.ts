@@ -30,7 +30,8 @@ export class ApprovalEnv {
     });
   }
 
-  static async start(backend: Backend = 'sqlite'): Promise<ApprovalEnv> {
+  /** `socketMode`: the connection has the app-level token, the server holds a socket, no Request URLs. */
+  static async start(backend: Backend = 'sqlite', o: { socketMode?: boolean } = {}): Promise<ApprovalEnv> {
     const slack = await SlackEnv.start({ extensions: defaultExtensions() }, false);
     const schema = freshSchema('runwire_appr');
     const dbArgs = backend === 'postgres' ? ['--database-url', pgUrlWithSchema(schema)] : [];
@@ -43,15 +44,27 @@ export class ApprovalEnv {
       slack.sandbox.credentials.bot_token,
       '--signing-secret',
       slack.sandbox.credentials.signing_secret,
+      ...(o.socketMode ? ['--app-token', slack.sandbox.credentials.app_token] : []),
       '--slack-url',
       slack.sandbox.url,
     ]);
     if (r.code !== 0) throw new Error(`connection add failed: ${r.stdout}${r.stderr}`);
-    const server = await startTestServer(backend, { dataDir: slack.dataDir, schema });
-    await slack.admin('POST', 'app/interactivity', {
-      request_url: `${server.url}/slack/interactivity`,
-      slash_commands: { '/runwire': `${server.url}/slack/commands` },
+    const server = await startTestServer(backend, {
+      dataDir: slack.dataDir,
+      schema,
+      ...(o.socketMode ? { socketMode: { leaseMs: 1500 } } : {}),
     });
+    if (o.socketMode) {
+      await waitFor(async () => {
+        const st = (await slack.admin('GET', 'app')) as { socket_mode_connected?: boolean };
+        return st.socket_mode_connected ? true : undefined;
+      }, "the server's Socket Mode connection");
+    } else {
+      await slack.admin('POST', 'app/interactivity', {
+        request_url: `${server.url}/slack/interactivity`,
+        slash_commands: { '/runwire': `${server.url}/slack/commands` },
+      });
+    }
     return new ApprovalEnv(slack, server, dbArgs);
   }
 
