@@ -197,6 +197,12 @@ export class SqlTriggerStore implements TriggerStore {
     return n === 1;
   }
 
+  async prune(before: Date): Promise<number> {
+    return this.sql.run("DELETE FROM trigger_history WHERE received_at < ? AND outcome <> 'received'", [
+      before.toISOString(),
+    ]);
+  }
+
   async isEnabled(runbookId: string, triggerId: string): Promise<boolean> {
     const [r] = await this.sql.all('SELECT enabled FROM trigger_state WHERE runbook_id = ? AND trigger_id = ?', [
       runbookId,

@@ -1,7 +1,8 @@
 /**
  * The server's triggers, composed: the library's trigger index, the Slack look-ups, the router of
  * Slack messages and the thread replies, with their background loops (decide receipts a dead process
- * left, every 10 s; post the outcomes of runs that ended, every second).
+ * left, every 10 s; post the outcomes of runs that ended, every second; drop history older than
+ * RUNWIRE_TRIGGER_HISTORY_DAYS, default 30, every hour).
  */
 import type { RunService } from '../../engine/run-service.js';
 import type { OpenedConnections } from '../../slack/connections/open.js';
@@ -60,6 +61,13 @@ export class TriggerService {
   start(): void {
     this.every('sweep', 10_000, () => this.router.sweep());
     this.every('replies', 1_000, () => this.replies.poll());
+    this.every('prune', 3_600_000, () => this.store.prune(new Date(Date.now() - this.historyDays() * 86_400_000)));
+  }
+
+  /** How long history is kept: RUNWIRE_TRIGGER_HISTORY_DAYS (default 30). */
+  private historyDays(): number {
+    const n = Number(process.env.RUNWIRE_TRIGGER_HISTORY_DAYS ?? 30);
+    return Number.isFinite(n) && n > 0 ? n : 30;
   }
 
   async close(): Promise<void> {

@@ -140,6 +140,11 @@ export interface TriggerStore {
   staleReplies(before: Date, limit?: number): Promise<TriggerHistoryEntry[]>;
   /** Take over a stale claim (compare-and-set on the claim time): true for exactly one caller. */
   reclaimReply(id: number, which: 'started' | 'outcome', claimedAt: string): Promise<boolean>;
+  /**
+   * Delete decided entries recorded before `before` (history is kept for a window, not forever: every
+   * message in a watched channel adds one); returns how many went. Undecided ones are kept.
+   */
+  prune(before: Date): Promise<number>;
   /** True unless the trigger was disabled. */
   isEnabled(runbookId: string, triggerId: string): Promise<boolean>;
   /** Every trigger with a stored state (the others are enabled). */

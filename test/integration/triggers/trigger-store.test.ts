@@ -132,6 +132,19 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(await triggers.unsettled('slack.message', new Date(Date.now() - 60_000)), []);
     });
 
+    test('prune drops decided entries older than the window, keeps undecided and recent ones', async () => {
+      let now = new Date('2026-01-01T00:00:00.000Z');
+      const { sql } = await open();
+      const { SqlTriggerStore } = await import('../../../src/server/store/sql-trigger-store.js');
+      const store = new SqlTriggerStore(sql, () => now);
+      await store.record({ kind: 'slack.event', dedupeKey: 'old-decided', outcome: 'ignored' });
+      await store.record({ kind: 'slack.event', dedupeKey: 'old-undecided', outcome: 'received' });
+      now = new Date('2026-02-15T00:00:00.000Z');
+      await store.record({ kind: 'slack.event', dedupeKey: 'recent', outcome: 'started' });
+      assert.equal(await store.prune(new Date('2026-01-16T00:00:00.000Z')), 1);
+      assert.deepEqual((await store.history()).map((e) => e.dedupeKey).sort(), ['old-undecided', 'recent']);
+    });
+
     test('enabled unless disabled; the state says who and when', async () => {
       const { triggers } = await open();
       assert.equal(await triggers.isEnabled('deploy', 'nightly'), true);
