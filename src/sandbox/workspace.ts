@@ -427,10 +427,12 @@ export class Workspace extends EventEmitter {
     ts: string,
     patch: Partial<Pick<SandboxMessage, 'text' | 'blocks' | 'attachments' | 'metadata'>>,
     byUser: string,
+    clear: ReadonlyArray<'blocks' | 'attachments' | 'metadata'> = [],
   ): SandboxMessage | undefined {
     const msg = this.findMessage(channelId, ts);
     if (!msg) return undefined;
     const previous = { ...msg };
+    for (const field of clear) delete msg[field];
     if (patch.text !== undefined) msg.text = patch.text;
     if (patch.blocks !== undefined) msg.blocks = patch.blocks;
     if (patch.attachments !== undefined) msg.attachments = patch.attachments;

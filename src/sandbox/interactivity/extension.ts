@@ -40,6 +40,12 @@ export function interactivityExtension(opts: InteractivityExtensionOptions = {})
       throw err;
     };
 
+    // As /sandbox/post: a person by id or name (`alice`), a channel by id or name (`#general`).
+    const person = (user: string, channel: string) => {
+      const userId = sb.workspace.userRef(user)?.id ?? user;
+      return { userId, channelId: sb.workspace.resolveChannel(channel, userId)?.id ?? channel };
+    };
+
     sb.route('GET', '/sandbox/app/interactivity', (_req, res) =>
       sendJson(res, 200, { ok: true, ...service.current(), interactions: service.records() }),
     );
@@ -76,9 +82,9 @@ export function interactivityExtension(opts: InteractivityExtensionOptions = {})
           detail: 'need { user, channel, ts, action_id }',
         });
       try {
+        const who = person(b.user as string, b.channel as string);
         const r = await service.click({
-          userId: b.user as string,
-          channelId: b.channel as string,
+          ...who,
           ts: b.ts as string,
           actionId: b.action_id as string,
           ...(typeof b.block_id === 'string' ? { blockId: b.block_id } : {}),
@@ -96,7 +102,7 @@ export function interactivityExtension(opts: InteractivityExtensionOptions = {})
       const parsed = parseSlashInput(b.text as string);
       if (!parsed) return sendJson(res, 400, { ok: false, error: 'not_a_command', detail: 'text must start with /' });
       try {
-        const r = await service.command({ userId: b.user as string, channelId: b.channel as string, ...parsed });
+        const r = await service.command({ ...person(b.user as string, b.channel as string), ...parsed });
         sendJson(res, 200, { ok: true, ...r });
       } catch (err) {
         fail(res, err);

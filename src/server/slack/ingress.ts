@@ -10,7 +10,7 @@
  *    constant time, 5 minutes) — no connection or secret, a bad signature, a stale or missing
  *    timestamp are a 401 `{ error: { code, message, fix } }`, and `handle` is never called, so
  *    nothing is recorded for a request Slack did not sign;
- * 4. calls `handle` with the connection, the parsed body and Slack's retry headers; what it returns
+ * 4. answers Slack's `ssl_check` with an empty 200 (any route), else calls `handle` with the connection, the parsed body and Slack's retry headers; what it returns
  *    is the response (an object as JSON, a string as text, undefined as an empty 200).
  *
  * Routes are public (Slack carries no Runwire token); the signature is their authentication. The
@@ -63,9 +63,12 @@ export function parseSlackBody(raw: Buffer, kind: SlackBodyKind): Record<string,
   const asObject = (v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   try {
-    // Slack's ssl_check comes form-encoded to any Request URL.
-    if (kind === 'json' && !text.trimStart().startsWith('{') && text.includes('ssl_check='))
-      return Object.fromEntries(new URLSearchParams(text));
+    // Slack's ssl_check (`ssl_check=1&token=…`) comes form-encoded to any Request URL.
+    if (!text.trimStart().startsWith('{')) {
+      const fields = new URLSearchParams(text);
+      if (fields.has('ssl_check') && !fields.has('payload') && !fields.has('command'))
+        return Object.fromEntries(fields);
+    }
     if (kind === 'json') return asObject(JSON.parse(text));
     const fields = Object.fromEntries(new URLSearchParams(text));
     if (kind === 'form') return fields;
@@ -152,6 +155,8 @@ export function slackIngress(app: Api, route: SlackIngressRoute): void {
             { fix: `Point only Slack's ${route.path} requests at this URL.` },
           );
         }
+        // Slack checks the Request URL's certificate: an empty 200, for every route.
+        if (body.ssl_check !== undefined) return reply.status(200).send();
         const reason = request.headers['x-slack-retry-reason'];
         const out = await route.handle({
           connection,

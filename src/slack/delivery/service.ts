@@ -389,7 +389,9 @@ export class DeliveryService {
   ): Promise<CallOutcome> {
     const content: Record<string, unknown> = { channel: conv.id, text: st.text ?? '' };
     if (spec.blocks) content.blocks = spec.blocks;
-    if (spec.update) return ws.call('chat.update', { ...content, ts: spec.update.ts }, signal);
+    // chat.update keeps the message's blocks when the call has none (Slack renders them instead of
+    // the text): an update without blocks sends an empty list, so the message reads as the new text.
+    if (spec.update) return ws.call('chat.update', { blocks: [], ...content, ts: spec.update.ts }, signal);
     if (spec.unfurlLinks !== undefined) content.unfurl_links = spec.unfurlLinks;
     if (spec.thread) {
       content.thread_ts = spec.thread.ts;

@@ -210,6 +210,33 @@ describe('sandbox chat methods', () => {
     assert.equal(sb.workspace.findMessage(r.channel!, r.ts!), undefined);
   });
 
+  it('chat.update keeps blocks, attachments and metadata left out, and removes them when sent empty (as Slack documents)', async () => {
+    const c = client(sb);
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*v1*' } }];
+    const attachments = [{ text: 'att' }];
+    const metadata = { event_type: 'qa', event_payload: { n: 1 } };
+    const r = await c.chat.postMessage({ channel: '#general', text: 'v1', blocks, attachments, metadata });
+    await c.chat.update({ channel: r.channel!, ts: r.ts!, text: 'v2' });
+    let m = sb.workspace.findMessage(r.channel!, r.ts!)!;
+    assert.equal(m.text, 'v2');
+    assert.deepEqual(m.blocks, blocks, 'blocks left out are retained');
+    assert.deepEqual(m.attachments, attachments, 'attachments left out are retained');
+    assert.deepEqual(m.metadata, metadata, 'metadata left out is retained');
+    await c.chat.update({
+      channel: r.channel!,
+      ts: r.ts!,
+      text: 'v3',
+      blocks: [],
+      attachments: [],
+      metadata: {} as never,
+    });
+    m = sb.workspace.findMessage(r.channel!, r.ts!)!;
+    assert.equal(m.text, 'v3');
+    assert.equal(m.blocks, undefined, 'an empty blocks array removes them');
+    assert.equal(m.attachments, undefined, 'an empty attachments array removes them');
+    assert.equal(m.metadata, undefined, 'an empty metadata object removes it');
+  });
+
   it('chat.getPermalink and chat.postEphemeral', async () => {
     const c = client(sb);
     const r = await c.chat.postMessage({ channel: '#general', text: 'link me' });

@@ -155,12 +155,15 @@ test('a forged click or command (wrong signing secret) is refused by Bolt and th
   const ops = channelId(sb, 'ops');
   const ephemerals: any[] = [];
   sb.workspace.on('ephemeral', (e: any) => ephemerals.push(e));
+  // By name, as /sandbox/post takes them: the person `alice`, the channel `#ops`.
   const cmd = await admin(sb, 'sandbox/interactivity/command', {
-    user: userId(sb, 'alice'),
-    channel: ops,
+    user: 'alice',
+    channel: '#ops',
     text: '/runwire help',
   });
   assert.equal(cmd.acked, false);
+  assert.equal(ephemerals[0].channel.id, ops);
+  assert.equal(ephemerals[0].to, userId(sb, 'alice'));
   assert.equal(handled, 0);
   assert.match(ephemerals[0].message.text, /\/runwire failed with the error/);
 });

@@ -204,3 +204,31 @@ tasks:
   assert.equal(poster?.is_bot, false, 'posted by a person, not the bot');
   assert.equal(env.sandbox.workspace.tokens.get(env.sandbox.credentials.user_token!)?.user_id, m[0]!.user);
 });
+
+const UPDATE_BLOCKS = `
+name: update-blocks
+tasks:
+  - id: announce
+    type: slack.message
+    channel: "#ops"
+    message: "starting"
+    blocks:
+      - type: section
+        text: { type: mrkdwn, text: "*Starting*" }
+  - id: done
+    type: slack.message
+    depends_on: [announce]
+    update: announce
+    message: "All done"
+`;
+
+test('an update without blocks replaces a message that had blocks with its text (Slack keeps blocks left out)', {
+  timeout: 120_000,
+}, async () => {
+  const r = await env.run(UPDATE_BLOCKS);
+  assert.equal(r.code, 0, r.stderr);
+  const posted = postedFor(await env.messages('#ops'), 'announce');
+  assert.equal(posted.length, 1);
+  assert.equal(posted[0]!.text, 'All done');
+  assert.ok(!posted[0]!.blocks?.length, `the old blocks are gone: ${JSON.stringify(posted[0]!.blocks)}`);
+});

@@ -9,6 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebClient } from '@slack/web-api';
+import { signedHeaders } from '../../../src/sandbox/events/signature.js';
 import { channelId, postAs, pushRunbook, type Rig, runsOf, signedEvent, startRig, waitFor } from './harness.js';
 
 const DEPLOY = `name: Deploy
@@ -216,4 +217,28 @@ test('url_verification is answered with the challenge; an unsigned event is a 40
   });
   assert.equal(bad.status, 401);
   assert.equal((await rig.server.runtime.triggers.history({ limit: 500 })).length, count);
+});
+
+test("Slack's ssl_check (form-encoded, signed) gets an empty 200 on every Slack route; unsigned, a 401", async () => {
+  const body = 'ssl_check=1&token=legacy-verification-token';
+  const count = (await rig.server.runtime.triggers.history({ limit: 500 })).length;
+  for (const path of ['/slack/events', '/slack/commands', '/slack/interactivity']) {
+    const r = await fetch(`${rig.server.url}${path}`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...signedHeaders(rig.sb.credentials.signing_secret, Date.now(), body),
+      },
+    });
+    assert.equal(r.status, 200, `${path}: ${await r.clone().text()}`);
+    assert.equal(await r.text(), '', `${path} answers ssl_check with an empty body`);
+    const unsigned = await fetch(`${rig.server.url}${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(unsigned.status, 401, path);
+  }
+  assert.equal((await rig.server.runtime.triggers.history({ limit: 500 })).length, count, 'nothing recorded');
 });

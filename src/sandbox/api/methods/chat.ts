@@ -100,6 +100,30 @@ function ownMessage(call: MethodCall, tsArg: string, notOwn: string): { channel:
   return { channel: ch.id, msg };
 }
 
+/**
+ * chat.update keeps a message's blocks, attachments and metadata when the call leaves them out; an
+ * empty array (blocks, attachments) or an empty object (metadata) removes them, as Slack documents.
+ * Returns the arguments without those empty values, and the fields to remove.
+ */
+function clearedFields(input: Record<string, unknown>): {
+  args: Record<string, unknown>;
+  clear: Array<'blocks' | 'attachments' | 'metadata'>;
+} {
+  const args = { ...input };
+  const clear: Array<'blocks' | 'attachments' | 'metadata'> = [];
+  for (const field of ['blocks', 'attachments', 'metadata'] as const) {
+    const v = jsonArg(args, field).value;
+    const empty =
+      field === 'metadata'
+        ? v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0
+        : Array.isArray(v) && v.length === 0;
+    if (!empty) continue;
+    clear.push(field);
+    delete args[field];
+  }
+  return { args, clear };
+}
+
 export function registerChatMethods(reg: MethodRegistry): void {
   reg.register({
     name: 'chat.postMessage',
@@ -137,8 +161,9 @@ export function registerChatMethods(reg: MethodRegistry): void {
     handler(call) {
       const { channel, msg } = ownMessage(call, 'ts', 'cant_update_message');
       if (call.workspace.channels.get(channel)!.is_archived) throw new SlackApiError('is_inactive');
-      const content = readContent(call.args, { requireSome: true, badAttachments: 'invalid_attachments' });
-      const updated = call.workspace.update(channel, msg.ts, content, call.token!.user_id)!;
+      const { args, clear } = clearedFields(call.args);
+      const content = readContent(args, { requireSome: true, badAttachments: 'invalid_attachments' });
+      const updated = call.workspace.update(channel, msg.ts, content, call.token!.user_id, clear)!;
       return { channel, ts: updated.ts, text: updated.text, message: messageJson(call.workspace, channel, updated) };
     },
   });
