@@ -12,6 +12,7 @@ import { writeRunJson } from '../engine/run-json.js';
 import type { LazyRuntime, Runtime } from '../runtime/open-runtime.js';
 import type { RunEvent, RunStatus, Store } from '../store/store.js';
 import { BoardService } from '../slack/board/service.js';
+import { ApprovalCloser } from '../slack/approvals/closer.js';
 import { BoardStore } from '../slack/board/store.js';
 import { builtinTaskTypes } from '../tasks/index.js';
 import { ALLOW_LINK_LOCAL_ENV } from '../tasks/http-guard.js';
@@ -72,24 +73,44 @@ export function cliTaskTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = pro
 /** `RUNWIRE_PUBLIC_URL`: the server's address as people reach it (the run board links runs there). */
 export const PUBLIC_URL_ENV = 'RUNWIRE_PUBLIC_URL';
 
+/** What a process that drives runs tells Slack about them: the live run boards, and approval requests decided outside Slack. */
+export interface SlackObservers {
+  onEvent(e: RunEvent): void;
+  /** Show what is pending now (after the workers stopped). */
+  close(): Promise<void>;
+}
+
 /**
- * The live run boards of a process that drives runs, over its runtime and Slack services; hand it
- * every committed event (`onEvent`) and close it after the workers.
+ * The Slack observers of a process that drives runs, over its runtime and Slack services; hand them
+ * every committed event (`onEvent`) and close them after the workers.
  */
 export function openBoards(
   runtime: Runtime,
   slack: () => Promise<SlackTaskDeps>,
   o: { owner: string; publicUrl?: () => string | undefined; log?: (line: string) => void },
-): BoardService {
-  return new BoardService({
+): SlackObservers {
+  const connections = async () => (await slack()).connections();
+  const delivery = async () => (await slack()).delivery;
+  const board = new BoardService({
     store: runtime.store,
     boards: new BoardStore(runtime.sql),
-    connections: async () => (await slack()).connections(),
-    delivery: async () => (await slack()).delivery,
+    connections,
+    delivery,
     owner: o.owner,
     ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
     ...(o.log ? { log: o.log } : {}),
   });
+  const closer = new ApprovalCloser({ store: runtime.store, connections, delivery, ...(o.log ? { log: o.log } : {}) });
+  return {
+    onEvent: (e) => {
+      board.onEvent(e);
+      closer.onEvent(e);
+    },
+    close: async () => {
+      await closer.idle();
+      await board.close();
+    },
+  };
 }
 
 export async function openSession(
@@ -107,7 +128,7 @@ export async function openSession(
   const progress = o.json
     ? undefined
     : progressPrinter(ctx.stdout, { tty: out.isTTY === true && !ctx.env.NO_COLOR, types, taskTypes });
-  let board: BoardService | undefined;
+  let board: SlackObservers | undefined;
   const onEvent = (e: RunEvent): void => {
     progress?.(e);
     board?.onEvent(e);

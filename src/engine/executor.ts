@@ -379,7 +379,10 @@ export class RunExecutor {
       rec.finishedAt = at;
       rec.nextAttemptAt = null;
       rec.reason = `skipped by ${a.actor}`;
-      this.event('task.skipped', rec.taskId, `${rec.name}: skipped by ${a.actor}`, a.actor, { reason: rec.reason });
+      this.event('task.skipped', rec.taskId, `${rec.name}: skipped by ${a.actor}`, a.actor, {
+        reason: rec.reason,
+        decided_by: a.actor,
+      });
       this.release(rec);
     } else {
       this.transition(rec, 'ready');

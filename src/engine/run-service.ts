@@ -183,7 +183,8 @@ export class RunService {
           return { actor: e.actor, kind: 'skip', at: e.at };
         continue;
       }
-      return { actor: e.data.decided_by, kind: e.kind === 'task.failed' ? 'fail' : 'complete', at: e.at };
+      const kind = e.kind === 'task.failed' ? 'fail' : e.kind === 'task.skipped' ? 'skip' : 'complete';
+      return { actor: e.data.decided_by, kind, at: e.at };
     }
     return undefined;
   }

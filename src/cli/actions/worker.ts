@@ -8,8 +8,7 @@ import type { RunEvent } from '../../store/store.js';
 import type { Scheduler } from '../../triggers/scheduler/scheduler.js';
 import type { WorkerOpts } from '../commands/worker.js';
 import type { CliContext } from '../context.js';
-import { openBoards, processTypes, PUBLIC_URL_ENV } from '../run-session.js';
-import type { BoardService } from '../../slack/board/service.js';
+import { openBoards, processTypes, PUBLIC_URL_ENV, type SlackObservers } from '../run-session.js';
 
 function durationOption(flag: string, text: string, ctx: CliContext): number {
   const d = tryParseDuration(text);
@@ -33,7 +32,7 @@ export async function runWorker(opts: WorkerOpts, given: LazyRuntime, ctx: CliCo
   const rt = lazyRuntime({ ...given.config, poolSize: Math.min(16, Math.max(4, Math.ceil(concurrency / 4))) });
   const runtime = await rt.get();
   const made = processTypes(rt, ctx.env);
-  let board: BoardService | undefined;
+  let board: SlackObservers | undefined;
   const onEvent = (e: RunEvent): void => {
     board?.onEvent(e);
     if (opts.json) ctx.stdout.write(`${JSON.stringify(e)}\n`);

@@ -46,7 +46,7 @@ describe('manual tasks asking in Slack (CLI)', () => {
     await env.close();
   });
 
-  it('posts the request once with two signed, opaque buttons and waits (exit 3); runwire task complete goes on', async () => {
+  it('posts the request once with two signed, opaque buttons and waits (exit 3); runwire task complete goes on and closes it', async () => {
     const r = await env.run(runbook('      approvers: ["@alice", "@release-managers"]'));
     assert.equal(r.code, 3, r.stderr);
     const go = taskOf(r.run, 'go');
@@ -68,6 +68,9 @@ describe('manual tasks asking in Slack (CLI)', () => {
     const done = await env.cli(['task', 'complete', r.run.id, 'go', '--json']);
     assert.equal(done.code, 0, done.stderr);
     assert.equal(JSON.parse(done.stdout).status, 'succeeded');
+    const closed = (await env.messages('releases')).find((x) => x.ts === m.ts)!;
+    assert.deepEqual(buttonsOf(closed), [], 'decided with the CLI: the request is closed too');
+    assert.match(closed.text, /Completed\* by cli:tester at 20\d\d-/);
   });
 
   it('an unknown approver fails the task before anything is posted, naming it', async () => {
