@@ -50,12 +50,15 @@ export function isApprovalClick(payload: Record<string, unknown>): boolean {
 }
 
 async function postJson(url: string, body: Record<string, unknown>): Promise<void> {
-  await fetch(url, {
+  const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
+  // Slack answers a response URL with 200; 404 / 410 (expired_url, used_url) mean nothing was shown.
+  const text = await res.text().catch(() => '');
+  if (!res.ok) throw new Error(`the response URL answered HTTP ${res.status} ${text.slice(0, 200)}`.trim());
 }
 
 export class ApprovalInteractions {
