@@ -79,6 +79,55 @@ describe('blocks', () => {
       /3000/,
     );
   });
+
+  it("applies Block Kit's documented limits: unique block_id and action_id, header 150, button text 75 and value 2000, counts", () => {
+    const button = (action_id: string, over: Record<string, unknown> = {}) => ({
+      type: 'button',
+      action_id,
+      text: { type: 'plain_text', text: 'Go' },
+      ...over,
+    });
+    const ok = [
+      { type: 'section', block_id: 'a', text: { type: 'mrkdwn', text: 'q' }, accessory: button('x') },
+      { type: 'actions', block_id: 'b', elements: [button('y', { value: 'v'.repeat(2000) }), button('z')] },
+    ];
+    assert.equal(blocksProblem(ok), undefined);
+    assert.match(blocksProblem([ok[0], { ...ok[1], block_id: 'a' }]) ?? '', /block_id a is used twice/);
+    assert.match(
+      blocksProblem([{ type: 'actions', elements: [button('same'), button('same')] }]) ?? '',
+      /action_id same is used twice/,
+    );
+    assert.match(
+      blocksProblem([ok[0], { type: 'actions', elements: [button('x')] }]) ?? '',
+      /action_id x is used twice/,
+      'action ids are unique across the message, accessories included',
+    );
+    assert.match(blocksProblem([{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }]) ?? '', /150/);
+    assert.match(
+      blocksProblem([
+        { type: 'actions', elements: [button('t', { text: { type: 'plain_text', text: 't'.repeat(76) } })] },
+      ]) ?? '',
+      /75/,
+    );
+    assert.match(
+      blocksProblem([{ type: 'actions', elements: [button('m', { text: { type: 'mrkdwn', text: 'no' } })] }]) ?? '',
+      /plain_text/,
+    );
+    assert.match(
+      blocksProblem([{ type: 'actions', elements: [button('v', { value: 'v'.repeat(2001) })] }]) ?? '',
+      /2000/,
+    );
+    assert.match(
+      blocksProblem([{ type: 'actions', elements: Array.from({ length: 26 }, (_, i) => button(`b${i}`)) }]) ?? '',
+      /25/,
+    );
+    const field = { type: 'mrkdwn', text: 'f' };
+    assert.match(blocksProblem([{ type: 'section', fields: Array.from({ length: 11 }, () => field) }]) ?? '', /10/);
+    assert.match(
+      blocksProblem([{ type: 'context', elements: Array.from({ length: 11 }, () => field) }]) ?? '',
+      /no more than 10/,
+    );
+  });
 });
 
 describe('OAuth codes', () => {
