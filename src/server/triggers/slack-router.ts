@@ -44,8 +44,12 @@ const RANK: TriggerOutcome[] = ['started', 'not_allowed', 'disabled', 'invalid_r
 
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
+/** A connection's record and opened secrets are reused this long (every event would otherwise decrypt them). */
+const CONNECTION_CACHE_MS = 1_000;
+
 export class SlackTriggerRouter {
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly conns = new Map<string, { at: number; record: ConnectionRecord; conn: ResolvedConnection }>();
 
   constructor(private readonly d: SlackRouterDeps) {}
 
@@ -115,15 +119,14 @@ export class SlackTriggerRouter {
     const settle = (outcome: TriggerOutcome, detail: string) =>
       this.d.triggers.settle(entry.id, { outcome, detail: `${entry.detail ?? ''}: ${detail}` }, 'received');
     if (event.type !== 'message') return void (await settle('ignored', `a ${String(event.type)} event`));
-    const { service, resolver } = await this.d.connections();
-    const record = await service.store.get(entry.connection ?? '');
-    if (!record) return void (await settle('ignored', `connection ${entry.connection} no longer exists`));
+    const c = await this.connection(entry.connection ?? '');
+    if (!c) return void (await settle('ignored', `connection ${entry.connection} no longer exists`));
+    const { record, conn } = c;
     if (isOwnPost(event, record)) return void (await settle('ignored', 'a message Runwire posted'));
     const candidates = (await this.d.index.all()).filter(
       (t) => t.spec.type === 'slack.message' && String(t.spec.config.connection ?? 'default') === record.name,
     );
     if (candidates.length === 0) return void (await settle('ignored', `no trigger listens on ${record.name}`));
-    const conn = await resolver.resolve(record.name);
     const msg = messageOf(delivery);
     const outcomes: Array<{ outcome: TriggerOutcome; detail: string }> = [];
     for (const t of candidates) {
@@ -132,6 +135,17 @@ export class SlackTriggerRouter {
     }
     const best = RANK.map((r) => outcomes.find((o) => o.outcome === r)).find(Boolean);
     await settle(best?.outcome ?? 'ignored', best ? summary(outcomes) : ignoredDetail(msg));
+  }
+
+  private async connection(name: string): Promise<{ record: ConnectionRecord; conn: ResolvedConnection } | undefined> {
+    const hit = this.conns.get(name);
+    if (hit && Date.now() - hit.at < CONNECTION_CACHE_MS) return hit;
+    const { service, resolver } = await this.d.connections();
+    const record = await service.store.get(name);
+    if (!record) return undefined;
+    const fresh = { at: Date.now(), record, conn: await resolver.resolve(name) };
+    this.conns.set(name, fresh);
+    return fresh;
   }
 
   /** One trigger's decision on one message; undefined when the message is not for it at all. */
