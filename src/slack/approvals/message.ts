@@ -9,6 +9,14 @@ export const APPROVE_ACTION = 'runwire_approve';
 export const REJECT_ACTION = 'runwire_reject';
 export const APPROVAL_BLOCK = 'runwire_approval';
 
+/** Slack refuses a section whose text is over 3,000 characters (invalid_blocks); the message's text keeps it all. */
+export const SECTION_TEXT_MAX = 3000;
+
+/** The question as a section shows it: cut at Slack's limit, with an ellipsis. */
+export function sectionText(text: string): string {
+  return text.length <= SECTION_TEXT_MAX ? text : `${text.slice(0, SECTION_TEXT_MAX - 1)}…`;
+}
+
 export interface RequestView {
   /** The question, already rendered (mrkdwn; [REHEARSAL] prefix included). */
   text: string;
@@ -33,7 +41,7 @@ function contextLine(v: Pick<RequestView, 'runId' | 'taskName' | 'approvers' | '
 
 export function requestBlocks(v: RequestView): unknown[] {
   return [
-    { type: 'section', block_id: APPROVAL_BLOCK, text: { type: 'mrkdwn', text: v.text } },
+    { type: 'section', block_id: APPROVAL_BLOCK, text: { type: 'mrkdwn', text: sectionText(v.text) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: contextLine(v) }] },
     {
       type: 'actions',
@@ -71,7 +79,7 @@ export function outcomeLine(o: { verb: string; by?: string; at: string }): strin
 /** The message once closed: the question, then the outcome; no buttons. */
 export function closedBlocks(text: string, outcome: string): unknown[] {
   return [
-    { type: 'section', block_id: APPROVAL_BLOCK, text: { type: 'mrkdwn', text } },
+    { type: 'section', block_id: APPROVAL_BLOCK, text: { type: 'mrkdwn', text: sectionText(text) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: outcome }] },
   ];
 }
