@@ -137,6 +137,23 @@ export class SlackTriggerRouter {
     await settle(best?.outcome ?? 'ignored', best ? summary(outcomes) : ignoredDetail(msg));
   }
 
+  private readonly warned = new Map<string, number>();
+
+  /** A trigger naming channels the workspace does not have (or the bot cannot see): said once an hour. */
+  private warnOnce(trigger: string, channels: string[]): void {
+    const last = this.warned.get(trigger) ?? -Infinity;
+    if (Date.now() - last < 3_600_000) return;
+    this.warned.set(trigger, Date.now());
+    this.d.log(
+      'warn',
+      `trigger ${trigger}: no channel ${channels.join(', ')} in the workspace (or the bot cannot see it)`,
+      {
+        trigger,
+        channels,
+      },
+    );
+  }
+
   private async connection(name: string): Promise<{ record: ConnectionRecord; conn: ResolvedConnection } | undefined> {
     const hit = this.conns.get(name);
     if (hit && Date.now() - hit.at < CONNECTION_CACHE_MS) return hit;
@@ -158,7 +175,8 @@ export class SlackTriggerRouter {
   ): Promise<{ outcome: TriggerOutcome; detail: string } | undefined> {
     const c = t.spec.config;
     const refs = Array.isArray(c.channel) ? (c.channel as string[]) : [String(c.channel)];
-    const { ids } = await this.d.lookups.channelIds(conn, refs);
+    const { ids, unknown } = await this.d.lookups.channelIds(conn, refs);
+    if (unknown.length > 0) this.warnOnce(`${t.runbookId}/${t.spec.id}`, unknown);
     const config = {
       connection: conn.name,
       channel_ids: ids,
