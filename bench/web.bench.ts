@@ -6,6 +6,9 @@
  *  - first render: a run of 1,000 tasks (no worker, so it stays queued and nothing moves), the run page
  *    opened by URL; time from navigation start until all 1,000 task rows are in the page (median of
  *    BENCH_RUNS, default 3);
+ *  - graph: the same run page, Show graph clicked (the graph is off by default over 200 tasks); time
+ *    from the click until the first node is drawn (React Flow has measured it), and how many nodes
+ *    and elements are in the page then;
  *  - live events: the run page open on a run held by a manual gate; the gate is completed over the API
  *    and 1,000 milestones follow (each `task.running` + `task.succeeded`); the events' rate as the
  *    engine wrote them (first to last event `at`) and how long after the last one the page showed
@@ -111,6 +114,32 @@ async function main(): Promise<void> {
       }
       process.stdout.write(
         `first render, run page with 1,000 tasks: median ${median(times).toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(', ')} ms; navigation start → 1,000 rows)\n`,
+      );
+      // The graph of the same 1,000 tasks (hidden by default over 200): Show graph → the nodes drawn.
+      const graph: Array<{ ms: number; nodes: number; dom: number }> = [];
+      for (let i = 0; i < RUNS; i++) {
+        await page.goto(`${s.url}/runs/${run.id}`);
+        await page.waitForFunction(
+          "document.querySelectorAll('[data-testid=run-tasks] tbody tr').length === 1000",
+          undefined,
+          { timeout: 60_000 },
+        );
+        const t0 = Number(await page.evaluate('performance.now()'));
+        await page.getByRole('button', { name: 'Show graph' }).click();
+        await page.waitForFunction(
+          `(() => { const n = document.querySelector('[data-testid=task-graph] .react-flow__node');
+             return n && getComputedStyle(n).visibility === 'visible'; })()`,
+          undefined,
+          { timeout: 120_000, polling: 'raf' },
+        );
+        const t1 = Number(await page.evaluate('performance.now()'));
+        const nodes = Number(await page.evaluate("document.querySelectorAll('.react-flow__node').length"));
+        const dom = Number(await page.evaluate("document.querySelectorAll('*').length"));
+        graph.push({ ms: t1 - t0, nodes, dom });
+      }
+      const g = graph.map((x) => x.ms);
+      process.stdout.write(
+        `graph of 1,000 tasks: Show graph → nodes drawn median ${median(g).toFixed(0)} ms (${g.map((t) => t.toFixed(0)).join(', ')} ms); ${graph[0]!.nodes} nodes in the DOM, ${graph[0]!.dom} elements in the page\n`,
       );
       await page.close();
     });
