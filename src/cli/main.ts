@@ -8,7 +8,7 @@ import { RunwireError } from '../core/errors.js';
 import { redactUrlCredentials } from '../core/redact.js';
 import { AGAIN, STORAGE_CODES } from '../store/storage-errors.js';
 import { type CliContext, replayedGlobalFlags } from './context.js';
-import { commandModules } from './commands/index.js';
+import { commandModulesFor } from './commands/index.js';
 
 export async function main(argv: string[]): Promise<number> {
   ignoreClosedOutput(process.stdout);
@@ -33,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .showHelpAfterError()
     .exitOverride();
-  for (const mod of commandModules) mod.register(program, ctx);
+  for (const mod of await commandModulesFor(argv.slice(2))) mod.register(program, ctx);
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -3,7 +3,8 @@
  * positions. The `yaml` parser reads JSON too, but is an order of magnitude slower on large
  * machine-written files (a 10,000-task runbook), and positions must exist for every task.
  */
-import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
+import { jsoncLib } from './lazy-libs.js';
 import { lineIndex } from './line-index.js';
 import type { FieldPath } from './source-map.js';
 
@@ -22,6 +23,7 @@ export function parseJsonSource(text: string): JsonSource | undefined {
   } catch {
     return undefined;
   }
+  const { findNodeAtLocation, parseTree } = jsoncLib();
   const root = parseTree(text, [], { disallowComments: true });
   // JSON.parse keeps the last of duplicate keys silently; the YAML path reports them instead.
   if (!root || hasDuplicateKeys(root)) return undefined;

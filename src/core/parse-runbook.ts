@@ -7,8 +7,8 @@
  * full of mistakes lists the first MAX_LISTED_ISSUES in file order and counts the rest, and "did you
  * mean" work is bounded. Pure: the caller reads the file.
  */
-import { createScanner, SyntaxKind } from 'jsonc-parser';
-import { type Document, LineCounter, parseDocument, visit } from 'yaml';
+import type { Document } from 'yaml';
+import { jsoncLib, yamlLib } from './lazy-libs.js';
 import { parseJsonSource } from './json-source.js';
 import { parseFastYaml } from './fast-yaml.js';
 import { lineIndex } from './line-index.js';
@@ -142,6 +142,7 @@ function readSource(text: string, file: string): { value: unknown; locate: Locat
 function jsonCommentIssue(text: string, file: string): RunbookIssue | undefined {
   const first = /\S/.exec(text)?.[0];
   if (first !== '{' && first !== '[') return undefined;
+  const { createScanner, SyntaxKind } = jsoncLib();
   const scanner = createScanner(text, false);
   for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
     // A comment starts after a blank or a bracket/comma (in flow YAML, `http://x` is a value).
@@ -179,6 +180,7 @@ function yamlTooDeepAt(text: string): { line: number; column: number } | undefin
 
 /** Through the `yaml` document API, which keeps every node's position (and reports syntax errors). */
 function readYamlSource(text: string, file: string): { value: unknown; locate: Locate } | { issues: RunbookIssue[] } {
+  const { LineCounter, parseDocument } = yamlLib();
   const lc = new LineCounter();
   // merge: `<<: *defaults` shares fields between tasks, a common YAML idiom.
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
@@ -223,6 +225,7 @@ function readYamlSource(text: string, file: string): { value: unknown; locate: L
 /** An alias inside the node its anchor names (`a: &x [*x]`): its value would contain itself. */
 function selfReferencingAlias(doc: Document): { name: string; offset: number } | undefined {
   let found: { name: string; offset: number } | undefined;
+  const { visit } = yamlLib();
   visit(doc, {
     Alias(_key, node, path) {
       const target = node.resolve(doc);

@@ -2,7 +2,8 @@
  * From a field path in the parsed value back to where it is written: walks the `yaml` document
  * (which keeps node ranges) and converts offsets to line and column with its LineCounter.
  */
-import { isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlLib } from './lazy-libs.js';
 
 export type FieldPath = ReadonlyArray<string | number>;
 
@@ -11,6 +12,7 @@ export type FieldPath = ReadonlyArray<string | number>;
  * A path that does not exist (a missing field) resolves to its nearest existing parent.
  */
 export function locate(doc: Document, lc: LineCounter, path: FieldPath): { line: number; column: number } {
+  const { isMap, isScalar, isSeq } = yamlLib();
   let node: unknown = doc.contents;
   let offset = rangeStart(node) ?? 0;
   for (const seg of path) {

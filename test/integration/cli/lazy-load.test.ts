@@ -42,6 +42,7 @@ const AJV_COMPILER = '/node_modules/ajv/dist/core.js';
 /** TypeBox as its ~200 modules (the build bundles the builder into dist/src/core/typebox.js). */
 const TYPEBOX_MODULES = '/node_modules/@sinclair/typebox/';
 const YAML = '/node_modules/yaml/';
+const JSONC = '/node_modules/jsonc-parser/';
 const WS = '/node_modules/ws/';
 const SANDBOX = '/dist/src/sandbox/';
 const ENGINE = '/dist/src/engine/engine.js';
@@ -110,7 +111,7 @@ test('--help loads the command registrations only: no SQLite, Slack SDK, ajv, ya
   assertNotLoaded(l, [SQLITE, SLACK_SDK, AJV, YAML, WS, SANDBOX, ENGINE, '/dist/src/cli/actions/'], '--help');
 });
 
-test('validate loads the runbook parser but no ajv compiler, TypeBox modules, SQLite, Slack SDK, sandbox or engine', async () => {
+test('validate loads the runbook parser and its own command only: no yaml (js-yaml reads a clean file), ajv compiler, TypeBox modules, SQLite, Slack SDK, sandbox or engine', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
   const file = join(dir, 'one.yaml');
   await writeFile(
@@ -120,14 +121,17 @@ test('validate loads the runbook parser but no ajv compiler, TypeBox modules, SQ
   const l = await runLogged(dir, 'validate', ['validate', file]);
   assert.equal(l.code, 0, l.stderr);
   assert.match(l.stdout, /valid runbook "one", 1 task/);
-  assert.ok(loads(l, YAML), 'validate loads yaml to parse the file');
+  assert.ok(loads(l, '/node_modules/js-yaml/'), 'validate reads the file with js-yaml');
   assert.ok(loads(l, '/dist/src/tasks/slack-message.js'), 'validate knows the slack.message type');
+  assert.ok(loads(l, '/dist/src/cli/commands/validate.js'), 'the hook saw the validate command register');
   assert.ok(loads(l, '/dist/src/core/validators.generated.js'), 'validate uses the validators compiled at build');
   assertNotLoaded(
     l,
     [
       AJV_COMPILER,
       TYPEBOX_MODULES,
+      YAML,
+      JSONC,
       SQLITE,
       SLACK_SDK,
       WS,
@@ -135,9 +139,19 @@ test('validate loads the runbook parser but no ajv compiler, TypeBox modules, SQ
       ENGINE,
       '/dist/src/slack/delivery/service.js',
       '/dist/src/slack/connections/open.js',
+      // Only the command called is registered.
+      '/dist/src/cli/commands/run.js',
+      '/dist/src/cli/commands/connection.js',
     ],
     'validate',
   );
+  // What js-yaml's path does not take (here a syntax error) is read with `yaml`, loaded then.
+  const bad = join(dir, 'bad.yaml');
+  await writeFile(bad, 'name: bad\ntasks:\n  - id: a\n    type: [milestone\n');
+  const b = await runLogged(dir, 'validate-bad', ['validate', bad]);
+  assert.equal(b.code, 2, b.stderr);
+  assert.match(b.stdout + b.stderr, /bad\.yaml:\d+:\d+/);
+  assert.ok(loads(b, YAML), 'yaml reports the syntax error');
 });
 
 test('a run without Slack tasks opens SQLite but never loads the ajv compiler, TypeBox modules, the Slack SDK or the connection store', async () => {
