@@ -12,7 +12,6 @@ import { callSlack, type CallOutcome } from './slack-call.js';
 import { BucketPacer, type Clock } from './channel-queue.js';
 import { tierPolicy, type Tier } from './pacing.js';
 import { type BackoffPolicy, backoffDelay } from '../../core/backoff.js';
-import { LOOKUP_TTL_MS } from './lookup-ttl.js';
 
 /** Retries of a read-only call after a transient failure: about 300 ms, 600 ms, 1.2 s. */
 const READ_BACKOFF: BackoffPolicy = { backoffMs: 300 };
@@ -55,7 +54,8 @@ export interface ListedChannel extends Conversation {
   is_private?: boolean;
 }
 
-export { LOOKUP_TTL_MS };
+/** Look-ups (auth.test, users, DMs) and the channel listing are trusted this long, then redone. */
+export const LOOKUP_TTL_MS = 60_000;
 
 export class WorkspaceClient {
   readonly client: WebClient;
