@@ -103,7 +103,8 @@ export function registerAuthenticate(group: Command, ctx: CliContext): void {
         }
       }
       await withConnections(cmd, ctx, async ({ service }) => {
-        const m = buildManifest(await service.get(name), extra);
+        // RUNWIRE_PUBLIC_URL: the server Slack reaches for approval clicks and /runwire.
+        const m = buildManifest(await service.get(name), extra, 'Runwire', ctx.env.RUNWIRE_PUBLIC_URL || undefined);
         if (o.json) {
           out(ctx, JSON.stringify(m, null, 2));
         } else {
