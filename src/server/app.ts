@@ -24,6 +24,7 @@ import { runRoutes } from './routes/runs.js';
 import { eventRoutes } from './routes/events.js';
 import { type LoginLinks, loginLinkRoutes } from './routes/login-link.js';
 import { connectionRoutes } from './routes/connections.js';
+import { connectionLookupRoute } from './routes/connection-lookup.js';
 import { connectionUpdateRoute } from './routes/connection-update.js';
 import { oauthRoutes } from './routes/oauth.js';
 import type { OAuthStateStore } from './store/oauth-state-store.js';
@@ -163,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     eventRoutes(scope, deps.store, deps.hub);
     connectionRoutes(scope, deps.connections);
     connectionUpdateRoute(scope, deps.connections);
+    connectionLookupRoute(scope, deps.connections);
     oauthRoutes(scope, deps);
   });
   const triggers = deps.triggers;

@@ -341,7 +341,11 @@ test('an admin sees an invalid edit refused with its issues at their lines; an o
   await probe.getByRole('link').click();
   const detail = page.getByTestId('task-detail');
   await detail.getByTestId('task-error').waitFor();
-  assert.match(await detail.getByTestId('task-error').innerText(), /127\.0\.0\.1:9\/health failed/);
+  // Port 9 is one HTTP clients refuse: a Runwire code and a fix, not undici's bare "bad port".
+  const error = await detail.getByTestId('task-error').innerText();
+  assert.match(error, /127\.0\.0\.1:9\/health: port 9 is reserved/);
+  assert.match(error, /runwire\.http\.bad_port/);
+  assert.match(error, /Fix: serve the endpoint on another port/);
   await checkA11y(page, 'failed task');
   await screenshot(page, 'task-detail-failed');
   await detail.getByRole('button', { name: 'Retry' }).click();

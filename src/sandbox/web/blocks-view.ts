@@ -16,7 +16,7 @@ export type ViewBlock =
   | { kind: 'context'; items: ViewText[] }
   | { kind: 'divider' }
   | { kind: 'actions'; labels: string[]; buttons: ViewButton[] }
-  | { kind: 'image'; alt: string };
+  | { kind: 'image'; alt: string /** http(s) only */; url?: string };
 
 /** A clickable button: what the page needs to send the click. */
 export interface ViewButton {
@@ -101,7 +101,11 @@ export function blocksView(blocks: unknown): ViewBlock[] | undefined {
         break;
       }
       case 'image':
-        out.push({ kind: 'image', alt: typeof b.alt_text === 'string' ? b.alt_text : 'image' });
+        out.push({
+          kind: 'image',
+          alt: typeof b.alt_text === 'string' ? b.alt_text : 'image',
+          ...(typeof b.image_url === 'string' && /^https?:\/\//i.test(b.image_url) ? { url: b.image_url } : {}),
+        });
         break;
       case 'rich_text': {
         const text = richText(b);

@@ -272,6 +272,13 @@ function cases(admin: () => string): RouteCase[] {
       request: async () => ({ path: '/api/connections/hook/test' }),
     },
     {
+      method: 'GET',
+      route: '/api/connections/:name/lookup',
+      need: 'viewer',
+      ok: 200,
+      request: async () => ({ path: '/api/connections/hook/lookup?users=&channels=' }),
+    },
+    {
       method: 'PATCH',
       route: '/api/connections/:name',
       need: 'admin',

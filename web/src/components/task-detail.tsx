@@ -128,7 +128,11 @@ function SlackPart({ task: t, input }: { task: TaskJson; input: Record<string, u
         ) : null}
       </dl>
       <Suspense fallback={<p>Loading message…</p>}>
-        <SlackMessage text={text} blocks={input.blocks} />
+        <SlackMessage
+          text={text}
+          blocks={input.blocks}
+          connection={typeof input.connection === 'string' ? input.connection : 'default'}
+        />
       </Suspense>
       {s?.error ? (
         <div className="error-box" data-testid="slack-error">
