@@ -73,6 +73,7 @@ test('Block Kit: header, section text and fields, context, divider, actions, ima
     { type: 'divider' },
     { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Approve' }, action_id: 'a' }] },
     { type: 'image', image_url: 'https://x.example/g.png', alt_text: 'graph' },
+    { type: 'image', image_url: 'javascript:alert(1)', alt_text: 'not a link' },
     { type: 'mystery' },
     'not a block',
     null,
@@ -90,7 +91,8 @@ test('Block Kit: header, section text and fields, context, divider, actions, ima
     { kind: 'context', items: [{ text: 'by <@U0ALICE000>', mrkdwn: true }] },
     { kind: 'divider' },
     { kind: 'actions', labels: ['Approve'], buttons: [{ label: 'Approve', action_id: 'a', block_id: 'b4' }] },
-    { kind: 'image', alt: 'graph' },
+    { kind: 'image', alt: 'graph', url: 'https://x.example/g.png' },
+    { kind: 'image', alt: 'not a link' },
   ]);
   assert.equal(blocksView(undefined), undefined);
   assert.equal(blocksView([{ type: 'mystery' }]), undefined);
