@@ -8,7 +8,7 @@ import type { Runbook } from '../core/runbook.js';
 import type { RunMode, TaskTypeRegistry } from '../core/task-type.js';
 import type { RunEvent, Store } from '../store/store.js';
 import { assertActionable, RunService, type RunOutcome, type TaskAction } from './run-service.js';
-import { busy, Worker } from './worker.js';
+import { Worker } from './worker.js';
 
 export type { RunOutcome, TaskAction } from './run-service.js';
 
@@ -82,14 +82,17 @@ export class Engine {
     );
   }
 
-  /** Continue a run after a crash or a stop (see the executor's recovery rules); refused while another live process holds it. */
+  /**
+   * Continue a run after a crash or a stop (see the executor's recovery rules). While another live
+   * process holds the run, the resume is recorded for that holder (like a task action) and this call
+   * follows the run until it settles.
+   */
   async resume(runId: string, actor: string): Promise<RunOutcome> {
     assertActionable((await this.service.get(runId)).run);
     await this.ready();
     const claim = await this.worker.claim(runId);
-    if (!claim.ok) throw busy(runId, claim.holder);
     await this.opts.store.recordAction({ runId, kind: 'resume', taskId: null, actor, at: new Date().toISOString() });
-    return this.worker.settle(runId, { epoch: claim.epoch });
+    return this.worker.settle(runId, claim.ok ? { epoch: claim.epoch } : {});
   }
 
   /** An operator action on one task, recorded for whoever holds the run; then drive (or follow) the run. */

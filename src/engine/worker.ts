@@ -422,13 +422,6 @@ function isSettled(run: RunRecord): boolean {
   return isRunTerminal(run.status) || (run.wakeAt === null && run.leaseOwner === null);
 }
 
-/** `runwire.run.busy`: another live process holds the run. */
-export function busy(runId: string, holder: string): RunwireError {
-  return new RunwireError('runwire.run.busy', `Run ${runId} is being run by another Runwire process (${holder}).`, {
-    fix: 'Wait for it to finish or wait on an operator, then try again.',
-  });
-}
-
 function lost(runId: string): RunwireError {
   return new RunwireError('runwire.store.lease_lost', `Run ${runId} was taken over by another worker.`);
 }

@@ -124,18 +124,27 @@ test('a run killed with SIGKILL resumes with every side effect done exactly once
   }
 });
 
-test('a run held by a live process cannot be resumed by another one', { timeout: 60_000 }, async () => {
+test('resuming a run a live process holds records the resume for that holder and follows the run to its end', {
+  timeout: 60_000,
+}, async () => {
   const dir = await tempDir();
   const file = await writeRunbook(dir, 'hold.json', { name: 'Held', tasks: [wait('long', '3s')] });
   const child = spawnCli(dir, ['run', file, '--json']);
   const exited = collect(child);
   const { runId } = await untilEvents(dir, (ev) => has(ev, 'task.state', 'long'));
-  const r = await runCli(dir, ['resume', runId]);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /being run by another Runwire process/);
+  const r = await runCli(dir, ['resume', runId, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(runOf(r).status, 'succeeded', 'the resume followed the holder to the end');
   const done = await exited;
   assert.equal(done.code, 0, done.stderr);
   assert.equal(runOf(done).status, 'succeeded');
+  assert.deepEqual(
+    runOf(done).tasks.map((t) => [t.id, t.status, t.attempts]),
+    [['long', 'succeeded', 1]],
+    'the holder went on with its wait: nothing re-run',
+  );
+  const { events } = await untilEvents(dir, (ev) => ev.some((e) => e.kind === 'run.resumed'));
+  assert.equal(events.filter((e) => e.kind === 'run.resumed').length, 1, 'the holder applied the resume once');
 });
 
 test('Ctrl-C (SIGINT) stops a run at once with the resume command; resume finishes it', {
