@@ -413,6 +413,7 @@ export class Workspace extends EventEmitter {
       text: input.text,
     };
     if (input.blocks) msg.blocks = input.blocks;
+    if (input.thread_ts) msg.thread_ts = input.thread_ts;
     this.emit('ephemeral', { ...this.eventFor(channelId, msg, input.user), to });
     return msg;
   }

@@ -252,6 +252,32 @@ describe('sandbox chat methods', () => {
       !sb.workspace.allMessages(r.channel!).some((m) => m.text === 'only for alice'),
       'ephemeral messages are not stored',
     );
+    // In a thread: thread_ts names the parent (a reply's ts means its thread); an unknown one is refused.
+    const seen: Array<{ message: { thread_ts?: string } }> = [];
+    const onEphemeral = (e: { message: { thread_ts?: string } }) => seen.push(e);
+    sb.workspace.on('ephemeral', onEphemeral);
+    const reply = await c.chat.postMessage({ channel: r.channel!, thread_ts: r.ts!, text: 'a reply' });
+    await c.chat.postEphemeral({
+      channel: r.channel!,
+      user: userId(sb, 'alice'),
+      text: 'in thread',
+      thread_ts: reply.ts!,
+    });
+    sb.workspace.off('ephemeral', onEphemeral);
+    assert.equal(seen[0]?.message.thread_ts, r.ts, 'the ephemeral is in the thread of the parent');
+    assert.equal(
+      (
+        await platformError(
+          c.chat.postEphemeral({
+            channel: r.channel!,
+            user: userId(sb, 'alice'),
+            text: 'x',
+            thread_ts: '1111111111.000001',
+          }),
+        )
+      ).error,
+      'cannot_reply_to_message',
+    );
     assert.equal(
       (await platformError(c.chat.postEphemeral({ channel: '#ops', user: userId(sb, 'grace'), text: 'x' }))).error,
       'user_not_in_channel',

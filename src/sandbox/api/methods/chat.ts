@@ -205,6 +205,7 @@ export function registerChatMethods(reg: MethodRegistry): void {
       'invalid_attachments',
       'too_many_attachments',
       'user_not_in_channel',
+      'cannot_reply_to_message',
     ],
     handler(call) {
       const t = call.token!;
@@ -215,7 +216,18 @@ export function registerChatMethods(reg: MethodRegistry): void {
       const userId = str(call.args, 'user');
       if (!userId || !ch.members.has(userId)) throw new SlackApiError('user_not_in_channel');
       const content = readContent(call.args, { requireSome: true, badAttachments: 'invalid_attachments' });
-      const msg = ws.ephemeral(ch.id, userId, { ...author(ws, t), ...content });
+      // In a thread when thread_ts names a message of the channel (a reply's ts: its thread), as Slack.
+      let threadTs = str(call.args, 'thread_ts');
+      if (threadTs !== undefined) {
+        const parent = ws.findMessage(ch.id, threadTs);
+        if (!parent) throw new SlackApiError('cannot_reply_to_message');
+        threadTs = parent.thread_ts ?? parent.ts;
+      }
+      const msg = ws.ephemeral(ch.id, userId, {
+        ...author(ws, t),
+        ...content,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
       return { message_ts: msg.ts };
     },
   });
