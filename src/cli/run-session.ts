@@ -101,12 +101,28 @@ export function openBoards(
     ...(o.log ? { log: o.log } : {}),
   });
   const closer = new ApprovalCloser({ store: runtime.store, connections, delivery, ...(o.log ? { log: o.log } : {}) });
+  // A cancel is written by whoever cancels (the API, the CLI), not by an executor: hear of it from the
+  // store (NOTIFY on PostgreSQL; this process's writes on SQLite) so the board shows it.
+  const unsubscribe = runtime.store
+    .subscribe((n) => {
+      if (n.kind === 'cancelled')
+        board.onEvent({
+          runId: n.runId,
+          at: new Date().toISOString(),
+          actor: 'engine',
+          kind: 'run.cancelled',
+          taskId: null,
+          message: 'Run cancelled',
+        });
+    })
+    .catch(() => undefined);
   return {
     onEvent: (e) => {
       board.onEvent(e);
       closer.onEvent(e);
     },
     close: async () => {
+      await (await unsubscribe)?.();
       await closer.idle();
       await board.close();
     },

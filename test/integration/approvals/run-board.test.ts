@@ -60,3 +60,34 @@ describe('live run board (CLI)', () => {
     assert.equal(postedFor(await env.messages('ops'), '__board').length, before);
   });
 });
+
+describe('live run board (server)', () => {
+  it('a run cancelled through the API ends its board as cancelled', async () => {
+    const { ApprovalEnv } = await import('./harness.js');
+    const env = await ApprovalEnv.start();
+    try {
+      const runId = await env.start(
+        'name: Cancel me\nnotify:\n  slack:\n    channel: "#ops"\ntasks:\n  - id: hold\n    type: manual\n',
+      );
+      await env.waitTask(runId, 'hold', 'waiting');
+      await waitForBoard(env, runId, /waiting/);
+      await env.server.service.cancel(runId, 'api:test');
+      const board = await waitForBoard(env, runId, /cancelled/);
+      assert.match(board.text, /^LIVE · Cancel me — cancelled · 0 of 1 done/);
+    } finally {
+      await env.close();
+    }
+  });
+});
+
+async function waitForBoard(env: { slack: SlackEnv }, runId: string, text: RegExp): Promise<{ text: string }> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const b = postedFor(await env.slack.messages('ops'), '__board').find(
+      (m) => m.metadata?.event_payload.run_id === runId,
+    );
+    if (b && text.test(b.text)) return b;
+    if (Date.now() > until) throw new Error(`board of ${runId} never matched ${text}: ${b?.text}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
