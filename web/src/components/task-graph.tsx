@@ -92,7 +92,7 @@ export default function TaskGraph({ tasks, onOpen }: { tasks: readonly GraphTask
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
-        {...(focus ? { fitViewOptions: focus } : {})}
+        fitViewOptions={focus ?? { maxZoom: 1 }}
         onlyRenderVisibleElements={large}
         nodesDraggable={false}
         nodesConnectable={false}

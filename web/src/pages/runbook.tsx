@@ -70,7 +70,7 @@ export default function RunbookPage({ id }: { id: string }) {
           <h1>{d.name}</h1>
           <p className="meta">
             {d.id} · version {d.version} · {tasks.length} tasks · {d.created_by}
-            {d.source_file ? ` · ${d.source_file}` : ''}
+            {d.source_file && d.created_by !== `file:${d.source_file}` ? ` · ${d.source_file}` : ''}
           </p>
         </div>
         {can('operator') ? (
