@@ -89,7 +89,7 @@ export class SocketModeManager {
     const conn = await resolver.resolve(record.name);
     const client = new SocketModeClient({
       appToken,
-      logLevel: LogLevel.ERROR,
+      logger: sdkLogger(this.o.log, record.name, LogLevel.WARN),
       clientOptions: { slackApiUrl: conn.apiUrl },
     });
     const h: Held = {
@@ -159,4 +159,31 @@ interface SlackEvent {
   retry_num?: number;
   retry_reason?: string;
   accepts_response_payload?: boolean;
+}
+
+type SdkLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * The SDK's logger, sent into the server's own (JSON) log instead of the SDK's console lines:
+ * warnings and errors only, tagged with the connection, each message joined into one string.
+ */
+function sdkLogger(log: SocketModeOptions['log'], connection: string, level: SdkLevel) {
+  let current: SdkLevel = level;
+  const order: SdkLevel[] = ['debug', 'info', 'warn', 'error'];
+  const emit = (at: SdkLevel, parts: unknown[]) => {
+    if (order.indexOf(at) < order.indexOf(current) || at === 'debug' || at === 'info') return;
+    const msg = parts.map((p) => (p instanceof Error ? p.message : String(p))).join(' ');
+    log(at, `socket mode (Slack SDK): ${msg}`, { connection });
+  };
+  return {
+    debug: (...m: unknown[]) => emit('debug', m),
+    info: (...m: unknown[]) => emit('info', m),
+    warn: (...m: unknown[]) => emit('warn', m),
+    error: (...m: unknown[]) => emit('error', m),
+    setLevel: (l: string) => {
+      if ((order as string[]).includes(l)) current = l as SdkLevel;
+    },
+    getLevel: () => current as never,
+    setName: () => {},
+  };
 }

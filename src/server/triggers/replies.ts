@@ -8,6 +8,7 @@
  * allow. Outcomes are found by a poll of started entries whose outcome reply is unclaimed.
  */
 import type { OpenedConnections } from '../../slack/connections/open.js';
+import { escapeMrkdwn } from '../../slack/mrkdwn.js';
 import type { ResolvedConnection } from '../../slack/connections/types.js';
 import type { Store } from '../../store/store.js';
 import type { SlackMessageEvent } from '../../triggers/slack-message.js';
@@ -59,7 +60,7 @@ export class TriggerReplies {
   }
 
   private text(which: Which, run: RunView): string {
-    const link = `<${this.d.runUrl(run.id)}|${run.runbook}>`;
+    const link = `<${this.d.runUrl(run.id)}|${escapeMrkdwn(run.runbook)}>`;
     if (which === 'started') return `Run started${run.mode === 'rehearsal' ? ' (rehearsal)' : ''}: ${link} (${run.id})`;
     return `Run ${link} ${WORDS[run.status] ?? run.status}.`;
   }
