@@ -54,6 +54,12 @@ export function authGuard(tokens: TokenStore) {
   };
 }
 
+/** The caller on a public route, when it sent a valid token or session (never throws). */
+export async function optionalPrincipal(req: FastifyRequest, tokens: TokenStore): Promise<Principal | undefined> {
+  if (req.headers.authorization === undefined && cookieValue(req.headers.cookie, SESSION_COOKIE) === undefined) return;
+  return authenticate(req, tokens).catch(() => undefined);
+}
+
 async function authenticate(req: FastifyRequest, tokens: TokenStore): Promise<Principal> {
   const header = req.headers.authorization;
   if (header !== undefined) {

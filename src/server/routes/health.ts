@@ -2,11 +2,15 @@
  * `GET /api/health`: up, which version, whether the database answers, and every live worker on the
  * database (from the workers table: this server's embedded ones, other servers', `runwire worker`s),
  * and the Socket Mode sockets (from their leases: which process holds each, connected since, last event).
+ * It is public (for load balancers and probes), so where things run — worker hosts and pids, a socket
+ * holder's host — is shown only to a caller with a valid API token or session.
  */
 import { Type } from '@sinclair/typebox';
 import { WORKER_ALIVE_MS } from '../../engine/worker.js';
 import type { WorkerRecord } from '../../store/store.js';
 import type { Api } from '../app.js';
+import { optionalPrincipal } from '../auth/guard.js';
+import type { TokenStore } from '../store/token-store.js';
 
 export interface HealthDeps {
   version: string;
@@ -18,6 +22,8 @@ export interface HealthDeps {
   localWorkerIds(): string[];
   /** Socket Mode sockets on this database (one per connection with an app token), when the server runs them. */
   socketMode?: () => Promise<SocketHealth[]>;
+  /** To tell a logged-in caller (who sees hosts and pids) from an anonymous one. */
+  tokens?: TokenStore;
 }
 
 export interface SocketHealth {
@@ -38,7 +44,9 @@ const SocketInfo = Type.Object(
     since: Type.Union([Type.String(), Type.Null()], { description: 'Connected since (ISO-8601)' }),
     last_event_at: Type.Union([Type.String(), Type.Null()]),
     reconnects: Type.Integer({ description: 'Reconnects since its holder opened it' }),
-    holder_host: Type.String({ description: 'The host of the process holding the socket' }),
+    holder_host: Type.Optional(
+      Type.String({ description: 'The host of the process holding the socket (to callers with a token)' }),
+    ),
     held_here: Type.Boolean({ description: 'This server process holds it' }),
     live: Type.Boolean({ description: 'The lease is current (false: its holder stopped renewing)' }),
   },
@@ -48,8 +56,8 @@ const SocketInfo = Type.Object(
 const WorkerInfo = Type.Object(
   {
     name: Type.String(),
-    host: Type.String(),
-    pid: Type.Integer(),
+    host: Type.Optional(Type.String({ description: 'Shown to callers with a token or session' })),
+    pid: Type.Optional(Type.Integer({ description: 'Shown to callers with a token or session' })),
     started_at: Type.String(),
     heartbeat_at: Type.String(),
     runs_held: Type.Integer(),
@@ -77,22 +85,23 @@ export function healthRoutes(app: Api, deps: HealthDeps): void {
       schema: { summary: 'Health', tags: ['server'], security: [], response: { 200: Health, 503: Health } },
       config: { role: 'public' },
     },
-    async (_req, reply) => {
+    async (req, reply) => {
+      const known = deps.tokens ? (await optionalPrincipal(req, deps.tokens)) !== undefined : false;
       const workers = await deps.database
         .ping()
         .then(() => deps.liveWorkers())
         .catch(() => undefined);
       const ok = workers !== undefined;
       const here = new Set(deps.localWorkerIds());
-      const sockets = ok && deps.socketMode ? await deps.socketMode().catch(() => []) : [];
+      const all = ok && deps.socketMode ? await deps.socketMode().catch(() => []) : [];
+      const sockets = known ? all : all.map(({ holder_host: _h, ...rest }) => rest);
       const body = {
         status: ok ? ('ok' as const) : ('degraded' as const),
         version: deps.version,
         database: { kind: deps.database.kind, ok },
         workers: (workers ?? []).map((w) => ({
           name: w.name,
-          host: w.host,
-          pid: w.pid,
+          ...(known ? { host: w.host, pid: w.pid } : {}),
           started_at: w.startedAt,
           heartbeat_at: w.heartbeatAt,
           runs_held: w.runsHeld,

@@ -14,7 +14,14 @@ test('health, request ids, unknown routes and the docs', async (t) => {
   assert.deepEqual(health.body.database, { kind: 'sqlite', ok: true });
   assert.equal(health.body.workers.length, 1, 'the embedded worker');
   assert.equal(health.body.workers[0].in_this_server, true);
-  assert.equal(health.body.workers[0].pid, process.pid);
+  assert.equal(health.body.workers[0].pid, undefined, 'no host or pid for an anonymous caller');
+  assert.equal(health.body.workers[0].host, undefined);
+  const viewer = (await s.runtime.tokens.create('viewer', 'probe')).token;
+  const known = await s.call('/api/health', { token: viewer });
+  assert.equal(known.body.workers[0].pid, process.pid, 'a caller with a token sees where workers run');
+  const forged = await s.call('/api/health', { token: 'rw_not_a_token' });
+  assert.equal(forged.status, 200);
+  assert.equal(forged.body.workers[0].pid, undefined, 'a bad token is anonymous, not an error');
   assert.match(health.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
 
   const echoed = await s.call('/api/health', { headers: { 'x-request-id': 'trace-42' } });
