@@ -1,23 +1,25 @@
 /**
- * `runwire task complete|skip|retry RUN TASK [--json]`: an operator acts on one task, then the run
- * goes on in this process until it finishes or waits again (like `runwire run`).
+ * `runwire task complete|reject|skip|retry RUN TASK [--json]`: an operator acts on one task, then the
+ * run goes on in this process until it finishes or waits again (like `runwire run`). `reject` is the
+ * engine's `fail` action: the decision "no" on a waiting (manual, approval) task.
  */
 import type { Command } from 'commander';
 import type { TaskAction } from '../../engine/engine.js';
 import { runtimeOf, type CliContext, type CommandModule } from '../context.js';
 
-const ACTIONS: ReadonlyArray<[TaskAction, string]> = [
-  ['complete', 'mark a waiting (manual) task done'],
-  ['skip', 'skip a pending, waiting or failed task; its dependents go on'],
-  ['retry', 'run a failed task again (a fresh round of its retry policy)'],
+const ACTIONS: ReadonlyArray<[string, TaskAction, string]> = [
+  ['complete', 'complete', 'mark a waiting (manual) task done'],
+  ['reject', 'fail', 'reject a waiting (manual) task: it fails, and its dependents do not run'],
+  ['skip', 'skip', 'skip a pending, waiting or failed task; its dependents go on'],
+  ['retry', 'retry', 'run a failed task again (a fresh round of its retry policy)'],
 ];
 
 export const taskCommand: CommandModule = {
   register(program: Command, ctx: CliContext): void {
     const group = program.command('task').description('act on one task of a run, then continue the run');
-    for (const [action, description] of ACTIONS) {
+    for (const [name, action, description] of ACTIONS) {
       group
-        .command(action)
+        .command(name)
         .description(description)
         .argument('<run>', 'run id')
         .argument('<task>', 'task id')

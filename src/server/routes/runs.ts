@@ -237,19 +237,27 @@ export function runRoutes(app: Api, d: RunRouteDeps): void {
     async (req) => json(await d.service.cancel(req.params.id, `api:${req.principal!.name}`)) as never,
   );
 
-  for (const action of ['complete', 'skip', 'retry'] as const satisfies readonly TaskAction[]) {
+  const routeActions = [
+    ['complete', 'complete'],
+    ['reject', 'fail'],
+    ['skip', 'skip'],
+    ['retry', 'retry'],
+  ] as const satisfies ReadonlyArray<readonly [string, TaskAction]>;
+  for (const [name, action] of routeActions) {
     app.post(
-      `/api/runs/:id/tasks/:task/${action}`,
+      `/api/runs/:id/tasks/:task/${name}`,
       {
         config: { role: 'operator' },
         schema: {
-          summary: `${action[0]!.toUpperCase()}${action.slice(1)} a task`,
+          summary: `${name[0]!.toUpperCase()}${name.slice(1)} a task`,
           description:
             action === 'complete'
               ? 'A waiting (manual) task succeeds.'
-              : action === 'skip'
-                ? 'A pending, ready, waiting or failed task is skipped.'
-                : 'A failed task runs again (a fresh round of its retry policy).',
+              : action === 'fail'
+                ? 'A waiting (manual) task is rejected: it fails and its dependents do not run (as Reject in Slack).'
+                : action === 'skip'
+                  ? 'A pending, ready, waiting or failed task is skipped.'
+                  : 'A failed task runs again (a fresh round of its retry policy).',
           tags: ['runs'],
           params: Type.Object({ id: Type.String(), task: Type.String() }),
           response: { 200: RunJsonSchema, ...errors(404, 409) },

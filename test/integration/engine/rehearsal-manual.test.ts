@@ -181,3 +181,32 @@ test('a live run records pre-flight problems as warnings and goes on; --strict r
   assert.equal(task(runOf(reh), 'hello').status, 'skipped');
   assert.equal(task(runOf(reh), 'hello').attempts, 0);
 });
+
+test('task reject fails a waiting manual task: its dependents do not run, the run fails, the log names who', {
+  timeout: 60_000,
+}, async () => {
+  const dir = await tempDir();
+  const file = await writeRunbook(dir, 'reject.json', {
+    name: 'Go or no go',
+    tasks: [
+      milestone('start'),
+      { id: 'go', type: 'manual', depends_on: ['start'], instructions: 'Cut over?' },
+      milestone('cutover', ['go']),
+    ],
+  });
+  const waiting = runOf(await runCli(dir, ['run', file, '--json']));
+  assert.equal(task(waiting, 'go').status, 'waiting');
+
+  const notWaiting = await runCli(dir, ['task', 'reject', waiting.id, 'start']);
+  assert.equal(notWaiting.code, 1);
+  assert.match(notWaiting.stderr, /only a waiting task can be rejected/);
+
+  const r = await runCli(dir, ['task', 'reject', waiting.id, 'go', '--json']);
+  const run = runOf(r);
+  assert.equal(run.status, 'failed', r.stderr);
+  assert.equal(task(run, 'go').status, 'failed');
+  assert.equal(task(run, 'cutover').status, 'pending', 'a rejected decision stops what depends on it');
+
+  const again = await runCli(dir, ['task', 'complete', waiting.id, 'go']);
+  assert.equal(again.code, 1, 'the decision was taken: a late complete is refused');
+});

@@ -211,7 +211,7 @@ function cases(admin: () => string): RouteCase[] {
       ok: 200,
       request: async (s) => ({ path: `/api/runs/${await waitingRun(s, admin())}/cancel` }),
     },
-    ...(['complete', 'skip'] as const).map(
+    ...(['complete', 'reject', 'skip'] as const).map(
       (action): RouteCase => ({
         method: 'POST',
         route: `/api/runs/:id/tasks/:task/${action}`,
