@@ -156,6 +156,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
           ...(o.socketMode?.leaseMs ? { leaseMs: o.socketMode.leaseMs } : {}),
           log: (level, msg, data) => logger[level](data ?? {}, msg),
         });
+  // Hoisted so a failed start (e.g. the port is taken) closes its directory watcher: an open
+  // fs.watch handle would keep the process alive after `runwire start` falls back to another port.
+  let dir: DirLoader | undefined;
   try {
     await hub.start();
     for (let i = 0; i < workers; i++) {
@@ -210,7 +213,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         (scope) => slackUserRoutes(scope, slackUsers),
       ],
     });
-    const dir = o.runbooksDir ? await loadRunbookDir(o.runbooksDir, runtime.library, types, logger) : undefined;
+    dir = o.runbooksDir ? await loadRunbookDir(o.runbooksDir, runtime.library, types, logger) : undefined;
     const url = await listen(app, o.host ?? '127.0.0.1', o.port ?? 8080);
     listening = url;
     triggers.start();
@@ -233,6 +236,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       })());
     return { app, url, runtime, links, service, triggers, types, approvals, close, ...(dir ? { runbooks: dir } : {}) };
   } catch (err) {
+    dir?.close();
     await scheduler?.stop();
     await triggers.close();
     await hub.close();
