@@ -9,39 +9,22 @@
  *  - duplicates: runs beyond one per occurrence (must be 0), and occurrences without a run (lost).
  * Target: p99 < 1 s. Printed as ratios (measured / target), with the load average before and after.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { startWorker } from './worker-process.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseRunbook } from '../src/core/parse-runbook.js';
 import { openServerRuntime, type ServerRuntime } from '../src/server/runtime.js';
 import { builtinTaskTypes } from '../src/tasks/index.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = join(root, 'bin/runwire.js');
 const PG_URL = process.env.RUNWIRE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SCHEDULES = Number(process.env.BENCH_SCHEDULES ?? 200);
 const LEAD_MS = 10_000;
 const TARGET_P99_MS = 1000;
-
-function startWorker(dataDir: string, env: NodeJS.ProcessEnv, name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [cli, '--data-dir', dataDir, 'worker', '--name', name], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  return new Promise((resolveReady, reject) => {
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      err += d;
-      if (/Ready\./.test(err)) resolveReady(child);
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited ${code}: ${err}`)));
-  });
-}
 
 /** A 6-field cron matching exactly one second (UTC): `s m h D M *`. */
 function cronAt(ms: number): string {

@@ -10,12 +10,12 @@
  * Targets on this 2-core machine: ≥ 250 runs/s with 2 workers on PostgreSQL; p99 < 50 ms when not
  * saturated. Printed as ratios (measured / target), with the load average before and after.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { startWorker } from './worker-process.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Runbook } from '../src/core/runbook.js';
 import { RunService } from '../src/engine/run-service.js';
@@ -23,8 +23,6 @@ import { openRuntime, type Runtime } from '../src/runtime/open-runtime.js';
 import { countRoundTrips } from './round-trips.js';
 import { readFileSync } from 'node:fs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = join(root, 'bin/runwire.js');
 const PG_URL = process.env.RUNWIRE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUNS = Number(process.env.BENCH_WORKER_RUNS ?? 1000);
 const PACED = Number(process.env.BENCH_PACED_RUNS ?? 100);
@@ -56,21 +54,6 @@ const runbook: Runbook = {
     },
   ],
 };
-
-function startWorker(dataDir: string, env: NodeJS.ProcessEnv, name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [cli, '--data-dir', dataDir, 'worker', '--name', name], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  return new Promise((resolveReady, reject) => {
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      err += d;
-      if (/Ready\./.test(err)) resolveReady(child);
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited ${code}: ${err}`)));
-  });
-}
 
 async function untilDone(rt: Runtime, ids: Set<string>): Promise<number> {
   for (;;) {
