@@ -1,4 +1,7 @@
-/** The operator's actions that fit a task as it is now: complete a waiting manual task, skip, retry a failed one. */
+/**
+ * The operator's actions that fit a task as it is now: complete or reject a waiting manual task (as Approve and
+ * Reject in Slack), skip, retry a failed one.
+ */
 import type { TaskJson } from '../api/types';
 
 export function TaskActions({ task, onAct }: { task: TaskJson; onAct(path: string): Promise<void> }) {
@@ -12,6 +15,11 @@ export function TaskActions({ task, onAct }: { task: TaskJson; onAct(path: strin
       {canComplete ? (
         <button type="button" onClick={() => void onAct(path('complete'))}>
           Complete
+        </button>
+      ) : null}
+      {canComplete ? (
+        <button type="button" className="secondary" onClick={() => void onAct(path('reject'))}>
+          Reject
         </button>
       ) : null}
       {canRetry ? (
