@@ -84,7 +84,9 @@ async function main(): Promise<void> {
         `cores ${cpus().length}, load average before ${before}, after ${load()}`,
         `click → task completed (${CLICKS} clicks, sandbox → signed POST /slack/interactivity → RunService → worker → stored): p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
         `board: ${TASKS} chained 20 ms waits (${events} events) ran ${(ran / 1000).toFixed(1)} s; ${edits.length} board edits = ${perMinute.toFixed(1)} per minute (most in any 60 s: ${maxInMinute}); Tier 3 allows ${TIER3_PER_MINUTE}: ratio ${(perMinute / TIER3_PER_MINUTE).toFixed(2)}x`,
-      ].join('\n') + '\n',
+      ]
+        .map((line) => `${line}\n`)
+        .join(''),
     );
   } finally {
     await env.close();

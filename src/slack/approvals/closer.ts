@@ -35,7 +35,7 @@ export class ApprovalCloser {
   private async close(e: RunEvent, by: string): Promise<void> {
     const task = (await this.o.store.getTasks(e.runId)).find((t) => t.taskId === e.taskId);
     const st = readApprovalState(task?.state);
-    if (!st?.message || st.message.state !== 'sent') return;
+    if (st?.message?.state !== 'sent') return;
     const conn = await (await this.o.connections()).resolve(st.connection);
     const ws = (await this.o.delivery()).workspaceFor(conn, false);
     const verb = e.kind === 'task.failed' ? 'Rejected' : e.kind === 'task.skipped' ? 'Skipped' : 'Completed';
