@@ -15,15 +15,7 @@
  *
  * Nesting is bounded: deeper than MAX_NESTING, js-yaml stops with the place, reported by the caller.
  */
-import {
-  CORE_SCHEMA,
-  constructFromEvents,
-  EVENT_ID,
-  type Event,
-  getScalarValue,
-  parseEvents,
-  SCALAR_STYLE,
-} from 'js-yaml';
+import { CORE_SCHEMA, EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_STYLE } from 'js-yaml';
 import { lineIndex } from './line-index.js';
 import { MAX_NESTING } from './nesting.js';
 import type { FieldPath } from './source-map.js';
@@ -34,8 +26,15 @@ const PLAIN_WORD_KEY = /^(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$
 /** Where a value is written (an offset), and for collections where each entry is. */
 interface PosNode {
   start: number;
-  map?: Map<string, { key: number; node: PosNode }>;
+  map?: Map<string, PosEntry>;
   seq?: PosNode[];
+  /** A collection below the recorded depth: its entries were not recorded. */
+  truncated?: true;
+}
+
+interface PosEntry {
+  key: number;
+  node: PosNode;
 }
 
 export interface FastYamlSource {
@@ -60,67 +59,97 @@ export function parseFastYaml(text: string): FastYamlSource | TooDeep | undefine
       return { tooDeep: { line: mark.line + 1, column: mark.column + 1 } };
     return undefined;
   }
-  const root = positions(text, events);
-  if (!root) return undefined;
-  let value: unknown;
+  let read: { value: unknown; root: PosNode } | undefined;
   try {
-    // maxAliases 0: aliases were already left to yaml; this only makes sure.
-    value = constructFromEvents(events, { source: text, schema: CORE_SCHEMA, maxAliases: 0 })[0];
+    read = walk(text, events, SHALLOW);
   } catch {
-    return undefined;
+    return undefined; // a scalar js-yaml's schema cannot resolve: left to yaml
   }
+  if (!read) return undefined;
+  const shallow = read.root;
+  let full: PosNode | undefined;
   const at = lineIndex(text);
   return {
-    value,
+    value: read.value,
     locate(path) {
-      let node: PosNode = root;
-      let offset = root.start;
-      for (const seg of path) {
-        if (node.map) {
-          const entry = node.map.get(String(seg));
-          if (!entry) break;
-          offset = entry.key;
-          node = entry.node;
-        } else if (node.seq && typeof seg === 'number') {
-          const item = node.seq[seg];
-          if (!item) break;
-          offset = item.start;
-          node = item;
-        } else {
-          break;
-        }
-      }
-      return at(offset);
+      const found = offsetOf(shallow, path);
+      if (found !== TRUNCATED) return at(found);
+      // A field inside a task (only asked for to place an issue): every position, built once.
+      full ??= (walk(text, events, Number.POSITIVE_INFINITY) as { root: PosNode }).root;
+      return at(offsetOf(full, path) as number);
     },
   };
 }
 
-interface Frame {
-  node: PosNode;
-  /** For a mapping: the key just read, waiting for its value. */
-  key?: { name: string; offset: number };
+/**
+ * Positions are recorded this deep on the happy path: the root's keys and the items of its lists
+ * (a task's own position). Deeper ones are needed only to place an issue, and then built.
+ */
+const SHALLOW = 2;
+const TRUNCATED = -1;
+
+/** Where a path is written (same rules as source-map's `locate`), or TRUNCATED past the recorded depth. */
+function offsetOf(root: PosNode, path: FieldPath): number {
+  let node: PosNode = root;
+  let offset = root.start;
+  for (const seg of path) {
+    if (node.map) {
+      const entry = node.map.get(String(seg));
+      if (!entry) break;
+      offset = entry.key;
+      node = entry.node;
+    } else if (node.seq && typeof seg === 'number') {
+      const item = node.seq[seg];
+      if (!item) break;
+      offset = item.start;
+      node = item;
+    } else if (node.truncated) {
+      return TRUNCATED;
+    } else {
+      break;
+    }
+  }
+  return offset;
 }
 
-/** The position tree of the one document, or undefined when the text is left to `yaml`. */
-function positions(text: string, events: Event[]): PosNode | undefined {
+interface Frame {
+  /** The mapping's object or the sequence's array being filled. */
+  value: Record<string, unknown> | unknown[];
+  /** Its positions, when recorded at this depth. */
+  node: PosNode | undefined;
+  /** For a mapping: the key just read, waiting for its value. */
+  key?: string;
+  keyOffset: number;
+}
+
+/**
+ * One walk over the events: the value (js-yaml's core schema, as its constructor builds it) and
+ * the positions of every node up to `depth` levels down; undefined when the text is left to
+ * `yaml` (see the module comment). Throws when a scalar cannot be resolved.
+ */
+function walk(text: string, events: Event[], depth: number): { value: unknown; root: PosNode } | undefined {
   let documents = 0;
   let root: PosNode | undefined;
+  let rootValue: unknown;
   const stack: Frame[] = [];
-  const attach = (node: PosNode): boolean => {
-    const parent = stack.at(-1);
+  // Attaches a value (and its position node, if any) to the collection being read.
+  const attach = (value: unknown, node: PosNode | undefined): boolean => {
+    const parent = stack[stack.length - 1];
     if (!parent) {
+      rootValue = value;
       root = node;
       return true;
     }
-    if (parent.node.seq) {
-      parent.node.seq.push(node);
+    if (Array.isArray(parent.value)) {
+      parent.value.push(value);
+      if (parent.node) (parent.node.seq as PosNode[]).push(node as PosNode);
       return true;
     }
-    if (!parent.key) return false; // a collection as a key
-    (parent.node.map as Map<string, { key: number; node: PosNode }>).set(parent.key.name, {
-      key: parent.key.offset,
-      node,
-    });
+    const key = parent.key;
+    if (key === undefined) return false; // a collection as a key
+    parent.value[key] = value;
+    if (parent.node)
+      (parent.node.map as Map<string, PosEntry>).set(key, { key: parent.keyOffset, node: node as PosNode });
     parent.key = undefined;
     return true;
   };
@@ -132,28 +161,43 @@ function positions(text: string, events: Event[]): PosNode | undefined {
       case EVENT_ID.MAPPING:
       case EVENT_ID.SEQUENCE: {
         if (e.anchorStart !== -1 || e.tagStart !== -1) return undefined;
-        const node: PosNode =
-          e.type === EVENT_ID.MAPPING ? { start: e.start, map: new Map() } : { start: e.start, seq: [] };
-        if (!attach(node)) return undefined;
-        stack.push({ node });
+        const isMap = e.type === EVENT_ID.MAPPING;
+        const level = stack.length;
+        const node: PosNode | undefined =
+          level > depth
+            ? undefined
+            : level === depth
+              ? { start: e.start, truncated: true }
+              : isMap
+                ? { start: e.start, map: new Map() }
+                : { start: e.start, seq: [] };
+        const value: Record<string, unknown> | unknown[] = isMap ? {} : [];
+        if (!attach(value, node)) return undefined;
+        stack.push({ value, node: level < depth ? node : undefined, keyOffset: 0 });
         break;
       }
       case EVENT_ID.SCALAR: {
         if (e.anchorStart !== -1 || e.tagStart !== -1) return undefined;
         const start = scalarStart(text, e);
-        const parent = stack.at(-1);
+        const parent = stack[stack.length - 1];
+        const inMap = parent !== undefined && !Array.isArray(parent.value);
         // An empty scalar has no offset; `yaml` places it after its indicator. Only a mapping's value
         // is never located by its own start (an entry is located at its key), so keep only that one.
-        if (start < 0 && !(parent?.node.map && parent.key)) return undefined;
-        if (parent?.node.map && !parent.key) {
-          const name = getScalarValue(text, e);
+        if (start < 0 && !(inMap && parent.key !== undefined)) return undefined;
+        const source = getScalarValue(text, e);
+        if (inMap && parent.key === undefined) {
           // `<<` is a merge key for `yaml` (merge: true) and a plain key for js-yaml's core schema;
-          // a plain key that is not a word (null, a number…) is turned into a string differently.
-          if (e.style === SCALAR_STYLE.PLAIN && !PLAIN_WORD_KEY.test(name)) return undefined;
-          parent.key = { name, offset: start };
-        } else if (!attach({ start })) {
-          return undefined;
+          // a plain key that is not a word (null, a number…) is turned into a string differently;
+          // a duplicate is reported by `yaml` with its place; `__proto__` is left to it too.
+          if (e.style === SCALAR_STYLE.PLAIN && !PLAIN_WORD_KEY.test(source)) return undefined;
+          if (source === '__proto__' || Object.hasOwn(parent.value, source)) return undefined;
+          parent.key = source;
+          parent.keyOffset = start;
+          break;
         }
+        // As js-yaml's constructor: a plain scalar by the schema's implicit types, any other a string.
+        const value = e.style === SCALAR_STYLE.PLAIN ? CORE_SCHEMA.resolveImplicitScalarTag(source).value : source;
+        if (!attach(value, stack.length <= depth ? { start } : undefined)) return undefined;
         break;
       }
       case EVENT_ID.ALIAS:
@@ -163,7 +207,7 @@ function positions(text: string, events: Event[]): PosNode | undefined {
         break;
     }
   }
-  return documents === 1 ? root : undefined;
+  return documents === 1 && root ? { value: rootValue, root } : undefined;
 }
 
 /** Where `yaml` starts a scalar's range: at the opening quote, or at a block scalar's indicator. */

@@ -242,6 +242,16 @@ function selfReferencingAlias(doc: Document): { name: string; offset: number } |
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const CONTROL_CHAR = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 
+/** What the per-task checks share: ids, the graph (built on first use), variables, types by id. */
+interface TaskContext {
+  firstIndex: ReadonlyMap<string, number>;
+  graph: () => TaskGraph;
+  declaredVars: ReadonlySet<string>;
+  typeOf: () => ReadonlyMap<string, string>;
+}
+
+const COMMON_FIELDS: ReadonlySet<string> = new Set(COMMON_TASK_FIELDS);
+
 /** Collects issues while walking one document. */
 class Validator implements TriggerCheckHost {
   /** The first MAX_KEPT_ISSUES problems found (in check order), with positions. */
@@ -331,30 +341,41 @@ class Validator implements TriggerCheckHost {
     for (const p of checkSchema(RunbookSchema, data)) this.add(p.path, p.message);
     if (typeof data.name === 'string') this.checkOneLine(['name'], data.name);
     const rawTasks = Array.isArray(data.tasks) ? (data.tasks as unknown[]) : [];
-    const tasks = rawTasks.map((t, i) => ({ i, t: isObj(t) ? t : undefined }));
+    const tasks: Array<Obj | undefined> = rawTasks.map((t) => (isObj(t) ? t : undefined));
 
     // Ids: duplicates, and the set every other check refers to.
     const firstIndex = new Map<string, number>();
-    for (const { i, t } of tasks) {
-      const id = t?.id;
+    for (let i = 0; i < tasks.length; i++) {
+      const id = tasks[i]?.id;
       if (typeof id !== 'string') continue;
       const first = firstIndex.get(id);
       if (first === undefined) firstIndex.set(id, i);
       else this.add(['tasks', i, 'id'], `duplicate task id "${id}" (first used by tasks[${first}])`);
     }
-    const nodes = tasks.flatMap(({ t }) =>
-      t && typeof t.id === 'string' ? [{ id: t.id, depends_on: stringList(t.depends_on) }] : [],
-    );
-    const graph = buildGraph(nodes);
+    // The graph is built only when a check needs it: a template that names a task, a type's own
+    // check, or dependencies that are not all declared before their dependents (then a cycle is possible).
+    let graph: TaskGraph | undefined;
+    const getGraph = (): TaskGraph =>
+      (graph ??= buildGraph(
+        tasks.flatMap((t) =>
+          t && typeof t.id === 'string' ? [{ id: t.id, depends_on: stringList(t.depends_on) }] : [],
+        ),
+      ));
 
-    for (const { i, t } of tasks) {
-      if (!t) continue;
-      for (const dep of stringList(t.depends_on)) {
-        if (!firstIndex.has(dep))
+    let ordered = true;
+    for (let i = 0; i < tasks.length; i++) {
+      const deps = tasks[i]?.depends_on;
+      if (!Array.isArray(deps)) continue;
+      for (const dep of deps) {
+        if (typeof dep !== 'string') continue;
+        const at = firstIndex.get(dep);
+        if (at === undefined)
           this.add(['tasks', i, 'depends_on'], () => `unknown task "${dep}"${this.suggest(dep, firstIndex)}`);
+        else if (at >= i) ordered = false;
       }
     }
-    for (const cycle of findCycles(graph)) {
+    // Every dependency declared before its dependent: the declaration order is acyclic.
+    for (const cycle of ordered ? [] : findCycles(getGraph())) {
       const at = firstIndex.get(cycle[0] as string) as number;
       // findCycles follows depends_on; shown reversed, the arrows read "finishes before".
       this.add(
@@ -369,14 +390,21 @@ class Validator implements TriggerCheckHost {
       ...Object.keys(isObj(data.vars) ? data.vars : {}),
       ...Object.keys(this.opts.vars ?? {}),
     ]);
-    const typeOf = new Map<string, string>();
-    for (const { t } of tasks) {
-      if (t && typeof t.id === 'string' && typeof t.type === 'string' && !typeOf.has(t.id)) typeOf.set(t.id, t.type);
-    }
+    let typeOf: Map<string, string> | undefined;
+    const getTypeOf = (): ReadonlyMap<string, string> => {
+      if (typeOf) return typeOf;
+      typeOf = new Map<string, string>();
+      for (const t of tasks) {
+        if (t && typeof t.id === 'string' && typeof t.type === 'string' && !typeOf.has(t.id)) typeOf.set(t.id, t.type);
+      }
+      return typeOf;
+    };
+    const ctx: TaskContext = { firstIndex, graph: getGraph, declaredVars, typeOf: getTypeOf };
     const specs: TaskSpec[] = [];
-    for (const { i, t } of tasks) {
+    for (let i = 0; i < tasks.length; i++) {
+      const t = tasks[i];
       if (!t) continue;
-      const spec = this.validateTask(i, t, graph, declaredVars, typeOf);
+      const spec = this.validateTask(i, t, ctx);
       if (spec) specs.push(spec);
     }
     const triggers = checkTriggers(
@@ -401,13 +429,8 @@ class Validator implements TriggerCheckHost {
   }
 
   /** The type-specific checks of one task; returns its spec when it is valid so far. */
-  private validateTask(
-    i: number,
-    t: Obj,
-    graph: TaskGraph,
-    declaredVars: ReadonlySet<string>,
-    typeOf: ReadonlyMap<string, string>,
-  ): TaskSpec | undefined {
+  private validateTask(i: number, t: Obj, ctx: TaskContext): TaskSpec | undefined {
+    const { declaredVars } = ctx;
     const id = typeof t.id === 'string' ? t.id : undefined;
     const typeName = t.type;
     if (typeof typeName !== 'string' || typeName === '') return undefined; // the schema said so
@@ -423,9 +446,8 @@ class Validator implements TriggerCheckHost {
     const before = this.count;
     const declaresRehearsal = declaresField(def, 'rehearsal');
     const input: Obj = {};
-    for (const [k, val] of Object.entries(t)) {
-      if (!(COMMON_TASK_FIELDS as readonly string[]).includes(k) || (k === 'rehearsal' && declaresRehearsal))
-        input[k] = val;
+    for (const k of Object.keys(t)) {
+      if (!COMMON_FIELDS.has(k) || (k === 'rehearsal' && declaresRehearsal)) input[k] = t[k];
     }
     // A type plugin with a broken schema or hook is reported on the task, never a crash.
     let schemaProblems: ReturnType<typeof checkSchema>;
@@ -446,15 +468,16 @@ class Validator implements TriggerCheckHost {
     // Templates: known variables, and task outputs only from tasks that finish first.
     let anc: Set<string> | undefined;
     const relation = (other: string): 'ancestor' | 'not-ancestor' | 'unknown' | 'self' => {
-      if (!graph.deps.has(other)) return 'unknown';
+      if (!ctx.firstIndex.has(other)) return 'unknown';
       if (other === id) return 'self';
-      anc ??= id === undefined ? new Set() : ancestors(graph, id);
+      anc ??= id === undefined ? new Set() : ancestors(ctx.graph(), id);
       return anc.has(other) ? 'ancestor' : 'not-ancestor';
     };
     // The name is rendered too (with vars, runbook, run and task.id), so it is checked with the fields.
     if (typeof t.name === 'string') this.checkOneLine(['tasks', i, 'name'], t.name);
-    const named = typeof t.name === 'string' ? [{ path: ['name'] as Array<string | number>, text: t.name }] : [];
-    for (const s of [...named, ...stringsIn(input)]) {
+    const strings = stringsIn(input);
+    if (typeof t.name === 'string') strings.unshift({ path: ['name'], text: t.name });
+    for (const s of strings) {
       if (!s.text.includes('{{')) continue;
       const unclosed = unclosedTemplate(s.text);
       if (unclosed) this.add(['tasks', i, ...s.path], unclosed);
@@ -472,7 +495,7 @@ class Validator implements TriggerCheckHost {
       let problems: Array<{ field: string; message: string }>;
       try {
         problems = def.validate(input as never, {
-          typeOf: (other) => typeOf.get(other),
+          typeOf: (other) => ctx.typeOf().get(other),
           isAncestor: (other) => relation(other) === 'ancestor',
         });
       } catch (err) {
@@ -488,7 +511,7 @@ class Validator implements TriggerCheckHost {
       id,
       name: typeof t.name === 'string' ? t.name : id,
       type: typeName,
-      depends_on: [...new Set(stringList(t.depends_on))],
+      depends_on: uniqueStrings(t.depends_on),
       input,
       position: { file: this.file, line: pos.line, column: pos.column },
     };
@@ -496,6 +519,12 @@ class Validator implements TriggerCheckHost {
     if (t.rehearsal !== undefined) spec.rehearsal = t.rehearsal;
     return spec;
   }
+}
+
+/** The strings of a list, each once, in order. */
+function uniqueStrings(v: unknown): string[] {
+  const list = stringList(v);
+  return list.length < 2 ? list : [...new Set(list)];
 }
 
 function stringList(v: unknown): string[] {

@@ -26,8 +26,10 @@ export async function runFile(file: string, opts: RunOpts, rt: LazyRuntime, ctx:
   const types = made.types;
   // Validate before opening the store: an invalid runbook leaves the data dir untouched.
   const parseStart = performance.now();
+  const parseCpu = process.cpuUsage();
   const runbook = await loadRunbookOrReport(file, types, ctx, overrides);
   const parseMs = performance.now() - parseStart;
+  const parseCpuUsed = process.cpuUsage(parseCpu);
   if (!runbook) return;
   const s = await openSession(rt, ctx, { json, made });
   try {
@@ -89,6 +91,7 @@ export async function runFile(file: string, opts: RunOpts, rt: LazyRuntime, ctx:
       ctx.stderr.write(
         `runwire-stats ${JSON.stringify({
           parse_ms: parseMs,
+          parse_cpu_ms: (parseCpuUsed.user + parseCpuUsed.system) / 1000,
           engine_ms: ms,
           engine_cpu_ms: (cpu.user + cpu.system) / 1000,
           uptime_ms: performance.now(),

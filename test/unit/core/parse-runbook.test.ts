@@ -132,6 +132,26 @@ tasks:
   ]);
 });
 
+test('a dependency declared later is fine, and a cycle after an acyclic start is still found', () => {
+  // Declaration order that is already a run order skips the cycle search; these are not in that order.
+  assert.deepEqual(
+    lines('name: x\ntasks:\n  - { id: a, type: milestone, depends_on: [b] }\n  - { id: b, type: milestone }\n'),
+    [],
+  );
+  const text = `name: Later cycle
+tasks:
+  - { id: a, type: milestone }
+  - { id: b, type: milestone, depends_on: [a] }
+  - { id: c, type: milestone, depends_on: [b, d] }
+  - { id: d, type: milestone, depends_on: [c] }
+  - { id: d, type: milestone, depends_on: [a] }
+`;
+  assert.deepEqual(lines(text), [
+    'release.yaml:5:31 tasks[2].depends_on: dependency cycle: c -> d -> c (each must finish before the next can start)',
+    'release.yaml:7:7 tasks[4].id: duplicate task id "d" (first used by tasks[3])',
+  ]);
+});
+
 test('JSON is accepted, with positions', () => {
   const json = `{
   "name": "JSON",
