@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
+import { packagePath } from '../core/package-root.js';
 import type { TaskTypeRegistry } from '../core/task-type.js';
 import { openBoards, processTypes, PUBLIC_URL_ENV } from '../cli/run-session.js';
 import { ApprovalInteractions } from './slack/approval-clicks.js';
@@ -69,7 +70,7 @@ export interface RunningServer extends ListeningServer {
 }
 
 export function runwireVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as {
     version: string;
   };
   return pkg.version;

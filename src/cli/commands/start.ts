@@ -10,12 +10,12 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../core/package-root.js';
 import type { StartOpts } from '../actions/start.js';
 import { runtimeOf, type CliContext, type CommandModule } from '../context.js';
 
-/** examples/ in the checkout, from dist/src/cli/commands/. */
-const EXAMPLES = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../examples');
+/** examples/ in the package. */
+const EXAMPLES = packagePath('examples');
 const DEFAULT_EXAMPLE = resolve(EXAMPLES, 'slack-release.yaml');
 const DEFAULT_PORT = 3100;
 

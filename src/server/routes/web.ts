@@ -6,12 +6,12 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../core/package-root.js';
 import type { Api } from '../app.js';
 import { HttpError } from '../http-errors.js';
 
-/** `dist/web/`, beside `dist/src/` where this module is compiled to. */
-export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
+/** `dist/web/` in the package, where Vite builds the app. */
+export const DEFAULT_WEB_DIR = packagePath('dist/web/');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

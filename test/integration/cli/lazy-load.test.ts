@@ -3,12 +3,15 @@
  * resolution hook in the child `node bin/runwire.js` records every module it loads, and each command
  * is checked for the heavy modules it must not load. The hook also records what the command does
  * load, so each case asserts a module it must load too (the check cannot pass by seeing nothing).
+ * The CLI runs from its esbuild bundle (dist/cli/, tools/bundle-cli.ts): a chunk loaded counts as
+ * loading every module esbuild put in it (dist/cli/meta.json), so the checks hold at chunk level.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cliBin, repoRoot } from '../../helpers/paths.js';
@@ -49,6 +52,15 @@ const ENGINE = '/dist/src/engine/engine.js';
 const PG = '/node_modules/pg/';
 const PG_URL = process.env.RUNWIRE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** Chunk URL → the URLs of the modules esbuild bundled into it. */
+async function chunkInputs(): Promise<Map<string, string[]>> {
+  const meta = JSON.parse(await readFile(join(repoRoot, 'dist/cli/meta.json'), 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  const url = (p: string): string => pathToFileURL(join(repoRoot, p)).href;
+  return new Map(Object.entries(meta.outputs).map(([out, o]) => [url(out), Object.keys(o.inputs).map(url)]));
+}
+
 interface Loaded {
   code: number;
   stdout: string;
@@ -82,7 +94,9 @@ async function runLogged(dir: string, name: string, args: string[]): Promise<Loa
       },
     );
   });
-  return { ...r, urls: (await readFile(log, 'utf8')).split('\n').filter(Boolean) };
+  const raw = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+  const chunks = raw.some((u) => u.includes('/dist/cli/')) ? await chunkInputs() : new Map<string, string[]>();
+  return { ...r, urls: raw.flatMap((u) => [u, ...(chunks.get(u) ?? [])]) };
 }
 
 function loads(l: Loaded, part: string): boolean {
@@ -100,6 +114,24 @@ function assertNotLoaded(l: Loaded, parts: string[], what: string): void {
         .join(', ')}`,
     );
 }
+
+test('the CLI runs from its bundle: chunks of dist/cli/, no module of dist/src/ loaded as a file', async () => {
+  assert.ok(existsSync(join(repoRoot, 'dist/cli/main.js')), 'the build bundles the CLI (tools/bundle-cli.ts)');
+  const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
+  const l = await runLogged(dir, 'bundle', ['--data-dir', join(dir, 'data'), 'runs', 'list']);
+  assert.equal(l.code, 0, l.stderr);
+  const files = (await readFile(join(dir, 'bundle.log'), 'utf8')).split('\n').filter(Boolean);
+  assert.ok(
+    files.some((u) => u.endsWith('/dist/cli/main.js')),
+    'bin/runwire.js loads the bundle',
+  );
+  assert.deepEqual(
+    files.filter((u) => u.includes('/dist/src/')),
+    [],
+    'every module of the CLI comes from a chunk',
+  );
+  assert.ok(loads(l, '/dist/src/cli/actions/runs.js'), 'meta.json maps the chunks to the modules in them');
+});
 
 test('--help loads the command registrations only: no SQLite, Slack SDK, ajv, yaml, ws, sandbox or engine', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));

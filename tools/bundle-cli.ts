@@ -1,0 +1,49 @@
+/**
+ * Build step (run by `npm run build` and `prepare`, after tsc, the validators and the TypeBox
+ * bundle): bundle the compiled CLI, `dist/src/cli/main.js`, with esbuild into ESM chunks in
+ * `dist/cli/` (issue 9, start-up). Node 20 pays per module loaded (resolve, read, compile, link)
+ * and has no compile cache, so a `runwire run` that loaded ~135 modules now loads a few dozen
+ * chunks. Code splitting keeps every lazy `import()` lazy: a command loads only the chunks its
+ * code reaches. `bin/runwire.js` loads this bundle when it exists, else `dist/src/cli/main.js`.
+ *
+ * Packages are left to Node (external) except a few small pure ones every command loads; native
+ * or optional dependencies (better-sqlite3, pg), packages that find files next to themselves
+ * (pino's transports, the Slack SDK's package.json) and ajv (its compiler is loaded with
+ * `createRequire` on purpose) stay external. `dist/cli/meta.json` lists which source module went
+ * into which chunk (the lazy-load test reads it).
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+
+/** Dependencies bundled into the chunks: small, pure JavaScript, loaded by most commands. */
+const BUNDLED = new Set(['commander', 'js-yaml', 'croner']);
+
+const root = new URL('../../', import.meta.url);
+const outdir = new URL('dist/cli/', root);
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
+  // Paths in meta.json are relative to the package root.
+  absWorkingDir: root.pathname,
+  entryPoints: [new URL('dist/src/cli/main.js', root).pathname],
+  outdir: outdir.pathname,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  external: [...Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)), 'pg-native'],
+  // CommonJS packages bundled into ESM (commander) require() Node's built-ins: give them a require.
+  banner: {
+    js: "import { createRequire as __runwireCreateRequire } from 'node:module';\nconst require = __runwireCreateRequire(import.meta.url);",
+  },
+  metafile: true,
+  logLevel: 'warning',
+});
+writeFileSync(new URL('meta.json', outdir), JSON.stringify(result.metafile));
+const chunks = Object.keys(result.metafile.outputs).filter((o) => o.endsWith('.js')).length;
+process.stdout.write(`bundle-cli: dist/src/cli/main.js bundled into ${chunks} chunks in dist/cli/\n`);
