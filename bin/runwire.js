@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // The `runwire` command: a thin launcher for the compiled CLI (built by `npm install` / `npm run build`).
-// It loads the CLI bundled by esbuild (dist/cli/, a few chunks: start-up cost is paid per module) when
-// the build made one, else the tsc output (dist/src/), e.g. after a quick `npx tsc -p tsconfig.json`.
-import { existsSync } from 'node:fs';
+// It loads the CLI bundled by esbuild (dist/cli/, tools/bundle-cli.ts: Node 20 pays per module loaded)
+// when the build made one after the last tsc run, else the tsc output (dist/src/): a quick
+// `npx tsc -p tsconfig.json` after a change is not hidden by an older bundle.
+import { statSync } from 'node:fs';
 
-const bundled = new URL('../dist/cli/main.js', import.meta.url);
-const { main } = await import(existsSync(bundled) ? bundled.href : '../dist/src/cli/main.js');
+const mtime = (rel) => statSync(new URL(rel, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
+const bundled = mtime('../dist/cli/meta.json');
+const compiled = mtime('../dist/.tsbuildinfo');
+const fresh = bundled !== undefined && (compiled === undefined || bundled >= compiled);
+const { main } = await import(fresh ? '../dist/cli/main.js' : '../dist/src/cli/main.js');
 
 main(process.argv).then(
   (code) => {
