@@ -12,11 +12,15 @@
  * `createRequire` on purpose) stay external. `dist/cli/meta.json` lists which source module went
  * into which chunk (the lazy-load test reads it).
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { build } from 'esbuild';
 
 /** Dependencies bundled into the chunks: small, pure JavaScript, loaded by most commands. */
 const BUNDLED = new Set(['commander', 'js-yaml', 'croner']);
+
+const REQUIRE_BANNER =
+  "import { createRequire as __runwireCreateRequire } from 'node:module';\nconst require = __runwireCreateRequire(import.meta.url);";
 
 const root = new URL('../../', import.meta.url);
 const outdir = new URL('dist/cli/', root);
@@ -37,13 +41,17 @@ const result = await build({
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
   external: [...Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)), 'pg-native'],
-  // CommonJS packages bundled into ESM (commander) require() Node's built-ins: give them a require.
-  banner: {
-    js: "import { createRequire as __runwireCreateRequire } from 'node:module';\nconst require = __runwireCreateRequire(import.meta.url);",
-  },
   metafile: true,
+  write: false,
   logLevel: 'warning',
 });
+for (const f of result.outputFiles) {
+  mkdirSync(dirname(f.path), { recursive: true });
+  // CommonJS bundled into ESM (commander) require()s Node's built-ins through esbuild's `__require`,
+  // which takes the `require` in scope where it is defined: give that chunk (only) a real one.
+  const needs = /\btypeof require\b|(^|[^.\w])require\(/m.test(f.text);
+  writeFileSync(f.path, needs ? `${REQUIRE_BANNER}\n${f.text}` : f.text);
+}
 writeFileSync(new URL('meta.json', outdir), JSON.stringify(result.metafile));
 const chunks = Object.keys(result.metafile.outputs).filter((o) => o.endsWith('.js')).length;
 process.stdout.write(`bundle-cli: dist/src/cli/main.js bundled into ${chunks} chunks in dist/cli/\n`);
