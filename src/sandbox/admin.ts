@@ -5,6 +5,7 @@
  * - `POST /sandbox/tokens/revoke` `{token}`, `/sandbox/tokens/scopes` `{token, scopes}`, `/sandbox/tokens/expire` `{token}`;
  * - `GET  /sandbox/channels/<id|name>/messages` — every message, replies included, oldest first;
  * - `POST /sandbox/post` `{user, channel, text, thread_ts?}` — post as a person (fires `'message'`);
+ * - `POST /sandbox/bots` `{name, channels?}` → another app's bot `{token, user_id, bot_id, app_id}` (posts with chat:write);
  * - `POST /sandbox/webhooks` `{channel}` → `{url, channel_id}`; `POST /sandbox/webhooks/revoke` `{url | id}`;
  * - `GET|POST|DELETE /sandbox/faults` — list, arm (`FaultSpec`), clear;
  * - `POST /sandbox/rate-limits` `RateLimitConfig`; `POST /sandbox/reset`.
@@ -117,6 +118,14 @@ export function attachAdmin(sb: Sandbox): void {
       } catch (err) {
         throw new AdminError(400, err instanceof Error ? err.message : String(err));
       }
+    },
+    'POST bots': (b) => {
+      if (typeof b.name !== 'string' || b.name === '') throw new AdminError(400, 'name is required');
+      const channels = strings(b.channels ?? [], 'channels').map(
+        (c) => need(ws().resolveChannel(c, ws().app.bot_user_id), 404, `no such channel ${c}`).id,
+      );
+      const { token, user } = ws().addOtherBot(b.name, channels);
+      return { token: token.token, user_id: user.id, bot_id: user.bot_id, app_id: user.app_id };
     },
     'POST webhooks': (b) => {
       const ch = need(

@@ -97,6 +97,8 @@ export function attachWebhooks(sb: Sandbox): void {
       user: ws.app.bot_user_id,
       bot_id: ws.app.bot_id,
       app_id: ws.app.id,
+      // Slack's message events and history show webhook posts as the legacy bot_message subtype.
+      subtype: 'bot_message',
       text,
       ...(hasBlocks ? { blocks: blocks as unknown[] } : {}),
       ...(hasAttachments ? { attachments: attachments as unknown[] } : {}),

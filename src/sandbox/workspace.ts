@@ -43,6 +43,8 @@ export interface PostInput {
   text: string;
   bot_id?: string;
   app_id?: string;
+  /** Only `bot_message`: an incoming webhook's post (Slack's legacy integration subtype). */
+  subtype?: 'bot_message';
   blocks?: unknown[];
   attachments?: unknown[];
   metadata?: SandboxMessage['metadata'];
@@ -362,6 +364,7 @@ export class Workspace extends EventEmitter {
       msg.bot_id = input.bot_id;
       if (input.app_id) msg.app_id = input.app_id;
     }
+    if (input.subtype) msg.subtype = input.subtype;
     if (input.blocks) msg.blocks = input.blocks;
     if (input.attachments) msg.attachments = input.attachments;
     if (input.metadata) msg.metadata = input.metadata;
@@ -489,6 +492,38 @@ export class Workspace extends EventEmitter {
       ...(kind === 'bot' ? { bot_id: this.app.bot_id } : {}),
       ...(expiresAt !== undefined ? { expires_at: expiresAt } : {}),
     });
+  }
+
+  /**
+   * Install another app's bot in the workspace (as another team's integration would be): a bot user
+   * with its own `B…` bot id and `A…` app id, a bot token to post with (`chat:write`), and membership of
+   * the given channels. Its posts reach the sandbox app as any other bot's would.
+   */
+  addOtherBot(name: string, channelIds: readonly string[] = []): { token: SandboxToken; user: SandboxUser } {
+    const user: SandboxUser = {
+      id: newId('U'),
+      name,
+      real_name: name,
+      email: '',
+      is_admin: false,
+      is_bot: true,
+      bot_id: newId('B'),
+      app_id: newId('A'),
+      deleted: false,
+      tz: 'Etc/UTC',
+      title: '',
+    };
+    this.users.set(user.id, user);
+    for (const id of channelIds) this.channels.get(id)?.members.add(user.id);
+    const token = this.addToken({
+      token: newToken('bot'),
+      kind: 'bot',
+      scopes: ['chat:write'],
+      user_id: user.id,
+      app_id: user.app_id!,
+      bot_id: user.bot_id!,
+    });
+    return { token, user };
   }
 
   /** Install an incoming webhook for a channel. */

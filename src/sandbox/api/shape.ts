@@ -109,14 +109,19 @@ export function messageJson(
   m: SandboxMessage,
   opts: { includeMetadata?: boolean } = {},
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = { type: 'message', ts: m.ts, user: m.user, text: m.text, team: ws.team.id };
+  // A legacy `bot_message` (an incoming webhook's post) names no user, as on Slack.
+  const out: Record<string, unknown> =
+    m.subtype === 'bot_message'
+      ? { type: 'message', ts: m.ts, text: m.text }
+      : { type: 'message', ts: m.ts, user: m.user, text: m.text, team: ws.team.id };
   if (m.bot_id) {
+    const poster = ws.users.get(m.user);
     out.bot_id = m.bot_id;
     out.app_id = m.app_id;
     out.bot_profile = {
       id: m.bot_id,
       deleted: false,
-      name: ws.botUser().real_name,
+      name: poster?.is_bot ? poster.real_name : ws.botUser().real_name,
       updated: 1700000000,
       app_id: m.app_id ?? ws.app.id,
       icons: { image_36: AVATAR, image_48: AVATAR, image_72: AVATAR },

@@ -4,6 +4,7 @@
  * and the glue from workspace changes to deliveries.
  */
 import { randomInt } from 'node:crypto';
+import { messageJson } from '../api/shape.js';
 import { nextTs } from '../ids.js';
 import type { Workspace } from '../workspace.js';
 import type { MessageEvent, SandboxChannel, SandboxMessage } from '../workspace-types.js';
@@ -110,21 +111,19 @@ export class AppEvents {
       ws.on(name, fn);
       this.listeners.push([name, fn]);
     };
+    // Messages travel as the Web API shows them (bot posts with bot_id, app_id and bot_profile;
+    // thread replies with parent_user_id), copied so later edits do not change an event on its way.
+    const shaped = (channelId: string, m: SandboxMessage): MessageView =>
+      structuredClone(messageJson(ws, channelId, m, { includeMetadata: true })) as MessageView;
     on('message', (e) => {
-      const message = snapshot(e.message);
-      // Thread replies name the parent's author, as Slack's message events do.
-      if (message.thread_ts !== undefined && message.thread_ts !== message.ts) {
-        const parent = ws.findMessage(e.channel.id, message.thread_ts);
-        if (parent) message.parent_user_id = parent.user;
-      }
-      this.onChange({ kind: 'posted', conversation: this.view(e.channel), message });
+      this.onChange({ kind: 'posted', conversation: this.view(e.channel), message: shaped(e.channel.id, e.message) });
     });
     on('message_changed', (e) =>
       this.onChange({
         kind: 'changed',
         conversation: this.view(e.channel),
-        message: snapshot(e.message),
-        previous: snapshot(e.previous ?? e.message),
+        message: shaped(e.channel.id, e.message),
+        previous: shaped(e.channel.id, e.previous ?? e.message),
         eventTs: e.message.edited?.ts ?? e.message.ts,
       }),
     );
@@ -132,7 +131,7 @@ export class AppEvents {
       this.onChange({
         kind: 'deleted',
         conversation: this.view(e.channel),
-        previous: snapshot(e.previous ?? e.message),
+        previous: shaped(e.channel.id, e.previous ?? e.message),
         eventTs: nextTs(undefined, ws.now()),
       }),
     );
@@ -273,11 +272,6 @@ export class AppEvents {
     this.listeners.length = 0;
     this.deliverer.close();
   }
-}
-
-/** Deep copy, so later edits to the stored message do not change an event already on its way. */
-function snapshot(message: SandboxMessage): MessageView {
-  return structuredClone(message) as unknown as MessageView;
 }
 
 function checkUrl(url: string): string {

@@ -98,8 +98,9 @@ export const SUPPORTED_SUBSCRIPTIONS: readonly string[] = DEFAULT_SUBSCRIPTIONS;
 
 /**
  * The events a change produces for the app, given what it subscribes to. The bot only hears
- * conversations it is in; its own posts come back as `bot_message`s like on Slack, so consumers
- * must filter them. Mentions of the bot also give an `app_mention` (never for the bot's own posts).
+ * conversations it is in; its own posts come back as message events with its `bot_id` like on
+ * Slack, so consumers must filter them (by `bot_id` / the bot user, as Slack recommends).
+ * Mentions of the bot also give an `app_mention` (never for the bot's own posts).
  */
 export function eventsForChange(
   change: WorkspaceChange,
@@ -156,11 +157,13 @@ export function eventsForChange(
   return events;
 }
 
-/** A stored message as it appears inside an event: bot posts get `subtype: bot_message`. */
+/**
+ * A message as it appears inside an event. Posts an app makes with its bot token carry `bot_id`,
+ * `app_id` and `bot_profile` (and the bot user as `user`) but no subtype, as on Slack; only legacy
+ * integrations and incoming webhooks post `subtype: bot_message` (the workspace stores it so).
+ */
 function asEventMessage(message: MessageView): MessageView {
-  const out: MessageView = { type: 'message', ...message };
-  if (out.bot_id !== undefined && out.subtype === undefined) out.subtype = 'bot_message';
-  return out;
+  return { type: 'message', ...message };
 }
 
 /** Wraps one event for delivery. `eventId` and `nowMs` come from the caller (ids and clock are not read here). */

@@ -43,6 +43,15 @@ export class SlackLookups {
     return resolveApprovers(this.client(conn), refs);
   }
 
+  /** Who the connection's bot is, by auth.test (memoised by the workspace client): its user and bot ids. */
+  async ownBot(conn: ResolvedConnection): Promise<{ userId?: string; botId?: string }> {
+    const out = await this.client(conn).authTest();
+    if (out.kind !== 'ok') return {};
+    const userId = typeof out.data.user_id === 'string' ? out.data.user_id : undefined;
+    const botId = typeof out.data.bot_id === 'string' ? out.data.bot_id : undefined;
+    return { ...(userId ? { userId } : {}), ...(botId ? { botId } : {}) };
+  }
+
   async userName(conn: ResolvedConnection, userId: string): Promise<string> {
     const ws = this.client(conn);
     const out = await ws.memoise(`trigger-user:${userId}`, () => ws.read('users.info', { user: userId }));

@@ -33,6 +33,8 @@ interface Delivery {
   event_id: string;
   team_id: string;
   api_app_id?: string;
+  /** The envelope's `authorizations`: the bot users the event was delivered for (Runwire's own). */
+  bot_users?: string[];
   event: Record<string, unknown>;
 }
 
@@ -71,6 +73,7 @@ export class SlackTriggerRouter {
       event_id: eventId,
       team_id: teamId,
       ...(s(body.api_app_id) ? { api_app_id: s(body.api_app_id) as string } : {}),
+      ...botUsersOf(body.authorizations),
       event: event as Record<string, unknown>,
     };
     const r = await this.d.triggers.record({
@@ -122,7 +125,9 @@ export class SlackTriggerRouter {
     const c = await this.connection(entry.connection ?? '');
     if (!c) return void (await settle('ignored', `connection ${entry.connection} no longer exists`));
     const { record, conn } = c;
-    if (isOwnPost(event, record)) return void (await settle('ignored', 'a message Runwire posted'));
+    if (await this.isOwnPost(event, record, conn, delivery.bot_users ?? [])) {
+      return void (await settle('ignored', 'a message Runwire posted'));
+    }
     const candidates = (await this.d.index.all()).filter(
       (t) => t.spec.type === 'slack.message' && String(t.spec.config.connection ?? 'default') === record.name,
     );
@@ -135,6 +140,29 @@ export class SlackTriggerRouter {
     }
     const best = RANK.map((r) => outcomes.find((o) => o.outcome === r)).find(Boolean);
     await settle(best?.outcome ?? 'ignored', best ? summary(outcomes) : ignoredDetail(msg));
+  }
+
+  /**
+   * Runwire's own posts never start a run, whatever `bots:` says. Slack's advice: compare the
+   * message's `user` with the bot user the event was delivered for (`authorizations`, auth.test's
+   * `user_id`) and its `bot_id` with auth.test's `bot_id` (an incoming webhook's post names no user);
+   * the app id, when the connection knows it, too. auth.test is asked (memoised) only for a bot's post
+   * that nothing else identified. Another bot's post is left to the trigger's `bots:`.
+   */
+  private async isOwnPost(
+    event: Record<string, unknown>,
+    rec: ConnectionRecord,
+    conn: ResolvedConnection,
+    botUsers: readonly string[],
+  ): Promise<boolean> {
+    const user = s(event.user);
+    const botId = s(event.bot_id);
+    const appId = s(event.app_id) ?? s((event.bot_profile as { app_id?: unknown } | undefined)?.app_id);
+    if (user !== undefined && (user === rec.botUserId || botUsers.includes(user))) return true;
+    if (appId !== undefined && rec.appId !== undefined) return appId === rec.appId;
+    if (botId === undefined && appId === undefined) return false;
+    const own = await this.d.lookups.ownBot(conn);
+    return (botId !== undefined && botId === own.botId) || (user !== undefined && user === own.userId);
   }
 
   private readonly warned = new Map<string, number>();
@@ -269,13 +297,14 @@ export class SlackTriggerRouter {
   }
 }
 
-/** Runwire's own posts (its bot user or its app) never start a run, whatever `bots:` says. */
-function isOwnPost(event: Record<string, unknown>, rec: ConnectionRecord): boolean {
-  const profile = event.bot_profile as { app_id?: string } | undefined;
-  return (
-    (rec.botUserId !== undefined && event.user === rec.botUserId) ||
-    (rec.appId !== undefined && (event.app_id === rec.appId || profile?.app_id === rec.appId))
-  );
+/** The bot users of an envelope's `authorizations` (Slack: the installations the event is for). */
+function botUsersOf(authorizations: unknown): { bot_users?: string[] } {
+  if (!Array.isArray(authorizations)) return {};
+  const ids = authorizations
+    .filter((a): a is { user_id: string; is_bot?: unknown } => typeof a?.user_id === 'string' && a.user_id !== '')
+    .filter((a) => a.is_bot === true)
+    .map((a) => a.user_id);
+  return ids.length > 0 ? { bot_users: ids } : {};
 }
 
 function messageOf(d: Delivery): SlackMessageEvent {

@@ -50,7 +50,7 @@ test('delivered event_callbacks validate against the reference Events API schema
     assert.deepEqual(kinds, [
       'app_mention/',
       'message/',
-      'message/bot_message',
+      'message/',
       'message/message_changed',
       'message/message_deleted',
     ]);

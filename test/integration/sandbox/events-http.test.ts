@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebClient } from '@slack/web-api';
+import { IncomingWebhook } from '@slack/webhook';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { eventsExtension, type EventsExtensionOptions } from '../../../src/sandbox/events/extension.js';
 import { startReceiver, type EventReceiver, type ReceivedRequest } from '../../helpers/event-receiver.js';
@@ -215,7 +216,7 @@ test('url_verification: a new Request URL must echo the signed challenge', async
   });
 });
 
-test('bot messages come back as bot_message events; channels without the bot stay silent; mentions add app_mention', async () => {
+test("the bot's own posts come back with bot_id, app_id and bot_profile (no subtype); channels without the bot stay silent; mentions add app_mention", async () => {
   const receiver = await startReceiver();
   await withSandbox({ config: { request_url: receiver.url } }, receiver, async (sb) => {
     const web = new WebClient(sb.credentials.bot_token, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 } });
@@ -225,7 +226,13 @@ test('bot messages come back as bot_message events; channels without the bot sta
     const [botEvent] = await receiver.waitFor(1);
     assert.equal(botEvent!.json.event.text, 'Runbook started');
     assert.equal(botEvent!.json.event.bot_id, sb.workspace.app.bot_id);
-    assert.equal(botEvent!.json.event.subtype, 'bot_message');
+    // Slack: a message an app posts with its bot token carries bot_id, app_id, bot_profile and the bot
+    // user; `subtype: bot_message` is only for legacy integrations and incoming webhooks.
+    assert.equal(botEvent!.json.event.subtype, undefined);
+    assert.equal(botEvent!.json.event.app_id, sb.workspace.app.id);
+    assert.equal(botEvent!.json.event.user, sb.workspace.app.bot_user_id);
+    assert.equal(botEvent!.json.event.bot_profile.id, sb.workspace.app.bot_id);
+    assert.equal(botEvent!.json.event.bot_profile.app_id, sb.workspace.app.id);
     assert.equal(botEvent!.json.event.ts, posted.ts);
 
     sb.workspace.postAsUser(userId(sb, 'erin'), '#general', `<@${sb.workspace.app.bot_user_id}> start the release`);
@@ -250,5 +257,35 @@ test('bot messages come back as bot_message events; channels without the bot sta
     const s = await appSettings(sb);
     assert.equal(s.dispatches.filter((d: any) => d.channel === channelId(sb, 'deploys')).length, 0);
     assert.equal(receiver.received.filter((r) => r.json.event.text === 'shipping quietly').length, 0);
+  });
+});
+
+test("an incoming webhook's post arrives as Slack's legacy bot_message (no user); another app's bot post with that app's ids", async () => {
+  const receiver = await startReceiver();
+  await withSandbox({ config: { request_url: receiver.url } }, receiver, async (sb) => {
+    const general = channelId(sb, 'general');
+    const admin = (path: string, body: unknown) =>
+      fetch(`${sb.url}sandbox/${path}`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json() as any);
+    const { url } = await admin('webhooks', { channel: general });
+    await new IncomingWebhook(url).send({ text: 'from the webhook' });
+    const [hooked] = await receiver.waitFor(1);
+    assert.equal(hooked!.json.event.subtype, 'bot_message');
+    assert.equal(hooked!.json.event.bot_id, sb.workspace.app.bot_id);
+    assert.equal(hooked!.json.event.user, undefined);
+    const history = await new WebClient(sb.credentials.bot_token, { slackApiUrl: sb.apiUrl }).conversations.history({
+      channel: general,
+    });
+    assert.equal(history.messages?.[0]?.subtype, 'bot_message');
+
+    const other = await admin('bots', { name: 'pagerbot', channels: ['#general'] });
+    const web = new WebClient(other.token, { slackApiUrl: sb.apiUrl, retryConfig: { retries: 0 } });
+    await web.chat.postMessage({ channel: general, text: 'paging' });
+    const [, paged] = await receiver.waitFor(2);
+    assert.equal(paged!.json.event.subtype, undefined);
+    assert.equal(paged!.json.event.bot_id, other.bot_id);
+    assert.equal(paged!.json.event.app_id, other.app_id);
+    assert.equal(paged!.json.event.user, other.user_id);
+    assert.equal(paged!.json.event.bot_profile.name, 'pagerbot');
+    assert.notEqual(other.bot_id, sb.workspace.app.bot_id);
   });
 });

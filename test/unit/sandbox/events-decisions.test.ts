@@ -52,7 +52,7 @@ test('a user message in a channel with the bot gives one message event; none wit
   assert.equal(dm[0]?.channel_type, 'im');
 });
 
-test('mentions add app_mention, but not for the bot mentioning itself; bot posts are bot_message', () => {
+test('mentions add app_mention, but not for the bot mentioning itself; bot posts keep bot_id and get no subtype', () => {
   const mention = { type: 'message', ts: '1.000001', user: 'U0ALICE000', text: `<@${app.botUserId}> go` };
   assert.deepEqual(
     eventsForChange({ kind: 'posted', conversation: general, message: mention }, app, DEFAULT_SUBSCRIPTIONS).map(
@@ -66,12 +66,26 @@ test('mentions add app_mention, but not for the bot mentioning itself; bot posts
     ),
     ['app_mention'],
   );
-  const own = { ...mention, user: app.botUserId, bot_id: 'B0BOT00000' };
+  const own = { ...mention, user: app.botUserId, bot_id: 'B0BOT00000', app_id: 'A0APP00000' };
   const events = eventsForChange({ kind: 'posted', conversation: general, message: own }, app, DEFAULT_SUBSCRIPTIONS);
   assert.deepEqual(
-    events.map((e) => [e.type, e.subtype]),
-    [['message', 'bot_message']],
+    events.map((e) => [e.type, e.subtype, e.bot_id, e.app_id, e.user]),
+    [['message', undefined, 'B0BOT00000', 'A0APP00000', app.botUserId]],
   );
+  // An incoming webhook's post is stored as the legacy bot_message and arrives so.
+  const hook = {
+    type: 'message',
+    ts: '1.000002',
+    text: 'from a webhook',
+    subtype: 'bot_message',
+    bot_id: 'B0HOOK0000',
+  };
+  const [fromHook] = eventsForChange(
+    { kind: 'posted', conversation: general, message: hook },
+    app,
+    DEFAULT_SUBSCRIPTIONS,
+  );
+  assert.equal(fromHook?.subtype, 'bot_message');
 });
 
 test('edits and deletions become message_changed / message_deleted', () => {
