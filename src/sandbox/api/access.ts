@@ -1,6 +1,6 @@
 /**
  * Slack's channel rules for callers, as small decisions shared by the methods:
- * a private conversation the caller is not in does not exist for them (`channel_not_found`);
+ * names are accepted only where Slack takes them (posting), ids everywhere; a private conversation the caller is not in does not exist for them (`channel_not_found`);
  * archived channels refuse writes (`is_archived`); a public channel the caller is not in refuses
  * posts (`not_in_channel`) unless a bot token holds `chat:write.public`.
  */
@@ -8,10 +8,23 @@ import type { SandboxChannel, SandboxToken } from '../workspace-types.js';
 import type { Workspace } from '../workspace.js';
 import { SlackApiError } from './registry.js';
 
+/**
+ * What a method's `channel` argument may be. Slack's chat.postMessage and chat.postEphemeral take
+ * "an encoded ID or channel name" (and a user id, meaning the app's DM with that person); every other
+ * method takes a conversation ID only (chat.update: "ensure that this value is a DM ID … instead of a
+ * User ID"), and answers `channel_not_found` for a name.
+ */
+export type ChannelArg = 'id' | 'id_or_name';
+
 /** The conversation as the caller may see it, or `channel_not_found`. */
-export function visibleChannel(ws: Workspace, token: SandboxToken, ref: string | undefined): SandboxChannel {
+export function visibleChannel(
+  ws: Workspace,
+  token: SandboxToken,
+  ref: string | undefined,
+  accepts: ChannelArg = 'id',
+): SandboxChannel {
   if (!ref) throw new SlackApiError('channel_not_found');
-  const ch = ws.resolveChannel(ref, token.user_id);
+  const ch = accepts === 'id' ? ws.channels.get(ref) : ws.resolveChannel(ref, token.user_id);
   if (!ch) throw new SlackApiError('channel_not_found');
   if (ch.type !== 'channel' && !ch.members.has(token.user_id)) throw new SlackApiError('channel_not_found');
   return ch;

@@ -39,6 +39,40 @@ describe('sandbox chat methods', () => {
     assert.equal(opened.channel?.id, r.channel);
   });
 
+  it('only chat.postMessage and chat.postEphemeral take a channel name; every other method wants the ID (channel_not_found)', async () => {
+    const c = client(sb);
+    const general = channelId(sb, 'general');
+    const posted = await c.chat.postMessage({ channel: general, text: 'by id' });
+    const ts = posted.ts!;
+    const joiner = await botToken(sb, ['channels:join']);
+    const eph = await c.chat.postEphemeral({ channel: '#general', user: userId(sb, 'alice'), text: 'by name' });
+    assert.equal(eph.ok, true);
+    for (const name of ['#general', 'general']) {
+      const refusals = await Promise.all([
+        platformError(c.chat.update({ channel: name, ts, text: 'edited' })),
+        platformError(c.chat.delete({ channel: name, ts })),
+        platformError(c.chat.getPermalink({ channel: name, message_ts: ts })),
+        platformError(c.conversations.info({ channel: name })),
+        platformError(c.conversations.history({ channel: name })),
+        platformError(c.conversations.replies({ channel: name, ts })),
+        platformError(client(sb, joiner).conversations.join({ channel: name })),
+      ]);
+      assert.deepEqual(
+        refusals.map((r) => r.error),
+        Array(7).fill('channel_not_found'),
+        name,
+      );
+    }
+    // chat.update of a DM wants the D… id, not the person's user id (Slack's reference says so).
+    const dm = await c.chat.postMessage({ channel: userId(sb, 'dave'), text: 'psst' });
+    assert.equal(
+      (await platformError(c.chat.update({ channel: userId(sb, 'dave'), ts: dm.ts!, text: 'x' }))).error,
+      'channel_not_found',
+    );
+    assert.equal((await c.chat.update({ channel: dm.channel!, ts: dm.ts!, text: 'edited' })).ok, true);
+    assert.equal((await c.chat.update({ channel: general, ts, text: 'edited' })).ok, true);
+  });
+
   it('private channel the bot is not in → channel_not_found; archived → is_archived', async () => {
     assert.equal(
       (await platformError(client(sb).chat.postMessage({ channel: '#leadership', text: 'x' }))).error,

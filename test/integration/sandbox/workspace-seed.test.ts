@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { RunwireError } from '../../../src/core/errors.js';
 import { RUNWIRE_BOT_SCOPES } from '../../../src/sandbox/seed.js';
 import { checkSeed } from '../../../src/sandbox/seed-file.js';
-import { admin, client, coreSandbox } from './support.js';
+import { admin, channelId, client, coreSandbox } from './support.js';
 
 describe('sandbox workspace', () => {
   it('the default seed: Runwire Sandbox, a dozen people with e-mails, public/private/archived channels', async () => {
@@ -60,7 +60,7 @@ describe('sandbox workspace', () => {
       await admin(sb, 'POST', 'tokens/revoke', { token: sb.credentials.bot_token });
       await admin(sb, 'POST', 'reset');
       // The revoked bot token works again after the reset.
-      const hist = await c.conversations.history({ channel: '#general' });
+      const hist = await c.conversations.history({ channel: channelId(sb, 'general') });
       assert.deepEqual(
         hist.messages?.map((m) => m.text),
         ['Welcome to the Runwire sandbox!'],

@@ -65,7 +65,7 @@ function author(ws: Workspace, t: SandboxToken): Pick<PostInput, 'user' | 'bot_i
 function postMessage(call: MethodCall): Record<string, unknown> {
   const { args, workspace: ws } = call;
   const t = call.token!;
-  const ch = visibleChannel(ws, t, str(args, 'channel'));
+  const ch = visibleChannel(ws, t, str(args, 'channel'), 'id_or_name');
   const denial = postDenial(ch, t);
   if (denial) throw new SlackApiError(denial);
   // Slack's reference lists no invalid_attachments for chat.postMessage; unparsable JSON there is invalid_form_data.
@@ -210,7 +210,7 @@ export function registerChatMethods(reg: MethodRegistry): void {
     handler(call) {
       const t = call.token!;
       const ws = call.workspace;
-      const ch = visibleChannel(ws, t, str(call.args, 'channel'));
+      const ch = visibleChannel(ws, t, str(call.args, 'channel'), 'id_or_name');
       const denial = postDenial(ch, t);
       if (denial) throw new SlackApiError(denial);
       const userId = str(call.args, 'user');
