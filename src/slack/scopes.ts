@@ -19,7 +19,9 @@ export type ScopeUse =
   /** group DMs (several people) */
   | 'group_dm'
   /** an incoming webhook granted through OAuth */
-  | 'webhook';
+  | 'webhook'
+  /** optional: names for `<@U…>` / `<#C…>` mentions (`GET /api/connections/{name}/lookup`, the web UI) */
+  | 'mention_names';
 
 export const ALL_SCOPE_USES: readonly ScopeUse[] = [
   'post',
@@ -29,11 +31,15 @@ export const ALL_SCOPE_USES: readonly ScopeUse[] = [
   'dm',
   'group_dm',
   'webhook',
+  'mention_names',
 ];
+
+/** `optional`: nothing Runwire needs fails, a convenience is missing (said so, never a problem). */
+export type ScopeSeverity = 'error' | 'warning' | 'optional';
 
 interface Requirement {
   scopes: string[];
-  severity: 'error' | 'warning';
+  severity: ScopeSeverity;
   /** What fails without the scopes. */
   impact: string;
   /** Not meaningful for this token type (users post to public channels they are in). */
@@ -67,6 +73,12 @@ export const SCOPE_REQUIREMENTS: Readonly<Record<ScopeUse, Requirement>> = {
   },
   group_dm: { scopes: ['mpim:write'], severity: 'error', impact: 'cannot open group direct messages' },
   webhook: { scopes: ['incoming-webhook'], severity: 'error', impact: 'cannot post through an incoming webhook' },
+  mention_names: {
+    scopes: ['users:read', 'channels:read', 'groups:read'],
+    severity: 'optional',
+    impact:
+      'optional: the connection lookup (GET /api/connections/{name}/lookup: users.info, conversations.info) cannot name users and channels, so the web UI shows <@U…> and <#C…> mentions as ids',
+  },
 };
 
 /** Legacy (classic app) scopes that grant the same right as a granular one. */
@@ -76,7 +88,7 @@ const EQUIVALENTS: Readonly<Record<string, string[]>> = {
 
 export interface ScopeFinding {
   use: ScopeUse;
-  severity: 'error' | 'warning';
+  severity: ScopeSeverity;
   /** Scopes to add, in the order Slack's app settings list them. */
   missing: string[];
   /** What fails without them. */
@@ -92,6 +104,9 @@ export function hasScope(granted: ReadonlySet<string>, scope: string): boolean {
 
 /** What a plain `slack.message` task to `#name` needs: what the default scopes cover and `connection test` checks. */
 export const PLAIN_TASK_USES: readonly ScopeUse[] = ['post', 'post_public', 'channel_names', 'exactly_once'];
+
+/** What the scope doctor (`connection test`, `POST /api/connections/{name}/test`) reports as optional too. */
+export const OPTIONAL_USES: readonly ScopeUse[] = ['mention_names'];
 
 /** The connection a fix is for: its name and kind decide how scopes are added. */
 export interface FixTarget {
@@ -139,7 +154,8 @@ export function diagnoseScopes(
       fix: scopeFix(missing, tokenType, conn),
     });
   }
-  return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const rank: Record<ScopeSeverity, number> = { error: 0, warning: 1, optional: 2 };
+  return findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
 }
 
 /** Every scope the given uses need (for a manifest or the scopes to request). */

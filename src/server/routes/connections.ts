@@ -7,7 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { ConnectionRecord } from '../../slack/connections/model.js';
 import type { OpenedConnections } from '../../slack/connections/open.js';
-import { diagnoseScopes, type ScopeUse } from '../../slack/scopes.js';
+import { diagnoseScopes, OPTIONAL_USES, type ScopeUse } from '../../slack/scopes.js';
 import type { Api } from '../app.js';
 import { HttpError } from '../http-errors.js';
 import { errors } from '../schemas.js';
@@ -214,7 +214,7 @@ export function connectionRoutes(app: Api, connections: () => Promise<OpenedConn
       const before = await service.get(req.params.name);
       try {
         const rec = await resolver.verify(before.name);
-        const uses: ScopeUse[] = ['post', 'post_public', 'exactly_once'];
+        const uses: ScopeUse[] = ['post', 'post_public', 'exactly_once', ...OPTIONAL_USES];
         const findings = diagnoseScopes(rec.grantedBotScopes, uses);
         return {
           name: rec.name,

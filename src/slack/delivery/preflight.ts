@@ -68,7 +68,7 @@ export async function checkMessageTask(
       code: f.use === 'exactly_once' ? 'runwire.slack.at_least_once' : 'runwire.slack.missing_scope',
       message: `Connection "${conn.name}" ${f.message}.`,
       fix: `${f.fix[0]?.toUpperCase()}${f.fix.slice(1)}.`,
-      severity: f.severity,
+      severity: f.severity === 'error' ? 'error' : 'warning',
     });
   }
   // Without chat:write nothing else matters; without the read scopes the look-ups below would only repeat it.

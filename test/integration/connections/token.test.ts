@@ -148,6 +148,30 @@ test('missing scope: named with its exact fix, non-zero exit', async () => {
   );
 });
 
+test('optional scopes: the connection lookup (users:read, …) is named with what it enables, and the test still passes', async () => {
+  const plain = ['chat:write', 'chat:write.public', 'channels:read', 'groups:read'];
+  const history = ['channels:history', 'groups:history', 'im:history', 'mpim:history'];
+  const { token } = (await admin('tokens', { kind: 'bot', scopes: [...plain, ...history] })) as { token: string };
+  assert.equal((await cli.run(['connection', 'add', 'nolookup', '--token', token])).code, 0);
+  const t = await cli.run(['connection', 'test', 'nolookup']);
+  assert.equal(t.code, 0, t.stdout + t.stderr);
+  assert.match(t.stdout, /^OK: connection nolookup/);
+  assert.match(
+    t.stdout,
+    /optional mention_names: missing users:read: optional: the connection lookup \(GET \/api\/connections\/\{name\}\/lookup: users\.info, conversations\.info\) cannot name users and channels/,
+  );
+  assert.match(t.stdout, /fix: add users:read to Bot Token Scopes/);
+  const j = JSON.parse((await cli.run(['connection', 'test', 'nolookup', '--json'])).stdout) as {
+    ok: boolean;
+    findings: Array<{ use: string; severity: string; missing: string[] }>;
+  };
+  assert.equal(j.ok, true);
+  assert.deepEqual(
+    j.findings.map((f) => [f.use, f.severity, f.missing]),
+    [['mention_names', 'optional', ['users:read']]],
+  );
+});
+
 test('revoked token: says to re-add or re-authenticate, non-zero exit', async () => {
   const { token } = (await admin('tokens', { kind: 'bot', scopes: ['chat:write'] })) as { token: string };
   assert.equal((await cli.run(['connection', 'add', 'doomed', '--token', token])).code, 0);
@@ -203,7 +227,7 @@ test('the stored token works with the official client (resolver → createWebCli
     await assert.rejects(
       c.resolver.resolve('nope'),
       (e: Error & { code?: string; fix?: string }) =>
-        e.code === 'runwire.slack.connection_not_found' && /doomed, hook, me, narrow, ops/.test(e.fix ?? ''),
+        e.code === 'runwire.slack.connection_not_found' && /doomed, hook, me, narrow, nolookup, ops/.test(e.fix ?? ''),
     );
   } finally {
     await c.close();

@@ -4,6 +4,7 @@ import { RunwireError } from '../../../core/errors.js';
 import type { ConnectionRecord } from '../../../slack/connections/model.js';
 import {
   diagnoseScopes,
+  OPTIONAL_USES,
   PLAIN_TASK_USES,
   parseScopeUses,
   type ScopeFinding,
@@ -18,7 +19,8 @@ export function defaultUses(rec: ConnectionRecord): ScopeUse[] {
   // What a plain `#name` task needs, as `runwire check` asks (scope doctor and pre-flight agree).
   const uses: ScopeUse[] = [...PLAIN_TASK_USES];
   if (rec.botScopes.includes('incoming-webhook')) uses.push('webhook');
-  return uses;
+  // Optional ones are named with what they enable; they never make the test fail.
+  return [...uses, ...OPTIONAL_USES];
 }
 
 export function registerDoctor(group: Command, ctx: CliContext): void {
@@ -27,7 +29,7 @@ export function registerDoctor(group: Command, ctx: CliContext): void {
     .description('check a connection with auth.test and name missing scopes with their fix')
     .option(
       '--uses <list>',
-      'what to check for: post, post_public, exactly_once, channel_names, dm, group_dm, webhook (default post,post_public,channel_names,exactly_once: what a #name task needs)',
+      'what to check for: post, post_public, exactly_once, channel_names, dm, group_dm, webhook, mention_names (default post,post_public,channel_names,exactly_once: what a #name task needs, and the optional mention_names)',
     )
     .option('--json', 'print JSON')
     .action(async (name: string, o: { uses?: string; json?: boolean }, cmd: Command) => {
@@ -133,11 +135,7 @@ export function registerDoctor(group: Command, ctx: CliContext): void {
           out(ctx, `  user scopes: ${rec.grantedUserScopes.join(', ') || '(none reported)'}`);
         out(ctx, `  checked for: ${checks.join(', ')}`);
         if (findings.length === 0) out(ctx, '  every checked use has the scopes it needs');
-        for (const f of findings)
-          out(
-            ctx,
-            `  ${f.severity === 'error' ? 'error  ' : 'warning'} ${f.use}: ${f.message}\n          fix: ${f.fix}`,
-          );
+        for (const f of findings) out(ctx, `  ${f.severity.padEnd(7)} ${f.use}: ${f.message}\n          fix: ${f.fix}`);
       });
     });
 }
