@@ -19,23 +19,10 @@ import { CORE_SCHEMA, EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_
 import { lineIndex } from './line-index.js';
 import { MAX_NESTING } from './nesting.js';
 import type { FieldPath } from './source-map.js';
+import { newPosNode, offsetOf, type PosEntry, type PosNode, SHALLOW, TRUNCATED } from './position-tree.js';
 
 /** Plain keys both parsers turn into the same string: words, not null/true/numbers/`<<`. */
 const PLAIN_WORD_KEY = /^(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$)[A-Za-z_]/;
-
-/** Where a value is written (an offset), and for collections where each entry is. */
-interface PosNode {
-  start: number;
-  map?: Map<string, PosEntry>;
-  seq?: PosNode[];
-  /** A collection below the recorded depth: its entries were not recorded. */
-  truncated?: true;
-}
-
-interface PosEntry {
-  key: number;
-  node: PosNode;
-}
 
 export interface FastYamlSource {
   value: unknown;
@@ -79,37 +66,6 @@ export function parseFastYaml(text: string): FastYamlSource | TooDeep | undefine
       return at(offsetOf(full, path) as number);
     },
   };
-}
-
-/**
- * Positions are recorded this deep on the happy path: the root's keys and the items of its lists
- * (a task's own position). Deeper ones are needed only to place an issue, and then built.
- */
-const SHALLOW = 2;
-const TRUNCATED = -1;
-
-/** Where a path is written (same rules as source-map's `locate`), or TRUNCATED past the recorded depth. */
-function offsetOf(root: PosNode, path: FieldPath): number {
-  let node: PosNode = root;
-  let offset = root.start;
-  for (const seg of path) {
-    if (node.map) {
-      const entry = node.map.get(String(seg));
-      if (!entry) break;
-      offset = entry.key;
-      node = entry.node;
-    } else if (node.seq && typeof seg === 'number') {
-      const item = node.seq[seg];
-      if (!item) break;
-      offset = item.start;
-      node = item;
-    } else if (node.truncated) {
-      return TRUNCATED;
-    } else {
-      break;
-    }
-  }
-  return offset;
 }
 
 interface Frame {
@@ -163,14 +119,7 @@ function walk(text: string, events: Event[], depth: number): { value: unknown; r
         if (e.anchorStart !== -1 || e.tagStart !== -1) return undefined;
         const isMap = e.type === EVENT_ID.MAPPING;
         const level = stack.length;
-        const node: PosNode | undefined =
-          level > depth
-            ? undefined
-            : level === depth
-              ? { start: e.start, truncated: true }
-              : isMap
-                ? { start: e.start, map: new Map() }
-                : { start: e.start, seq: [] };
+        const node = newPosNode(e.start, isMap ? 'map' : 'seq', level, depth);
         const value: Record<string, unknown> | unknown[] = isMap ? {} : [];
         if (!attach(value, node)) return undefined;
         stack.push({ value, node: level < depth ? node : undefined, keyOffset: 0 });
@@ -197,7 +146,7 @@ function walk(text: string, events: Event[], depth: number): { value: unknown; r
         }
         // As js-yaml's constructor: a plain scalar by the schema's implicit types, any other a string.
         const value = e.style === SCALAR_STYLE.PLAIN ? CORE_SCHEMA.resolveImplicitScalarTag(source).value : source;
-        if (!attach(value, stack.length <= depth ? { start } : undefined)) return undefined;
+        if (!attach(value, newPosNode(start, 'scalar', stack.length, depth))) return undefined;
         break;
       }
       case EVENT_ID.ALIAS:
