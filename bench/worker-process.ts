@@ -1,4 +1,8 @@
-/** A `runwire worker` child process for the benches, resolved once it prints "Ready.". */
+/**
+ * A `runwire worker` child process for the benches, resolved once it prints "Ready.".
+ * `BENCH_WORKER_NODE_ARGS` adds node flags to every worker (space-separated), e.g. to profile them:
+ * `BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` (node refuses those in NODE_OPTIONS).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 const cli = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'bin/runwire.js');
 
 export function startWorker(dataDir: string, env: NodeJS.ProcessEnv, name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [cli, '--data-dir', dataDir, 'worker', '--name', name], {
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, cli, '--data-dir', dataDir, 'worker', '--name', name], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

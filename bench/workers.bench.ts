@@ -55,13 +55,19 @@ const runbook: Runbook = {
   ],
 };
 
-async function untilDone(rt: Runtime, ids: Set<string>): Promise<number> {
+/**
+ * When `total` runs of this bench's fresh store have succeeded (every run in it is the bench's). One
+ * small count every 50 ms: the bench's own polling should cost the machine little (it listed every
+ * finished run before, up to 1,000 rows 20 times a second, on the CPUs the workers measure on).
+ */
+async function untilDone(rt: Runtime, total: number): Promise<number> {
   for (;;) {
-    const done = await rt.store.listRuns({ status: 'succeeded', limit: ids.size + 10 });
-    const n = done.filter((r) => ids.has(r.id)).length;
-    if (n >= ids.size) return performance.now();
-    const failed = await rt.store.listRuns({ status: 'failed', limit: 10 });
-    if (failed.length > 0) throw new Error(`a run failed: ${failed[0]?.id}`);
+    const rows = (await rt.sql.all(
+      "SELECT status, count(*) AS n FROM runs WHERE status IN ('succeeded', 'failed') GROUP BY status",
+    )) as Array<{ status: string; n: number | string }>;
+    const n = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+    if (n('failed') > 0) throw new Error(`${n('failed')} runs failed`);
+    if (n('succeeded') >= total) return performance.now();
     await delay(50);
   }
 }
@@ -82,6 +88,34 @@ async function startLatencies(rt: Runtime, ids: string[]): Promise<number[]> {
   return out;
 }
 
+/** PostgreSQL backends of this bench are named by `PGAPPNAME` (the workers' and this process's own). */
+const APP = { workers: 'rwbench-workers', bench: 'rwbench-self' };
+process.env.PGAPPNAME = APP.bench;
+
+/**
+ * CPU ms per PostgreSQL server process right now, by pid: the backends serving the workers
+ * (`workers`), those serving this process (`bench`), and the server's own background processes
+ * (`server`: WAL writer, checkpointer…, shared with whatever else uses the server). Empty off Linux.
+ */
+async function pgCpu(rt: Runtime): Promise<Map<number, { who: string; ms: number }>> {
+  const out = new Map<number, { who: string; ms: number }>();
+  const r = (await rt.sql.all(
+    "SELECT pid, application_name AS app, backend_type AS type FROM pg_stat_activity WHERE application_name LIKE 'rwbench-%' OR backend_type <> 'client backend'",
+  )) as Array<{ pid: number; app: string }>;
+  for (const row of r) {
+    const who = row.app === APP.workers ? 'workers' : row.app === APP.bench ? 'bench' : 'server';
+    out.set(Number(row.pid), { who, ms: cpuMsOf(Number(row.pid)) });
+  }
+  return out;
+}
+
+/** CPU ms each group of PostgreSQL processes used between two `pgCpu` samples. */
+function pgCpuDelta(a: Map<number, { who: string; ms: number }>, b: Map<number, { who: string; ms: number }>) {
+  const d = { workers: 0, bench: 0, server: 0 };
+  for (const [pid, x] of b) d[x.who as keyof typeof d] += x.ms - (a.get(pid)?.ms ?? 0);
+  return d;
+}
+
 /** User + system CPU ms a live process has used so far (Linux /proc; 0 when unreadable). */
 function cpuMsOf(pid: number | undefined): number {
   if (pid === undefined) return 0;
@@ -100,8 +134,12 @@ interface Result {
   workerCpuPerRun: number;
   /** This process's CPU ms per run in the throughput phase (the enqueuers and the polling). */
   benchCpuPerRun: number;
+  /** PostgreSQL's CPU ms per run in the throughput phase: for the workers, the bench, its background. */
+  pgCpuPerRun?: { workers: number; bench: number; server: number };
   runsPerSec: number;
   tasksPerSec: number;
+  /** From the first enqueue to the last (the throughput phase's enqueues). */
+  enqueuedMs: number;
   p50: number;
   p99: number;
 }
@@ -110,7 +148,7 @@ async function bench(backend: 'sqlite' | 'postgres', workers: number): Promise<R
   const dataDir = await mkdtemp(join(tmpdir(), 'runwire-bench-workers-'));
   const schema = `runwire_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const url = backend === 'postgres' ? `${PG_URL}?options=-csearch_path%3D${schema}` : undefined;
-  const env = url ? { RUNWIRE_DATABASE_URL: url } : {};
+  const env = url ? { RUNWIRE_DATABASE_URL: url, PGAPPNAME: APP.workers } : {};
   const rt = await openRuntime({ dataDir, ...(url ? { databaseUrl: url } : {}) });
   const children: ChildProcess[] = [];
   try {
@@ -119,21 +157,26 @@ async function bench(backend: 'sqlite' | 'postgres', workers: number): Promise<R
     const create = async () => (await service.create(runbook, { mode: 'live', vars: {}, actor: 'bench' })).run.id;
 
     // Throughput: everything at once (8 enqueuers in parallel, as API requests would).
-    const ids = new Set<string>();
     const cpu0 = children.reduce((a, c) => a + cpuMsOf(c.pid), 0);
     const self0 = process.cpuUsage();
+    const pg0 = backend === 'postgres' ? await pgCpu(rt) : undefined;
     const t0 = performance.now();
     let left = RUNS;
     await Promise.all(
       Array.from({ length: 8 }, async () => {
-        while (left-- > 0) ids.add(await create());
+        while (left-- > 0) await create();
       }),
     );
-    const t1 = await untilDone(rt, ids);
+    const enqueuedMs = performance.now() - t0;
+    const t1 = await untilDone(rt, RUNS);
     const runsPerSec = RUNS / ((t1 - t0) / 1000);
     const workerCpuPerRun = (children.reduce((a, c) => a + cpuMsOf(c.pid), 0) - cpu0) / RUNS;
     const self = process.cpuUsage(self0);
     const benchCpuPerRun = (self.user + self.system) / 1000 / RUNS;
+    const pgd = pg0 ? pgCpuDelta(pg0, await pgCpu(rt)) : undefined;
+    const pgCpuPerRun = pgd
+      ? { workers: pgd.workers / RUNS, bench: pgd.bench / RUNS, server: pgd.server / RUNS }
+      : undefined;
 
     // Latency when not saturated: paced enqueues.
     const paced: string[] = [];
@@ -141,13 +184,15 @@ async function bench(backend: 'sqlite' | 'postgres', workers: number): Promise<R
       paced.push(await create());
       await delay(40);
     }
-    await untilDone(rt, new Set(paced));
+    await untilDone(rt, RUNS + PACED);
     const lat = await startLatencies(rt, paced);
     return {
       config: `${backend} x${workers}`,
       workerCpuPerRun,
       benchCpuPerRun,
+      ...(pgCpuPerRun ? { pgCpuPerRun } : {}),
       runsPerSec,
+      enqueuedMs,
       tasksPerSec: runsPerSec * runbook.tasks.length,
       p50: pct(lat, 50),
       p99: pct(lat, 99),
@@ -189,8 +234,12 @@ for (const [backend, n] of configs) {
       ? `  (${(r.runsPerSec / TARGET.runsPerSec).toFixed(2)}x of the 250 runs/s target)`
       : '';
   process.stdout.write(
-    `${r.config.padEnd(12)} ${r.runsPerSec.toFixed(0).padStart(5)} runs/s ${r.tasksPerSec.toFixed(0).padStart(6)} tasks/s${vsRuns}\n` +
-      `${''.padEnd(12)} cpu per run: workers ${r.workerCpuPerRun.toFixed(2)} ms, bench (enqueue + poll) ${r.benchCpuPerRun.toFixed(2)} ms\n` +
+    `${r.config.padEnd(12)} ${r.runsPerSec.toFixed(0).padStart(5)} runs/s ${r.tasksPerSec.toFixed(0).padStart(6)} tasks/s${vsRuns}; all enqueued after ${r.enqueuedMs.toFixed(0)} ms\n` +
+      `${''.padEnd(12)} cpu per run: workers ${r.workerCpuPerRun.toFixed(2)} ms, bench (enqueue + poll) ${r.benchCpuPerRun.toFixed(2)} ms${
+        r.pgCpuPerRun
+          ? `; postgres for the workers ${r.pgCpuPerRun.workers.toFixed(2)} ms, for the bench ${r.pgCpuPerRun.bench.toFixed(2)} ms, background ${r.pgCpuPerRun.server.toFixed(2)} ms`
+          : ''
+      }\n` +
       `${''.padEnd(12)} enqueue→first task started p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms (${(r.p99 / TARGET.p99Ms).toFixed(2)}x of the 50 ms p99 target; lower is better)\n`,
   );
 }

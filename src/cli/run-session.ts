@@ -10,7 +10,7 @@ import type { TaskTypeRegistry } from '../core/task-type.js';
 import { Engine, type RunOutcome } from '../engine/engine.js';
 import { writeRunJson } from '../engine/run-json.js';
 import type { LazyRuntime, Runtime } from '../runtime/open-runtime.js';
-import type { RunEvent, RunStatus, Store } from '../store/store.js';
+import type { RunEvent, RunRecord, RunStatus, Store } from '../store/store.js';
 import { BoardService } from '../slack/board/service.js';
 import { ApprovalCloser } from '../slack/approvals/closer.js';
 import { BoardStore } from '../slack/board/store.js';
@@ -75,7 +75,8 @@ export const PUBLIC_URL_ENV = 'RUNWIRE_PUBLIC_URL';
 
 /** What a process that drives runs tells Slack about them: the live run boards, and approval requests decided outside Slack. */
 export interface SlackObservers {
-  onEvent(e: RunEvent): void;
+  /** `run`: the event's run as the executor holds it, when known (spares the board a store read). */
+  onEvent(e: RunEvent, run?: RunRecord): void;
   /** Show what is pending now (after the workers stopped). */
   close(): Promise<void>;
 }
@@ -117,8 +118,8 @@ export function openBoards(
     })
     .catch(() => undefined);
   return {
-    onEvent: (e) => {
-      board.onEvent(e);
+    onEvent: (e, run) => {
+      board.onEvent(e, run?.spec);
       closer.onEvent(e);
     },
     close: async () => {
@@ -145,9 +146,9 @@ export async function openSession(
     ? undefined
     : progressPrinter(ctx.stdout, { tty: out.isTTY === true && !ctx.env.NO_COLOR, types, taskTypes });
   let board: SlackObservers | undefined;
-  const onEvent = (e: RunEvent): void => {
+  const onEvent = (e: RunEvent, run?: RunRecord): void => {
     progress?.(e);
-    board?.onEvent(e);
+    board?.onEvent(e, run);
   };
   const engine = new Engine({ store, types, onEvent });
   if (made.slack) {

@@ -6,7 +6,7 @@
  */
 import type { Runbook } from '../core/runbook.js';
 import type { RunMode, TaskTypeRegistry } from '../core/task-type.js';
-import type { RunEvent, Store } from '../store/store.js';
+import type { RunEvent, RunRecord, Store } from '../store/store.js';
 import { assertActionable, RunService, type RunOutcome, type TaskAction } from './run-service.js';
 import { Worker } from './worker.js';
 
@@ -24,7 +24,8 @@ export interface EngineOptions {
   pollMs?: number;
   /** Timers due within this many ms stay in memory; later ones park the run. */
   holdTimersMs?: number;
-  onEvent?: (event: RunEvent) => void;
+  /** Every committed event; `run` is given for the events of a drive (not for those read back at the start). */
+  onEvent?: (event: RunEvent, run?: RunRecord) => void;
 }
 
 export interface StartOptions {

@@ -66,8 +66,8 @@ export interface ExecutorDeps {
   leaseMs: number;
   /** Timers due within this many ms stay in memory; later ones park the run (default 5 s). */
   holdTimersMs?: number;
-  /** Called for each event once it is committed (live progress). */
-  onEvent?(event: RunEvent): void;
+  /** Called for each event once it is committed (live progress), with the run as this executor holds it. */
+  onEvent?(event: RunEvent, run: RunRecord): void;
 }
 
 /** How a drive ended: the run parked (lease released) with its status and next wake-up. */
@@ -214,7 +214,7 @@ export class RunExecutor {
       ...(applied.length ? { actionsApplied: applied } : {}),
       ...(park ? { park } : {}),
     });
-    if (this.deps.onEvent) for (const e of events) this.deps.onEvent(e);
+    if (this.deps.onEvent) for (const e of events) this.deps.onEvent(e, this.run);
   }
 
   get(taskId: string): TaskRecord {

@@ -49,8 +49,8 @@ export interface WorkerOptions {
   register?: boolean;
   now?: () => Date;
   random?: () => number;
-  /** Every event this worker commits (live progress). */
-  onEvent?: (event: RunEvent) => void;
+  /** Every event this worker commits (live progress), with its run as the executor holds it (no store read). */
+  onEvent?: (event: RunEvent, run: RunRecord) => void;
   /** Problems worth a line on stderr (a run that failed to drive). */
   log?: (line: string) => void;
 }

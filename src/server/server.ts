@@ -168,7 +168,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         types,
         register: true,
         name: `server-${process.pid}${workers > 1 ? `-${i + 1}` : ''}`,
-        onEvent: (e) => board.onEvent(e),
+        onEvent: (e, run) => board.onEvent(e, run),
         log: (line) => logger.warn({ worker: i + 1 }, line),
       });
       await w.start({ claim: true });

@@ -4,7 +4,7 @@ import { tryParseDuration } from '../../core/duration.js';
 import { RunService } from '../../engine/run-service.js';
 import { Worker, WORKER_ALIVE_MS } from '../../engine/worker.js';
 import { lazyRuntime, type LazyRuntime } from '../../runtime/open-runtime.js';
-import type { RunEvent } from '../../store/store.js';
+import type { RunEvent, RunRecord } from '../../store/store.js';
 import type { Scheduler } from '../../triggers/scheduler/scheduler.js';
 import type { WorkerOpts } from '../commands/worker.js';
 import type { CliContext } from '../context.js';
@@ -33,8 +33,8 @@ export async function runWorker(opts: WorkerOpts, given: LazyRuntime, ctx: CliCo
   const runtime = await rt.get();
   const made = processTypes(rt, ctx.env);
   let board: SlackObservers | undefined;
-  const onEvent = (e: RunEvent): void => {
-    board?.onEvent(e);
+  const onEvent = (e: RunEvent, run: RunRecord): void => {
+    board?.onEvent(e, run);
     if (opts.json) ctx.stdout.write(`${JSON.stringify(e)}\n`);
     else if (e.kind.startsWith('run.')) ctx.stdout.write(`${e.at} ${e.runId} ${e.kind} ${e.message}\n`);
   };

@@ -12,6 +12,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toRunwireError } from '../../core/errors.js';
+import type { Runbook } from '../../core/runbook.js';
 import type { TaskLogger } from '../../core/task-type.js';
 import type { RunEvent, Store } from '../../store/store.js';
 import type { ConnectionResolver, ResolvedConnection } from '../connections/types.js';
@@ -66,9 +67,18 @@ export class BoardService {
     this.coalesce = o.coalesceMs ?? 250;
   }
 
-  /** An event an executor committed: the run's board (if it has one) is due an update. */
-  onEvent(e: RunEvent): void {
+  /**
+   * An event an executor committed: the run's board (if it has one) is due an update. `spec`: the
+   * run's runbook when the caller holds it; one without `notify.slack` has no board, known without
+   * reading the run from the store (a worker driving hundreds of runs a second spares two reads a run).
+   */
+  onEvent(e: RunEvent, spec?: Runbook): void {
     if (this.closed || this.noBoard.has(e.runId)) return;
+    if (spec && !spec.notify?.slack) {
+      this.live.delete(e.runId);
+      this.remember(e.runId);
+      return;
+    }
     let b = this.live.get(e.runId);
     if (!b) {
       b = { dirty: false, lastAt: 0, ended: false };
@@ -148,13 +158,18 @@ export class BoardService {
     );
   }
 
+  /** A run without a board (bounded: forgotten in bulk past 10,000). */
+  private remember(runId: string): void {
+    if (this.noBoard.size >= 10_000) this.noBoard.clear();
+    this.noBoard.add(runId);
+  }
+
   private async render(runId: string, b: Live): Promise<void> {
     const run = await this.o.store.getRun(runId);
     const notify = run?.spec.notify?.slack;
     if (!run || !notify) {
       b.notify = null;
-      if (this.noBoard.size >= 10_000) this.noBoard.clear();
-      this.noBoard.add(runId);
+      this.remember(runId);
       return;
     }
     b.notify = { connection: notify.connection ?? 'default', channel: notify.channel };

@@ -9,6 +9,7 @@
 import { migration001Runs } from './001-runs.js';
 import { migration002Workers } from './002-workers.js';
 import { migration003CommitFunction } from './003-commit-function.js';
+import { migration004CommitBatchFunction } from './004-commit-batch-function.js';
 import { migration100 } from './100-connections.js';
 import { migration101 } from './101-connection-managed-by.js';
 import { migration102 } from './102-connection-locks.js';
@@ -46,6 +47,7 @@ export const migrations: Migration[] = [
   migration001Runs,
   migration002Workers,
   migration003CommitFunction,
+  migration004CommitBatchFunction,
   migration100,
   migration101,
   migration102,

@@ -438,6 +438,53 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
     await store.close();
   });
 
+  test(`${name}: commits of many runs at once are fenced each on its own: a lost lease or a bad write refuses only itself`, async () => {
+    const { store } = await openTemp();
+    const ids = Array.from({ length: 24 }, (_, i) => `r_many_${String(i).padStart(2, '0')}`);
+    for (const id of ids) await create(store, id, 'me');
+    const tasks = new Map(await Promise.all(ids.map(async (id) => [id, await store.getTasks(id)] as const)));
+    const results = await Promise.allSettled(
+      ids.map((id, i) => {
+        const one = tasks.get(id)?.[0] as TaskRecord;
+        // Every 5th has the wrong epoch (taken over); the 7th carries an event the store cannot hold.
+        const epoch = i % 5 === 4 ? 9 : 1;
+        const bad = i === 7 ? [{ ...ev(id, 'bad'), at: null as unknown as string }] : [];
+        return store.commit({
+          runId: id,
+          owner: 'me',
+          epoch,
+          tasks: [{ ...one, status: 'succeeded', attempts: 1 }],
+          run: { status: 'succeeded', finishedAt: 'end' },
+          events: [ev(id, 'run.succeeded'), ...bad],
+          park: { wakeAt: null },
+        });
+      }),
+    );
+    for (const [i, id] of ids.entries()) {
+      const r = results[i];
+      const run = await store.getRun(id);
+      const events = await store.getEvents(id);
+      if (i % 5 === 4) {
+        assert.equal(r?.status, 'rejected', `${id}: fenced out`);
+        assert.match(String((r as PromiseRejectedResult).reason?.code), /lease_lost/);
+      } else if (i === 7) {
+        assert.equal(r?.status, 'rejected', `${id}: its bad write fails`);
+        assert.doesNotMatch(String((r as PromiseRejectedResult).reason?.code), /lease_lost/);
+      } else {
+        assert.equal(r?.status, 'fulfilled', `${id}: written`);
+      }
+      const written = r?.status === 'fulfilled';
+      assert.equal(run?.status, written ? 'succeeded' : 'running', `${id}: the run patch whole or not at all`);
+      assert.equal(run?.leaseOwner, written ? null : 'me', `${id}: parked only when written`);
+      assert.equal((await store.getTasks(id))[0]?.status, written ? 'succeeded' : 'pending');
+      assert.deepEqual(
+        events.map((e) => e.kind),
+        written ? ['run.created', 'run.succeeded'] : ['run.created'],
+      );
+    }
+    await store.close();
+  });
+
   test(`${name}: runs are listed newest first and filtered; an idempotency key creates once`, async () => {
     const { store } = await openTemp();
     for (const [id, owner] of [
