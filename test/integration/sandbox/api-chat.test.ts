@@ -113,11 +113,15 @@ describe('sandbox chat methods', () => {
     assert.equal(r.message?.bot_id, undefined);
   });
 
-  it('no_text without text, blocks or attachments; msg_too_long over 40,000 characters', async () => {
+  it('no_text without text, blocks or attachments; text over 40,000 characters truncated by chat.postMessage (msg_too_long from chat.update)', async () => {
     const c = client(sb);
     assert.equal((await platformError(c.chat.postMessage({ channel: '#general' } as never))).error, 'no_text');
+    // Slack truncates really long messages; chat.postMessage's reference lists no msg_too_long.
+    const long = await c.chat.postMessage({ channel: '#general', text: 'x'.repeat(40_001) });
+    assert.equal(long.message?.text?.length, 40_000);
+    assert.deepEqual(long.response_metadata?.warnings, ['message_truncated']);
     assert.equal(
-      (await platformError(c.chat.postMessage({ channel: '#general', text: 'x'.repeat(40_001) }))).error,
+      (await platformError(c.chat.update({ channel: long.channel!, ts: long.ts!, text: 'x'.repeat(40_001) }))).error,
       'msg_too_long',
     );
     const exact = await c.chat.postMessage({ channel: '#general', text: 'y'.repeat(40_000) });

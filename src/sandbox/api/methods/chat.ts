@@ -15,9 +15,12 @@ const MAX_ATTACHMENTS = 100;
 /** The content of a message call (text, blocks, attachments, metadata), validated. */
 function readContent(
   args: Record<string, unknown>,
-  opts: { requireSome: boolean; badAttachments: string },
-): Pick<PostInput, 'text' | 'blocks' | 'attachments' | 'metadata'> {
-  const text = str(args, 'text');
+  opts: { requireSome: boolean; badAttachments: string; truncate?: boolean },
+): Pick<PostInput, 'text' | 'blocks' | 'attachments' | 'metadata'> & { truncated?: true } {
+  const given = str(args, 'text');
+  // chat.postMessage truncates text over 40,000 characters (its reference has no msg_too_long).
+  const truncated = opts.truncate === true && given !== undefined && given.length > MAX_TEXT;
+  const text = truncated ? given.slice(0, MAX_TEXT) : given;
   const blocks = jsonArg(args, 'blocks');
   const attachments = jsonArg(args, 'attachments');
   const metadata = jsonArg(args, 'metadata');
@@ -49,6 +52,7 @@ function readContent(
   }
   return {
     text: text ?? '',
+    ...(truncated ? { truncated: true as const } : {}),
     ...(hasBlocks ? { blocks: blocks.value as unknown[] } : {}),
     ...(hasAttachments ? { attachments: attachments.value as unknown[] } : {}),
     ...(meta ? { metadata: meta } : {}),
@@ -69,7 +73,11 @@ function postMessage(call: MethodCall): Record<string, unknown> {
   const denial = postDenial(ch, t);
   if (denial) throw new SlackApiError(denial);
   // Slack's reference lists no invalid_attachments for chat.postMessage; unparsable JSON there is invalid_form_data.
-  const content = readContent(args, { requireSome: true, badAttachments: 'invalid_form_data' });
+  const { truncated, ...content } = readContent(args, {
+    requireSome: true,
+    badAttachments: 'invalid_form_data',
+    truncate: true,
+  });
   let threadTs = str(args, 'thread_ts');
   if (threadTs !== undefined) {
     const parent = ws.findMessage(ch.id, threadTs);
@@ -86,7 +94,10 @@ function postMessage(call: MethodCall): Record<string, unknown> {
     ...(str(args, 'icon_emoji') ? { icon_emoji: str(args, 'icon_emoji')! } : {}),
     ...(str(args, 'icon_url') ? { icon_url: str(args, 'icon_url')! } : {}),
   });
-  return { channel: ch.id, ts: msg.ts, message: messageJson(ws, ch.id, msg) };
+  const warned = truncated
+    ? { warning: 'message_truncated', response_metadata: { warnings: ['message_truncated'] } }
+    : {};
+  return { channel: ch.id, ts: msg.ts, message: messageJson(ws, ch.id, msg), ...warned };
 }
 
 /** The message an update/delete targets, which must be the caller's own. */
@@ -133,7 +144,6 @@ export function registerChatMethods(reg: MethodRegistry): void {
       'channel_not_found',
       'not_in_channel',
       'is_archived',
-      'msg_too_long',
       'no_text',
       'invalid_blocks',
       'too_many_attachments',
