@@ -1,27 +1,39 @@
 /**
- * API bench (`npm run bench -- api`): a real `runwire server` (in this process, embedded worker,
- * loopback HTTP) on a fresh SQLite data dir, and on a fresh PostgreSQL schema when one answers.
- *  - POST /api/runs at a fixed 100 and 500 requests/s for BENCH_SECONDS (default 10) with autocannon
- *    (10 connections, a 1-milestone runbook; the worker drives every run it creates meanwhile):
- *    latency p50/p99, errors and non-2xx;
- *  - SSE fan-out: 100 subscribers on one run's event stream; an operator completes its manual gate
- *    and 20 milestones follow; per event and subscriber, delivered − the event's `at` (the worker's
- *    clock when it made the event, i.e. before its commit): p50/p99.
+ * API bench (`npm run bench -- api`): `runwire server` as its own process (bin/runwire.js on a fresh
+ * SQLite data dir, and on a fresh PostgreSQL schema when one answers), as a client sees it.
+ *  - Two layouts: the server with its embedded worker, and `--no-worker` with a separate
+ *    `runwire worker` process driving the runs (`BENCH_LAYOUTS=embedded,split` picks).
+ *  - POST /api/runs (a 1-milestone runbook; the worker drives every run created meanwhile) at a
+ *    steady 100 and 500 requests/s for BENCH_SECONDS (default 10) from a load generator in a process
+ *    of its own (`api-load.ts`: open loop, 10 keep-alive sockets; why not autocannon is said there):
+ *    p50/p99 latency, errors, non-2xx, and the server's and worker's CPU ms per request (/proc).
+ *  - SSE fan-out: 100 subscribers (in this process) on one run's event stream; an operator completes
+ *    its manual gate and 20 milestones follow; per event and subscriber, delivered − the event's `at`.
+ *  - createRun itself: 1,000 sequential `RunService.create` on the same database with no server
+ *    running (the store's transaction plus the run service), p50/p99.
  * Ratios are against the targets (run creation p99 < 20 ms at 100 req/s; SSE p99 < 100 ms).
  */
-import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { startServer, type RunningServer } from '../src/server/server.js';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseRunbook } from '../src/core/parse-runbook.js';
+import { RunService } from '../src/engine/run-service.js';
+import { openServerRuntime } from '../src/server/runtime.js';
+import { builtinTaskTypes } from '../src/tasks/index.js';
 import { openSse } from '../test/helpers/sse.js';
+import { startWorker } from './worker-process.js';
 
-const require = createRequire(import.meta.url);
-const autocannon = require('autocannon') as (o: Record<string, unknown>) => Promise<any>;
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = join(resolve(here, '../..'), 'bin/runwire.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'embedded,split').split(',') as Layout[];
 const TARGET = { createP99Ms: 20, sseP99Ms: 100 };
 const PG = process.env.RUNWIRE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+type Layout = 'embedded' | 'split';
 
 const ONE = 'name: One\ntasks:\n  - id: a\n    type: milestone\n';
 const GATE = `name: Gate\ntasks:\n  - id: gate\n    type: manual\n    instructions: go\n${Array.from(
@@ -29,20 +41,57 @@ const GATE = `name: Gate\ntasks:\n  - id: gate\n    type: manual\n    instructio
   (_, i) => `  - id: m${i}\n    type: milestone\n    depends_on: [${i === 0 ? 'gate' : `m${i - 1}`}]\n`,
 ).join('')}`;
 
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
 function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function api(
-  s: RunningServer,
-  token: string,
-  method: string,
-  path: string,
-  body?: string,
-  type = 'application/json',
-) {
-  const res = await fetch(`${s.url}${path}`, {
+/** User + system CPU ms of a process so far (Linux /proc; NaN elsewhere). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in 1/100 s
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function startServer(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  worker: boolean,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [cli, '--data-dir', dataDir, 'server', '--port', '0', '--log-level', 'warn', ...(worker ? [] : ['--no-worker'])],
+    { env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let err = '';
+  return new Promise((ok, fail) => {
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+      const m = /Runwire server on (http:\/\/\S+)/.exec(err);
+      if (m) ok({ child, url: m[1]! });
+    });
+    child.on('exit', (code) => fail(new Error(`server exited ${code}: ${err}`)));
+  });
+}
+
+function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
+async function api(url: string, token: string, method: string, path: string, body?: string, type = 'application/json') {
+  const res = await fetch(`${url}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': type } : {}) },
     ...(body ? { body } : {}),
@@ -50,42 +99,44 @@ async function api(
   return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
 }
 
-async function createRate(s: RunningServer, token: string, rate: number) {
-  const r = await autocannon({
-    url: `${s.url}/api/runs`,
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ runbook: 'one', mode: 'live' }),
-    connections: 10,
-    overallRate: rate,
-    duration: SECONDS,
-  });
-  return {
-    rate,
-    sent: r.requests.total as number,
-    rps: r.requests.average as number,
-    p50: r.latency.p50 as number,
-    p99: r.latency.p99 as number,
-    errors: (r.errors as number) + (r.timeouts as number),
-    non2xx: r.non2xx as number,
-  };
+interface LoadResult {
+  rate: number;
+  sent: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  dueP99: number;
+  non2xx: number;
+  errors: number;
 }
 
-async function sseFanout(s: RunningServer, token: string, subscribers: number) {
-  const run = await api(s, token, 'POST', '/api/runs', JSON.stringify({ runbook: 'gate' }));
+async function createRate(url: string, token: string, rate: number, seconds: number): Promise<LoadResult> {
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    join(here, 'api-load.js'),
+    url,
+    token,
+    String(rate),
+    String(seconds),
+  ]);
+  return JSON.parse(stdout) as LoadResult;
+}
+
+async function sseFanout(url: string, token: string, subscribers: number) {
+  const run = await api(url, token, 'POST', '/api/runs', JSON.stringify({ runbook: 'gate' }));
   const id = run.body.id as string;
   for (let i = 0; i < 400; i++) {
-    if ((await api(s, token, 'GET', `/api/runs/${id}`)).body.status === 'waiting') break;
+    if ((await api(url, token, 'GET', `/api/runs/${id}`)).body.status === 'waiting') break;
     await new Promise((r) => setTimeout(r, 25));
   }
-  const seen = (await api(s, token, 'GET', `/api/runs/${id}/events`)).body.events.length as number;
+  const seen = (await api(url, token, 'GET', `/api/runs/${id}/events`)).body.events.length as number;
   const streams = await Promise.all(
     Array.from({ length: subscribers }, () =>
-      openSse(`${s.url}/api/runs/${id}/events`, { authorization: `Bearer ${token}`, 'last-event-id': String(seen) }),
+      openSse(`${url}/api/runs/${id}/events`, { authorization: `Bearer ${token}`, 'last-event-id': String(seen) }),
     ),
   );
   const reading = streams.map((st) => st.read((e) => e.event === 'end'));
-  await api(s, token, 'POST', `/api/runs/${id}/tasks/gate/complete`);
+  await api(url, token, 'POST', `/api/runs/${id}/tasks/gate/complete`);
   const lat: number[] = [];
   const origin = performance.timeOrigin;
   for (const events of await Promise.all(reading)) {
@@ -95,48 +146,86 @@ async function sseFanout(s: RunningServer, token: string, subscribers: number) {
   return { subscribers, deliveries: lat.length, p50: pct(lat, 50), p99: pct(lat, 99) };
 }
 
-async function bench(backend: 'sqlite' | 'postgres'): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'runwire-api-bench-'));
-  const schema = `runwire_bench_${randomBytes(4).toString('hex')}`;
-  const s = await startServer({
-    port: 0,
-    dataDir,
-    logLevel: 'warn',
-    ...(backend === 'postgres'
-      ? { databaseUrl: `${PG}${PG.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}` }
-      : {}),
-  });
+/** 1,000 sequential creates through the run service on the database, no server running. */
+async function createRunItself(dataDir: string, databaseUrl: string | undefined) {
+  const rt = await openServerRuntime({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
   try {
-    const token = (await s.runtime.tokens.create('admin', 'bench')).token;
-    await api(s, token, 'PUT', '/api/runbooks/one', ONE, 'application/yaml');
-    await api(s, token, 'PUT', '/api/runbooks/gate', GATE, 'application/yaml');
-    await createRate(s, token, 50).catch(() => undefined); // warm-up
-    for (const rate of [100, 500]) {
-      const r = await createRate(s, token, rate);
-      const ratio = r.p99 / TARGET.createP99Ms;
-      process.stdout.write(
-        `${backend.padEnd(8)} POST /api/runs @${rate}/s: ${r.sent} sent (${r.rps.toFixed(0)}/s), p50 ${r.p50} ms, p99 ${r.p99} ms` +
-          ` (${ratio.toFixed(2)}x of the ${TARGET.createP99Ms} ms target), errors ${r.errors}, non-2xx ${r.non2xx}, load ${loadavg()
-            .map((x) => x.toFixed(2))
-            .join(' ')}\n`,
-      );
+    const parsed = parseRunbook(ONE, 'one.yaml', builtinTaskTypes());
+    if (!parsed.runbook) throw new Error(JSON.stringify(parsed.issues));
+    const service = new RunService({ store: rt.runtime.store });
+    const lat: number[] = [];
+    for (let i = 0; i < 1100; i++) {
+      const t = performance.now();
+      await service.create(parsed.runbook, { mode: 'live', vars: {}, actor: 'bench' });
+      if (i >= 100) lat.push(performance.now() - t);
     }
-    const f = await sseFanout(s, token, 100);
-    process.stdout.write(
-      `${backend.padEnd(8)} SSE fan-out to ${f.subscribers}: ${f.deliveries} deliveries, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms` +
-        ` (${(f.p99 / TARGET.sseP99Ms).toFixed(2)}x of the ${TARGET.sseP99Ms} ms target), load ${loadavg()
-          .map((x) => x.toFixed(2))
-          .join(' ')}\n`,
-    );
+    lat.sort((a, b) => a - b);
+    return { n: lat.length, p50: pct(lat, 50), p99: pct(lat, 99) };
   } finally {
-    await s.close();
+    await rt.close();
   }
 }
 
-process.stdout.write(`api bench: ${cpus().length} cores, ${SECONDS} s per rate, node ${process.version}\n`);
-await bench('sqlite');
+async function bench(backend: 'sqlite' | 'postgres', layout: Layout): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'runwire-api-bench-'));
+  const schema = `runwire_bench_${randomBytes(4).toString('hex')}`;
+  const databaseUrl =
+    backend === 'postgres' ? `${PG}${PG.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}` : undefined;
+  const env: NodeJS.ProcessEnv = databaseUrl ? { RUNWIRE_DATABASE_URL: databaseUrl } : {};
+  const label = `${backend.padEnd(8)} ${layout.padEnd(8)}`;
+  let server: ChildProcess | undefined;
+  let worker: ChildProcess | undefined;
+  try {
+    const made = await promisify(execFile)(
+      process.execPath,
+      [cli, '--data-dir', dataDir, 'token', 'create', '--role', 'admin', '--name', 'bench', '--json'],
+      { env: { ...process.env, ...env } },
+    );
+    const token = (JSON.parse(made.stdout) as { token: string }).token;
+    const s = await startServer(dataDir, env, layout === 'embedded');
+    server = s.child;
+    if (layout === 'split') worker = await startWorker(dataDir, env, 'bench');
+    await api(s.url, token, 'PUT', '/api/runbooks/one', ONE, 'application/yaml');
+    await api(s.url, token, 'PUT', '/api/runbooks/gate', GATE, 'application/yaml');
+    await createRate(s.url, token, 50, 3); // warm-up
+    for (const rate of [100, 500]) {
+      const cpu0 = [cpuMs(server.pid), cpuMs(worker?.pid)];
+      const r = await createRate(s.url, token, rate, SECONDS);
+      const serverCpu = (cpuMs(server.pid) - cpu0[0]!) / r.sent;
+      const workerCpu = worker ? ` + worker ${((cpuMs(worker.pid) - cpu0[1]!) / r.sent).toFixed(2)}` : '';
+      process.stdout.write(
+        `${label} POST /api/runs @${rate}/s: ${r.sent} sent (${r.rps.toFixed(0)}/s), p50 ${r.p50} ms, p99 ${r.p99} ms` +
+          ` (${(r.p99 / TARGET.createP99Ms).toFixed(2)}x of the ${TARGET.createP99Ms} ms target), max ${r.max} ms,` +
+          ` p99 from due ${r.dueP99} ms, errors ${r.errors}, non-2xx ${r.non2xx};` +
+          ` CPU ms/request: server ${serverCpu.toFixed(2)}${workerCpu}; load ${load()}\n`,
+      );
+    }
+    const f = await sseFanout(s.url, token, 100);
+    process.stdout.write(
+      `${label} SSE fan-out to ${f.subscribers}: ${f.deliveries} deliveries, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms` +
+        ` (${(f.p99 / TARGET.sseP99Ms).toFixed(2)}x of the ${TARGET.sseP99Ms} ms target), load ${load()}\n`,
+    );
+  } finally {
+    await stop(worker);
+    await stop(server);
+  }
+  if (layout === LAYOUTS[0]) {
+    const c = await createRunItself(dataDir, databaseUrl);
+    process.stdout.write(
+      `${backend.padEnd(8)} createRun itself (RunService.create, sequential, no server): ${c.n} runs, p50 ${c.p50.toFixed(2)} ms,` +
+        ` p99 ${c.p99.toFixed(2)} ms, load ${load()}\n`,
+    );
+  }
+}
+
+process.stdout.write(
+  `api bench: ${cpus().length} cores, ${SECONDS} s per rate, node ${process.version}, load ${load()}\n`,
+);
+for (const layout of LAYOUTS) await bench('sqlite', layout);
 if (process.env.BENCH_PG !== '0') {
-  await bench('postgres').catch((err: unknown) =>
-    process.stdout.write(`postgres skipped: ${(err as Error).message}\n`),
-  );
+  for (const layout of LAYOUTS) {
+    await bench('postgres', layout).catch((err: unknown) =>
+      process.stdout.write(`postgres ${layout} skipped: ${(err as Error).message}\n`),
+    );
+  }
 }

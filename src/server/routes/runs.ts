@@ -119,7 +119,7 @@ export function runRoutes(app: Api, d: RunRouteDeps): void {
     async (req, reply) => {
       const { runbook: id, version, vars = {} } = req.body;
       const mode = req.body.mode ?? 'live';
-      const v = version === undefined ? (await d.library.get(id))?.latest : await d.library.version(id, version);
+      const v = version === undefined ? await d.library.current(id) : await d.library.version(id, version);
       if (!v) {
         throw new HttpError(
           404,

@@ -117,6 +117,20 @@ export class LibraryStore {
     return r ? version(r) : undefined;
   }
 
+  /**
+   * The latest version of a runbook that is not deleted, in one query (what `POST /api/runs` starts):
+   * `get(id)?.latest` without the second round trip and the issues it does not need.
+   */
+  async current(id: string): Promise<RunbookVersion | undefined> {
+    const [r] = await this.sql.all(
+      `SELECT ${VERSION_COLS} FROM runbook_versions
+       WHERE runbook_id = ? AND EXISTS (SELECT 1 FROM runbooks WHERE id = ? AND deleted = 0)
+       ORDER BY version DESC LIMIT 1`,
+      [id, id],
+    );
+    return r ? version(r) : undefined;
+  }
+
   async version(id: string, n: number): Promise<RunbookVersion | undefined> {
     const [r] = await this.sql.all(
       `SELECT ${VERSION_COLS} FROM runbook_versions WHERE runbook_id = ? AND version = ?`,
