@@ -229,12 +229,12 @@ export class PostgresStore implements Store {
       const r = await this.pool.query('SELECT id FROM runs WHERE idempotency_key = $1', [idempotencyKey]);
       return r.rows[0] ? String((r.rows[0] as Row).id) : undefined;
     };
-    const existing = await byKey();
-    if (existing !== undefined) return { runId: existing, created: false };
     try {
       await this.createRunTx(run, head, specs, tasks, events, o);
     } catch (err) {
-      // Two creates with one key at once: the unique index lets one in; the other returns it.
+      // A key used before (a repeat, or two creates with one key at once): the unique index lets one
+      // run in; the others return it. Asking after the insert, not before, keeps a first create with a
+      // key at one round trip; only a repeat pays for the second.
       const raced = (err as { code?: string }).code === '23505' ? await byKey() : undefined;
       if (raced !== undefined) return { runId: raced, created: false };
       throw err;
