@@ -6,8 +6,8 @@
  * chunks. Code splitting keeps every lazy `import()` lazy: a command loads only the chunks its
  * code reaches. `bin/runwire.js` loads this bundle when it exists, else `dist/src/cli/main.js`.
  *
- * Packages are left to Node (external) except a few small pure ones every command loads; native
- * or optional dependencies (better-sqlite3, pg), packages that find files next to themselves
+ * Packages are left to Node (external) except a few small pure ones every command loads and
+ * better-sqlite3's JavaScript (not its addon); optional dependencies (pg-native), pg, packages that find files next to themselves
  * (pino's transports, the Slack SDK's package.json) and ajv (its compiler is loaded with
  * `createRequire` on purpose) stay external. `dist/cli/meta.json` lists which source module went
  * into which chunk (the lazy-load test reads it).
@@ -16,8 +16,11 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
 
-/** Dependencies bundled into the chunks: small, pure JavaScript, loaded by most commands. */
-const BUNDLED = new Set(['commander', 'js-yaml', 'croner']);
+/**
+ * Dependencies bundled into the chunks: small, pure JavaScript, loaded by most commands; and
+ * better-sqlite3's JavaScript (12 CommonJS files), its addon named by `store/sqlite/open.ts`.
+ */
+const BUNDLED = new Set(['commander', 'js-yaml', 'croner', 'better-sqlite3']);
 
 const REQUIRE_BANNER =
   "import { createRequire as __runwireCreateRequire } from 'node:module';\nconst require = __runwireCreateRequire(import.meta.url);";
@@ -40,7 +43,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
-  external: [...Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)), 'pg-native'],
+  external: [...Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)), 'pg-native', 'bindings'],
   metafile: true,
   write: false,
   logLevel: 'warning',
