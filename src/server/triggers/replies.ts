@@ -118,7 +118,7 @@ export class TriggerReplies {
       channel: place.channel,
       ts: place.thread_ts,
       include_all_metadata: true,
-      limit: 1000,
+      limit: 999,
     });
     if (out.kind !== 'ok') return undefined;
     const messages =

@@ -50,7 +50,7 @@ async function lookupUser(ws: WorkspaceClient, ref: UserRef, label: string, sign
     const all: Array<{ id: string; name: string; profile?: { display_name?: string } }> = [];
     let cursor: string | undefined;
     do {
-      const out = await ws.read('users.list', { limit: 1000, ...(cursor ? { cursor } : {}) }, signal);
+      const out = await ws.read('users.list', { limit: 999, ...(cursor ? { cursor } : {}) }, signal);
       if (out.kind !== 'ok') throw outcomeError(out, 'users.list', label, conn, ws.connection.kind);
       all.push(...((out.data.members as typeof all | undefined) ?? []));
       cursor = (out.data.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;

@@ -171,7 +171,7 @@ export class WorkspaceClient {
         {
           types: 'public_channel,private_channel',
           exclude_archived: false,
-          limit: 1000,
+          limit: 999, // Slack: "must be an integer under 1000"
           ...(cursor ? { cursor } : {}),
         },
         signal,
