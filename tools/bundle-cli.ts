@@ -7,9 +7,8 @@
  * code reaches. `bin/runwire.js` loads this bundle when it exists, else `dist/src/cli/main.js`.
  *
  * Packages are left to Node (external) except a few small pure ones every command loads and
- * better-sqlite3's JavaScript (not its addon); optional dependencies (pg-native), pg, packages that find files next to themselves
- * (pino's transports, the Slack SDK's package.json) and ajv (its compiler is loaded with
- * `createRequire` on purpose) stay external. `dist/cli/meta.json` lists which source module went
+ * better-sqlite3's JavaScript (not its addon); optional dependencies (pg-native), pg and packages
+ * that find files next to themselves (pino's transports, the Slack SDK's package.json) stay external. `dist/cli/meta.json` lists which source module went
  * into which chunk (the lazy-load test reads it).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,9 +17,12 @@ import { build } from 'esbuild';
 
 /**
  * Dependencies bundled into the chunks: small, pure JavaScript, loaded by most commands; and
- * better-sqlite3's JavaScript (12 CommonJS files), its addon named by `store/sqlite/open.ts`.
+ * better-sqlite3's JavaScript (12 CommonJS files), its addon named by `store/sqlite/open.ts`. Of ajv
+ * only what is imported statically is bundled: the generated validators' runtime helper (so no
+ * command imports CommonJS from ESM, and Node never loads its CommonJS export lexer); its compiler
+ * is loaded with `createRequire` from node_modules, which esbuild does not follow.
  */
-const BUNDLED = new Set(['commander', 'js-yaml', 'croner', 'better-sqlite3']);
+const BUNDLED = new Set(['commander', 'js-yaml', 'croner', 'better-sqlite3', 'ajv']);
 
 const REQUIRE_BANNER =
   "import { createRequire as __runwireCreateRequire } from 'node:module';\nconst require = __runwireCreateRequire(import.meta.url);";
