@@ -122,6 +122,13 @@ export class Worker {
   }
 
   private onNotice(n: StoreNotice): void {
+    if (n.kind === 'changed') {
+      // Another process wrote (SQLite): a run it enqueued, an action, a cancel. Look now, not at the poll.
+      this.kick();
+      void this.check();
+      for (const set of [...this.runWaiters.values()]) for (const w of [...set]) w();
+      return;
+    }
     if (n.kind === 'due') this.kick();
     const a = this.active.get(n.runId);
     if (a && n.kind === 'cancelled') a.ex.stop(cancelled(n.runId));

@@ -212,7 +212,12 @@ export type StoreNotice =
   /** A run was cancelled: its holder should stop. */
   | { kind: 'cancelled'; runId: string }
   /** Events were appended to a run's log (only when the store was opened with event notices). */
-  | { kind: 'events'; runId: string };
+  | { kind: 'events'; runId: string }
+  /**
+   * Another process wrote to the store, what is not known (SQLite: its `data_version` moved): a worker
+   * looks for due runs, cancels and actions now instead of at its next poll.
+   */
+  | { kind: 'changed' };
 
 /** A run as a worker starts to drive it: the record, its tasks, and the operator actions not yet applied. */
 export interface LoadedRun {

@@ -28,6 +28,7 @@ export async function runWorker(opts: WorkerOpts, given: LazyRuntime, ctx: CliCo
   const concurrency = countOption('--concurrency', opts.concurrency, ctx);
   const leaseMs = durationOption('--lease', opts.lease, ctx);
   const drainMs = durationOption('--drain-timeout', opts.drainTimeout, ctx);
+  const pollMs = durationOption('--poll', opts.poll, ctx);
   // Runs in flight each commit on their own: more PostgreSQL connections than a one-run command's 4.
   const rt = lazyRuntime({ ...given.config, poolSize: Math.min(16, Math.max(4, Math.ceil(concurrency / 4))) });
   const runtime = await rt.get();
@@ -43,6 +44,7 @@ export async function runWorker(opts: WorkerOpts, given: LazyRuntime, ctx: CliCo
     types: made.types,
     concurrency,
     leaseMs,
+    pollMs,
     register: true,
     onEvent,
     log: (line) => ctx.stderr.write(`worker: ${line}\n`),

@@ -1,5 +1,5 @@
 /**
- * `runwire worker [--concurrency N] [--lease DURATION] [--name NAME] [--drain-timeout DURATION]`:
+ * `runwire worker [--concurrency N] [--lease DURATION] [--name NAME] [--drain-timeout DURATION] [--poll DURATION]`:
  * claim and drive runs with work due until SIGTERM/SIGINT (drain, exit 0; a second signal exits at once).
  * `runwire workers list [--json]`: the live workers.
  */
@@ -11,6 +11,7 @@ export interface WorkerOpts {
   lease: string;
   name?: string;
   drainTimeout: string;
+  poll: string;
   json?: boolean;
 }
 
@@ -23,6 +24,11 @@ export const workerCommands: CommandModule = {
       .option('--lease <duration>', 'how long a claim lasts without renewal (renewed every third)', '30s')
       .option('--name <name>', 'shown by `runwire workers list` (default worker-<pid>)')
       .option('--drain-timeout <duration>', 'on SIGTERM, how long tasks in flight may take to finish', '30s')
+      .option(
+        '--poll <duration>',
+        'the fallback look for due runs, cancels and actions (new work wakes the worker at once: NOTIFY on PostgreSQL, a data_version check every 25 ms on SQLite)',
+        '1s',
+      )
       .option('--json', 'print one JSON line per run event instead of a short line per run change')
       .action(async (opts: WorkerOpts, cmd: Command) => {
         const { runWorker } = await import('../actions/worker.js');

@@ -159,6 +159,8 @@ export class EventHub {
   }
 
   private onNotice(n: StoreNotice): void {
+    // Another process wrote (SQLite): the 50 ms poll reads the watched runs anyway.
+    if (n.kind === 'changed') return;
     if (this.runs.has(n.runId)) void this.read(n.runId);
     if (this.feed.size > 0) void this.readFeed([n.runId]);
   }

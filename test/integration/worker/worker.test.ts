@@ -250,3 +250,28 @@ if (pg) {
     assert.equal((await b2.exited).code, 0);
   });
 }
+
+test('sqlite: a runwire worker picks up another process’s run --detach without waiting for its poll (data_version)', {
+  timeout: 90_000,
+}, async () => {
+  const dir = await tempDir();
+  const file = await writeRunbook(dir, 'q.json', { name: 'Quick', tasks: [milestone('a')] });
+  // A poll of a minute: only the wake-up on another process's commit can find the run in time.
+  const w = await startWorker(dir, ['--name', 'w-quick', '--poll', '60s'], {});
+  try {
+    const queued = await runCli(dir, ['run', file, '--detach', '--json'], {});
+    assert.equal(queued.code, 0, queued.stderr);
+    const run = runOf(queued);
+    await until(async () => (await look(dir, {}, run.id)).run?.status === 'succeeded', 5_000, w.err);
+  } finally {
+    w.child.kill('SIGTERM');
+  }
+  assert.equal((await w.exited).code, 0);
+});
+
+test('runwire worker --poll must be a duration', async () => {
+  const dir = await tempDir();
+  const r = await runCli(dir, ['worker', '--poll', 'soon'], {});
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--poll must be a duration such as 30s, not "soon"/);
+});
