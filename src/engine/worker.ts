@@ -132,7 +132,8 @@ export class Worker {
     if (n.kind === 'due') this.kick();
     const a = this.active.get(n.runId);
     if (a && n.kind === 'cancelled') a.ex.stop(cancelled(n.runId));
-    else if (a && n.kind === 'due') void this.applyPending(n.runId, a);
+    // A run's creation notice has no action to apply (the claim found it first: it is held already).
+    else if (a && n.kind === 'due' && !n.created) void this.applyPending(n.runId, a);
     for (const w of this.runWaiters.get(n.runId) ?? []) w();
   }
 

@@ -207,8 +207,11 @@ export interface WorkerRecord {
 
 /** What a store tells its subscribers (NOTIFY on PostgreSQL; in-process only on SQLite). */
 export type StoreNotice =
-  /** A run has work due now (created, an operator acted, resumed). */
-  | { kind: 'due'; runId: string }
+  /**
+   * A run has work due now (created, an operator acted, resumed). `created`: it was just created, so
+   * it has no operator action yet (its holder, if any already, need not look for one).
+   */
+  | { kind: 'due'; runId: string; created?: true }
   /** A run was cancelled: its holder should stop. */
   | { kind: 'cancelled'; runId: string }
   /** Events were appended to a run's log (only when the store was opened with event notices). */

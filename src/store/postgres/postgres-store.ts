@@ -305,7 +305,7 @@ export class PostgresStore implements Store {
         ),
         JSON.stringify(events.map(eventJson)),
         notify ? this.channel : null,
-        JSON.stringify({ kind: 'due', runId: run.id }),
+        JSON.stringify({ kind: 'due', runId: run.id, created: true }),
       ],
     });
   }
@@ -330,7 +330,7 @@ export class PostgresStore implements Store {
     if (this.announceInFlight || this.announcing.length === 0) return;
     const batch = this.announcing.splice(0);
     this.announceInFlight = true;
-    const payloads = batch.map((b) => JSON.stringify({ kind: 'due', runId: b.runId }));
+    const payloads = batch.map((b) => JSON.stringify({ kind: 'due', runId: b.runId, created: true }));
     void this.pool
       .query({
         name: 'runwire_announce',

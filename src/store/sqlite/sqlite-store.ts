@@ -252,7 +252,7 @@ export class SqliteStore implements Store {
         return { runId: run.id, created: true };
       })
       .immediate();
-    if (out.created && run.wakeAt !== null) this.notify({ kind: 'due', runId: run.id });
+    if (out.created && run.wakeAt !== null) this.notify({ kind: 'due', runId: run.id, created: true });
     return out;
   }
 

@@ -256,7 +256,7 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
     await create(store, 'r_act', 'w1');
     const seen: string[] = [];
     const off = await store.subscribe((n) => {
-      if (n.kind !== 'changed') seen.push(`${n.kind}:${n.runId}`);
+      if (n.kind !== 'changed') seen.push(`${n.kind}:${n.runId}${n.kind === 'due' && n.created ? ':created' : ''}`);
     });
     const act = await store.recordAction({ runId: 'r_act', kind: 'complete', taskId: 'two', actor: 'cli:a', at: 'x' });
     assert.equal(typeof act.id, 'number');
@@ -287,7 +287,11 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
       /No run/,
     );
     for (let i = 0; i < 50 && !seen.includes('due:r_act'); i++) await new Promise((r) => setTimeout(r, 20));
-    assert.ok(seen.includes('due:r_act'), `a due notice (${seen.join(', ')})`);
+    assert.ok(seen.includes('due:r_act'), `a due notice, not marked as a creation (${seen.join(', ')})`);
+    // A queued run's creation is announced as one: its holder has no action to look for.
+    await create(store, 'r_act_q', null, 0);
+    for (let i = 0; i < 50 && !seen.includes('due:r_act_q:created'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(seen.includes('due:r_act_q:created'), `a creation notice (${seen.join(', ')})`);
     await off();
     await store.close();
   });
