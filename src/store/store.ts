@@ -6,7 +6,7 @@
  *   the run, and cancels; it never drives a run.
  * - A worker claims runs with work due (`claimRuns`, or `claimRun` for one run the CLI drives): each
  *   claim takes the lease and increments the run's fencing epoch. Every later write of the holder
- *   (`commit`, `saveTaskState`) carries `{ runId, owner, epoch }` and is refused with
+ *   (`commit`) carries `{ runId, owner, epoch }` and is refused with
  *   `runwire.store.lease_lost` once someone else took the run over or it was cancelled.
  * - A worker parks a run (a commit with `park`): the lease is released and `wake_at` says when it has
  *   work due again (a wait, a retry's backoff) or null (an operator must act, or it ended).
@@ -278,14 +278,6 @@ export interface Store {
   releaseLease(runId: string, owner: string): Promise<void>;
   /** Persist a batch of task changes, a run patch and events in one transaction (optionally parking the run). */
   commit(batch: CommitBatch): Promise<void>;
-  /** Persist one task's type-specific state (and an event) durably, fenced by the lease. */
-  saveTaskState(
-    lease: Lease,
-    renewLeaseMs: number,
-    taskId: string,
-    state: Record<string, unknown>,
-    event: RunEvent,
-  ): Promise<void>;
   /**
    * Record an operator action for whoever holds the run (or next claims it): the run becomes due now.
    * Not fenced; the holder applies it (`pendingActions`, then `commit` with `actionsApplied`).

@@ -15,7 +15,6 @@ import type {
   CreateRunOptions,
   DecisionResult,
   HeldRun,
-  Lease,
   LoadedRun,
   ListRunsQuery,
   OperatorAction,
@@ -134,6 +133,7 @@ interface HolderWrite {
   applied: number[] | null;
   park: boolean;
   wake_at: number | null;
+  /** Always null now (task state travels in `tasks`); kept because migration 3's function takes them. */
   state_task: string | null;
   state: string | null;
   channel: string | null;
@@ -430,34 +430,6 @@ export class PostgresStore implements Store {
       state_task: null,
       state: null,
       channel: this.o.eventNotices && b.events.length > 0 ? this.channel : null,
-    });
-  }
-
-  async saveTaskState(
-    lease: Lease,
-    renewLeaseMs: number,
-    taskId: string,
-    state: Record<string, unknown>,
-    event: RunEvent,
-  ): Promise<void> {
-    await this.write({
-      run: lease.runId,
-      owner: lease.owner,
-      epoch: lease.epoch,
-      renew_ms: renewLeaseMs,
-      tasks: null,
-      status: null,
-      set_started: false,
-      started_at: null,
-      set_finished: false,
-      finished_at: null,
-      events: [eventJson(event)],
-      applied: null,
-      park: false,
-      wake_at: null,
-      state_task: taskId,
-      state: JSON.stringify(state),
-      channel: this.o.eventNotices ? this.channel : null,
     });
   }
 

@@ -20,7 +20,6 @@ import type {
   CreateRunOptions,
   DecisionResult,
   HeldRun,
-  Lease,
   LoadedRun,
   ListRunsQuery,
   OperatorAction,
@@ -107,7 +106,6 @@ export class SqliteStore implements Store {
       updateTask:
         db.prepare(`UPDATE run_tasks SET status = ?, attempts = ?, started_at = ?, finished_at = ?, next_attempt_at = ?, error = ?, output = ?, state = ?, reason = ?
         WHERE run_id = ? AND task_id = ?`),
-      updateState: db.prepare('UPDATE run_tasks SET state = ? WHERE run_id = ? AND task_id = ?'),
       insertEvent: db.prepare(
         'INSERT INTO run_events (run_id, seq, at, actor, kind, task_id, message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -308,25 +306,6 @@ export class SqliteStore implements Store {
   async commit(batch: CommitBatch): Promise<void> {
     this.commitTx.immediate(batch);
     if (this.o.eventNotices && batch.events.length > 0) this.notify({ kind: 'events', runId: batch.runId });
-  }
-
-  async saveTaskState(
-    lease: Lease,
-    renewLeaseMs: number,
-    taskId: string,
-    state: Record<string, unknown>,
-    event: RunEvent,
-  ): Promise<void> {
-    this.db
-      .transaction(() => {
-        const expires = this.clock() + renewLeaseMs;
-        if (this.s.fence.run(expires, lease.runId, lease.owner, lease.epoch).changes !== 1)
-          throw leaseLost(lease.runId);
-        this.s.updateState.run(JSON.stringify(state), lease.runId, taskId);
-        this.insertEvents(lease.runId, [event]);
-      })
-      .immediate();
-    if (this.o.eventNotices) this.notify({ kind: 'events', runId: lease.runId });
   }
 
   async recordAction(a: Omit<OperatorAction, 'id'>): Promise<OperatorAction> {

@@ -92,6 +92,19 @@ async function create(store: Store, id: string, owner: string | null, wakeAt: nu
   return f;
 }
 
+/** Save one task's type-specific state with its event the way the engine does: a fenced holder commit. */
+async function saveState(
+  store: Store,
+  lease: { runId: string; owner: string; epoch: number },
+  renewLeaseMs: number,
+  taskId: string,
+  state: Record<string, unknown>,
+  event: RunEvent,
+): Promise<void> {
+  const task = (await store.getTasks(lease.runId)).find((t) => t.taskId === taskId) as TaskRecord;
+  await store.commit({ ...lease, renewLeaseMs, tasks: [{ ...task, state }], events: [event] });
+}
+
 export function storeContract(name: string, openTemp: () => Promise<StoreHandle>): void {
   test(`${name}: a run is created with its tasks and events and read back whole`, async () => {
     const { store } = await openTemp();
@@ -352,14 +365,14 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
     const { store } = await openTemp();
     await create(store, 'r_d', 'me');
     const lease = { runId: 'r_d', owner: 'me', epoch: 1 };
-    await store.saveTaskState(lease, LEASE, 'two', { ts: '1.2' }, ev('r_d', 'task.state', 'two'));
+    await saveState(store, lease, LEASE, 'two', { ts: '1.2' }, ev('r_d', 'task.state', 'two'));
     assert.deepEqual((await store.getTasks('r_d'))[1]?.state, { ts: '1.2' });
     await assert.rejects(
-      store.saveTaskState({ ...lease, owner: 'intruder' }, LEASE, 'two', {}, ev('r_d', 'task.state', 'two')),
+      saveState(store, { ...lease, owner: 'intruder' }, LEASE, 'two', {}, ev('r_d', 'task.state', 'two')),
       /no longer held/,
     );
     await assert.rejects(
-      store.saveTaskState({ ...lease, epoch: 7 }, LEASE, 'two', {}, ev('r_d', 'task.state', 'two')),
+      saveState(store, { ...lease, epoch: 7 }, LEASE, 'two', {}, ev('r_d', 'task.state', 'two')),
       /no longer held/,
     );
     assert.equal(await store.cancelRun('r_d', 'c', ev('r_d', 'run.cancelled')), true);
@@ -399,7 +412,7 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
       ],
       events: [ev('r_l1', 'task.succeeded', 'one')],
     });
-    await store.saveTaskState({ runId: 'r_l1', owner: 'me', epoch: 1 }, LEASE, 'two', { ts: '1.5' }, ev('r_l1', 's'));
+    await saveState(store, { runId: 'r_l1', owner: 'me', epoch: 1 }, LEASE, 'two', { ts: '1.5' }, ev('r_l1', 's'));
     await store.recordAction({ runId: 'r_l1', kind: 'retry', taskId: 'two', actor: 'cli:a', at: 'x' });
     const loaded = await store.loadRuns(['r_l2', 'r_missing', 'r_l1']);
     const byId = new Map(loaded.map((l) => [l.run.id, l]));
@@ -422,7 +435,7 @@ export function storeContract(name: string, openTemp: () => Promise<StoreHandle>
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         i % 2 === 0
-          ? store.saveTaskState(lease, LEASE, 'two', { i }, ev('r_race', `state.${i}`, 'two'))
+          ? saveState(store, lease, LEASE, 'two', { i }, ev('r_race', `state.${i}`, 'two'))
           : store.commit({
               ...lease,
               ...(i % 3 === 0 ? { renewLeaseMs: LEASE } : {}),
