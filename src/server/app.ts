@@ -5,7 +5,13 @@
  * `buildApp` only builds: listening, the worker and shutdown belong to `start-server.ts`.
  */
 import { randomUUID } from 'node:crypto';
-import fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RawServerDefault,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -14,6 +20,8 @@ import type { Logger } from 'pino';
 import { Type } from '@sinclair/typebox';
 import { ErrorSchema } from './schemas.js';
 import { toErrorResponse } from './http-errors.js';
+import { clientErrorHandler } from './client-errors.js';
+import { refuseNul } from './nul-guard.js';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
 import { authGuard } from './auth/guard.js';
 import type { TokenStore } from './store/token-store.js';
@@ -75,6 +83,14 @@ export type Api = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
+/** Every error a request ends with, in the API's shape (`toErrorResponse`); a 5xx is logged in full. */
+function answerError(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { status, body } = toErrorResponse(err, req.id);
+  if (status >= 500) req.log.error({ err }, 'request failed');
+  else req.log.info({ code: body.error.code, status }, 'request refused');
+  return reply.status(status).type('application/json').send(body);
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(deps: AppDeps): Promise<Api> {
@@ -86,8 +102,14 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // strictNumbers off: with it on, ajv lets a coerced "Infinity" / "1e400" through as an integer and skips
+    // its maximum (the bound is only checked on finite numbers); off, the maximum refuses them.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, strictNumbers: false } },
     return503OnClosing: true,
+    // What Node's parser refuses (malformed HTTP, conflicting lengths, huge headers) in the API's error shape.
+    clientErrorHandler,
+    // Bad percent-encoding in the path and over-long path parameters, which the router answers itself.
+    frameworkErrors: answerError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorSchema);
@@ -98,12 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     reply.header('x-request-id', req.id);
   });
 
-  app.setErrorHandler((err, req, reply) => {
-    const { status, body } = toErrorResponse(err, req.id);
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ code: body.error.code, status }, 'request refused');
-    return reply.status(status).type('application/json').send(body);
-  });
+  app.setErrorHandler(answerError);
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send({
       error: {
@@ -128,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     response[403] ??= Type.Ref('Error');
   });
   app.addHook('onRequest', authGuard(deps.tokens));
+  app.addHook('preHandler', refuseNul);
 
   await app.register(swagger, {
     openapi: {

@@ -119,6 +119,15 @@ export function toErrorResponse(err: unknown, requestId: string): { status: numb
         'This content type is not accepted here.',
         'Send application/json (or application/yaml for runbooks).',
       );
+    case 'FST_ERR_BAD_URL':
+      return bad(
+        400,
+        'runwire.http.bad_path',
+        'The URL path is not valid percent-encoded UTF-8.',
+        'Percent-encode each path segment (encodeURIComponent).',
+      );
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return bad(414, 'runwire.http.path_too_long', 'A path parameter is longer than 100 characters.');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return bad(400, 'runwire.http.malformed_body', 'The Content-Length does not match the body.');
   }

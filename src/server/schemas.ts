@@ -22,5 +22,12 @@ export function errors(...statuses: number[]): Record<number, TSchema> {
   return out;
 }
 
+/**
+ * The largest values integer parameters take: a version is a 32-bit INTEGER column, ids and seqs are
+ * BIGINT but JavaScript numbers are exact only to 2^53 - 1. Above them PostgreSQL refuses the query.
+ */
+export const MAX_INT32 = 2_147_483_647;
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+
 /** Error statuses every authenticated route can answer. */
 export const AUTH_ERRORS = [400, 401, 403, 500];

@@ -10,7 +10,7 @@ import type { Api } from '../app.js';
 import { eventJson, feedResumeOf, resumeAfter, sseFrame } from '../events/event-json.js';
 import type { EventHub } from '../events/hub.js';
 import { HttpError } from '../http-errors.js';
-import { errors } from '../schemas.js';
+import { errors, MAX_ID } from '../schemas.js';
 
 const EventSchema = Type.Object(
   {
@@ -85,7 +85,7 @@ export function eventRoutes(app: Api, store: Store, hub: EventHub): void {
           'an `end` event (data `{ status }`) closes the stream when the run finishes.',
         tags: ['events'],
         params: Type.Object({ id: Type.String() }),
-        querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ID })) }),
         response: { 200: Type.Object({ events: Type.Array(EventSchema) }), ...errors(404) },
       },
     },

@@ -179,7 +179,11 @@ export function oauthRoutes(app: Api, deps: OAuthDeps): void {
         ),
         response: {
           302: Type.Null({ description: 'To /connections/{name}?authenticated=1 or ?error=<code>' }),
-          400: Type.String({ description: 'An HTML page saying why the redirect is refused' }),
+          // The refusal page, or the API error of a query that is not even strings (a repeated parameter).
+          400: Type.Union([
+            Type.String({ description: 'An HTML page saying why the redirect is refused' }),
+            Type.Ref('Error'),
+          ]),
         },
       },
     },

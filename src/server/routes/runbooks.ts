@@ -10,7 +10,7 @@ import type { Api } from '../app.js';
 import { BODY_LIMIT } from '../app-limits.js';
 import { HttpError } from '../http-errors.js';
 import { formatOf, pushRunbook, versionJson } from '../library/push.js';
-import { errors } from '../schemas.js';
+import { errors, MAX_INT32 } from '../schemas.js';
 import type { LibraryStore } from '../store/library-store.js';
 
 const Id = Type.Object({ id: Type.String({ description: 'Runbook id (e.g. its file name without extension)' }) });
@@ -186,7 +186,7 @@ export function runbookRoutes(app: Api, lib: LibraryStore, types: TaskTypeRegist
       schema: {
         summary: 'One version of a runbook',
         tags: ['runbooks'],
-        params: Type.Object({ id: Type.String(), version: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Type.String(), version: Type.Integer({ minimum: 1, maximum: MAX_INT32 }) }),
         response: { 200: Detail, ...errors(404) },
       },
     },

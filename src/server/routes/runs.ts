@@ -12,7 +12,7 @@ import type { RunService, TaskAction } from '../../engine/run-service.js';
 import type { RunSummary, Store } from '../../store/store.js';
 import type { Api } from '../app.js';
 import { HttpError } from '../http-errors.js';
-import { errors } from '../schemas.js';
+import { errors, MAX_INT32 } from '../schemas.js';
 import type { LibraryStore } from '../store/library-store.js';
 
 export const TaskJsonSchema = Type.Object(
@@ -100,7 +100,9 @@ export function runRoutes(app: Api, d: RunRouteDeps): void {
         body: Type.Object(
           {
             runbook: Type.String({ description: 'Library id of the runbook' }),
-            version: Type.Optional(Type.Integer({ minimum: 1, description: 'Default: the latest' })),
+            version: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: MAX_INT32, description: 'Default: the latest' }),
+            ),
             mode: Type.Optional(
               Type.Union([Type.Literal('live'), Type.Literal('rehearsal')], {
                 default: 'live',

@@ -8,7 +8,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Api } from '../app.js';
-import { errors } from '../schemas.js';
+import { errors, MAX_ID } from '../schemas.js';
 import type { TriggerService } from '../triggers/trigger-service.js';
 import { historyJson, listTriggers, setTriggerEnabled, triggerHistory } from '../triggers/trigger-views.js';
 
@@ -76,7 +76,9 @@ export function triggerRoutes(app: Api, triggers: TriggerService): void {
 
   const Paging = Type.Object({
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-    before: Type.Optional(Type.Integer({ minimum: 1, description: 'Entries with an id below this (the next page)' })),
+    before: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'Entries with an id below this (the next page)' }),
+    ),
   });
   app.get(
     '/api/triggers/history',
