@@ -10,6 +10,7 @@ import { parseRunbook, type ParseResult } from '../core/parse-runbook.js';
 import type { Runbook } from '../core/runbook.js';
 import { VAR_NAME_PATTERN } from '../core/runbook-schema.js';
 import type { TaskTypeRegistry } from '../core/task-type.js';
+import { LazyTaskTypes } from '../tasks/lazy-types.js';
 import type { CliContext } from './context.js';
 
 /** Exit code for an invalid runbook, a missing file or a bad flag value. */
@@ -71,7 +72,15 @@ export async function readRunbookFile(
   }
   const decoded = decodeRunbookBytes(bytes);
   if ('problem' in decoded) return { issues: [{ file, field: '', ...decoded.problem }] };
-  return parseRunbook(decoded.text, file, types, { vars });
+  if (!(types instanceof LazyTaskTypes)) return parseRunbook(decoded.text, file, types, { vars });
+  // Load the types the text names, parse; a type spelled otherwise (an escape) is loaded and parsed again.
+  await types.loadMentioned(decoded.text);
+  for (;;) {
+    const result = parseRunbook(decoded.text, file, types, { vars });
+    const missed = types.missed();
+    if (missed.length === 0) return result;
+    await types.load(missed);
+  }
 }
 
 /**

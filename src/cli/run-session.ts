@@ -11,12 +11,8 @@ import { Engine, type RunOutcome } from '../engine/engine.js';
 import { writeRunJson } from '../engine/run-json.js';
 import type { LazyRuntime, Runtime } from '../runtime/open-runtime.js';
 import type { RunEvent, RunRecord, RunStatus, Store } from '../store/store.js';
-import { BoardService } from '../slack/board/service.js';
-import { ApprovalCloser } from '../slack/approvals/closer.js';
-import { BoardStore } from '../slack/board/store.js';
-import { builtinTaskTypes } from '../tasks/index.js';
-import { ALLOW_LINK_LOCAL_ENV } from '../tasks/http-guard.js';
-import type { SlackTaskDeps } from '../slack/delivery/open-deps.js';
+import type { ProcessTypes } from './type-deps.js';
+import type { SlackObservers } from './slack-observers.js';
 import type { CliContext } from './context.js';
 import { progressPrinter } from './progress.js';
 
@@ -32,112 +28,28 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** The task types a process runs with, and (given a runtime) the Slack services they share. */
-export interface ProcessTypes {
-  types: TaskTypeRegistry;
-  /** The connections, delivery service and approval key (opened on first use); absent without a runtime. */
-  slack?: () => Promise<SlackTaskDeps>;
-}
-
-/**
- * The task types the CLI runs with. Given the runtime (opened on first use), slack.message and
- * manual's Slack approvals get their connections from the runtime's connection store and one
- * delivery service for the process. Both are loaded when a Slack task first runs or is checked, so
- * runbooks without one never load the Slack SDK or the connections' key.
- */
-export function processTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = process.env): ProcessTypes {
-  const allowLinkLocal = env[ALLOW_LINK_LOCAL_ENV] === '1';
-  if (runtime === undefined) return { types: builtinTaskTypes({ allowLinkLocal }) };
-  let deps: Promise<SlackTaskDeps> | undefined;
-  const source = async () => {
-    const rt = await runtime.get();
-    return { connectionStore: rt.connectionStore, dataDir: rt.config.dataDir, slackPacing: rt.slackPacing };
-  };
-  const slack = (): Promise<SlackTaskDeps> =>
-    (deps ??= import('../slack/delivery/open-deps.js').then((m) => m.openSlackTaskDeps(source, env)));
-  const types = builtinTaskTypes({
-    allowLinkLocal,
-    slack: {
-      connections: async () => (await slack()).connections(),
-      delivery: async () => (await slack()).delivery,
-      approvalKey: async () => (await slack()).approvalKey(),
-    },
-  });
-  return { types, slack };
-}
-
-export function cliTaskTypes(runtime?: LazyRuntime, env: NodeJS.ProcessEnv = process.env): TaskTypeRegistry {
-  return processTypes(runtime, env).types;
-}
+export type { ProcessTypes } from './type-deps.js';
 
 /** `RUNWIRE_PUBLIC_URL`: the server's address as people reach it (the run board links runs there). */
 export const PUBLIC_URL_ENV = 'RUNWIRE_PUBLIC_URL';
 
-/** What a process that drives runs tells Slack about them: the live run boards, and approval requests decided outside Slack. */
-export interface SlackObservers {
-  /** `run`: the event's run as the executor holds it, when known (spares the board a store read). */
-  onEvent(e: RunEvent, run?: RunRecord): void;
-  /** Show what is pending now (after the workers stopped). */
-  close(): Promise<void>;
-}
-
-/**
- * The Slack observers of a process that drives runs, over its runtime and Slack services; hand them
- * every committed event (`onEvent`) and close them after the workers.
- */
-export function openBoards(
-  runtime: Runtime,
-  slack: () => Promise<SlackTaskDeps>,
-  o: { owner: string; publicUrl?: () => string | undefined; log?: (line: string) => void },
-): SlackObservers {
-  const connections = async () => (await slack()).connections();
-  const delivery = async () => (await slack()).delivery;
-  const board = new BoardService({
-    store: runtime.store,
-    boards: new BoardStore(runtime.sql),
-    connections,
-    delivery,
-    owner: o.owner,
-    ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
-    ...(o.log ? { log: o.log } : {}),
-  });
-  const closer = new ApprovalCloser({ store: runtime.store, connections, delivery, ...(o.log ? { log: o.log } : {}) });
-  // A cancel is written by whoever cancels (the API, the CLI), not by an executor: hear of it from the
-  // store (NOTIFY on PostgreSQL; this process's writes on SQLite) so the board shows it.
-  const unsubscribe = runtime.store
-    .subscribe((n) => {
-      if (n.kind === 'cancelled')
-        board.onEvent({
-          runId: n.runId,
-          at: new Date().toISOString(),
-          actor: 'engine',
-          kind: 'run.cancelled',
-          taskId: null,
-          message: 'Run cancelled',
-        });
-    })
-    .catch(() => undefined);
-  return {
-    onEvent: (e, run) => {
-      board.onEvent(e, run?.spec);
-      closer.onEvent(e);
-    },
-    close: async () => {
-      await (await unsubscribe)?.();
-      await closer.idle();
-      await board.close();
-    },
-  };
-}
+export type { SlackObservers } from './slack-observers.js';
 
 export async function openSession(
   rt: LazyRuntime,
   ctx: CliContext,
-  o: { json: boolean; types?: TaskTypeRegistry; made?: ProcessTypes },
+  o: {
+    json: boolean;
+    types?: TaskTypeRegistry;
+    made?: ProcessTypes;
+    /** false: the run has no Slack task and no run board, so the Slack observers are not loaded. */
+    slack?: boolean;
+  },
 ): Promise<Session> {
   const runtime = await rt.get();
   const store = runtime.store;
-  const made: ProcessTypes = o.made ?? (o.types ? { types: o.types } : processTypes(rt, ctx.env));
+  const made: ProcessTypes =
+    o.made ?? (o.types ? { types: o.types } : (await import('./process-types.js')).processTypes(rt, ctx.env));
   const types = made.types;
   const taskTypes = new Map<string, string>();
   const out = ctx.stdout as NodeJS.WriteStream;
@@ -151,8 +63,9 @@ export async function openSession(
     board?.onEvent(e, run);
   };
   const engine = new Engine({ store, types, onEvent });
-  if (made.slack) {
+  if (made.slack && o.slack !== false) {
     const publicUrl = ctx.env[PUBLIC_URL_ENV];
+    const { openBoards } = await import('./slack-observers.js');
     board = openBoards(runtime, made.slack, {
       owner: engine.worker.id,
       ...(publicUrl ? { publicUrl: () => publicUrl } : {}),

@@ -12,6 +12,7 @@ import { pointerToPath } from './source-map.js';
 import { didYouMean } from './suggest.js';
 import { formats } from './validator-formats.js';
 import { validators as prebuilt } from './validators.generated.js';
+import { packagePath } from './package-root.js';
 
 /** A problem at a path relative to the validated value. */
 export interface SchemaProblem {
@@ -32,6 +33,17 @@ export function makeAjv(AjvClass: new (o: Options) => Ajv, extra: Options = {}):
   a.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
   for (const [name, format] of Object.entries(formats)) a.addFormat(name, format);
   return a;
+}
+
+/**
+ * The validator the build compiled for this schema (`tools/build-validators.ts`), if any: one
+ * CommonJS file per schema, required on first use so a command loads only the ones it checks.
+ */
+function prebuiltValidator(key: string): ValidateFunction | undefined {
+  const name = prebuilt.get(key);
+  if (name === undefined) return undefined;
+  const file = packagePath(`dist/src/core/validators/${name}.cjs`);
+  return (createRequire(import.meta.url)(file) as (f: typeof formats) => ValidateFunction)(formats);
 }
 
 function getAjv(): Ajv {
@@ -64,7 +76,7 @@ export function checkSchema(
   let validate = compiled.get(schema);
   if (!validate) {
     const s = effectiveSchema(schema, opts.closeObjects);
-    validate = (prebuilt.get(schemaKey(s)) as ValidateFunction | undefined) ?? getAjv().compile(s);
+    validate = prebuiltValidator(schemaKey(s)) ?? getAjv().compile(s);
     compiled.set(schema, validate);
   }
   if (validate(value)) return [];

@@ -17,8 +17,9 @@ export type RedirectPolicy = 'same-origin' | 'any' | 'none';
 export const REDIRECT_POLICIES: readonly RedirectPolicy[] = ['same-origin', 'any', 'none'];
 /** Most redirects followed for one request. */
 export const MAX_REDIRECTS = 10;
-/** The environment variable that allows link-local and metadata addresses. */
-export const ALLOW_LINK_LOCAL_ENV = 'RUNWIRE_HTTP_ALLOW_LINK_LOCAL';
+import { ALLOW_LINK_LOCAL_ENV } from './http-env.js';
+
+export { ALLOW_LINK_LOCAL_ENV };
 
 const METADATA_V6 = 'fd00:ec2::254';
 

@@ -9,7 +9,6 @@
  * `timeout`, the task wakes at its deadline (a durable engine timer) and applies `on_timeout`. In a
  * rehearsal the message is prefixed `[REHEARSAL]` (to `rehearsal: { channel }` when given).
  */
-import { randomBytes } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import { Type } from '../core/typebox.js';
 import { Duration } from '../core/runbook-schema.js';
@@ -183,7 +182,8 @@ export function createManualType(deps: ManualDeps = {}) {
     if (!st || (ctx.start === 'fresh' && (st.message?.state === 'sent' || st.timed_out))) {
       const deadline = s.timeout ? new Date(ctx.now().getTime() + parseDuration(s.timeout)).toISOString() : undefined;
       st = {
-        nonce: randomBytes(16).toString('base64url'),
+        // Web Crypto (a global): no `node:crypto` import, so `validate` and a run without approvals skip it.
+        nonce: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url'),
         attempt: ctx.attempt,
         approvers: s.approvers ?? [],
         connection: s.connection ?? DEFAULT_CONNECTION,

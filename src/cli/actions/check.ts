@@ -3,7 +3,7 @@ import { groupProblems, preflight, taskList } from '../../engine/preflight.js';
 import type { LazyRuntime } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INVALID, loadRunbookOrReport, varFlagsOrInvalid } from '../load-runbook.js';
-import { cliTaskTypes } from '../run-session.js';
+import { cliTaskTypes } from '../process-types.js';
 
 export interface CheckOpts {
   var: string[];

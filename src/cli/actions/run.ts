@@ -7,7 +7,8 @@ import type { LazyRuntime } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INVALID, loadRunbookOrReport, varFlagsOrInvalid } from '../load-runbook.js';
 import { writeRunJson } from '../../engine/run-json.js';
-import { cliActor, exitIfDrained, onInterrupt, openSession, processTypes, report } from '../run-session.js';
+import { cliActor, exitIfDrained, onInterrupt, openSession, report } from '../run-session.js';
+import { lazyProcessTypes } from '../type-deps.js';
 
 export interface RunOpts {
   rehearsal?: boolean;
@@ -22,7 +23,8 @@ export interface RunOpts {
 export async function runFile(file: string, opts: RunOpts, rt: LazyRuntime, ctx: CliContext): Promise<void> {
   const json = opts.json === true;
   const overrides = varFlagsOrInvalid(opts.var, ctx);
-  const made = processTypes(rt, ctx.env);
+  // Only the types the runbook uses load (`readRunbookFile`), with their validators.
+  const made = lazyProcessTypes(rt, ctx.env);
   const types = made.types;
   // Validate before opening the store: an invalid runbook leaves the data dir untouched.
   const parseStart = performance.now();
@@ -31,7 +33,10 @@ export async function runFile(file: string, opts: RunOpts, rt: LazyRuntime, ctx:
   const parseMs = performance.now() - parseStart;
   const parseCpuUsed = process.cpuUsage(parseCpu);
   if (!runbook) return;
-  const s = await openSession(rt, ctx, { json, made });
+  // The Slack observers (run board, approval closer) load only for a runbook that may talk to Slack.
+  const slack =
+    runbook.notify?.slack !== undefined || runbook.tasks.some((t) => t.type === 'slack.message' || t.type === 'manual');
+  const s = await openSession(rt, ctx, { json, made, slack });
   try {
     const mode = opts.rehearsal ? 'rehearsal' : 'live';
     const vars = { ...runbook.vars, ...overrides };

@@ -13,7 +13,8 @@ import type { RuntimeConfig } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import type { RunbooksCliOptions } from '../commands/runbooks.js';
 import { EXIT_INVALID } from '../load-runbook.js';
-import { cliActor, cliTaskTypes } from '../run-session.js';
+import { cliActor } from '../run-session.js';
+import { cliTaskTypes } from '../process-types.js';
 
 interface Summary {
   id: string;

@@ -3,13 +3,14 @@ import { RunwireError } from '../../core/errors.js';
 import { formatIssueLines } from '../../core/format-issue.js';
 import type { ParseResult } from '../../core/parse-runbook.js';
 import { offlineWarnings } from '../../engine/preflight.js';
-import { builtinTaskTypes } from '../../tasks/index.js';
+import { LazyTaskTypes } from '../../tasks/lazy-types.js';
 import type { CliContext } from '../context.js';
 import { EXIT_INVALID, parseVarFlags, readRunbookFile } from '../load-runbook.js';
 
 export async function validate(file: string, opts: { var: string[]; json?: boolean }, ctx: CliContext): Promise<void> {
   let result: ParseResult;
-  const types = builtinTaskTypes();
+  // Only the types the runbook uses are loaded (with their validators).
+  const types = new LazyTaskTypes();
   let overrides: Record<string, string>;
   try {
     overrides = parseVarFlags(opts.var);

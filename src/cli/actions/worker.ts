@@ -8,7 +8,9 @@ import type { RunEvent, RunRecord } from '../../store/store.js';
 import type { Scheduler } from '../../triggers/scheduler/scheduler.js';
 import type { WorkerOpts } from '../commands/worker.js';
 import type { CliContext } from '../context.js';
-import { openBoards, processTypes, PUBLIC_URL_ENV, type SlackObservers } from '../run-session.js';
+import { PUBLIC_URL_ENV } from '../run-session.js';
+import { openBoards, type SlackObservers } from '../slack-observers.js';
+import { processTypes } from '../process-types.js';
 
 function durationOption(flag: string, text: string, ctx: CliContext): number {
   const d = tryParseDuration(text);

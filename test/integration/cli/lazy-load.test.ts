@@ -15,6 +15,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cliBin, repoRoot } from '../../helpers/paths.js';
+import { effectiveSchema, schemaKey } from '../../../src/core/schema-check.js';
+import { validators } from '../../../src/core/validators.generated.js';
+import { builtinTaskTypes } from '../../../src/tasks/index.js';
 
 const HOOKS = `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
@@ -51,6 +54,18 @@ const SANDBOX = '/dist/src/sandbox/';
 const ENGINE = '/dist/src/engine/engine.js';
 const PG = '/node_modules/pg/';
 const PG_URL = process.env.RUNWIRE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The file of the validator the build compiled for a built-in type's input (tools/build-validators.ts). */
+function typeValidator(type: string): string {
+  const def = builtinTaskTypes().get(type);
+  assert.ok(def, type);
+  const name = validators.get(schemaKey(effectiveSchema(def.input, true)));
+  assert.ok(name, `the build compiled ${type}'s validator`);
+  return `/dist/src/core/validators/${name}.cjs`;
+}
+
+/** Task type modules a milestone-only runbook must not load (each type loads when used). */
+const OTHER_TYPES = ['slack-message', 'manual', 'wait', 'http', 'http-guard'].map((m) => `/dist/src/tasks/${m}.js`);
 
 /** Chunk URL → the URLs of the modules esbuild bundled into it. */
 async function chunkInputs(): Promise<Map<string, string[]>> {
@@ -186,6 +201,34 @@ test('validate loads the runbook parser and its own command only: no yaml (js-ya
   assert.ok(loads(b, YAML), 'yaml reports the syntax error');
 });
 
+test('validate of a milestone-only runbook loads milestone and its validator only: no other type, validator, node:crypto or node:dns', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
+  const file = join(dir, 'forty.yaml');
+  const tasks = Array.from(
+    { length: 40 },
+    (_, i) => `  - id: t${i}\n    type: milestone\n${i ? `    depends_on: [t${i - 1}]\n` : ''}`,
+  );
+  await writeFile(file, `name: forty\ntasks:\n${tasks.join('')}`);
+  const l = await runLogged(dir, 'validate-milestone', ['validate', file]);
+  assert.equal(l.code, 0, l.stderr);
+  assert.match(l.stdout, /valid runbook "forty", 40 tasks/);
+  assert.ok(loads(l, '/dist/src/tasks/milestone.js'), 'validate loads the milestone type');
+  assert.ok(loads(l, typeValidator('milestone')), "validate loads milestone's compiled validator");
+  assertNotLoaded(
+    l,
+    [
+      ...OTHER_TYPES,
+      typeValidator('slack.message'),
+      typeValidator('http'),
+      typeValidator('manual'),
+      'node:crypto',
+      'node:dns',
+      AJV_COMPILER,
+    ],
+    'validate of milestones',
+  );
+});
+
 test('a run without Slack tasks opens SQLite but never loads the ajv compiler, TypeBox modules, the Slack SDK or the connection store', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
   const file = join(dir, 'one.json');
@@ -197,9 +240,24 @@ test('a run without Slack tasks opens SQLite but never loads the ajv compiler, T
   assert.ok(loads(l, '/node_modules/better-sqlite3/lib/database.js'), 'the hook sees require() inside packages');
   assertNotLoaded(
     l,
-    [AJV_COMPILER, TYPEBOX_MODULES, SLACK_SDK, WS, SANDBOX, '/dist/src/slack/connections/open.js'],
+    [
+      AJV_COMPILER,
+      TYPEBOX_MODULES,
+      SLACK_SDK,
+      WS,
+      SANDBOX,
+      '/dist/src/slack/connections/open.js',
+      // The Slack connection and pacing stores, the run board and the approval closer load for Slack runbooks only.
+      '/dist/src/slack/connections/sqlite-store.js',
+      '/dist/src/slack/delivery/sqlite-pacing-store.js',
+      '/dist/src/slack/board/service.js',
+      '/dist/src/slack/approvals/closer.js',
+      ...OTHER_TYPES,
+      typeValidator('slack.message'),
+    ],
     'run',
   );
+  assert.ok(loads(l, '/dist/src/tasks/milestone.js'), 'the run loads the milestone type');
 });
 
 test('runs list opens the store without loading the engine or the task types', async () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseRunbook } from '../../../src/core/parse-runbook.js';
-import { cliTaskTypes } from '../../../src/cli/run-session.js';
+import { cliTaskTypes } from '../../../src/cli/process-types.js';
 import { cliBin, fixturesDir } from '../../helpers/paths.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
