@@ -9,7 +9,9 @@
  *    p50/p99 latency, errors, non-2xx, and the server's and worker's CPU ms per request (/proc).
  *  - SSE fan-out, once the worker has driven every run created: 100 subscribers (in this process) on
  *    one run's event stream; an operator completes its manual gate and 20 milestones follow; per event
- *    and subscriber, delivered − the event's `at`.
+ *    and subscriber, delivered − the event's `at` (stamped by the worker before its commit). Readers:
+ *    node:http, the time taken as each chunk arrives (bench/sse-client.ts); BENCH_SSE_CLIENT=fetch
+ *    uses the tests' fetch reader instead (time after parsing; 100 of them cost the bench's loop more).
  *  - createRun itself: 1,000 sequential `RunService.create` on the same database with no server
  *    running (the store's transaction plus the run service), p50/p99.
  * Ratios are against the targets (run creation p99 < 20 ms at 100 req/s; SSE p99 < 100 ms).
@@ -26,6 +28,7 @@ import { RunService } from '../src/engine/run-service.js';
 import { openServerRuntime } from '../src/server/runtime.js';
 import { builtinTaskTypes } from '../src/tasks/index.js';
 import { openSse } from '../test/helpers/sse.js';
+import { openCheapSse } from './sse-client.js';
 import { startWorker } from './worker-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,6 +38,8 @@ const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'embedded,split').split(',') as La
 const TARGET = { createP99Ms: 20, sseP99Ms: 100 };
 const PG = process.env.RUNWIRE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 type Layout = 'embedded' | 'split';
+/** The fan-out's readers: `cheap` (node:http, time at chunk arrival; sse-client.ts) or `fetch` (test/helpers/sse.ts). */
+const SSE_CLIENT = process.env.BENCH_SSE_CLIENT === 'fetch' ? 'fetch' : 'cheap';
 
 const ONE = 'name: One\ntasks:\n  - id: a\n    type: milestone\n';
 const GATE = `name: Gate\ntasks:\n  - id: gate\n    type: manual\n    instructions: go\n${Array.from(
@@ -146,17 +151,23 @@ async function sseFanout(url: string, token: string, subscribers: number) {
     await new Promise((r) => setTimeout(r, 25));
   }
   const seen = (await api(url, token, 'GET', `/api/runs/${id}/events`)).body.events.length as number;
-  const streams = await Promise.all(
-    Array.from({ length: subscribers }, () =>
-      openSse(`${url}/api/runs/${id}/events`, { authorization: `Bearer ${token}`, 'last-event-id': String(seen) }),
-    ),
-  );
-  const reading = streams.map((st) => st.read((e) => e.event === 'end'));
-  await api(url, token, 'POST', `/api/runs/${id}/tasks/gate/complete`);
+  const headers = { authorization: `Bearer ${token}`, 'last-event-id': String(seen) };
+  const streamUrl = `${url}/api/runs/${id}/events`;
   const lat: number[] = [];
-  const origin = performance.timeOrigin;
-  for (const events of await Promise.all(reading)) {
-    for (const e of events) if (e.event !== 'end') lat.push(origin + e.receivedAt - Date.parse(e.data.at));
+  if (SSE_CLIENT === 'fetch') {
+    const streams = await Promise.all(Array.from({ length: subscribers }, () => openSse(streamUrl, headers)));
+    const reading = streams.map((st) => st.read((e) => e.event === 'end'));
+    await api(url, token, 'POST', `/api/runs/${id}/tasks/gate/complete`);
+    const origin = performance.timeOrigin;
+    for (const events of await Promise.all(reading)) {
+      for (const e of events) if (e.event !== 'end') lat.push(origin + e.receivedAt - Date.parse(e.data.at));
+    }
+  } else {
+    const streams = await Promise.all(Array.from({ length: subscribers }, () => openCheapSse(streamUrl, headers)));
+    await api(url, token, 'POST', `/api/runs/${id}/tasks/gate/complete`);
+    for (const events of await Promise.all(streams.map((st) => st.done))) {
+      for (const e of events) lat.push(e.receivedAt - e.at);
+    }
   }
   lat.sort((a, b) => a - b);
   return { subscribers, deliveries: lat.length, p50: pct(lat, 50), p99: pct(lat, 99) };

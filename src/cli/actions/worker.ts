@@ -32,7 +32,13 @@ export async function runWorker(opts: WorkerOpts, given: LazyRuntime, ctx: CliCo
   const drainMs = durationOption('--drain-timeout', opts.drainTimeout, ctx);
   const pollMs = durationOption('--poll', opts.poll, ctx);
   // Runs in flight each commit on their own: more PostgreSQL connections than a one-run command's 4.
-  const rt = lazyRuntime({ ...given.config, poolSize: Math.min(16, Math.max(4, Math.ceil(concurrency / 4))) });
+  // Event notices on: on PostgreSQL each commit with events NOTIFYs, so every server's live streams get
+  // this worker's events at once instead of at their fallback poll.
+  const rt = lazyRuntime({
+    ...given.config,
+    poolSize: Math.min(16, Math.max(4, Math.ceil(concurrency / 4))),
+    eventNotices: true,
+  });
   const runtime = await rt.get();
   const made = processTypes(rt, ctx.env);
   let board: SlackObservers | undefined;

@@ -30,6 +30,32 @@ export function sseFrame(id: string, event: string, data: unknown): string {
   return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/**
+ * The SSE frame of an event on a run's stream (`id:` seq) and on the all-runs feed (`id:` run/seq),
+ * built once per event however many streams carry it: the hub hands every subscriber the same event
+ * objects, so 100 streams on a run cost one `JSON.stringify` per event, not 100.
+ */
+const runFrames = new WeakMap<RunEvent, string>();
+const feedFrames = new WeakMap<RunEvent, string>();
+
+export function runEventFrame(e: RunEvent): string {
+  let f = runFrames.get(e);
+  if (f === undefined) {
+    f = sseFrame(String(e.seq), e.kind, eventJson(e));
+    runFrames.set(e, f);
+  }
+  return f;
+}
+
+export function feedEventFrame(e: RunEvent): string {
+  let f = feedFrames.get(e);
+  if (f === undefined) {
+    f = sseFrame(`${e.runId}/${e.seq}`, e.kind, eventJson(e));
+    feedFrames.set(e, f);
+  }
+  return f;
+}
+
 /** `Last-Event-ID` or `?after=` → the seq to continue after (0 when absent or not a number). */
 export function resumeAfter(lastEventId: string | undefined, after: number | undefined): number {
   const fromHeader = lastEventId !== undefined && /^\d+$/.test(lastEventId.trim()) ? Number(lastEventId) : undefined;

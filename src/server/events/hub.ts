@@ -1,10 +1,12 @@
 /**
  * Fan-out of run events to live streams. One reader per watched run fetches the events after the
  * lowest seq its subscribers have and hands each subscriber the ones it has not seen, in seq order.
- * Readers wake on the store's notices (this process's commits; NOTIFY from any process on PostgreSQL)
- * and on a poll (`pollMs`, default 50 ms) that catches other processes' commits on SQLite, so an event
- * reaches a stream within about 100 ms wherever it was written. The all-runs feed polls the newest
- * runs for new events the same way.
+ * Readers wake on the store's notices: `events` for this process's commits (and, through NOTIFY, any
+ * process's on PostgreSQL) read that run at once; `changed` (SQLite: another connection committed, seen
+ * by the store's `PRAGMA data_version` check every 25 ms) reads every watched run, so an event written
+ * by another process reaches a stream within ~25 ms plus one read. A slow poll (`pollMs`, default 1 s)
+ * is only the fallback for a lost notice (a dropped LISTEN connection). The all-runs feed reads the
+ * newest runs on the same wake-ups.
  */
 import type { RunEvent, Store, StoreNotice } from '../../store/store.js';
 import { isFinished } from './event-json.js';
@@ -51,7 +53,7 @@ interface Watched {
 
 export interface HubOptions {
   store: Store;
-  /** Poll interval in ms for commits this process is not told of (default 50). */
+  /** Fallback poll interval in ms, for a notice lost on the way (default 1000). */
   pollMs?: number;
   /** How many of the newest runs the all-runs feed looks at each poll (default 100). */
   feedRuns?: number;
@@ -76,7 +78,7 @@ export class EventHub {
 
   async start(): Promise<void> {
     this.unsubscribe = await this.store.subscribe((n) => this.onNotice(n));
-    this.timer = setInterval(() => this.tick(), this.o.pollMs ?? 50);
+    this.timer = setInterval(() => this.tick(), this.o.pollMs ?? 1_000);
     this.timer.unref();
   }
 
@@ -159,8 +161,11 @@ export class EventHub {
   }
 
   private onNotice(n: StoreNotice): void {
-    // Another process wrote (SQLite): the 50 ms poll reads the watched runs anyway.
-    if (n.kind === 'changed') return;
+    // Another process committed (SQLite), what is not known: read every watched run and the feed.
+    if (n.kind === 'changed') {
+      this.tick();
+      return;
+    }
     if (this.runs.has(n.runId)) void this.read(n.runId);
     if (this.feed.size > 0) void this.readFeed([n.runId]);
   }

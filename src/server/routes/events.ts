@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/store.js';
 import type { Api } from '../app.js';
-import { eventJson, feedResumeOf, resumeAfter, sseFrame } from '../events/event-json.js';
+import { eventJson, feedEventFrame, feedResumeOf, resumeAfter, runEventFrame, sseFrame } from '../events/event-json.js';
 import type { EventHub } from '../events/hub.js';
 import { HttpError } from '../http-errors.js';
 import { errors, MAX_ID } from '../schemas.js';
@@ -103,7 +103,7 @@ export function eventRoutes(app: Api, store: Store, hub: EventHub): void {
       const stop = hub.watchRun(runId, {
         after,
         onEvents: (events) => {
-          s.write(events.map((e) => sseFrame(String(e.seq), e.kind, eventJson(e))).join(''));
+          s.write(events.map(runEventFrame).join(''));
         },
         onEnd: (status) => {
           s.write(sseFrame('end', 'end', { status }));
@@ -137,7 +137,7 @@ export function eventRoutes(app: Api, store: Store, hub: EventHub): void {
         {
           since: new Date().toISOString(),
           onEvents: (events) => {
-            s.write(events.map((e) => sseFrame(`${e.runId}/${e.seq}`, e.kind, eventJson(e))).join(''));
+            s.write(events.map(feedEventFrame).join(''));
           },
         },
         resume,
