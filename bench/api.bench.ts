@@ -28,7 +28,7 @@ import { RunService } from '../src/engine/run-service.js';
 import { openServerRuntime } from '../src/server/runtime.js';
 import { builtinTaskTypes } from '../src/tasks/index.js';
 import { openSse } from '../test/helpers/sse.js';
-import { openCheapSse } from './sse-client.js';
+import { openCheapSse, type Received } from './sse-client.js';
 import { startWorker } from './worker-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -165,8 +165,13 @@ async function sseFanout(url: string, token: string, subscribers: number) {
   } else {
     const streams = await Promise.all(Array.from({ length: subscribers }, () => openCheapSse(streamUrl, headers)));
     await api(url, token, 'POST', `/api/runs/${id}/tasks/gate/complete`);
-    for (const events of await Promise.all(streams.map((st) => st.done))) {
-      for (const e of events) lat.push(e.receivedAt - e.at);
+    const all = await Promise.all(streams.map((st) => st.done));
+    for (const events of all) for (const e of events) lat.push(e.receivedAt - e.at);
+    if (process.env.BENCH_SSE_TRACE) {
+      // One stream's events: when each was stamped and when it came, from the first one's stamp.
+      const t0 = all[0]![0]?.at ?? 0;
+      const row = (e: Received) => `${e.event} +${e.at - t0} → +${(e.receivedAt - t0).toFixed(0)}`;
+      process.stdout.write(`  trace: ${all[0]!.map(row).join(', ')}\n`);
     }
   }
   lat.sort((a, b) => a - b);

@@ -4,8 +4,9 @@
  * Readers wake on the store's notices: `events` for this process's commits (and, through NOTIFY, any
  * process's on PostgreSQL) read that run at once; `changed` (SQLite: another connection committed, seen
  * by the store's `PRAGMA data_version` check every 25 ms) reads every watched run, so an event written
- * by another process reaches a stream within ~25 ms plus one read. A slow poll (`pollMs`, default 1 s)
- * is only the fallback for a lost notice (a dropped LISTEN connection). The all-runs feed reads the
+ * by another process reaches a stream within ~25 ms plus one read. A poll (`pollMs`, default 50 ms)
+ * stays: while a worker drives a run, the notice-driven reads were measured to lag (bench/README.md,
+ * SSE helper 2026-12-02: a 1 s poll tripled the PostgreSQL fan-out's p50). The all-runs feed reads the
  * newest runs on the same wake-ups.
  */
 import type { RunEvent, Store, StoreNotice } from '../../store/store.js';
@@ -53,7 +54,7 @@ interface Watched {
 
 export interface HubOptions {
   store: Store;
-  /** Fallback poll interval in ms, for a notice lost on the way (default 1000). */
+  /** Poll interval in ms besides the notices (default 50). */
   pollMs?: number;
   /** How many of the newest runs the all-runs feed looks at each poll (default 100). */
   feedRuns?: number;
@@ -78,7 +79,7 @@ export class EventHub {
 
   async start(): Promise<void> {
     this.unsubscribe = await this.store.subscribe((n) => this.onNotice(n));
-    this.timer = setInterval(() => this.tick(), this.o.pollMs ?? 1_000);
+    this.timer = setInterval(() => this.tick(), this.o.pollMs ?? 50);
     this.timer.unref();
   }
 
