@@ -10,7 +10,8 @@
  * no trigger history, no run — while one correctly signed event is recorded, so the probe can see.
  *
  * fast-check with a fixed seed and a bounded number of cases per route and kind
- * (RUNWIRE_FUZZ_RUNS, default 4); a failure names the route, the kind and the exact request.
+ * (RUNWIRE_FUZZ_RUNS, default 4; RUNWIRE_FUZZ_SEED to explore); a failure names the route, the kind
+ * and the exact request.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +24,7 @@ import { type FuzzContext, malformedRequests } from '../../helpers/malformed-req
 import { forgedRequests, type SlackApp, type SlackRoute, slackBody } from '../../helpers/forged-slack-requests.js';
 import { type RawRequest, type RawResponse, rawRequest } from '../../helpers/raw-http.js';
 
-const SEED = 20_261_202;
+const SEED = Number(process.env.RUNWIRE_FUZZ_SEED ?? 20_261_202);
 const RUNS = Number(process.env.RUNWIRE_FUZZ_RUNS ?? 4);
 const OPS_TOKEN = 'xoxb-1-fuzzbottokensecret';
 const WEBHOOK_SECRET = 'fuzzwebhooksecretpart';
