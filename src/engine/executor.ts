@@ -263,9 +263,11 @@ export class RunExecutor {
           await new Promise<void>((resolve) => {
             this.wakeUp = resolve;
           });
-        // Let every completion of this tick land, so one transaction holds them all (nothing more can
-        // land when nothing is in flight, e.g. a chain of quick tasks).
-        if (this.inflight > 0) await tick();
+        // Let every completion of this tick land, so one transaction holds them all. With nothing in
+        // flight (a chain of quick tasks) nothing more can land, but yield all the same: on SQLite the
+        // commits are synchronous, and without it a whole run is driven in one go of the event loop,
+        // its live streams' writes (and the API's requests) waiting until the run parks.
+        await tick();
         if (this.failure) throw this.failure;
       }
       return await this.park();
