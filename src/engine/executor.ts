@@ -54,6 +54,9 @@ import {
 import { redactUrlCredentials } from '../core/redact.js';
 import { actorLabel, decisionVerb } from './actors.js';
 
+/** Longest a run of quick steps keeps the event loop before drive yields (ms). */
+const YIELD_MS = 5;
+
 export interface ExecutorDeps {
   store: Store;
   types: TaskTypeRegistry;
@@ -107,6 +110,8 @@ export class RunExecutor {
   private readonly recovered = new Set<string>();
   private appliedIds: number[] = [];
   private inflight = 0;
+  /** When drive last gave the event loop a turn (performance.now()). */
+  private yieldedAt = performance.now();
   private wakeUp: (() => void) | undefined;
   private readonly abort = new AbortController();
   private failure: unknown;
@@ -264,10 +269,14 @@ export class RunExecutor {
             this.wakeUp = resolve;
           });
         // Let every completion of this tick land, so one transaction holds them all. With nothing in
-        // flight (a chain of quick tasks) nothing more can land, but yield all the same: on SQLite the
-        // commits are synchronous, and without it a whole run is driven in one go of the event loop,
-        // its live streams' writes (and the API's requests) waiting until the run parks.
-        await tick();
+        // flight (a chain of quick tasks) nothing more can land, but yield every YIELD_MS all the same:
+        // on SQLite the commits are synchronous, and without it a whole run is driven in one go of the
+        // event loop, its live streams' writes (and the API's requests) waiting until the run parks.
+        // Not after every step: a loop turn per step cost ~0.05-0.1 ms CPU on a 1,000-task chain.
+        if (this.inflight > 0 || performance.now() - this.yieldedAt >= YIELD_MS) {
+          await tick();
+          this.yieldedAt = performance.now();
+        }
         if (this.failure) throw this.failure;
       }
       return await this.park();
