@@ -91,6 +91,12 @@ export const ERROR_CODES = {
   'runwire.http.body_too_large': 'An API request body larger than the limit.',
   'runwire.http.unsupported_media_type': 'An API request body of a content type the API does not take.',
   'runwire.http.bad_request': 'An API request the server cannot read (another 4xx from the HTTP layer).',
+  'runwire.http.malformed_request':
+    'An HTTP request the server cannot parse (bad request line or headers, a repeated Content-Length).',
+  'runwire.http.headers_too_large': 'An HTTP request whose headers are larger than the server accepts.',
+  'runwire.http.request_timeout': 'An HTTP request that did not arrive whole in time.',
+  'runwire.http.bad_path': 'An API path that cannot be decoded (bad percent-encoding).',
+  'runwire.http.path_too_long': 'An API path parameter longer than any id Runwire makes.',
   'runwire.secret_key.too_short': 'The secret key (env or key file) is too short to use.',
   'runwire.secret_key.bad_file': 'The secret key file cannot be read or is malformed.',
   'runwire.secret_key.loose_permissions': 'The secret key file can be read by other users (it must be 0600).',
