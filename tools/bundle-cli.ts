@@ -13,7 +13,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 /**
  * Dependencies bundled into the chunks: small, pure JavaScript, loaded by most commands; and
@@ -26,6 +26,26 @@ const BUNDLED = new Set(['commander', 'js-yaml', 'croner', 'better-sqlite3', 'aj
 
 const REQUIRE_BANNER =
   "import { createRequire as __runwireCreateRequire } from 'node:module';\nconst require = __runwireCreateRequire(import.meta.url);";
+
+/**
+ * commander requires `node:child_process` at the top of `lib/command.js` only to spawn executable
+ * subcommands (`git-style` commands in separate files), which Runwire does not use; loading it pulls
+ * in net, dgram and streams (~3.5 ms of every command's start). In the bundle it is required when
+ * first used instead.
+ */
+const lazyChildProcess: Plugin = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) throw new Error(`bundle-cli: commander changed: no "${eager}" in ${args.path}`);
+      const lazy =
+        "let childProcessModule; const childProcess = { spawn: (...a) => (childProcessModule ??= require('node:child_process')).spawn(...a) };";
+      return { contents: text.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
 
 const root = new URL('../../', import.meta.url);
 const outdir = new URL('dist/cli/', root);
@@ -46,6 +66,7 @@ const result = await build({
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
   external: [...Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)), 'pg-native', 'bindings'],
+  plugins: [lazyChildProcess],
   metafile: true,
   write: false,
   logLevel: 'warning',

@@ -13,6 +13,7 @@
  * worker continues it when due. Operator actions recorded by the run service are applied between steps
  * (`applyActions`); `drain` finishes what is in flight, parks short timers too, and parks the run.
  */
+import { monotonicMs } from '../core/monotonic.js';
 import { setImmediate as tick } from 'node:timers/promises';
 import { RunwireError, toRunwireError } from '../core/errors.js';
 import type { Runbook, TaskSpec } from '../core/runbook.js';
@@ -110,8 +111,8 @@ export class RunExecutor {
   private readonly recovered = new Set<string>();
   private appliedIds: number[] = [];
   private inflight = 0;
-  /** When drive last gave the event loop a turn (performance.now()). */
-  private yieldedAt = performance.now();
+  /** When drive last gave the event loop a turn (`monotonicMs`). */
+  private yieldedAt = monotonicMs();
   private wakeUp: (() => void) | undefined;
   private readonly abort = new AbortController();
   private failure: unknown;
@@ -273,9 +274,9 @@ export class RunExecutor {
         // on SQLite the commits are synchronous, and without it a whole run is driven in one go of the
         // event loop, its live streams' writes (and the API's requests) waiting until the run parks.
         // Not after every step: a loop turn per step cost ~0.05-0.1 ms CPU on a 1,000-task chain.
-        if (this.inflight > 0 || performance.now() - this.yieldedAt >= YIELD_MS) {
+        if (this.inflight > 0 || monotonicMs() - this.yieldedAt >= YIELD_MS) {
           await tick();
-          this.yieldedAt = performance.now();
+          this.yieldedAt = monotonicMs();
         }
         if (this.failure) throw this.failure;
       }

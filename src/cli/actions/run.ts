@@ -2,6 +2,7 @@
  * What `runwire run FILE` does (loaded on demand by `commands/run.ts`); `runwire start` runs its
  * example the same way.
  */
+import { monotonicMs } from '../../core/monotonic.js';
 import { groupProblems, preflight, taskList } from '../../engine/preflight.js';
 import type { LazyRuntime } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
@@ -27,10 +28,10 @@ export async function runFile(file: string, opts: RunOpts, rt: LazyRuntime, ctx:
   const made = lazyProcessTypes(rt, ctx.env);
   const types = made.types;
   // Validate before opening the store: an invalid runbook leaves the data dir untouched.
-  const parseStart = performance.now();
+  const parseStart = monotonicMs();
   const parseCpu = process.cpuUsage();
   const runbook = await loadRunbookOrReport(file, types, ctx, overrides);
-  const parseMs = performance.now() - parseStart;
+  const parseMs = monotonicMs() - parseStart;
   const parseCpuUsed = process.cpuUsage(parseCpu);
   if (!runbook) return;
   // The Slack observers (run board, approval closer) load only for a runbook that may talk to Slack.
