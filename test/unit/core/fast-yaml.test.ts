@@ -4,21 +4,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, stringify } from 'yaml';
 import { parseFastYaml } from '../../../src/core/fast-yaml.js';
-import { locate, type FieldPath } from '../../../src/core/source-map.js';
+import { locate } from '../../../src/core/source-map.js';
 import { parseRunbook, parseRunbookPositioned } from '../../../src/core/parse-runbook.js';
 import { builtinTaskTypes } from '../../../src/tasks/index.js';
 import { fixturesDir } from '../../helpers/paths.js';
+import { pathsIn } from '../../helpers/value-paths.js';
 
 const types = builtinTaskTypes();
-
-/** Every path to a value inside v (the root included). */
-function pathsIn(v: unknown, prefix: Array<string | number> = []): FieldPath[] {
-  const out: FieldPath[] = [prefix];
-  if (Array.isArray(v)) v.forEach((x, i) => out.push(...pathsIn(x, [...prefix, i])));
-  else if (v !== null && typeof v === 'object')
-    for (const [k, x] of Object.entries(v)) out.push(...pathsIn(x, [...prefix, k]));
-  return out;
-}
 
 /**
  * The reader's invariant: when it returns a value, `yaml` (as parse-runbook calls it) reads the

@@ -7,15 +7,7 @@ import { parseJsonSource } from '../../../src/core/json-source.js';
 import { lineIndex } from '../../../src/core/line-index.js';
 import type { FieldPath } from '../../../src/core/source-map.js';
 import { fixturesDir } from '../../helpers/paths.js';
-
-/** Every path to a value inside v (the root included). */
-function pathsIn(v: unknown, prefix: Array<string | number> = []): FieldPath[] {
-  const out: FieldPath[] = [prefix];
-  if (Array.isArray(v)) v.forEach((x, i) => out.push(...pathsIn(x, [...prefix, i])));
-  else if (v !== null && typeof v === 'object')
-    for (const [k, x] of Object.entries(v)) out.push(...pathsIn(x, [...prefix, k]));
-  return out;
-}
+import { pathsIn } from '../../helpers/value-paths.js';
 
 /** The reference: jsonc-parser's tree for every path (a key at its key, a missing field at its parent). */
 function jsoncLocate(text: string, path: FieldPath): { line: number; column: number } {
