@@ -48,7 +48,16 @@ function version(r: SqlRow): RunbookVersion {
   };
 }
 
+/** How many parsed versions a server keeps (a version never changes once written). */
+const CACHED_VERSIONS = 64;
+
 export class LibraryStore {
+  /**
+   * Parsed versions by `id` + version, newest use last. A version is immutable (a changed source is a
+   * new version, a delete only hides the runbook), so every server on one database may keep its own.
+   */
+  private readonly parsed = new Map<string, RunbookVersion>();
+
   constructor(
     private readonly sql: Sql,
     private readonly now: () => Date = () => new Date(),
@@ -92,7 +101,7 @@ export class LibraryStore {
             id,
           ],
         );
-        return { version: version(rows[0]!), created, changed: true };
+        return { version: this.remember(version(rows[0]!)), created, changed: true };
       } catch (err) {
         if (attempt >= 3 || !/unique|duplicate|PRIMARY/i.test(String((err as Error).message))) throw err;
       }
@@ -118,25 +127,39 @@ export class LibraryStore {
   }
 
   /**
-   * The latest version of a runbook that is not deleted, in one query (what `POST /api/runs` starts):
-   * `get(id)?.latest` without the second round trip and the issues it does not need.
+   * The latest version of a runbook that is not deleted (what `POST /api/runs` starts): one query for its
+   * number, and the version itself from the cache, so a repeated start neither fetches nor parses the
+   * runbook again (a 10,000-task runbook is megabytes of JSON).
    */
   async current(id: string): Promise<RunbookVersion | undefined> {
     const [r] = await this.sql.all(
-      `SELECT ${VERSION_COLS} FROM runbook_versions
+      `SELECT version FROM runbook_versions
        WHERE runbook_id = ? AND EXISTS (SELECT 1 FROM runbooks WHERE id = ? AND deleted = 0)
        ORDER BY version DESC LIMIT 1`,
       [id, id],
     );
-    return r ? version(r) : undefined;
+    return r ? this.version(id, Number(r.version)) : undefined;
   }
 
   async version(id: string, n: number): Promise<RunbookVersion | undefined> {
+    const key = `${id}\u0000${n}`;
+    const hit = this.parsed.get(key);
+    if (hit) {
+      this.parsed.delete(key);
+      this.parsed.set(key, hit);
+      return hit;
+    }
     const [r] = await this.sql.all(
       `SELECT ${VERSION_COLS} FROM runbook_versions WHERE runbook_id = ? AND version = ?`,
       [id, n],
     );
-    return r ? version(r) : undefined;
+    return r ? this.remember(version(r)) : undefined;
+  }
+
+  private remember(v: RunbookVersion): RunbookVersion {
+    this.parsed.set(`${v.id}\u0000${v.version}`, v);
+    if (this.parsed.size > CACHED_VERSIONS) this.parsed.delete(this.parsed.keys().next().value!);
+    return v;
   }
 
   /** A runbook that is not deleted, with its latest version and current issues. */

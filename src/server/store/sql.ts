@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
+import { prepared } from '../../store/postgres/prepared.js';
 
 export type SqlRow = Record<string, unknown>;
 
@@ -59,8 +60,9 @@ export function postgresSql(pool: pg.Pool): Sql {
   };
   return {
     backend: 'postgres',
-    all: async (sql, params = []) => (await pool.query(text(sql), params)).rows as SqlRow[],
-    run: async (sql, params = []) => (await pool.query(text(sql), params)).rowCount ?? 0,
+    // Named: parsed and planned once per connection, not on every call.
+    all: async (sql, params = []) => (await pool.query(prepared(text(sql), params))).rows as SqlRow[],
+    run: async (sql, params = []) => (await pool.query(prepared(text(sql), params))).rowCount ?? 0,
     close: () => pool.end(),
   };
 }

@@ -9,6 +9,7 @@ import { openPostgresPool, type PostgresOpenOptions } from '../../store/postgres
 import type { ConnectionRecord } from './model.js';
 import { fromRow, toRow, type Row } from './rows.js';
 import type { ConnectionStore } from './store.js';
+import { prepared } from '../../store/postgres/prepared.js';
 
 export type PostgresConnectionStoreOptions = PostgresOpenOptions;
 
@@ -39,7 +40,7 @@ export class PostgresConnectionStore implements ConnectionStore {
   }
 
   async get(name: string): Promise<ConnectionRecord | undefined> {
-    const r = (await this.pool.query('SELECT * FROM slack_connections WHERE name = $1', [name])).rows[0] as
+    const r = (await this.pool.query(prepared('SELECT * FROM slack_connections WHERE name = $1', [name]))).rows[0] as
       | Row
       | undefined;
     return r ? fromRow(r) : undefined;
@@ -50,8 +51,10 @@ export class PostgresConnectionStore implements ConnectionStore {
     const cols = Object.keys(row);
     try {
       await this.pool.query(
-        `INSERT INTO slack_connections (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
-        cols.map((c) => row[c]),
+        prepared(
+          `INSERT INTO slack_connections (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+          cols.map((c) => row[c]),
+        ),
       );
     } catch (err) {
       if ((err as { code?: string }).code === '23505') {
@@ -82,17 +85,18 @@ export class PostgresConnectionStore implements ConnectionStore {
     const c = await this.pool.connect();
     try {
       await c.query('BEGIN');
-      const r = (await c.query('SELECT * FROM slack_connections WHERE name = $1 FOR UPDATE', [name])).rows[0] as
-        | Row
-        | undefined;
+      const r = (await c.query(prepared('SELECT * FROM slack_connections WHERE name = $1 FOR UPDATE', [name])))
+        .rows[0] as Row | undefined;
       if (!r) throw notFound(name);
       const { next, out } = await work(fromRow(r));
       if (next) {
         const row = toRow({ ...next, name });
         const cols = Object.keys(row).filter((k) => k !== 'name' && k !== 'created_at');
         await c.query(
-          `UPDATE slack_connections SET ${cols.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE name = $1`,
-          [name, ...cols.map((k) => row[k])],
+          prepared(
+            `UPDATE slack_connections SET ${cols.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE name = $1`,
+            [name, ...cols.map((k) => row[k])],
+          ),
         );
       }
       await c.query('COMMIT');
@@ -106,7 +110,9 @@ export class PostgresConnectionStore implements ConnectionStore {
   }
 
   async remove(name: string): Promise<boolean> {
-    return ((await this.pool.query('DELETE FROM slack_connections WHERE name = $1', [name])).rowCount ?? 0) > 0;
+    return (
+      ((await this.pool.query(prepared('DELETE FROM slack_connections WHERE name = $1', [name]))).rowCount ?? 0) > 0
+    );
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { Bucket } from '../../core/token-bucket.js';
 import type { PacingStore } from './shared-pacing.js';
+import { prepared } from '../../store/postgres/prepared.js';
 
 const NOW_MS = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
 
@@ -22,10 +23,12 @@ export class PostgresPacingStore implements PacingStore {
       // A new row starts "empty at -infinity" (updated_at 0, blocked_until -1) and is told apart below.
       const r = (
         await c.query(
-          `INSERT INTO slack_pacing AS p (key, tokens, updated_at, blocked_until) VALUES ($1, 0, 0, -1)
+          prepared(
+            `INSERT INTO slack_pacing AS p (key, tokens, updated_at, blocked_until) VALUES ($1, 0, 0, -1)
            ON CONFLICT (key) DO UPDATE SET key = p.key
            RETURNING p.tokens, p.updated_at, p.blocked_until, ${NOW_MS} AS now`,
-          [key],
+            [key],
+          ),
         )
       ).rows[0] as { tokens: number; updated_at: string; blocked_until: string; now: string };
       const fresh = Number(r.blocked_until) === -1;
@@ -35,12 +38,14 @@ export class PostgresPacingStore implements PacingStore {
       const { next, out } = decide(bucket, Number(r.now));
       const write = next;
       if (write) {
-        await c.query('UPDATE slack_pacing SET tokens = $2, updated_at = $3, blocked_until = $4 WHERE key = $1', [
-          key,
-          write.tokens,
-          Math.round(write.updatedAt),
-          Math.round(write.blockedUntil),
-        ]);
+        await c.query(
+          prepared('UPDATE slack_pacing SET tokens = $2, updated_at = $3, blocked_until = $4 WHERE key = $1', [
+            key,
+            write.tokens,
+            Math.round(write.updatedAt),
+            Math.round(write.blockedUntil),
+          ]),
+        );
       }
       await c.query('COMMIT');
       return out;

@@ -28,6 +28,7 @@ import type {
   WorkerRecord,
 } from '../store.js';
 import { DECISIVE_ACTIONS } from '../store.js';
+import { prepared } from './prepared.js';
 import { CommitBatcher } from './commit-batcher.js';
 import { openPostgresPool, type PostgresOpenOptions } from './pool.js';
 import { searchPathSchemaOf } from './url.js';
@@ -186,7 +187,7 @@ export class PostgresStore implements Store {
 
   /** Queue a NOTIFY inside the transaction `c` (delivered when it commits). */
   private async notify(c: pg.PoolClient | pg.Pool, n: StoreNotice): Promise<void> {
-    await c.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify(n)]);
+    await c.query(prepared('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify(n)]));
   }
 
   /** Run `fn` in one transaction on one connection. */
@@ -209,10 +210,12 @@ export class PostgresStore implements Store {
     if (events.length === 0) return;
     // Numbered after the run's last event; callers hold the run's row lock, so numbers cannot collide.
     await c.query(
-      `INSERT INTO run_events (run_id, seq, at, actor, kind, task_id, message, data)
+      prepared(
+        `INSERT INTO run_events (run_id, seq, at, actor, kind, task_id, message, data)
       SELECT $1, (SELECT coalesce(max(seq), 0) FROM run_events WHERE run_id = $1) + e.n, e.v->>'at', e.v->>'actor', e.v->>'kind', e.v->>'task_id', e.v->>'message', e.v->>'data'
       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(v, n) ORDER BY e.n`,
-      [runId, JSON.stringify(events.map(eventJson))],
+        [runId, JSON.stringify(events.map(eventJson))],
+      ),
     );
   }
 
@@ -226,7 +229,7 @@ export class PostgresStore implements Store {
     const { tasks: specs, ...head } = run.spec;
     const byKey = async (): Promise<string | undefined> => {
       if (idempotencyKey === undefined) return undefined;
-      const r = await this.pool.query('SELECT id FROM runs WHERE idempotency_key = $1', [idempotencyKey]);
+      const r = await this.pool.query(prepared('SELECT id FROM runs WHERE idempotency_key = $1', [idempotencyKey]));
       return r.rows[0] ? String((r.rows[0] as Row).id) : undefined;
     };
     try {
@@ -349,14 +352,16 @@ export class PostgresStore implements Store {
     // One statement: free, expired (database clock) or our own lease is taken and the epoch incremented.
     // No pid shortcut here: another container may share this host name.
     const r = await this.pool.query(
-      `WITH cur AS (SELECT id, lease_owner, lease_expires_at FROM runs WHERE id = $1 FOR UPDATE),
+      prepared(
+        `WITH cur AS (SELECT id, lease_owner, lease_expires_at FROM runs WHERE id = $1 FOR UPDATE),
       took AS (
         UPDATE runs r SET lease_owner = $2, lease_expires_at = ${NOW_MS} + $3, lease_epoch = r.lease_epoch + 1 FROM cur
         WHERE r.id = cur.id AND (cur.lease_owner IS NULL OR cur.lease_owner = $2 OR cur.lease_expires_at IS NULL OR cur.lease_expires_at < ${NOW_MS}
           OR ($4 AND NOT ${OWNER_ALIVE('cur.lease_owner')}))
         RETURNING r.lease_epoch)
       SELECT cur.lease_owner, cur.lease_expires_at, (SELECT lease_epoch FROM took) AS epoch FROM cur`,
-      [runId, o.owner, o.leaseMs, o.isStale !== undefined],
+        [runId, o.owner, o.leaseMs, o.isStale !== undefined],
+      ),
     );
     const row = r.rows[0] as Row | undefined;
     if (!row) throw notFound(runId);
@@ -367,13 +372,15 @@ export class PostgresStore implements Store {
   async claimRuns(o: ClaimOptions & { limit: number }): Promise<ClaimedRun[]> {
     if (o.limit <= 0) return [];
     const r = await this.pool.query(
-      `WITH due AS (
+      prepared(
+        `WITH due AS (
         SELECT id FROM runs WHERE wake_at <= ${NOW_MS}
           AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at < ${NOW_MS})
         ORDER BY wake_at LIMIT $1 FOR UPDATE SKIP LOCKED)
       UPDATE runs r SET lease_owner = $2, lease_expires_at = ${NOW_MS} + $3, lease_epoch = r.lease_epoch + 1
       FROM due WHERE r.id = due.id RETURNING r.id, r.lease_epoch`,
-      [o.limit, o.owner, o.leaseMs],
+        [o.limit, o.owner, o.leaseMs],
+      ),
     );
     return (r.rows as Row[]).map((x) => ({ runId: String(x.id), epoch: Number(x.lease_epoch) }));
   }
@@ -382,16 +389,20 @@ export class PostgresStore implements Store {
     const r =
       renewLeaseMs === undefined
         ? await this.pool.query(
-            `SELECT r.id, r.lease_epoch, r.status, (SELECT count(*) FROM run_actions a WHERE a.run_id = r.id) AS actions
+            prepared(
+              `SELECT r.id, r.lease_epoch, r.status, (SELECT count(*) FROM run_actions a WHERE a.run_id = r.id) AS actions
             FROM runs r WHERE r.lease_owner = $1 ORDER BY r.id`,
-            [owner],
+              [owner],
+            ),
           )
         : // Rows locked in id order, as batched commits lock them: the two never wait on each other in a cycle.
           await this.pool.query(
-            `WITH mine AS (SELECT id FROM runs WHERE lease_owner = $1 ORDER BY id FOR UPDATE)
+            prepared(
+              `WITH mine AS (SELECT id FROM runs WHERE lease_owner = $1 ORDER BY id FOR UPDATE)
             UPDATE runs r SET lease_expires_at = ${NOW_MS} + $2 FROM mine WHERE r.id = mine.id AND r.lease_owner = $1
             RETURNING r.id, r.lease_epoch, r.status, (SELECT count(*) FROM run_actions a WHERE a.run_id = r.id) AS actions`,
-            [owner, renewLeaseMs],
+              [owner, renewLeaseMs],
+            ),
           );
     return (r.rows as Row[])
       .map((x) => ({
@@ -405,8 +416,10 @@ export class PostgresStore implements Store {
 
   async releaseLease(runId: string, owner: string): Promise<void> {
     await this.pool.query(
-      'UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2',
-      [runId, owner],
+      prepared('UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2', [
+        runId,
+        owner,
+      ]),
     );
   }
 
@@ -483,13 +496,14 @@ export class PostgresStore implements Store {
     return this.tx(async (c) => {
       // The row lock first: a holder's commit that parks the run then sees this action and keeps it due.
       const r = await c.query(
-        `UPDATE runs SET wake_at = LEAST(coalesce(wake_at, ${NOW_MS}), ${NOW_MS}) WHERE id = $1`,
-        [a.runId],
+        prepared(`UPDATE runs SET wake_at = LEAST(coalesce(wake_at, ${NOW_MS}), ${NOW_MS}) WHERE id = $1`, [a.runId]),
       );
       if (r.rowCount !== 1) throw notFound(a.runId);
       const ins = await c.query(
-        'INSERT INTO run_actions (run_id, kind, task_id, actor, at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-        [a.runId, a.kind, a.taskId, a.actor, a.at],
+        prepared(
+          'INSERT INTO run_actions (run_id, kind, task_id, actor, at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+          [a.runId, a.kind, a.taskId, a.actor, a.at],
+        ),
       );
       await this.notify(c, { kind: 'due', runId: a.runId });
       return { id: Number((ins.rows[0] as Row).id), ...a };
@@ -501,15 +515,18 @@ export class PostgresStore implements Store {
       // The run's row lock first, as a holder's commit takes it: the statements below (READ COMMITTED,
       // a snapshot each) see that commit's task status and applied actions whole, or neither.
       const r = await c.query(
-        `UPDATE runs SET wake_at = LEAST(coalesce(wake_at, ${NOW_MS}), ${NOW_MS}) WHERE id = $1`,
-        [a.runId],
+        prepared(`UPDATE runs SET wake_at = LEAST(coalesce(wake_at, ${NOW_MS}), ${NOW_MS}) WHERE id = $1`, [a.runId]),
       );
       if (r.rowCount !== 1) throw notFound(a.runId);
-      const t = await c.query('SELECT status FROM run_tasks WHERE run_id = $1 AND task_id = $2', [a.runId, a.taskId]);
+      const t = await c.query(
+        prepared('SELECT status FROM run_tasks WHERE run_id = $1 AND task_id = $2', [a.runId, a.taskId]),
+      );
       const status = t.rows[0] ? (String((t.rows[0] as Row).status) as TaskStatus) : undefined;
       const p = await c.query(
-        'SELECT * FROM run_actions WHERE run_id = $1 AND task_id = $2 AND kind = ANY($3) ORDER BY id LIMIT 1',
-        [a.runId, a.taskId, DECISIVE_ACTIONS],
+        prepared(
+          'SELECT * FROM run_actions WHERE run_id = $1 AND task_id = $2 AND kind = ANY($3) ORDER BY id LIMIT 1',
+          [a.runId, a.taskId, DECISIVE_ACTIONS],
+        ),
       );
       const pending = p.rows[0] ? actionFromRow(p.rows[0] as Row) : undefined;
       if (!status || !allowed.includes(status) || pending) {
@@ -517,8 +534,10 @@ export class PostgresStore implements Store {
         throw new Refused({ ok: false, status, ...(pending ? { pending } : {}) });
       }
       const ins = await c.query(
-        'INSERT INTO run_actions (run_id, kind, task_id, actor, at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-        [a.runId, a.kind, a.taskId, a.actor, a.at],
+        prepared(
+          'INSERT INTO run_actions (run_id, kind, task_id, actor, at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+          [a.runId, a.kind, a.taskId, a.actor, a.at],
+        ),
       );
       await this.notify(c, { kind: 'due', runId: a.runId });
       return { ok: true, action: { id: Number((ins.rows[0] as Row).id), ...a } };
@@ -530,21 +549,25 @@ export class PostgresStore implements Store {
   }
 
   async pendingActions(runId: string): Promise<OperatorAction[]> {
-    const r = await this.pool.query('SELECT * FROM run_actions WHERE run_id = $1 ORDER BY id', [runId]);
+    const r = await this.pool.query(prepared('SELECT * FROM run_actions WHERE run_id = $1 ORDER BY id', [runId]));
     return (r.rows as Row[]).map(actionFromRow);
   }
 
   async cancelRun(runId: string, at: string, event: RunEvent): Promise<boolean> {
     return this.tx(async (c) => {
       const r = await c.query(
-        "UPDATE runs SET status = 'cancelled', finished_at = $1, wake_at = NULL WHERE id = $2 AND status NOT IN ('succeeded', 'cancelled')",
-        [at, runId],
+        prepared(
+          "UPDATE runs SET status = 'cancelled', finished_at = $1, wake_at = NULL WHERE id = $2 AND status NOT IN ('succeeded', 'cancelled')",
+          [at, runId],
+        ),
       );
       if (r.rowCount !== 1) return false;
       await c.query(
-        `UPDATE run_tasks SET status = 'cancelled', finished_at = $1, reason = 'run cancelled'
+        prepared(
+          `UPDATE run_tasks SET status = 'cancelled', finished_at = $1, reason = 'run cancelled'
         WHERE run_id = $2 AND status IN ('pending', 'ready', 'running', 'waiting')`,
-        [at, runId],
+          [at, runId],
+        ),
       );
       await this.insertEvents(c, runId, [event]);
       await this.notify(c, { kind: 'cancelled', runId });
@@ -553,12 +576,12 @@ export class PostgresStore implements Store {
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const r = (await this.pool.query('SELECT * FROM runs WHERE id = $1', [runId])).rows[0] as Row | undefined;
+    const r = (await this.pool.query(prepared('SELECT * FROM runs WHERE id = $1', [runId]))).rows[0] as Row | undefined;
     if (!r) return undefined;
     const { taskCount: _ignored, ...summary } = summaryFromRow(r);
     const head = JSON.parse(String(r.spec)) as Omit<RunRecord['spec'], 'tasks'>;
     const specs = (
-      await this.pool.query('SELECT spec FROM run_tasks WHERE run_id = $1 ORDER BY position', [runId])
+      await this.pool.query(prepared('SELECT spec FROM run_tasks WHERE run_id = $1 ORDER BY position', [runId]))
     ).rows.map((row: Row) => JSON.parse(String(row.spec)) as RunRecord['spec']['tasks'][number]);
     return { ...summary, spec: { ...head, tasks: specs } };
   }
@@ -583,9 +606,11 @@ export class PostgresStore implements Store {
     return (
       (
         await this.pool.query(
-          `SELECT run_id, task_id, position, name, type, status, attempts, started_at, finished_at, next_attempt_at,
+          prepared(
+            `SELECT run_id, task_id, position, name, type, status, attempts, started_at, finished_at, next_attempt_at,
       error, output, state, reason FROM run_tasks WHERE run_id = $1 ORDER BY position`,
-          [runId],
+            [runId],
+          ),
         )
       ).rows as Row[]
     ).map(taskFromRow);
@@ -593,8 +618,11 @@ export class PostgresStore implements Store {
 
   async getEvents(runId: string, afterSeq = 0): Promise<RunEvent[]> {
     return (
-      (await this.pool.query('SELECT * FROM run_events WHERE run_id = $1 AND seq > $2 ORDER BY seq', [runId, afterSeq]))
-        .rows as Row[]
+      (
+        await this.pool.query(
+          prepared('SELECT * FROM run_events WHERE run_id = $1 AND seq > $2 ORDER BY seq', [runId, afterSeq]),
+        )
+      ).rows as Row[]
     ).map(eventFromRow);
   }
 
@@ -614,15 +642,17 @@ export class PostgresStore implements Store {
     }
     params.push(q.limit ?? 50);
     const sql = `${SUMMARY}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id DESC LIMIT $${params.length}`;
-    return ((await this.pool.query(sql, params)).rows as Row[]).map(summaryFromRow);
+    return ((await this.pool.query(prepared(sql, params))).rows as Row[]).map(summaryFromRow);
   }
 
   async findRunsToResume(now: number): Promise<RunSummary[]> {
     return (
       (
         await this.pool.query(
-          `${SUMMARY} WHERE r.status = 'running' AND (r.lease_owner IS NULL OR r.lease_expires_at IS NULL OR r.lease_expires_at < $1) ORDER BY r.id`,
-          [now],
+          prepared(
+            `${SUMMARY} WHERE r.status = 'running' AND (r.lease_owner IS NULL OR r.lease_expires_at IS NULL OR r.lease_expires_at < $1) ORDER BY r.id`,
+            [now],
+          ),
         )
       ).rows as Row[]
     ).map(summaryFromRow);
@@ -630,20 +660,21 @@ export class PostgresStore implements Store {
 
   async heartbeatWorker(w: WorkerRecord): Promise<void> {
     await this.pool.query(
-      `INSERT INTO workers (id, name, host, pid, started_at, heartbeat_at, heartbeat_ms, runs_held) VALUES ($1, $2, $3, $4, $5, $6, ${NOW_MS}, $7)
+      prepared(
+        `INSERT INTO workers (id, name, host, pid, started_at, heartbeat_at, heartbeat_ms, runs_held) VALUES ($1, $2, $3, $4, $5, $6, ${NOW_MS}, $7)
       ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, heartbeat_ms = excluded.heartbeat_ms, runs_held = excluded.runs_held`,
-      [w.id, w.name, w.host, w.pid, w.startedAt, w.heartbeatAt, w.runsHeld],
+        [w.id, w.name, w.host, w.pid, w.startedAt, w.heartbeatAt, w.runsHeld],
+      ),
     );
   }
 
   async removeWorker(id: string): Promise<void> {
-    await this.pool.query('DELETE FROM workers WHERE id = $1', [id]);
+    await this.pool.query(prepared('DELETE FROM workers WHERE id = $1', [id]));
   }
 
   async listWorkers(aliveWithinMs: number): Promise<WorkerRecord[]> {
     const r = await this.pool.query(
-      `SELECT * FROM workers WHERE heartbeat_ms >= ${NOW_MS} - $1 ORDER BY started_at, id`,
-      [aliveWithinMs],
+      prepared(`SELECT * FROM workers WHERE heartbeat_ms >= ${NOW_MS} - $1 ORDER BY started_at, id`, [aliveWithinMs]),
     );
     return (r.rows as Row[]).map(workerFromRow);
   }
@@ -685,7 +716,7 @@ export class PostgresStore implements Store {
     const client = new pg.Client(this.pool.options);
     client.on('error', () => undefined);
     await client.connect();
-    await client.query(`SELECT pg_advisory_lock(${OWNER_KEY('$1::text')})`, [owner]);
+    await client.query(prepared(`SELECT pg_advisory_lock(${OWNER_KEY('$1::text')})`, [owner]));
     this.liveness = client;
   }
 
