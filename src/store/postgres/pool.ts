@@ -33,6 +33,14 @@ export async function openPostgresPool(o: PostgresOpenOptions = {}): Promise<pg.
   // An idle connection dropped by the server (restart, failover) emits 'error' on the pool; without a
   // listener that would end the process. The next query on it fails and reports instead.
   pool.on('error', () => undefined);
+  // Runwire's statements are short look-ups and writes by key, prepared once (`prepared.ts`): one
+  // generic plan each serves every call. By default PostgreSQL re-plans some on every bind (the run
+  // load: 0.38 ms of planning per call for a 0.09 ms execute; the claim 0.17 ms more than generic).
+  // Sent first on each new connection (a client runs its queries in order); refused by a server
+  // older than 12, where it only keeps the default.
+  pool.on('connect', (client) => {
+    client.query('SET plan_cache_mode = force_generic_plan').catch(() => undefined);
+  });
   try {
     const client = await pool.connect();
     try {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
+import { openPostgresPool } from '../../../src/store/postgres/pool.js';
 import { storeContract } from './store-contract.js';
 
 const url = process.env.RUNWIRE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -93,5 +94,30 @@ test('postgres: holder writes on their way together go in fewer transactions (gr
       );
   } finally {
     await store.close();
+  }
+});
+
+test('postgres: a repeated statement is prepared once per connection and runs on its generic plan', async () => {
+  const schema = `runwire_store_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  // One connection, so the statements below and the look at them share a session.
+  const pool = await openPostgresPool({ connectionString: url, schema, max: 1 });
+  const store = PostgresStore.over(pool);
+  try {
+    for (let i = 0; i < 8; i++) {
+      await store.claimRuns({ owner: 'me', leaseMs: 1000, limit: 5 });
+      await store.loadRuns([`r_${i}`]);
+    }
+    assert.equal((await pool.query('SHOW plan_cache_mode')).rows[0].plan_cache_mode, 'force_generic_plan');
+    const r = await pool.query(
+      `SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements
+       WHERE statement LIKE '%FOR UPDATE SKIP LOCKED%' OR statement LIKE '%tasks_json%'`,
+    );
+    assert.equal(r.rows.length, 2, 'the claim and the run load are prepared statements');
+    for (const row of r.rows) {
+      assert.equal(Number(row.custom_plans), 0, `never re-planned: ${String(row.statement).slice(0, 40)}`);
+      assert.equal(Number(row.generic_plans), 8);
+    }
+  } finally {
+    await pool.end();
   }
 });
