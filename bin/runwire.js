@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `runwire` command: a thin launcher for the compiled CLI (built by `npm install` / `npm run build`).
-// It loads the CLI bundled by esbuild (dist/cli/, tools/bundle-cli.ts: Node 20 pays per module loaded)
+// It loads the CLI bundled by rolldown (dist/cli/, tools/bundle-cli.ts: Node 20 pays per module loaded)
 // when the build made one after the last tsc run, else the tsc output (dist/src/): a quick
 // `npx tsc -p tsconfig.json` after a change is not hidden by an older bundle.
 import { statSync } from 'node:fs';

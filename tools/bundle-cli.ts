@@ -1,31 +1,46 @@
 /**
  * Build step (run by `npm run build` and `prepare`, after tsc, the validators and the TypeBox
- * bundle): bundle the compiled CLI, `dist/src/cli/main.js`, with esbuild into ESM chunks in
- * `dist/cli/` (issue 9, start-up). Node 20 pays per module loaded (resolve, read, compile, link)
- * and has no compile cache, so a `runwire run` that loaded ~135 modules now loads a few dozen
- * chunks. Code splitting keeps every lazy `import()` lazy: a command loads only the chunks its
- * code reaches. `bin/runwire.js` loads this bundle when it exists, else `dist/src/cli/main.js`.
+ * bundle): bundle the compiled CLI, `dist/src/cli/main.js`, with rolldown into ESM chunks in
+ * `dist/cli/` (issue 9, start-up). Node 20 pays per module loaded (resolve, read, compile, link) and
+ * has no compile cache, so the fewer files a command loads the sooner it starts.
+ *
+ * Chunks are cut along what the start-up-critical commands load, measured (`hot-commands.ts`: `run`
+ * of one milestone, `validate`, `runs list`, `--help`, run from tsc's output): modules loaded by the
+ * same set of these commands share one chunk (e.g. "run+validate": the runbook parser; "run": the
+ * engine), so `runwire run` loads ~8 files instead of ~40 and none of these commands loads a module it
+ * did not load unbundled. Modules that load only for some inputs — a task type's module, a storage
+ * backend (`store/sqlite/`, `store/postgres/`, better-sqlite3) — and every module none of them loads
+ * (the server, Slack, sandbox) are chunked by rolldown as usual: every lazy `import()` stays lazy.
+ * rolldown (vite's bundler, so no new tool in the tree) because its `codeSplitting.groups` can place
+ * modules in chunks; esbuild's splitting cannot (one chunk per set of entry points: ~40 for `run`).
  *
  * Packages are left to Node (external) except a few small pure ones every command loads and
- * better-sqlite3's JavaScript (not its addon); optional dependencies (pg-native), pg and packages
- * that find files next to themselves (pino's transports, the Slack SDK's package.json) stay external. `dist/cli/meta.json` lists which source module went
- * into which chunk (the lazy-load test reads it).
+ * better-sqlite3's JavaScript (not its addon: `store/sqlite/open.ts` names it); optional dependencies
+ * (pg-native), pg and packages that find files next to themselves (pino's transports, the Slack SDK's
+ * package.json) stay external. `dist/cli/meta.json` lists which source module went into which chunk
+ * (the lazy-load test reads it).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Plugin, rolldown } from 'rolldown';
+import { modulesByHotCommand } from './hot-commands.js';
 
 /**
  * Dependencies bundled into the chunks: small, pure JavaScript, loaded by most commands; and
- * better-sqlite3's JavaScript (12 CommonJS files), its addon named by `store/sqlite/open.ts`. Of ajv
- * only what is imported statically is bundled: the generated validators' runtime helper (so no
- * command imports CommonJS from ESM, and Node never loads its CommonJS export lexer); its compiler
- * is loaded with `createRequire` from node_modules, which esbuild does not follow.
+ * better-sqlite3's JavaScript (12 CommonJS files). Of ajv only what is imported statically is
+ * bundled: the generated validators' runtime helper; its compiler is loaded with `createRequire`
+ * from node_modules, which the bundler does not follow.
  */
 const BUNDLED = new Set(['commander', 'js-yaml', 'croner', 'better-sqlite3', 'ajv']);
 
-const REQUIRE_BANNER =
-  "import { createRequire as __runwireCreateRequire } from 'node:module';\nconst require = __runwireCreateRequire(import.meta.url);";
+/** Modules a hot command loads only for some runbooks or stores: left out of the measured chunks. */
+const INPUT_DEPENDENT = [
+  /[\\/]dist[\\/]src[\\/]tasks[\\/](?!lazy-types\.js$)/,
+  /[\\/]dist[\\/]src[\\/]store[\\/](sqlite|postgres)[\\/]/,
+  /[\\/]dist[\\/]src[\\/]runtime[\\/](sqlite|postgres)-runtime\.js$/,
+  /[\\/]node_modules[\\/]better-sqlite3[\\/]/,
+];
 
 /**
  * commander requires `node:child_process` at the top of `lib/command.js` only to spawn executable
@@ -35,49 +50,72 @@ const REQUIRE_BANNER =
  */
 const lazyChildProcess: Plugin = {
   name: 'lazy-child-process',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
+  transform: {
+    filter: { id: /[\\/]commander[\\/]lib[\\/]command\.js$/ },
+    handler(code, id) {
       const eager = "const childProcess = require('node:child_process');";
-      if (!text.includes(eager)) throw new Error(`bundle-cli: commander changed: no "${eager}" in ${args.path}`);
+      if (!code.includes(eager)) throw new Error(`bundle-cli: commander changed: no "${eager}" in ${id}`);
       const lazy =
         "let childProcessModule; const childProcess = { spawn: (...a) => (childProcessModule ??= require('node:child_process')).spawn(...a) };";
-      return { contents: text.replace(eager, lazy), loader: 'js' };
-    });
+      // One line of commander changes: `map: null` keeps its (line-level) mappings.
+      return { code: code.replace(eager, lazy), map: null };
+    },
   },
 };
 
 const root = new URL('../../', import.meta.url);
-const outdir = new URL('dist/cli/', root);
+const rootPath = fileURLToPath(root);
+const outdir = fileURLToPath(new URL('dist/cli/', root));
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
   dependencies: Record<string, string>;
 };
+const external = [...Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)), 'pg-native', 'bindings'];
+
+/** The chunk a measured module belongs to ("run+validate"), or null to leave it to rolldown. */
+const loadedBy = modulesByHotCommand(root);
+const groupOf = (id: string): string | null =>
+  INPUT_DEPENDENT.some((re) => re.test(id)) ? null : (loadedBy.get(id)?.join('+') ?? null);
+const groups = [...new Set([...loadedBy.keys()].map(groupOf).filter((g) => g !== null))];
 
 rmSync(outdir, { recursive: true, force: true });
-const result = await build({
-  // Paths in meta.json are relative to the package root.
-  absWorkingDir: root.pathname,
-  entryPoints: [new URL('dist/src/cli/main.js', root).pathname],
-  outdir: outdir.pathname,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
+const bundle = await rolldown({
+  input: fileURLToPath(new URL('dist/src/cli/main.js', root)),
   platform: 'node',
-  target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
-  external: [...Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)), 'pg-native', 'bindings'],
+  external: (id) => id.startsWith('node:') || external.some((e) => id === e || id.startsWith(`${e}/`)),
   plugins: [lazyChildProcess],
-  metafile: true,
-  write: false,
-  logLevel: 'warning',
+  logLevel: 'warn',
 });
-for (const f of result.outputFiles) {
-  mkdirSync(dirname(f.path), { recursive: true });
-  // CommonJS bundled into ESM (commander) require()s Node's built-ins through esbuild's `__require`,
-  // which takes the `require` in scope where it is defined: give that chunk (only) a real one.
-  const needs = /\btypeof require\b|(^|[^.\w])require\(/m.test(f.text);
-  writeFileSync(f.path, needs ? `${REQUIRE_BANNER}\n${f.text}` : f.text);
-}
-writeFileSync(new URL('meta.json', outdir), JSON.stringify(result.metafile));
-const chunks = Object.keys(result.metafile.outputs).filter((o) => o.endsWith('.js')).length;
-process.stdout.write(`bundle-cli: dist/src/cli/main.js bundled into ${chunks} chunks in dist/cli/\n`);
+const { output } = await bundle.write({
+  dir: outdir,
+  format: 'es',
+  // V8 compiles every byte a command loads: whitespace and comments out (~4% of `run`'s start),
+  // names and code kept as written, so stack traces still name the functions; the source map beside
+  // each chunk gives lines (node --enable-source-maps).
+  minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
+  sourcemap: true,
+  chunkFileNames: 'chunks/[name]-[hash].js',
+  codeSplitting: {
+    // A module's static imports are loaded by every command that loads it, so they belong to a group
+    // of the same commands or more: placing larger sets first (priority) lets each group take its own
+    // modules only (a group also takes the static imports of its modules that no group has taken).
+    groups: groups.map((name) => ({
+      name: name.replaceAll('+', '_'),
+      priority: name.split('+').length,
+      test: (id: string) => groupOf(id) === name,
+    })),
+  },
+});
+await bundle.close();
+
+const rel = (p: string): string => relative(rootPath, p).split('\\').join('/');
+const outputs: Record<string, { inputs: Record<string, object> }> = {};
+for (const o of output)
+  if (o.type === 'chunk')
+    outputs[`dist/cli/${o.fileName}`] = {
+      inputs: Object.fromEntries(o.moduleIds.filter((m) => isAbsolute(m)).map((m) => [rel(m), {}])),
+    };
+writeFileSync(`${outdir}meta.json`, JSON.stringify({ outputs }));
+process.stdout.write(
+  `bundle-cli: dist/src/cli/main.js bundled into ${Object.keys(outputs).length} chunks in dist/cli/ ` +
+    `(${groups.length} cut along what ${[...new Set([...loadedBy.values()].flat())].join(', ')} load)\n`,
+);

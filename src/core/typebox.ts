@@ -1,7 +1,7 @@
 /**
  * TypeBox's `Type` builder, for the schemas every command loads (runbook, task types, triggers): only
  * the builders Runwire's schemas use, imported one by one so that the bundle (`npm run build` replaces
- * this file's compiled form with one esbuild-bundled module) holds ~20 KB of TypeBox instead of the
+ * this file's compiled form with one module, tools/bundle-typebox.ts) holds ~20 KB of TypeBox instead of the
  * ~105 KB the whole `Type` namespace drags in. Each builder is the function `Type.X` calls, so the
  * schemas are the same objects. Add a builder here when a schema needs one.
  */

@@ -3,8 +3,8 @@
  * resolution hook in the child `node bin/runwire.js` records every module it loads, and each command
  * is checked for the heavy modules it must not load. The hook also records what the command does
  * load, so each case asserts a module it must load too (the check cannot pass by seeing nothing).
- * The CLI runs from its esbuild bundle (dist/cli/, tools/bundle-cli.ts): a chunk loaded counts as
- * loading every module esbuild put in it (dist/cli/meta.json), so the checks hold at chunk level.
+ * The CLI runs from its rolldown bundle (dist/cli/, tools/bundle-cli.ts): a chunk loaded counts as
+ * loading every module the bundler put in it (dist/cli/meta.json), so the checks hold at chunk level.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,7 +67,7 @@ function typeValidator(type: string): string {
 /** Task type modules a milestone-only runbook must not load (each type loads when used). */
 const OTHER_TYPES = ['slack-message', 'manual', 'wait', 'http', 'http-guard'].map((m) => `/dist/src/tasks/${m}.js`);
 
-/** Chunk URL → the URLs of the modules esbuild bundled into it. */
+/** Chunk URL → the URLs of the modules bundled into it. */
 async function chunkInputs(): Promise<Map<string, string[]>> {
   const meta = JSON.parse(await readFile(join(repoRoot, 'dist/cli/meta.json'), 'utf8')) as {
     outputs: Record<string, { inputs: Record<string, unknown> }>;
