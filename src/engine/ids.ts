@@ -2,7 +2,7 @@
  * Run ids and engine owner ids. Run ids are short, URL-safe and sort by creation time:
  * `r_` + 10 Crockford base32 digits of the epoch milliseconds + 6 random ones.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../core/random-bytes.js';
 import { hostname } from 'node:os';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

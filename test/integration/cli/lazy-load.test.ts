@@ -229,7 +229,7 @@ test('validate of a milestone-only runbook loads milestone and its validator onl
   );
 });
 
-test('a run without Slack tasks opens SQLite but never loads the ajv compiler, TypeBox modules, the Slack SDK or the connection store', async () => {
+test('a run without Slack tasks opens SQLite but never loads the ajv compiler, TypeBox modules, the Slack SDK, the connection store or node:crypto', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'runwire-lazy-'));
   const file = join(dir, 'one.json');
   await writeFile(file, JSON.stringify({ name: 'one', tasks: [{ id: 'a', type: 'milestone' }] }));
@@ -254,6 +254,8 @@ test('a run without Slack tasks opens SQLite but never loads the ajv compiler, T
       '/dist/src/slack/approvals/closer.js',
       ...OTHER_TYPES,
       typeValidator('slack.message'),
+      // Run ids take their random bytes from the kernel (core/random-bytes.ts): node:crypto is ~3 ms.
+      'node:crypto',
     ],
     'run',
   );
