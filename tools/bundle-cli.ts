@@ -7,7 +7,7 @@
  * Chunks are cut along what the start-up-critical commands load, measured (`hot-commands.ts`: `run`
  * of one milestone, `validate`, `runs list`, `--help`, run from tsc's output): modules loaded by the
  * same set of these commands share one chunk (e.g. "run+validate": the runbook parser; "run": the
- * engine), so `runwire run` loads ~8 files instead of ~40 and none of these commands loads a module it
+ * engine), so `runwire run` loads 11 files instead of ~40 and none of these commands loads a module it
  * did not load unbundled. Modules that load only for some inputs — a task type's module, a storage
  * backend (`store/sqlite/`, `store/postgres/`, better-sqlite3) — and every module none of them loads
  * (the server, Slack, sandbox) are chunked by rolldown as usual: every lazy `import()` stays lazy.

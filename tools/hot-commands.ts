@@ -1,8 +1,7 @@
 /**
  * Which modules the CLI's start-up-critical commands load, measured (for `tools/bundle-cli.ts`): each
  * command runs once from tsc's output (`dist/src/`) with a module resolution hook that records every
- * module it loads (ES imports through `module.register`, CommonJS `require` through
- * `Module._resolveFilename`, as the lazy-load test does). The bundle then puts the modules that the
+ * module it loads (`load-log-hooks.ts`, as the lazy-load test does). The bundle then puts the modules that the
  * same set of these commands load into one chunk, so each of them loads a handful of files and never
  * a module it did not load before.
  */
@@ -10,27 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const HOOKS = `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const r = await next(specifier, context);
-  appendFileSync(process.env.RUNWIRE_HOT_LOG, r.url + '\\n');
-  return r;
-}
-`;
-
-const REGISTER = (hooks: string): string => `import Module, { register } from 'node:module';
-import { appendFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-register(${JSON.stringify(hooks)});
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (...args) {
-  const file = resolveFilename.apply(this, args);
-  if (file.startsWith('/')) appendFileSync(process.env.RUNWIRE_HOT_LOG, pathToFileURL(file).href + '\\n');
-  return file;
-};
-`;
+import { fileURLToPath } from 'node:url';
+import { LOAD_LOG_ENV, writeLoadLogHooks } from './load-log-hooks.js';
 
 const LAUNCHER = (main: string): string => `const { main } = await import(${JSON.stringify(main)});
 process.exitCode = await main(process.argv);
@@ -76,11 +56,8 @@ function commands(dir: string): Record<string, { args: string[]; hot: boolean }>
 export function modulesByHotCommand(root: URL): Map<string, string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'runwire-hot-'));
   try {
-    const hooks = join(dir, 'hooks.mjs');
-    const register = join(dir, 'register.mjs');
+    const register = writeLoadLogHooks(dir);
     const launcher = join(dir, 'launch.mjs');
-    writeFileSync(hooks, HOOKS);
-    writeFileSync(register, REGISTER(pathToFileURL(hooks).href));
     writeFileSync(launcher, LAUNCHER(new URL('dist/src/cli/main.js', root).href));
     // The commands run on the embedded defaults whatever the builder's environment says.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('RUNWIRE_')));
@@ -89,9 +66,9 @@ export function modulesByHotCommand(root: URL): Map<string, string[]> {
     for (const [name, { args, hot: isHot }] of Object.entries(commands(dir))) {
       const log = join(dir, `${name}.log`);
       writeFileSync(log, '');
-      const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, launcher, ...args], {
+      const r = spawnSync(process.execPath, ['--import', register, launcher, ...args], {
         cwd: dir,
-        env: { ...env, RUNWIRE_HOT_LOG: log },
+        env: { ...env, [LOAD_LOG_ENV]: log },
         encoding: 'utf8',
         timeout: 60_000,
       });

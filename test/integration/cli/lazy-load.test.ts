@@ -1,6 +1,6 @@
 /**
  * The CLI loads only what a command needs (start-up cost is paid by every call): a module
- * resolution hook in the child `node bin/runwire.js` records every module it loads, and each command
+ * resolution hook (tools/load-log-hooks.ts) in the child `node bin/runwire.js` records every module it loads, and each command
  * is checked for the heavy modules it must not load. The hook also records what the command does
  * load, so each case asserts a module it must load too (the check cannot pass by seeing nothing).
  * The CLI runs from its rolldown bundle (dist/cli/, tools/bundle-cli.ts): a chunk loaded counts as
@@ -18,26 +18,7 @@ import { cliBin, repoRoot } from '../../helpers/paths.js';
 import { effectiveSchema, schemaKey } from '../../../src/core/schema-check.js';
 import { validators } from '../../../src/core/validators.generated.js';
 import { builtinTaskTypes } from '../../../src/tasks/index.js';
-
-const HOOKS = `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const r = await next(specifier, context);
-  appendFileSync(process.env.RUNWIRE_TEST_LOAD_LOG, r.url + '\\n');
-  return r;
-}
-`;
-
-// require() inside CommonJS packages (yaml, ajv) and createRequire do not pass the ESM hook: log them too.
-const CJS_HOOK = `import Module from 'node:module';
-import { appendFileSync as append } from 'node:fs';
-import { pathToFileURL as toUrl } from 'node:url';
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (...args) {
-  const file = resolveFilename.apply(this, args);
-  if (file.startsWith('/')) append(process.env.RUNWIRE_TEST_LOAD_LOG, toUrl(file).href + '\\n');
-  return file;
-};
-`;
+import { LOAD_LOG_ENV, writeLoadLogHooks } from '../../../tools/load-log-hooks.js';
 
 /** Heavy modules by the part of their URL that names them. */
 const SLACK_SDK = '/node_modules/@slack/web-api/';
@@ -84,23 +65,17 @@ interface Loaded {
 }
 
 async function runLogged(dir: string, name: string, args: string[]): Promise<Loaded> {
-  const hooks = join(dir, 'hooks.mjs');
-  const register = join(dir, 'register.mjs');
-  await writeFile(hooks, HOOKS);
-  await writeFile(
-    register,
-    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n${CJS_HOOK}`,
-  );
+  const register = writeLoadLogHooks(dir);
   const log = join(dir, `${name}.log`);
   await writeFile(log, '');
   const r = await new Promise<Omit<Loaded, 'urls'>>((done) => {
     execFile(
       process.execPath,
-      ['--import', pathToFileURL(register).href, cliBin, ...args],
+      ['--import', register, cliBin, ...args],
       {
         cwd: repoRoot,
         timeout: 120_000,
-        env: { ...process.env, RUNWIRE_TEST_LOAD_LOG: log },
+        env: { ...process.env, [LOAD_LOG_ENV]: log },
       },
       (err, stdout, stderr) => {
         const code =
